@@ -1,0 +1,49 @@
+# studio_kit — two commands: `make demo` and `make test`.
+# Installs are repeatable: stamps skip work already done.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+APT_PACKAGES := chromium poppler-utils fonts-courier-prime
+AW_DIR := .cache/afterwriting
+PYTEST_ARGS ?=
+
+.PHONY: demo test install system afterwriting clean
+
+demo: install system
+	$(BIN)/studio demo
+
+test: install system afterwriting
+	rm -rf .cache/test-home
+	STUDIO_HOME=$(CURDIR)/.cache/test-home AW_NODE_MODULES=$(CURDIR)/$(AW_DIR)/node_modules \
+	  $(BIN)/pytest tests templates notebooks --nbmake $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip wheel setuptools
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[all]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Debian packages: headless Chromium for browser tests, pdftotext/pdftoppm, Courier Prime.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# afterwriting (npm) is the pagination reference; tests that compare with it skip when node is absent.
+afterwriting:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d $(AW_DIR)/node_modules/afterwriting ]; then \
+	  mkdir -p $(AW_DIR) && (npm install --silent afterwriting --prefix $(AW_DIR) >/dev/null 2>&1 || echo "afterwriting not installed; comparison tests will skip"); \
+	fi
+
+clean:
+	rm -rf $(VENV) .cache studio-home

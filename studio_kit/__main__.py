@@ -1,0 +1,3 @@
+from studio_kit.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""Foundation commands: init, config, backends, templates, run, runs, demo, serve."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("config")(config)
+    app.command("backends")(backends)
+    app.command("templates")(templates)
+    app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(run)
+    app.command("runs")(runs)
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def init(org: Optional[str] = typer.Option(None, help="Organization slug (default: STUDIO_ORG or 'default')."),
+         project: Optional[str] = typer.Option(None, help="Project slug (default: STUDIO_PROJECT or 'demo')."),
+         title: Optional[str] = typer.Option(None, help="Human title of the project.")) -> None:
+    """Create STUDIO_HOME, the store (migrated) and an organization with a project."""
+    from studio_kit.config import get_settings
+    from studio_kit.store import open_store
+
+    settings = get_settings()
+    store = open_store()
+    ctx = store.project(org or settings.org, project or settings.project, user=settings.user, title=title)
+    ctx.audit("project.init", target=ctx.project_slug)
+    _console().print(f"Project [bold]{ctx.org_slug}/{ctx.project_slug}[/] ready in {settings.home.resolve()} "
+                     f"(store: {store.url})")
+
+
+def config() -> None:
+    """Print every setting with its value, where it came from and what it does."""
+    from rich.table import Table
+
+    from studio_kit.config import get_settings
+
+    table = Table(title="studio_kit settings (environment variables STUDIO_*)")
+    for col in ("setting", "value", "source", "description"):
+        table.add_column(col, overflow="fold")
+    for row in get_settings().describe():
+        table.add_row(row["env"], row["value"], row["source"], row["description"])
+    _console().print(table)
+
+
+def backends() -> None:
+    """List every installed backend by modality, with whether it can run here and why not."""
+    from rich.table import Table
+
+    from studio_kit.registry import list_backends
+
+    table = Table(title="Backends (entry-point group studio_kit.backends)")
+    for col in ("modality", "name", "available", "capabilities", "status"):
+        table.add_column(col, overflow="fold")
+    for info in list_backends():
+        table.add_row(info.modality, info.name, "yes" if info.available else "no", ", ".join(info.capabilities),
+                      info.reason)
+    _console().print(table)
+
+
+def templates(name: Optional[str] = typer.Argument(None, help="Show one template's parameters in detail.")) -> None:
+    """List papermill templates with their parameters (type, default, help)."""
+    from rich.table import Table
+
+    from studio_kit.runs.templates import find_template, list_templates
+
+    items = [find_template(name)] if name else list_templates()
+    for tpl in items:
+        table = Table(title=f"{tpl.name} — {tpl.description}", title_justify="left")
+        for col in ("parameter", "type", "default", "help"):
+            table.add_column(col, overflow="fold")
+        for p in tpl.parameters:
+            table.add_row(p.name + (" *" if p.required else ""), p.type_name, p.default, p.help)
+        _console().print(table)
+    if not items:
+        _console().print("No templates found.")
+
+
+def run(ctx: typer.Context,
+        template: str = typer.Argument(..., help="Template name (see `studio templates`) or a notebook path."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write the executed notebook."),
+        no_progress: bool = typer.Option(False, "--no-progress", help="Hide the cell progress bar.")) -> None:
+    """Execute a template with papermill; the run and its notebook are stored.
+
+    Parameters: -p NAME VALUE (repeatable), e.g. `studio run hello_project -p title "Night Train" -p scenes 3`.
+    Values are converted to the types the template declares.
+    """
+    from studio_kit.runs.runner import run_template
+
+    result = run_template(template, _pairs(ctx.args), output, progress=not no_progress)
+    _console().print(f"Run {result.run_id} [green]{result.status}[/] in {result.duration_s:.1f} s → {result.output_path}")
+    for key, value in result.outputs.items():
+        _console().print(f"  {key}: {value}")
+
+
+def _pairs(args: list[str]) -> dict[str, str]:
+    """Parse `-p NAME VALUE` pairs left over by click (typer has no 2-tuple list options)."""
+    from studio_kit.exceptions import ParameterError
+
+    params: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        flag = args[i]
+        if flag not in ("-p", "--param"):
+            raise ParameterError(f"Unexpected argument {flag!r}.", hint="Pass parameters as -p NAME VALUE.")
+        if i + 2 >= len(args):
+            raise ParameterError(f"{flag} needs a NAME and a VALUE.", hint="e.g. -p title 'Night Train'")
+        params[args[i + 1]] = args[i + 2]
+        i += 3
+    return params
+
+
+def runs(limit: int = typer.Option(20, help="How many recent runs to show."),
+         failed: bool = typer.Option(False, "--failed", help="Only failed runs.")) -> None:
+    """Show run history of the current project (template, status, duration, error)."""
+    from rich.table import Table
+
+    from studio_kit.config import get_settings
+    from studio_kit.store import open_store
+
+    settings = get_settings()
+    ctx = open_store().project(settings.org, settings.project, user=settings.user)
+    table = Table(title=f"Runs of {ctx.org_slug}/{ctx.project_slug}")
+    for col in ("id", "template", "status", "started", "seconds", "parameters", "error"):
+        table.add_column(col, overflow="fold")
+    for r in ctx.list_runs(limit=limit):
+        if failed and r.status != "failed":
+            continue
+        error = f"cell {r.error_cell_index}: {r.error}" if r.error else ""
+        table.add_row(str(r.id), r.template, r.status, f"{r.started_at:%Y-%m-%d %H:%M:%S}" if r.started_at else "",
+                      f"{r.duration_s:.1f}" if r.duration_s is not None else "", str(r.parameters), error)
+    _console().print(table)
+
+
+def demo(output: Path = typer.Option(Path("studio-home/demo"), "-o", "--output", help="Folder for the demo's outputs."),
+         logline: Optional[str] = typer.Option(None, help="Logline for the demo film."),
+         seed: int = typer.Option(7, help="Seed for every generator in the demo.")) -> None:
+    """Run the main job on the offline defaults and print where every output is."""
+    from studio_kit.demo import run_demo
+
+    run_demo(output, logline=logline, seed=seed, console=_console())
+
+
+def serve(port: int = typer.Option(5006, help="Port to serve on."),
+          address: str = typer.Option("127.0.0.1", help="Address to bind."),
+          show: bool = typer.Option(False, help="Open a browser.")) -> None:
+    """Serve every Panel dashboard in dashboards/ with `panel serve`."""
+    import subprocess
+    import sys
+
+    from studio_kit.config import get_settings
+    from studio_kit.exceptions import ConfigError
+
+    folder = get_settings().resolved_dashboards_dir
+    apps = sorted(str(p) for p in folder.glob("*.py") if not p.name.startswith("_"))
+    if not apps:
+        raise ConfigError(f"No dashboards found in {folder}.", hint="Set STUDIO_DASHBOARDS_DIR to the dashboards folder.")
+    cmd = [sys.executable, "-m", "panel", "serve", *apps, "--port", str(port), "--address", address,
+           "--allow-websocket-origin", f"{address}:{port}", "--allow-websocket-origin", f"localhost:{port}"]
+    if show:
+        cmd.append("--show")
+    _console().print(f"Serving {len(apps)} dashboards on http://{address}:{port}/ : "
+                     + ", ".join(Path(a).stem for a in apps))
+    raise typer.Exit(subprocess.call(cmd))

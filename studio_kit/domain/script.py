@@ -1,0 +1,140 @@
+"""Screenplay domain models: Script, Scene, Element, DialogueBlock, Shot.
+
+These are the contract between the writing engine (which parses and writes
+them), pre-production (breakdown, schedule), characters (continuity) and
+production (shots). Lengths are in eighths of a page (int).
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ElementType(str, Enum):
+    SCENE_HEADING = "scene_heading"
+    ACTION = "action"
+    CHARACTER = "character"
+    PARENTHETICAL = "parenthetical"
+    DIALOGUE = "dialogue"
+    LYRICS = "lyrics"
+    TRANSITION = "transition"
+    CENTERED = "centered"
+    PAGE_BREAK = "page_break"
+    NOTE = "note"
+    BONEYARD = "boneyard"
+    SECTION = "section"
+    SYNOPSIS = "synopsis"
+
+
+class Element(BaseModel):
+    """One Fountain element, with the 1-based source line it started on."""
+
+    type: ElementType
+    text: str = ""
+    line: int = 0
+    forced: bool = False          # written with a forcing mark (. ! @ > ~)
+    scene_number: str | None = None  # scene headings: "7A" from "#7A#"
+    dual: bool = False            # character cue carrying "^" (second of a dual pair) and its lines
+    depth: int = 0                # sections: number of '#'
+
+
+class DialogueBlock(BaseModel):
+    """A character cue with its parentheticals and dialogue lines."""
+
+    character: str               # normalised name: no extensions, no ^, no @
+    cue: str                     # as written: "BOB (V.O.)"
+    extensions: list[str] = Field(default_factory=list)  # ["V.O."], ["CONT'D"]
+    lines: list[Element] = Field(default_factory=list)    # parentheticals, dialogue, lyrics in order
+    dual: bool = False
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(e.text for e in self.lines if e.type == ElementType.DIALOGUE)
+
+
+class Scene(BaseModel):
+    """A scene: its heading split into parts, its elements, and who is in it."""
+
+    index: int                          # 0-based order in the script
+    number: str | None = None           # locked scene number ("12", "12A"); None when unnumbered
+    heading: str
+    int_ext: str = ""                   # INT, EXT, INT/EXT or EST
+    location: str = ""
+    time_of_day: str = ""               # DAY, NIGHT, DAWN, DUSK, CONTINUOUS, ...
+    line: int = 0
+    elements: list[Element] = Field(default_factory=list)   # heading first
+    dialogue: list[DialogueBlock] = Field(default_factory=list)
+    speaking_characters: list[str] = Field(default_factory=list)   # normalised, first-speech order
+    mentioned_characters: list[str] = Field(default_factory=list)  # named in action (caps intro)
+    synopsis: str = ""
+    eighths: int | None = None          # page length, set by pagination (>= 1)
+
+    @property
+    def characters(self) -> list[str]:
+        """Speaking first, then those only mentioned in action."""
+        return self.speaking_characters + [c for c in self.mentioned_characters if c not in self.speaking_characters]
+
+    @property
+    def action_text(self) -> str:
+        return "\n".join(e.text for e in self.elements if e.type == ElementType.ACTION)
+
+    @property
+    def is_night(self) -> bool:
+        return self.time_of_day.upper() in {"NIGHT", "DUSK", "EVENING", "LATE NIGHT", "MIDNIGHT"}
+
+
+class Script(BaseModel):
+    """A parsed screenplay."""
+
+    title_page: dict[str, str] = Field(default_factory=dict)  # ordered "Title" -> value
+    elements: list[Element] = Field(default_factory=list)     # every body element in order
+    scenes: list[Scene] = Field(default_factory=list)
+    source_format: str = "fountain"
+    warnings: list[str] = Field(default_factory=list)         # best-effort parse notes
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        import re
+
+        raw = self.title_page.get("Title", "") or ""
+        return re.sub(r"[*_]", "", raw).strip().replace("\n", " ") or "Untitled"
+
+    @property
+    def speaking_characters(self) -> list[str]:
+        seen: list[str] = []
+        for scene in self.scenes:
+            for name in scene.speaking_characters:
+                if name not in seen:
+                    seen.append(name)
+        return seen
+
+    @property
+    def dialogue_block_count(self) -> int:
+        return sum(1 for e in self.elements if e.type == ElementType.CHARACTER)
+
+
+class ShotSize(str, Enum):
+    WIDE = "wide"
+    MEDIUM = "medium"
+    CLOSE_UP = "close-up"
+    OVER_THE_SHOULDER = "over-the-shoulder"
+    INSERT = "insert"
+
+
+class Shot(BaseModel):
+    """One planned shot of a scene, for storyboards and the production engine."""
+
+    scene_index: int
+    scene_number: str | None = None
+    number: str                          # "12.3" or "12A.1"
+    size: ShotSize
+    angle: str = "eye level"             # eye level, high, low, overhead, dutch
+    movement: str = "static"             # static, pan, tilt, dolly in, tracking, handheld, crane
+    subjects: list[str] = Field(default_factory=list)
+    description: str = ""
+    covers_lines: list[int] = Field(default_factory=list)  # source line numbers covered
+    seconds: float = 0.0

@@ -1,0 +1,148 @@
+"""Run a papermill template: validate parameters, execute, store the run and its notebook.
+
+One run = one executed notebook = the run's record. A failing run keeps the
+partial executed notebook, is stored as ``failed`` with the failing cell's
+index and error, and raises :class:`~studio_kit.exceptions.RunError`.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from studio_kit.exceptions import RunError
+from studio_kit.runs.parameters import validate_parameters
+from studio_kit.runs.templates import Template, find_template
+
+
+@dataclass
+class RunResult:
+    run_id: int | None
+    template: str
+    status: str                 # succeeded | failed
+    parameters: dict[str, Any]
+    output_path: Path
+    duration_s: float
+    output_asset_id: int | None = None
+    error: str | None = None
+    cell_index: int | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _env(values: dict[str, str]) -> Iterator[None]:
+    """Set env vars for the kernel subprocess (papermill's kernel inherits os.environ)."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_template(name: str, parameters: dict[str, Any] | None = None, output: str | Path | None = None, *,
+                 org: str | None = None, project: str | None = None, progress: bool = True,
+                 store: Any = None, raise_on_error: bool = True) -> RunResult:
+    """Execute template ``name`` with ``parameters`` (strings are converted to declared types).
+
+    The run is recorded in the project store of ``org``/``project`` (default: settings).
+    Returns a :class:`RunResult`; on a failing cell raises RunError unless ``raise_on_error=False``.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from studio_kit.config import get_settings
+    from studio_kit.store import open_store
+
+    settings = get_settings()
+    template: Template = find_template(name)
+    params = validate_parameters(template, dict(parameters or {}))
+    store = store or open_store()
+    ctx = store.project(org or settings.org, project or settings.project, user=settings.user)
+    run_id = ctx.create_run(template.name, params)
+    out_path = Path(output) if output else settings.home / "runs" / f"{run_id:05d}-{template.name}.ipynb"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    ctx.update_run(run_id, status="running", started_at=_now())
+    t0 = time.perf_counter()
+    env = {"STUDIO_HOME": str(settings.home.resolve()), "STUDIO_ORG": ctx.org_slug,
+           "STUDIO_PROJECT": ctx.project_slug, "STUDIO_RUN_ID": str(run_id)}
+    if settings.database_url:
+        env["STUDIO_DATABASE_URL"] = settings.database_url
+    error: PapermillExecutionError | None = None
+    try:
+        with _env(env):
+            papermill.execute_notebook(str(template.path), str(out_path), parameters=params,
+                                       kernel_name=settings.kernel_name, progress_bar=progress,
+                                       cwd=str(template.path.parent))
+    except PapermillExecutionError as exc:
+        error = exc
+    except Exception as exc:  # kernel died, bad notebook ... still a failed run, not a corrupt one
+        ctx.update_run(run_id, status="failed", finished_at=_now(), duration_s=time.perf_counter() - t0,
+                       error=f"{type(exc).__name__}: {exc}")
+        raise RunError(f"Run {run_id} of '{template.name}' could not execute: {exc}",
+                       output_path=str(out_path), hint="Check the kernel (`jupyter kernelspec list`).") from exc
+    duration = time.perf_counter() - t0
+    asset_id = None
+    if out_path.exists():
+        asset = ctx.put_asset(out_path, kind="run_notebook", name=f"{template.name}.ipynb",
+                              provenance={"template": template.name, "params": params, "run_id": run_id,
+                                          "duration_s": round(duration, 3)},
+                              meta={"status": "failed" if error else "succeeded"})
+        asset_id = asset.id
+    if error is None:
+        ctx.update_run(run_id, status="succeeded", finished_at=_now(), duration_s=duration, output_asset_id=asset_id)
+        return RunResult(run_id, template.name, "succeeded", params, out_path, duration, asset_id,
+                         outputs=_scrap_outputs(out_path))
+    message = f"{error.ename}: {error.evalue}"
+    cell_index = _failing_cell(out_path, error.cell_index)
+    ctx.update_run(run_id, status="failed", finished_at=_now(), duration_s=duration, output_asset_id=asset_id,
+                   error=message, error_cell_index=cell_index)
+    result = RunResult(run_id, template.name, "failed", params, out_path, duration, asset_id, message, cell_index)
+    if raise_on_error:
+        raise RunError(f"Run {run_id} of '{template.name}' failed in cell {cell_index} of {out_path.name}: {message}",
+                       cell_index=cell_index, ename=error.ename, evalue=error.evalue,
+                       output_path=str(out_path),
+                       hint=f"Open the partial notebook {out_path} to see the failing cell.")
+    return result
+
+
+def _failing_cell(path: Path, fallback: int) -> int:
+    """Index of the failing cell in the saved notebook (papermill adds banner and parameter cells)."""
+    import nbformat
+
+    if path.exists():
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                return i
+    return fallback
+
+
+def _scrap_outputs(path: Path) -> dict[str, Any]:
+    """Values a template published with ``studio_kit.runs.publish`` (a JSON display in a cell tagged 'outputs')."""
+    import json
+
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    found: dict[str, Any] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) if isinstance(out, dict) else {}
+            payload = data.get("application/vnd.studio-kit+json")
+            if payload:
+                found.update(payload if isinstance(payload, dict) else json.loads(payload))
+    return found
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
