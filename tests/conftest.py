@@ -21,6 +21,9 @@ def studio_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
     reset_settings()
     yield home
+    from studio_kit.store import dispose_engines
+
+    dispose_engines()
     reset_settings()
 
 

@@ -1,0 +1,385 @@
+"""Tenant-scoped views of the store: :class:`ProjectContext` and :class:`OrgContext`.
+
+Every method opens a short transaction on a :class:`~.session.TenantSession`
+bound to the context's organization (and project), so ids of other orgs'
+rows behave exactly like ids that do not exist. Results are detached records
+(``AssetRecord``, ``RunRecord`` ...), safe to keep after the call.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mimetypes
+import random
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from studio_kit.exceptions import StoreError, TenantAccessError
+from studio_kit.store import files
+from studio_kit.store.models import (RUN_STATUSES, Asset, AssetRecord, AuditEvent, AuditRecord, Project,
+                                     ProjectRecord, Run, RunRecord, UsageEvent, UsageRecord, to_record)
+from studio_kit.store.session import TenantSession, db_errors, scoped
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.registry import CallRecord
+    from studio_kit.store.store import Store
+
+RUN_FIELDS = {"status", "parameters", "started_at", "finished_at", "duration_s", "output_asset_id",
+              "error", "error_cell_index"}
+# mimetypes does not know the screenplay formats
+_MIME_BY_SUFFIX = {".fountain": "text/x-fountain", ".fdx": "application/xml", ".ipynb": "application/x-ipynb+json",
+                   ".md": "text/markdown", ".otio": "application/json"}
+_VERSION_RETRIES = 25  # concurrent writers of the same (kind, name) race for the next version
+
+
+def _jsonable(value: Any, what: str) -> dict[str, Any]:
+    """A JSON-safe copy of a dict (odd values become strings); NaN/inf are refused (PostgreSQL rejects them)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StoreError(f"{what} must be a dict, got {type(value).__name__}.")
+    try:
+        return json.loads(json.dumps(value, default=str, allow_nan=False))
+    except ValueError as exc:
+        raise StoreError(f"{what} contains a value JSON cannot hold ({exc}).",
+                         hint="Replace NaN/infinite numbers with None or a string.") from exc
+
+
+def _check_id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StoreError(f"{what} id must be an integer, got {value!r}.")
+    return value
+
+
+def _check_action(action: Any) -> None:
+    if not isinstance(action, str) or not action.strip() or len(action) > 120:
+        raise StoreError(f"Audit action {action!r} is not valid.", hint="Use a dotted verb like 'asset.put'.")
+
+
+def _as_datetime(value: Any, field: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    raise StoreError(f"Run field {field} must be a datetime or epoch seconds, got {value!r}.")
+
+
+class _Scoped:
+    """Shared plumbing: the store, the tenant ids and a scoped session factory."""
+
+    def __init__(self, store: "Store", org_id: int, org_slug: str, project_id: int | None = None):
+        self.store = store
+        self.org_id = org_id
+        self.org_slug = org_slug
+        self.project_id = project_id
+
+    @property
+    def scope_name(self) -> str:
+        return self.org_slug
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[TenantSession]:
+        """A scoped session for one transaction; database failures surface as StoreError."""
+        with db_errors(self.store.engine), scoped(self.store.engine, self.org_id, self.project_id) as s:
+            yield s
+
+    def _get(self, s: TenantSession, model: type, row_id: Any, what: str) -> Any:
+        row = s.get(model, _check_id(row_id, what))
+        # the loader criteria already hide other tenants' rows; the check below is belt and braces
+        if row is None or row.org_id != self.org_id or \
+                (self.project_id is not None and getattr(row, "project_id", self.project_id) != self.project_id):
+            raise TenantAccessError(f"{what} {row_id} not found in this organization ('{self.scope_name}').",
+                                    hint=f"List what exists with ctx.list_{what.lower()}s().")
+        return row
+
+    def _list(self, model: type, record: type, *where: Any, order: Any = None, limit: int | None = None) -> list:
+        with self.session() as s:
+            stmt = select(model).where(*where).order_by(order if order is not None else model.id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [to_record(r, record) for r in s.exec(stmt).all()]
+
+    def list_assets(self, kind: str | None = None, name: str | None = None) -> list[AssetRecord]:
+        """Assets (every version), oldest first; filter by ``kind`` and/or ``name``."""
+        where = [c for c in ((Asset.kind == kind) if kind else None, (Asset.name == name) if name else None)
+                 if c is not None]
+        return self._list(Asset, AssetRecord, *where)
+
+    def list_runs(self, limit: int | None = 50) -> list[RunRecord]:
+        """Template runs, newest first."""
+        return self._list(Run, RunRecord, order=Run.id.desc(), limit=limit)
+
+    def list_audit(self, action: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+        """Audit events, oldest first."""
+        where = [AuditEvent.action == action] if action else []
+        return self._list(AuditEvent, AuditRecord, *where, limit=limit)
+
+    def list_usage(self, limit: int | None = None) -> list[UsageRecord]:
+        """Usage events (one per backend call), oldest first."""
+        return self._list(UsageEvent, UsageRecord, limit=limit)
+
+
+class OrgContext(_Scoped):
+    """What one organization sees: its projects, and the runs, assets and usage of all of them."""
+
+    def __repr__(self) -> str:
+        return f"<OrgContext {self.org_slug}>"
+
+    def projects(self) -> list[ProjectRecord]:
+        with self.session() as s:
+            return [to_record(r, ProjectRecord) for r in s.exec(select(Project).order_by(Project.slug)).all()]
+
+    def project(self, project_slug: str, user: str | None = None, create: bool = False) -> "ProjectContext":
+        return self.store.project(self.org_slug, project_slug, user=user, create=create)
+
+    def audit(self, action: str, target: str | None = None, detail: dict | None = None,
+              actor: str | None = None) -> AuditRecord:
+        """Record an org-level audit event (no project)."""
+        actor = actor or getattr(self.store.settings, "user", None) or "studio"
+        _check_action(action)
+        with self.session() as s:
+            row = AuditEvent(actor=actor, action=action, target=target, detail=_jsonable(detail, "detail"),
+                             org_id=self.org_id)
+            s.add(row)
+            s.commit()
+            return to_record(row, AuditRecord)
+
+
+class ProjectContext(_Scoped):
+    """One project of one organization, acting as ``user``. Get it from ``store.project(org, project)``."""
+
+    def __init__(self, store: "Store", org_id: int, org_slug: str, project_id: int, project_slug: str,
+                 user: str):
+        super().__init__(store, org_id, org_slug, project_id)
+        self.project_slug = project_slug
+        self.user = user
+
+    def __repr__(self) -> str:
+        return f"<ProjectContext {self.org_slug}/{self.project_slug} as {self.user}>"
+
+    @property
+    def scope_name(self) -> str:
+        return f"{self.org_slug}/{self.project_slug}"
+
+    @property
+    def asset_root(self) -> Path:
+        return self.store.asset_root
+
+    # -- assets ------------------------------------------------------------------
+    def put_asset(self, data: bytes | str | Path, kind: str, name: str, parent_id: int | None = None,
+                  provenance: dict | None = None, meta: dict | None = None,
+                  mime: str | None = None) -> AssetRecord:
+        """Store a new version of (kind, name) and return its record.
+
+        ``data``: bytes, text (a ``str`` is content, encoded UTF-8, never a path) or a
+        ``Path`` to copy. The file is written atomically; if the database
+        transaction fails, a file this call created is removed again.
+        """
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        elif isinstance(data, Path):
+            if not data.is_file():
+                raise StoreError(f"Cannot store {data}: it is not a file.", hint="Pass an existing file path.")
+        elif isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        elif not isinstance(data, bytes):
+            raise StoreError(f"Asset data must be bytes, str or Path, got {type(data).__name__}.")
+        for label, value, limit in (("kind", kind, 64), ("name", name, 255)):
+            if not isinstance(value, str) or not value.strip() or len(value) > limit:
+                raise StoreError(f"Asset {label} {value!r} is not valid.",
+                                 hint=f"Give a non-empty {label} of at most {limit} characters.")
+        provenance = _jsonable(provenance, "provenance")
+        provenance.setdefault("created_by", self.user)
+        meta = _jsonable(meta, "meta")
+        mime = mime or _MIME_BY_SUFFIX.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0]
+        stored = files.write_blob(self.store.asset_root, self.org_id, name, data)
+        try:
+            record = self._insert_asset(stored, kind, name, parent_id, provenance, meta, mime)
+        except BaseException:
+            if stored.created:
+                # if the database is gone too, the file stays for store.sweep_orphan_files()
+                with contextlib.suppress(StoreError):
+                    self._remove_if_unreferenced(stored.rel_path)
+            raise
+        if not (self.store.asset_root / stored.rel_path).is_file():
+            # a concurrent delete of an identical asset removed the shared file: write it back
+            files.write_blob(self.store.asset_root, self.org_id, name, data)
+        return record
+
+    def _insert_asset(self, stored: files.StoredFile, kind: str, name: str, parent_id: int | None,
+                      provenance: dict, meta: dict, mime: str | None) -> AssetRecord:
+        for attempt in range(_VERSION_RETRIES):
+            with self.session() as s:
+                if parent_id is not None:
+                    self._get(s, Asset, parent_id, "Asset")
+                latest = s.exec(select(func.max(Asset.version)).where(Asset.kind == kind,
+                                                                       Asset.name == name)).one()
+                row = Asset(kind=kind, name=name, version=(latest or 0) + 1, parent_id=parent_id,
+                            sha256=stored.sha256, size=stored.size, mime=mime, path=stored.rel_path,
+                            provenance=provenance, meta=meta, created_by=self.user,
+                            org_id=self.org_id, project_id=self.project_id)
+                s.add(row)
+                try:
+                    s.flush()
+                    s.add(self._audit_row("asset.put", f"asset:{row.id}",
+                                          {"kind": kind, "name": name, "version": row.version,
+                                           "sha256": stored.sha256}))
+                    s.commit()
+                except IntegrityError as exc:
+                    s.rollback()
+                    if attempt == _VERSION_RETRIES - 1:
+                        raise StoreError(f"Could not store {kind} '{name}': too many concurrent writers.",
+                                         hint="Retry the operation.") from exc
+                    time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # seconds; spreads the retries
+                    continue
+                return to_record(row, AssetRecord)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _remove_if_unreferenced(self, rel_path: str) -> None:
+        # the path carries the org id, so only this org's rows (any project) can point at it
+        with db_errors(self.store.engine), scoped(self.store.engine, self.org_id) as s:
+            if s.exec(select(func.count()).select_from(Asset).where(Asset.path == rel_path)).one() == 0:
+                files.remove_blob(self.store.asset_root, rel_path)
+
+    def get_asset(self, asset_id: int) -> AssetRecord:
+        """The asset's record; TenantAccessError if it is not in this project."""
+        with self.session() as s:
+            return to_record(self._get(s, Asset, asset_id, "Asset"), AssetRecord)
+
+    def asset_path(self, asset_id: int) -> Path:
+        """Absolute path of the asset's file, after checking its SHA-256 (AssetError if changed)."""
+        record = self.get_asset(asset_id)
+        return files.verify(self.store.asset_root, record.path, record.sha256)
+
+    def read_bytes(self, asset_id: int) -> bytes:
+        """The asset's content, checked against its SHA-256."""
+        record = self.get_asset(asset_id)
+        path = self.store.asset_root / record.path
+        data = path.read_bytes() if path.is_file() else None
+        if data is None or hashlib.sha256(data).hexdigest() != record.sha256:
+            files.verify(self.store.asset_root, record.path, record.sha256)  # raises the precise AssetError
+        return data
+
+    def read_text(self, asset_id: int, encoding: str = "utf-8") -> str:
+        return self.read_bytes(asset_id).decode(encoding)
+
+    def versions(self, kind: str, name: str) -> list[AssetRecord]:
+        """Every version of (kind, name), version 1 first."""
+        with self.session() as s:
+            rows = s.exec(select(Asset).where(Asset.kind == kind, Asset.name == name)
+                          .order_by(Asset.version)).all()
+            return [to_record(r, AssetRecord) for r in rows]
+
+    def latest(self, kind: str, name: str) -> AssetRecord | None:
+        """The newest version of (kind, name), or None."""
+        history = self.versions(kind, name)
+        return history[-1] if history else None
+
+    def update_asset_meta(self, asset_id: int, meta: dict, replace: bool = False) -> AssetRecord:
+        """Merge ``meta`` into the asset's meta (or replace it). Content and version never change."""
+        meta = _jsonable(meta, "meta")
+        with self.session() as s:
+            row = self._get(s, Asset, asset_id, "Asset")
+            row.meta = meta if replace else {**(row.meta or {}), **meta}
+            s.add(row)
+            s.add(self._audit_row("asset.meta", f"asset:{row.id}", {"keys": sorted(meta)}))
+            s.commit()
+            return to_record(row, AssetRecord)
+
+    def delete_asset(self, asset_id: int) -> None:
+        """Delete the asset row; its file goes too when no other asset shares it.
+
+        Assets derived from it keep existing (their ``parent_id`` becomes empty).
+        """
+        with self.session() as s:
+            row = self._get(s, Asset, asset_id, "Asset")
+            rel_path = row.path
+            for child in s.exec(select(Asset).where(Asset.parent_id == row.id)).all():
+                child.parent_id = None  # SQLite without FK enforcement gets the same result as ON DELETE SET NULL
+            for run in s.exec(select(Run).where(Run.output_asset_id == row.id)).all():
+                run.output_asset_id = None
+            s.add(self._audit_row("asset.delete", f"asset:{row.id}",
+                                  {"kind": row.kind, "name": row.name, "version": row.version}))
+            s.delete(row)
+            s.commit()
+        self._remove_if_unreferenced(rel_path)
+
+    # -- runs --------------------------------------------------------------------------
+    def create_run(self, template: str, parameters: dict | None = None, status: str = "queued") -> int:
+        """Record a template run; returns its id."""
+        if status not in RUN_STATUSES:
+            raise StoreError(f"Run status {status!r} is not one of {', '.join(RUN_STATUSES)}.")
+        with self.session() as s:
+            row = Run(template=template, parameters=_jsonable(parameters, "parameters"), status=status,
+                      created_by=self.user, org_id=self.org_id, project_id=self.project_id)
+            s.add(row)
+            s.commit()
+            return row.id
+
+    def update_run(self, run_id: int, **fields: Any) -> RunRecord:
+        """Set run fields: status, parameters, started_at, finished_at, duration_s,
+        output_asset_id, error, error_cell_index."""
+        unknown = sorted(set(fields) - RUN_FIELDS)
+        if unknown:
+            raise StoreError(f"Unknown run field(s): {', '.join(unknown)}.",
+                             hint=f"Known fields: {', '.join(sorted(RUN_FIELDS))}.")
+        if "status" in fields and fields["status"] not in RUN_STATUSES:
+            raise StoreError(f"Run status {fields['status']!r} is not one of {', '.join(RUN_STATUSES)}.")
+        with self.session() as s:
+            row = self._get(s, Run, run_id, "Run")
+            if fields.get("output_asset_id") is not None:
+                self._get(s, Asset, fields["output_asset_id"], "Asset")
+            for key, value in fields.items():
+                if key in ("started_at", "finished_at"):
+                    value = _as_datetime(value, key)
+                elif key == "parameters":
+                    value = _jsonable(value, "parameters")
+                setattr(row, key, value)
+            s.add(row)
+            s.commit()
+            return to_record(row, RunRecord)
+
+    def get_run(self, run_id: int) -> RunRecord:
+        with self.session() as s:
+            return to_record(self._get(s, Run, run_id, "Run"), RunRecord)
+
+    # -- audit and usage ---------------------------------------------------------------
+    def _audit_row(self, action: str, target: str | None, detail: dict | None) -> AuditEvent:
+        _check_action(action)
+        return AuditEvent(actor=self.user, action=action, target=target, detail=_jsonable(detail, "detail"),
+                          org_id=self.org_id, project_id=self.project_id)
+
+    def audit(self, action: str, target: str | None = None, detail: dict | None = None) -> AuditRecord:
+        """Record who did what to which target (e.g. ``audit("character.lock", "character:mara")``)."""
+        with self.session() as s:
+            row = self._audit_row(action, target, detail)
+            s.add(row)
+            s.commit()
+            return to_record(row, AuditRecord)
+
+    def record_usage(self, call: "CallRecord") -> UsageRecord:
+        """Store one backend call (a :class:`studio_kit.registry.CallRecord`) as a UsageEvent."""
+        with self.session() as s:
+            row = UsageEvent(user=self.user, backend=f"{call.modality}.{call.backend}", modality=call.modality,
+                             method=call.method, model=call.model, units=float(call.units), unit=call.unit,
+                             seconds=float(call.seconds), ok=bool(call.ok),
+                             at=datetime.fromtimestamp(call.started_at, tz=timezone.utc),
+                             org_id=self.org_id, project_id=self.project_id)
+            s.add(row)
+            s.commit()
+            return to_record(row, UsageRecord)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator["ProjectContext"]:
+        """Store every backend call made through ``registry.invoke`` inside the block."""
+        from studio_kit.registry import recording
+
+        with recording(self.record_usage):
+            yield self
