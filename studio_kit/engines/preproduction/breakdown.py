@@ -1,0 +1,116 @@
+"""Script breakdown: one breakdown sheet per scene, with tagged elements.
+
+``break_down(script)`` turns a parsed :class:`~studio_kit.domain.script.Script`
+into a :class:`~studio_kit.domain.preproduction.Breakdown`: scene number,
+heading, INT/EXT, day/night, location, length in eighths, synopsis line and the
+tags of :mod:`.tagging`, with manual edits (:mod:`.edits`) applied last so they
+survive re-running the tagger on a revised draft.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from studio_kit.domain.preproduction import Breakdown, BreakdownSheet, CastMember
+from studio_kit.domain.script import ElementType, Scene, Script
+from studio_kit.engines.preproduction import tagging
+from studio_kit.exceptions import ScriptError
+
+LINES_PER_EIGHTH = 55 / 8  # US Letter page of 55 lines, 8 eighths a page
+
+
+class BreakdownError(ScriptError):
+    """A script cannot be broken down (no scene headings, unreadable file ...)."""
+
+
+def load_script(path: str | Path) -> Script:
+    """Read and parse a Fountain screenplay from ``path`` (with page lengths in eighths)."""
+    p = Path(path)
+    if not p.is_file():
+        raise BreakdownError(f"Script file {p} does not exist.", hint="Pass the path of a .fountain file.")
+    raw = p.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise BreakdownError(f"{p} is a binary file, not a Fountain screenplay.", hint="Export the script as .fountain.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    script = parse_fountain(text)
+    script.metadata.setdefault("source_path", str(p))
+    return script
+
+
+def ensure_eighths(script: Script) -> list[str]:
+    """Give every scene a page length: the pagination engine when present, else a line estimate.
+
+    Returns warnings for scenes whose length had to be estimated.
+    """
+    warnings: list[str] = []
+    if any(s.eighths is None for s in script.scenes):
+        try:
+            from studio_kit.engines.writing.pagination import paginate
+
+            paginate(script)
+        except ImportError:
+            warnings.append("pagination engine not available: scene lengths estimated from line counts")
+    for scene in script.scenes:
+        if scene.eighths is None:
+            lines = sum(max(1, len(e.text) // 61 + 1) for e in scene.elements if e.type != ElementType.BONEYARD)
+            lines += sum(len(b.lines) + 1 for b in scene.dialogue)
+            scene.eighths = max(1, round(lines / LINES_PER_EIGHTH))
+    return warnings
+
+
+def synopsis_line(scene: Scene, limit: int = 90) -> str:
+    """The scene's synopsis (``=`` line) or its first action sentence, cut at ``limit`` characters."""
+    if scene.synopsis.strip():
+        text = scene.synopsis.strip()
+    else:
+        action = " ".join(t.strip() for _, t in tagging.scene_lines(scene))
+        text = action.split(". ")[0].strip() if action else ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Breakdown:
+    """Break a script down into one sheet per scene.
+
+    ``edits`` is an :class:`~.edits.EditLog` (or a path to its JSON) applied after
+    automatic tagging; ``backend`` is an optional text backend with the
+    ``complete`` capability whose proposals are verified against the scene text.
+    Raises :class:`BreakdownError` when the script has no scene headings.
+    """
+    if not script.scenes:
+        raise BreakdownError(
+            "The script has no scene headings, so there is nothing to break down.",
+            hint="Start each scene with a heading such as 'INT. KITCHEN - DAY' (or force one with a leading '.').",
+        )
+    warnings = ensure_eighths(script)
+    cast = tagging.number_cast(script.scenes)
+    sheets: list[BreakdownSheet] = []
+    for scene in script.scenes:
+        if (scene.eighths or 0) <= 0:
+            warnings.append(f"scene {scene.number or scene.index + 1} ({scene.heading}) has zero length")
+        tags = tagging.tag_scene(scene, cast)
+        if backend is not None and "complete" in getattr(backend, "capabilities", ()):
+            extra, rejected = tagging.propose_tags(scene, backend, tags)
+            tags += extra
+            warnings += [f"scene {scene.number or scene.index + 1}: rejected proposal {r}" for r in rejected[:5]]
+        sheets.append(BreakdownSheet(
+            scene_index=scene.index, scene_number=scene.number or str(scene.index + 1), heading=scene.heading,
+            int_ext=scene.int_ext, time_of_day=scene.time_of_day, location=scene.location,
+            eighths=int(scene.eighths or 0), synopsis=synopsis_line(scene), line=scene.line, tags=tags))
+    members = []
+    for name, (cid, count, speaks) in sorted(cast.items(), key=lambda kv: kv[1][0]):
+        idx = [s.index for s in script.scenes if name in s.characters]
+        members.append(CastMember(id=cid, name=name, scenes=count, scene_indices=idx, speaking=speaks))
+    breakdown = Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
+                          metadata={"source_path": script.metadata.get("source_path", "")})
+    if edits is not None:
+        from studio_kit.engines.preproduction.edits import EditLog
+
+        log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
+        breakdown = log.apply(breakdown)
+    return breakdown

@@ -1,0 +1,400 @@
+"""Exports of the breakdown, stripboard, day-out-of-days and shoot calendar.
+
+Breakdown: CSV and XLSX by category and by scene, one breakdown-sheet PDF page
+per scene with the category colours, Universal Category interchange JSON.
+Schedule: stripboard PDF and HTML (strip colours, day-break and week-break
+rows), DOOD as XLSX/CSV/PDF, and an iCalendar file with one all-day event per
+shoot day. Every writer writes to a temp file and renames it, so a failed
+export never leaves half a file behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import html
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from studio_kit.domain.preproduction import (CATEGORY_TABLE, DAY_BREAK_COLOUR, WEEK_BREAK_COLOUR, Breakdown,
+                                             BreakdownCategory, DayOutOfDays, Schedule, format_eighths)
+from studio_kit.engines.preproduction.stripboard import shoot_dates
+
+CATEGORIES = list(BreakdownCategory)
+
+
+@contextlib.contextmanager
+def _atomic(path: str | Path, mode: str = "wb") -> Iterator[io.IOBase]:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _atomic_save(path: Path, save) -> Path:
+    """Run ``save(tmp_path)`` (for libraries that want a file name) then rename into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
+    try:
+        save(str(tmp))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+# -- breakdown tables --------------------------------------------------------
+
+def scene_rows(breakdown: Breakdown) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the by-scene table: one row per scene, one column per category."""
+    header = ["Scene", "Heading", "INT/EXT", "Day/Night", "Location", "Pages", "Eighths", "Synopsis"] + \
+        [c.label for c in CATEGORIES]
+    rows = []
+    for s in breakdown.sheets:
+        cells = [s.scene_number, s.heading, s.int_ext, s.time_of_day, s.location, s.pages, str(s.eighths), s.synopsis]
+        for c in CATEGORIES:
+            names = [f"{t.cast_id}. {t.name}" if t.cast_id else t.name for t in s.tags_in(c)]
+            cells.append("; ".join(names))
+        rows.append(cells)
+    return header, rows
+
+
+def category_rows(breakdown: Breakdown) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the by-category table: one row per element with the scenes it is in."""
+    header = ["UCI", "Category", "Element", "Scenes", "Scene count", "Colour"]
+    number = {s.scene_index: s.scene_number for s in breakdown.sheets}
+    rows = []
+    for c in CATEGORIES:
+        for name, idx in breakdown.elements(c).items():
+            rows.append([str(c.uci), c.label, name, ", ".join(number[i] for i in idx), str(len(idx)), c.colour])
+    return header, rows
+
+
+def breakdown_csv(breakdown: Breakdown, out_dir: str | Path) -> list[Path]:
+    """breakdown_by_scene.csv and breakdown_by_category.csv in ``out_dir``."""
+    out = []
+    for name, (header, rows) in (("breakdown_by_scene.csv", scene_rows(breakdown)),
+                                 ("breakdown_by_category.csv", category_rows(breakdown))):
+        path = Path(out_dir) / name
+        with _atomic(path, "w") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(rows)
+        out.append(path)
+    return out
+
+
+def breakdown_xlsx(breakdown: Breakdown, path: str | Path) -> Path:
+    """One workbook: "By scene" and "By category" sheets, category headers filled with their colour."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "By scene"
+    header, rows = scene_rows(breakdown)
+    ws.append(header)
+    for i, c in enumerate(CATEGORIES, start=9):
+        ws.cell(row=1, column=i).fill = PatternFill("solid", fgColor=c.colour.lstrip("#"))
+    for row in rows:
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws2 = wb.create_sheet("By category")
+    header, rows = category_rows(breakdown)
+    ws2.append(header)
+    for row in rows:
+        ws2.append(row)
+        ws2.cell(row=ws2.max_row, column=2).fill = PatternFill("solid", fgColor=row[5].lstrip("#"))
+    ws3 = wb.create_sheet("Cast")
+    ws3.append(["#", "Character", "Scenes"])
+    for m in breakdown.cast:
+        ws3.append([m.id, m.name, m.scenes])
+    return _atomic_save(Path(path), wb.save)
+
+
+def uci_json(breakdown: Breakdown, path: str | Path) -> Path:
+    """Universal Category interchange JSON: categories with ids and colours, scenes with element ids."""
+    doc = {
+        "format": "universal-category-breakdown", "version": 1, "title": breakdown.title,
+        "categories": [{"id": info.uci, "key": c.value, "name": info.label, "colour": info.colour, "mark": info.mark}
+                       for c, info in CATEGORY_TABLE.items()],
+        "cast": [{"id": m.id, "name": m.name, "scenes": m.scenes} for m in breakdown.cast],
+        "scenes": [{
+            "number": s.scene_number, "index": s.scene_index, "heading": s.heading, "int_ext": s.int_ext,
+            "time_of_day": s.time_of_day, "location": s.location, "eighths": s.eighths, "synopsis": s.synopsis,
+            "elements": [{"category_id": t.uci, "category": t.category.value, "name": t.name, "element_id": t.element_id,
+                          "line": t.line, "matched": t.matched, "confidence": round(t.confidence, 3),
+                          "origin": t.origin.value, **({"cast_id": t.cast_id} if t.cast_id else {}),
+                          **({"count": t.count} if t.count else {})} for t in s.tags]}
+            for s in breakdown.sheets],
+    }
+    with _atomic(path, "w") as fh:
+        json.dump(doc, fh, indent=2, ensure_ascii=False)
+    return Path(path)
+
+
+def _esc(text: str) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def breakdown_pdf(breakdown: Breakdown, path: str | Path) -> Path:
+    """One breakdown sheet per page: scene header, then a coloured box per category with its elements."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    story = []
+    for n, s in enumerate(breakdown.sheets):
+        story.append(Paragraph(f"<b>{_esc(breakdown.title)}</b> — Breakdown sheet", styles["Title"]))
+        head = [["Scene", s.scene_number, "Pages", s.pages],
+                ["INT/EXT", s.int_ext or "-", "Day/Night", s.time_of_day or "-"],
+                ["Location", Paragraph(_esc(s.location), styles["Normal"]), "Sheet", f"{n + 1} of {len(breakdown.sheets)}"]]
+        t = Table(head, colWidths=[70, 250, 70, 110])
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+                               ("FONTNAME", (2, 0), (2, -1), "Helvetica-Bold")]))
+        story += [t, Spacer(1, 6), Paragraph(f"<b>{_esc(s.heading)}</b>", styles["Normal"]),
+                  Paragraph(_esc(s.synopsis) or "&nbsp;", styles["Italic"]), Spacer(1, 8)]
+        cells, fills = [], []
+        for c in CATEGORIES:
+            tags = s.tags_in(c)
+            if not tags:
+                continue
+            items = "<br/>".join(_esc(f"{t.cast_id}. {t.name}" if t.cast_id else t.name) for t in tags)
+            mark = {"circle": " (circled)", "asterisk": " *"}.get(c.info.mark, "")
+            cells.append([Paragraph(f"<b>{_esc(c.label)}{mark}</b>", styles["Normal"]), Paragraph(items, styles["Normal"])])
+            fills.append(colors.HexColor(c.colour))
+        if cells:
+            body = Table(cells, colWidths=[150, 350])
+            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            style += [("BACKGROUND", (0, i), (0, i), f) for i, f in enumerate(fills)]
+            body.setStyle(TableStyle(style))
+            story.append(body)
+        else:
+            story.append(Paragraph("No elements tagged.", styles["Normal"]))
+        if n + 1 < len(breakdown.sheets):
+            story.append(PageBreak())
+    return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=letter, title=f"{breakdown.title} breakdown").build(story))
+
+
+def export_breakdown(breakdown: Breakdown, out_dir: str | Path) -> dict[str, Path]:
+    """Every breakdown export into ``out_dir``; returns kind -> path."""
+    out_dir = Path(out_dir)
+    scene_csv, cat_csv = breakdown_csv(breakdown, out_dir)
+    return {"csv_by_scene": scene_csv, "csv_by_category": cat_csv,
+            "xlsx": breakdown_xlsx(breakdown, out_dir / "breakdown.xlsx"),
+            "pdf": breakdown_pdf(breakdown, out_dir / "breakdown_sheets.pdf"),
+            "uci_json": uci_json(breakdown, out_dir / "breakdown_uci.json")}
+
+
+# -- stripboard --------------------------------------------------------------
+
+def _board_rows(schedule: Schedule) -> list[tuple[str, list[str], str]]:
+    """(kind, cells, colour) rows of a stripboard: strips, then a day break after each day, week breaks."""
+    rows = []
+    for i, day in enumerate(schedule.days):
+        for s in day.strips:
+            rows.append(("strip", [s.scene_number, s.int_ext, s.location, "N" if s.night else "D", s.pages,
+                                   ", ".join(str(c) for c in s.cast_ids), s.synopsis], s.colour))
+        date = f" — {day.date:%a %d %b %Y}" if day.date else ""
+        rows.append(("day", [f"END OF DAY {day.number}{date} — {day.pages} pages, {day.company_moves} company moves"],
+                     DAY_BREAK_COLOUR))
+        nxt = schedule.days[i + 1] if i + 1 < len(schedule.days) else None
+        if nxt is not None and nxt.week != day.week:
+            rows.append(("week", [f"END OF WEEK {day.week}"], WEEK_BREAK_COLOUR))
+    return rows
+
+
+STRIP_HEADER = ["Scene", "I/E", "Set", "D/N", "Pages", "Cast", "Synopsis"]
+
+
+def stripboard_html(schedule: Schedule, path: str | Path) -> Path:
+    """A self-contained HTML stripboard (inline colours, printable)."""
+    cast = ", ".join(f"{cid}. {_esc(n)}" for cid, n in sorted(schedule.cast_names.items()))
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{_esc(schedule.title)} stripboard</title>",
+             "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #444;"
+             "padding:2px 6px;font-size:12px}.day td{color:#fff;font-weight:bold}.week td{font-weight:bold}</style>",
+             f"</head><body><h1>{_esc(schedule.title)} — stripboard</h1>",
+             f"<p>{len(schedule.days)} shoot days, {schedule.company_moves} company moves, status {schedule.status}, "
+             f"objective {schedule.objective:g} (lower bound {schedule.lower_bound:g}).</p><p>Cast: {cast}</p>",
+             "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in STRIP_HEADER) + "</tr></thead><tbody>"]
+    for kind, cells, colour in _board_rows(schedule):
+        if kind == "strip":
+            parts.append(f"<tr class='strip' style='background:{colour}'>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+        else:
+            parts.append(f"<tr class='{kind}' style='background:{colour}'><td colspan='{len(STRIP_HEADER)}'>{_esc(cells[0])}</td></tr>")
+    parts.append("</tbody></table></body></html>")
+    with _atomic(path, "w") as fh:
+        fh.write("\n".join(parts))
+    return Path(path)
+
+
+def stripboard_pdf(schedule: Schedule, path: str | Path) -> Path:
+    """Landscape stripboard PDF: coloured strips, black day-break and orange week-break rows."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import landscape, letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=9)
+    data = [STRIP_HEADER]
+    style = [("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 8),
+             ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for kind, cells, colour in _board_rows(schedule):
+        r = len(data)
+        if kind == "strip":
+            data.append(cells[:6] + [Paragraph(_esc(cells[6]), small)])
+        else:
+            data.append([cells[0]] + [""] * (len(STRIP_HEADER) - 1))
+            style += [("SPAN", (0, r), (-1, r)), ("FONTNAME", (0, r), (-1, r), "Helvetica-Bold")]
+            if kind == "day":
+                style.append(("TEXTCOLOR", (0, r), (-1, r), colors.white))
+        style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor(colour)))
+    table = Table(data, colWidths=[40, 40, 190, 30, 40, 80, 300], repeatRows=1)
+    table.setStyle(TableStyle(style))
+    head = Paragraph(f"<b>{_esc(schedule.title)}</b> — stripboard: {len(schedule.days)} days, "
+                     f"{schedule.company_moves} company moves", styles["Title"])
+    return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=landscape(letter), leftMargin=30, rightMargin=30,
+                                                                title=f"{schedule.title} stripboard").build([head, table]))
+
+
+# -- day out of days -----------------------------------------------------------
+
+def dood_table(dood: DayOutOfDays) -> tuple[list[str], list[list[str]]]:
+    header = ["#", "Cast"] + [f"Day {n}" + (f" {d:%m/%d}" if d else "") for n, d in zip(dood.day_numbers, dood.dates)] + \
+        ["Work", "Hold", "Travel", "Rehearsal", "Drop/Pickup", "Total", "Start", "Finish"]
+    rows = []
+    for r in dood.rows:
+        rows.append([str(r.cast_id), r.name] + [c.value for c in r.codes] +
+                    [str(r.work), str(r.hold), str(r.travel), str(r.rehearsal), str(r.drop_pickups), str(r.total),
+                     str(r.start_day or ""), str(r.finish_day or "")])
+    return header, rows
+
+
+def dood_csv(dood: DayOutOfDays, path: str | Path) -> Path:
+    header, rows = dood_table(dood)
+    with _atomic(path, "w") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return Path(path)
+
+
+def dood_xlsx(dood: DayOutOfDays, path: str | Path) -> Path:
+    """DOOD workbook; totals are formulas (COUNTIF over the day cells) so hand edits recount."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Day out of days"
+    header, rows = dood_table(dood)
+    ws.append(header)
+    n = len(dood.day_numbers)
+    first, last = get_column_letter(3), get_column_letter(2 + n)
+    fills = {"H": "FFF59D", "D": "EF9A9A", "P": "A5D6A7", "T": "90CAF9", "R": "CE93D8"}
+    for i, row in enumerate(rows, start=2):
+        rng = f"{first}{i}:{last}{i}"
+        work = "+".join(f'COUNTIF({rng},"{c}")' for c in ("SW", "W", "WF", "SWF", "P"))
+        formulas = [f"={work}", f'=COUNTIF({rng},"H")', f'=COUNTIF({rng},"T")', f'=COUNTIF({rng},"R")',
+                    f'=COUNTIF({rng},"D")']
+        total = f"={get_column_letter(3 + n)}{i}+{get_column_letter(4 + n)}{i}+{get_column_letter(5 + n)}{i}+{get_column_letter(6 + n)}{i}"
+        ws.append([int(row[0]), row[1]] + row[2:2 + n] + formulas + [total] +
+                  [int(x) if x else None for x in row[-2:]])
+        for j, code in enumerate(row[2:2 + n], start=3):
+            if code in fills:
+                ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor=fills[code])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    return _atomic_save(Path(path), wb.save)
+
+
+def dood_pdf(dood: DayOutOfDays, path: str | Path) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import landscape, legal
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    header, rows = dood_table(dood)
+    header = ["#", "Cast"] + [str(n) for n in dood.day_numbers] + ["Wk", "Hld", "Trv", "Reh", "D/P", "Tot", "Start", "Fin"]
+    table = Table([header] + rows, repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 6),
+                               ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold")]))
+    title = Paragraph(f"<b>{_esc(dood.title)}</b> — Day out of days (drop/pickup after {dood.drop_after_days} idle days)",
+                      getSampleStyleSheet()["Heading2"])
+    return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=landscape(legal), leftMargin=20, rightMargin=20,
+                                                                title=f"{dood.title} DOOD").build([title, table]))
+
+
+# -- calendar ------------------------------------------------------------------
+
+def schedule_ics(schedule: Schedule, path: str | Path, *, start_date: dt.date | None = None) -> Path:
+    """One all-day event per shoot day. Days without dates get consecutive weekdays from
+    ``start_date`` (default: next Monday)."""
+    from icalendar import Calendar, Event
+
+    start = start_date or schedule.start_date
+    if start is None:
+        today = dt.date.today()
+        start = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+    dates = [d.date for d in schedule.days]
+    if any(x is None for x in dates):
+        dates = [x for x, _ in shoot_dates(start, len(schedule.days))]
+    cal = Calendar()
+    cal.add("prodid", "-//studio_kit//shoot schedule//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{schedule.title} shoot")
+    slug = "".join(ch for ch in schedule.title.lower() if ch.isalnum()) or "film"
+    for day, date in zip(schedule.days, dates):
+        ev = Event()
+        ev.add("uid", f"{slug}-day-{day.number}-{date.isoformat()}@studio-kit")
+        ev.add("summary", f"{schedule.title}: shoot day {day.number} of {len(schedule.days)}")
+        ev.add("dtstart", date)
+        ev.add("dtend", date + dt.timedelta(days=1))
+        ev.add("dtstamp", dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc))
+        lines = [f"Sc. {s.scene_number} {s.heading} ({s.pages} pg) cast {', '.join(map(str, s.cast_ids)) or '-'}"
+                 for s in day.strips]
+        ev.add("description", f"{day.pages} pages, {day.company_moves} company moves\n" + "\n".join(lines))
+        ev.add("location", ", ".join(day.sites))
+        cal.add_component(ev)
+    with _atomic(path, "wb") as fh:
+        fh.write(cal.to_ical())
+    return Path(path)
+
+
+def export_schedule(schedule: Schedule, dood: DayOutOfDays, out_dir: str | Path) -> dict[str, Path]:
+    """Stripboard PDF/HTML, DOOD XLSX/CSV/PDF and the .ics calendar into ``out_dir``."""
+    out_dir = Path(out_dir)
+    return {"stripboard_pdf": stripboard_pdf(schedule, out_dir / "stripboard.pdf"),
+            "stripboard_html": stripboard_html(schedule, out_dir / "stripboard.html"),
+            "dood_xlsx": dood_xlsx(dood, out_dir / "dood.xlsx"), "dood_csv": dood_csv(dood, out_dir / "dood.csv"),
+            "dood_pdf": dood_pdf(dood, out_dir / "dood.pdf"), "ics": schedule_ics(schedule, out_dir / "schedule.ics"),
+            "schedule_json": _json(out_dir / "schedule.json", schedule.model_dump_json(indent=2))}
+
+
+def _json(path: Path, text: str) -> Path:
+    with _atomic(path, "w") as fh:
+        fh.write(text)
+    return path
+
+
+__all__ = ["export_breakdown", "export_schedule", "breakdown_csv", "breakdown_xlsx", "breakdown_pdf", "uci_json",
+           "stripboard_html", "stripboard_pdf", "dood_csv", "dood_xlsx", "dood_pdf", "schedule_ics", "format_eighths"]

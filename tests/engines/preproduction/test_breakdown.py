@@ -1,0 +1,186 @@
+"""Breakdown: sheets per scene, automatic tags with source lines, verified LLM proposals, manual edits."""
+from __future__ import annotations
+
+import pytest
+
+from studio_kit.domain.preproduction import CATEGORY_TABLE, BreakdownCategory as Cat, TagOrigin
+from studio_kit.engines.preproduction.breakdown import BreakdownError, break_down
+from studio_kit.engines.preproduction.edits import EditError, EditLog
+
+
+def _names(sheet, cat):
+    return [t.name for t in sheet.tags_in(cat)]
+
+
+def test_breakdown_has_one_sheet_per_scene_with_heading_parts(reel_script):
+    bd = break_down(reel_script)
+    assert [s.heading for s in bd.sheets] == [s.heading for s in reel_script.scenes]
+    first = bd.sheets[0]
+    assert (first.int_ext, first.time_of_day, first.location) == ("INT", "NIGHT", "BOB'S APARTMENT - KITCHEN")
+    assert first.scene_number == "1" and first.is_night
+    assert all(s.eighths >= 1 for s in bd.sheets)
+    assert first.synopsis.startswith("BOB (40s) paces")
+
+
+def test_breakdown_tags_every_speaking_character_with_cast_list_numbers(reel_script):
+    bd = break_down(reel_script)
+    # BOB is in 3 scenes, ALICE in 2, CARL in 1: numbered like a cast list
+    assert [(c.id, c.name, c.scenes) for c in bd.cast] == [(1, "BOB", 3), (2, "ALICE", 2), (3, "CARL", 1)]
+    for scene, sheet in zip(reel_script.scenes, bd.sheets):
+        tagged = set(_names(sheet, Cat.CAST))
+        assert set(scene.speaking_characters) <= tagged
+    # ids are stable across scenes
+    ids = {t.name: t.cast_id for s in bd.sheets for t in s.tags_in(Cat.CAST)}
+    assert ids == {"BOB": 1, "ALICE": 2, "CARL": 3}
+    carl = bd.sheets[2].tags_in(Cat.CAST)
+    assert any(t.matched == "CARL (O.S.)" and t.confidence == 1.0 for t in carl)
+
+
+def test_every_auto_tag_points_at_the_source_line_it_was_found_on(reel_script, reel_text):
+    bd = break_down(reel_script)
+    lines = reel_text.splitlines()
+    checked = 0
+    for sheet in bd.sheets:
+        for t in sheet.tags:
+            assert 0.0 < t.confidence <= 1.0
+            assert t.uci == CATEGORY_TABLE[t.category].uci
+            if t.line:
+                assert t.matched.lower() in lines[t.line - 1].lower(), (t, lines[t.line - 1])
+                checked += 1
+    assert checked >= 20
+
+
+def test_lexicons_and_caps_words_find_props_vehicles_animals_extras_stunts(reel_script):
+    bd = break_down(reel_script)
+    kitchen, station, bedroom, diner = bd.sheets
+    assert "FILM REEL" in _names(kitchen, Cat.PROPS)
+    assert "RAINCOAT" in _names(kitchen, Cat.WARDROBE)
+    assert "POLICE CAR" in _names(station, Cat.VEHICLES)
+    assert "DOG" in _names(station, Cat.ANIMALS)
+    cops = next(t for t in station.tags_in(Cat.EXTRAS_ATMOSPHERE) if t.name == "Cops")
+    assert cops.count == 2 and cops.matched == "COPS"
+    assert "Commuters" in _names(station, Cat.EXTRAS_ATMOSPHERE)
+    assert {"Stunt: tackle", "Stunt: punches"} <= set(_names(station, Cat.STUNTS))
+    assert "BLOOD" in _names(bedroom, Cat.MAKEUP_HAIR)
+    assert _names(bedroom, Cat.NOTES) == ["Need a breakaway door."]
+    assert "Waitress" in _names(diner, Cat.EXTRAS_SILENT)
+    # a kitchen with no stunt verbs gets no stunt tags
+    assert kitchen.tags_in(Cat.STUNTS) == []
+
+
+def test_script_without_scene_headings_is_a_clear_error():
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    with pytest.raises(BreakdownError, match="no scene headings"):
+        break_down(parse_fountain("Just some action.\n\nAnd more action.\n"))
+
+
+class _FakeLM:
+    """A text backend that proposes a mix of true, invented and forbidden tags."""
+
+    def __new__(cls, answer: str):
+        from studio_kit.backends.text.base import TextBackend
+
+        class Fake(TextBackend):
+            name = "fake"
+            capabilities = frozenset({"complete"})
+
+            def complete(self, prompt, **kw):
+                self.prompts.append(prompt)
+                return answer
+
+        b = Fake()
+        b.prompts = []
+        return b
+
+
+def test_text_backend_proposals_are_verified_against_the_scene(reel_script):
+    from studio_kit.registry import last_call
+
+    lm = _FakeLM("props: newsstand\nprops: unicorn\ncast: ZED\nvehicles: police car\nsquirrels: dog")
+    bd = break_down(reel_script, backend=lm)
+    station = bd.sheets[1]
+    llm = [t for t in station.tags if t.origin == TagOrigin.LLM]
+    assert [t.name for t in llm] == ["NEWSSTAND"]            # occurs in the scene, not tagged before
+    assert llm[0].line == 18 and 0 < llm[0].confidence < 0.75
+    names = {t.name for s in bd.sheets for t in s.tags}
+    assert "UNICORN" not in names and "ZED" not in names     # invented / cast proposals refused
+    assert any("not in the scene text" in w for w in bd.warnings)
+    assert len(lm.prompts) == len(reel_script.scenes)
+    assert last_call().method == "complete" and last_call().backend == "fake"
+
+
+def test_manual_edits_survive_retagging_a_revised_script(reel_text, tmp_path):
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    bd = break_down(parse_fountain(reel_text))
+    log = EditLog()
+    log.merge(Cat.PROPS, ["REEL"], into="FILM REEL")
+    log.remove(Cat.ANIMALS, "DOG")
+    log.add(Cat.PROPS, "UMBRELLA", 1, breakdown=bd)                 # scene index 1: the train station
+    log.recategorise(Cat.SET_DRESSING, "BOOTH", Cat.PROPS)
+    log.add(Cat.CAST, "PICKPOCKET", "2", breakdown=bd)              # scene number 2
+    path = log.save(tmp_path / "edits.json")
+
+    revised = reel_text.replace("Title: The Reel\nAuthor: Test Writer\n",
+                                "Title: The Reel\nAuthor: Test Writer\n\nEXT. ROOFTOP - NIGHT\n\nBOB smokes alone.\n")
+    bd2 = break_down(parse_fountain(revised), edits=path)
+    rooftop, kitchen, station, bedroom, diner = bd2.sheets
+    assert "FILM REEL" in _names(bedroom, Cat.PROPS) and "REEL" not in _names(bedroom, Cat.PROPS)
+    assert _names(station, Cat.ANIMALS) == []
+    assert "UMBRELLA" in _names(station, Cat.PROPS) and "UMBRELLA" not in _names(rooftop, Cat.PROPS)
+    assert "BOOTH" in _names(diner, Cat.PROPS) and "BOOTH" not in _names(diner, Cat.SET_DRESSING)
+    pick = next(c for c in bd2.cast if c.name == "PICKPOCKET")
+    assert pick.scenes == 1 and station.scene_index in pick.scene_indices
+    assert all(t.origin == TagOrigin.MANUAL for t in station.tags if t.name in {"UMBRELLA", "PICKPOCKET"})
+    # the log round-trips through JSON unchanged
+    assert EditLog.load(path).to_json() == log.to_json()
+
+
+def test_edit_log_errors_name_the_problem(reel_script, tmp_path):
+    bd = break_down(reel_script)
+    with pytest.raises(EditError, match="No scene '99'"):
+        EditLog().add(Cat.PROPS, "HAT", "99", breakdown=bd)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"edits": [{"op": "explode", "category": "props", "name": "x"}]}')
+    with pytest.raises(EditError, match="not valid"):
+        EditLog.load(bad)
+
+
+def test_shipped_lexicons_are_rich_data_files():
+    from studio_kit.engines.preproduction import tagging
+
+    sizes = {lex.category: len(set(lex.canonical.values())) for lex in tagging.lexicons()}
+    assert set(sizes) >= {Cat.PROPS, Cat.VEHICLES, Cat.ANIMALS, Cat.WARDROBE, Cat.SPECIAL_EFFECTS, Cat.VFX,
+                          Cat.MAKEUP_HAIR, Cat.SOUND_MUSIC, Cat.SET_DRESSING, Cat.GREENERY,
+                          Cat.SPECIAL_EQUIPMENT, Cat.SECURITY}
+    assert sizes[Cat.PROPS] > 200 and min(sizes.values()) >= 25
+    assert len(tagging.stunt_lexicon().canonical) > 100
+
+
+def test_breakdown_of_a_sample_script(samples_dir):
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
+    bd = break_down(script)
+    assert len(bd.sheets) == 3
+    assert {"BOB", "CYBER BOB", "MARGARET"} <= {c.name for c in bd.cast}
+    assert "PHONE" in bd.elements(Cat.PROPS)
+
+
+def test_edit_log_is_stored_as_a_versioned_asset(reel_script, studio_home):
+    from studio_kit.store import open_store
+
+    ctx = open_store().project("acme", "reel", user="ana")
+    bd = break_down(reel_script)
+    log = EditLog()
+    log.remove(Cat.PROPS, "BRIEFCASE", user="ana")
+    first = log.save_to_store(ctx)
+    log.add(Cat.PROPS, "UMBRELLA", 3, breakdown=bd, user="ana")
+    second = log.save_to_store(ctx, parent_id=first.id)
+    assert second.kind == "breakdown-edits" and second.parent_id == first.id
+    again = EditLog.load_from_store(ctx, second.id)
+    applied = again.apply(bd)
+    assert "BRIEFCASE" not in _names(applied.sheets[0], Cat.PROPS)
+    assert "UMBRELLA" in _names(applied.sheets[3], Cat.PROPS)
+    assert len(EditLog.load_from_store(ctx, first.id).edits) == 1

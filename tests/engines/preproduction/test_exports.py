@@ -1,0 +1,133 @@
+"""Exports read back by content: CSV, XLSX (openpyxl), PDF (pypdf), HTML, JSON, iCalendar."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from studio_kit.domain.preproduction import BreakdownCategory as Cat
+from studio_kit.domain.preproduction import ScheduleLimits
+from studio_kit.engines.preproduction import exports
+from studio_kit.engines.preproduction.breakdown import break_down
+from studio_kit.engines.preproduction.dood import day_out_of_days
+from studio_kit.engines.preproduction.schedule import schedule_breakdown
+
+
+@pytest.fixture
+def package(reel_script):
+    bd = break_down(reel_script)
+    # a 2/8-page day so the four short scenes spread over several shoot days
+    sched = schedule_breakdown(bd, time_limit=2.0, num_workers=2, start_date=dt.date(2026, 3, 2),
+                               limits=ScheduleLimits(eighths_per_day=2))
+    return bd, sched, day_out_of_days(sched)
+
+
+def _pdf_text(path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() for p in PdfReader(str(path)).pages]
+
+
+def test_breakdown_csv_by_scene_and_by_category(package, tmp_path):
+    bd, _, _ = package
+    by_scene, by_cat = exports.breakdown_csv(bd, tmp_path)
+    rows = list(csv.DictReader(by_scene.open(encoding="utf-8")))
+    assert [r["Heading"] for r in rows] == [s.heading for s in bd.sheets]
+    assert rows[0]["Cast Members"] == "1. BOB; 2. ALICE" and "FILM REEL" in rows[0]["Props"]
+    assert rows[1]["Vehicles"] == "POLICE CAR" and rows[0]["Pages"] == bd.sheets[0].pages
+    cats = list(csv.DictReader(by_cat.open(encoding="utf-8")))
+    bob = next(r for r in cats if r["Element"] == "BOB")
+    assert (bob["UCI"], bob["Scenes"], bob["Scene count"]) == ("100", "1, 2, 3", "3")
+    reel = next(r for r in cats if r["Element"] == "FILM REEL")
+    assert reel["UCI"] == "104" and reel["Colour"] == "#8E24AA"
+
+
+def test_breakdown_xlsx_has_coloured_category_headers(package, tmp_path):
+    from openpyxl import load_workbook
+
+    bd, _, _ = package
+    wb = load_workbook(exports.breakdown_xlsx(bd, tmp_path / "b.xlsx"))
+    assert wb.sheetnames == ["By scene", "By category", "Cast"]
+    ws = wb["By scene"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Cast Members") + 1
+    assert ws.cell(row=1, column=col).fill.fgColor.rgb.endswith("E53935")
+    assert ws.cell(row=2, column=col).value == "1. BOB; 2. ALICE"
+    assert ws.max_row == len(bd.sheets) + 1
+    cast = [[c.value for c in r] for r in wb["Cast"].iter_rows(min_row=2)]
+    assert cast == [[1, "BOB", 3], [2, "ALICE", 2], [3, "CARL", 1]]
+
+
+def test_breakdown_pdf_has_one_sheet_per_scene_with_its_elements(package, tmp_path):
+    bd, _, _ = package
+    pages = _pdf_text(exports.breakdown_pdf(bd, tmp_path / "b.pdf"))
+    assert len(pages) == len(bd.sheets)
+    assert "INT. BOB'S APARTMENT - KITCHEN - NIGHT" in pages[0] and "FILM REEL" in pages[0]
+    assert "Cast Members" in pages[0] and "1. BOB" in pages[0]
+    assert "POLICE CAR" in pages[1] and "Vehicles" in pages[1] and "FILM REEL" not in pages[1]
+    assert "Sheet" in pages[3] and "4 of 4" in pages[3]
+
+
+def test_universal_category_json(package, tmp_path):
+    bd, _, _ = package
+    doc = json.loads(exports.uci_json(bd, tmp_path / "b.json").read_text(encoding="utf-8"))
+    ids = {c["key"]: c["id"] for c in doc["categories"]}
+    assert ids["cast"] == 100 and ids["props"] == 104 and ids["vfx"] == 119
+    assert all(100 <= i <= 124 for i in ids.values())
+    kitchen = doc["scenes"][0]
+    reel = next(e for e in kitchen["elements"] if e["name"] == "FILM REEL")
+    assert reel["category_id"] == 104 and reel["line"] == 6 and reel["origin"] == "auto"
+    assert {e["cast_id"] for e in kitchen["elements"] if e["category"] == "cast"} == {1, 2}
+
+
+def test_stripboard_html_and_pdf_show_strips_and_day_breaks(package, tmp_path):
+    _, sched, _ = package
+    page = exports.stripboard_html(sched, tmp_path / "s.html").read_text(encoding="utf-8")
+    assert page.count("class='strip'") == 4
+    assert page.count("class='day'") == len(sched.days) and "END OF DAY 1 — Mon 02 Mar 2026" in page
+    assert "background:#64B5F6" in page and "background:#FFF176" in page       # night int blue, day ext yellow
+    text = "\n".join(_pdf_text(exports.stripboard_pdf(sched, tmp_path / "s.pdf")))
+    for d in sched.days:
+        assert f"END OF DAY {d.number}" in text
+    assert "TRAIN STATION" in text
+
+
+def test_dood_csv_xlsx_pdf(package, tmp_path):
+    from openpyxl import load_workbook
+
+    _, sched, dood = package
+    rows = list(csv.reader(exports.dood_csv(dood, tmp_path / "d.csv").open(encoding="utf-8")))
+    assert rows[0][:3] == ["#", "Cast", "Day 1 03/02"]
+    bob = next(r for r in rows if r[1] == "BOB")
+    n = len(sched.days)
+    assert bob[2] in {"SW", "SWF"} and int(bob[2 + n]) == dood.row(1).work
+    ws = load_workbook(exports.dood_xlsx(dood, tmp_path / "d.xlsx"))["Day out of days"]
+    assert ws.cell(row=2, column=2).value == "BOB"
+    work_formula = ws.cell(row=2, column=3 + n).value
+    assert work_formula.startswith("=COUNTIF(") and '"SW"' in work_formula
+    text = "\n".join(_pdf_text(exports.dood_pdf(dood, tmp_path / "d.pdf")))
+    assert "Day out of days" in text and "ALICE" in text and "CARL" in text
+
+
+def test_ics_has_one_all_day_event_per_shoot_day(package, tmp_path):
+    from icalendar import Calendar
+
+    _, sched, _ = package
+    cal = Calendar.from_ical(exports.schedule_ics(sched, tmp_path / "s.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(sched.days) >= 2
+    starts = [e.decoded("dtstart") for e in events]
+    assert starts[0] == dt.date(2026, 3, 2) and all(isinstance(s, dt.date) and not isinstance(s, dt.datetime) for s in starts)
+    assert all(s.weekday() < 5 for s in starts)
+    assert str(events[0]["summary"]) == f"The Reel: shoot day 1 of {len(sched.days)}"
+    assert "Sc. " in str(events[0]["description"])
+
+
+def test_export_bundles_write_every_file(package, tmp_path):
+    bd, sched, dood = package
+    files = {**exports.export_breakdown(bd, tmp_path), **exports.export_schedule(sched, dood, tmp_path)}
+    assert all(p.exists() and p.stat().st_size > 0 for p in files.values())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]        # no temp files left behind
+    assert Cat.PROPS.label in (tmp_path / "breakdown_by_scene.csv").read_text(encoding="utf-8")
