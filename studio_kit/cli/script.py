@@ -1,0 +1,223 @@
+"""`studio script ...`: parse, paginate, print, convert, compare and write screenplays."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+script_app = typer.Typer(help="Screenplays: Fountain/FDX parsing, industry pagination and PDF, stats, "
+                              "diffs between drafts, and new scripts from a logline.",
+                         no_args_is_help=True)
+
+_PAPER_HELP = "Page format: letter (US Letter, 55 lines) or a4 (57 lines)."
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(script_app, name="script")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _load(path: Path):
+    from studio_kit.engines.writing.io import load_script
+
+    return load_script(path)
+
+
+def _check_out(path: Path) -> Path:
+    from studio_kit.exceptions import ScriptError
+
+    if not path.parent.exists():
+        raise ScriptError(f"Cannot write {path}: folder {path.parent} does not exist.",
+                          hint="Create the folder or give another -o path.")
+    return path
+
+
+def _summary(script, pagination) -> dict:
+    """The figures `parse` prints: one dict, also the --json output."""
+    from studio_kit.engines.writing.pagination import format_eighths
+
+    return {
+        "title": script.title,
+        "scenes": [
+            {"number": s.number, "heading": s.heading, "int_ext": s.int_ext, "location": s.location,
+             "time": s.time_of_day, "eighths": format_eighths(s.eighths or 1), "characters": s.characters}
+            for s in script.scenes
+        ],
+        "speaking_characters": script.speaking_characters,
+        "dialogue_blocks": script.dialogue_block_count,
+        "pages": pagination.page_count,
+        "fractional_pages": round(pagination.fractional_pages, 2),
+        "paper": pagination.paper,
+        "warnings": list(script.warnings),
+    }
+
+
+@script_app.command("parse")
+def parse(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+          paper: str = typer.Option("letter", help=_PAPER_HELP)) -> None:
+    """Scenes (heading, INT/EXT, location, time, length in eighths, characters) and page count."""
+    from studio_kit.engines.writing.pagination import paginate
+
+    script = _load(file)
+    summary = _summary(script, paginate(script, paper))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]{summary['title']}[/]  {len(summary['scenes'])} scenes, "
+                  f"{summary['fractional_pages']:.2f} pages ({summary['pages']} printed, {summary['paper']}), "
+                  f"{summary['dialogue_blocks']} dialogue blocks")
+    table = Table(show_lines=False)
+    for col in ("#", "heading", "int/ext", "location", "time", "length", "characters"):
+        table.add_column(col, overflow="fold")
+    for i, s in enumerate(summary["scenes"], start=1):
+        table.add_row(s["number"] or str(i), s["heading"], s["int_ext"], s["location"], s["time"], s["eighths"],
+                      ", ".join(s["characters"]))
+    console.print(table)
+    console.print(f"Speaking characters ({len(summary['speaking_characters'])}): "
+                  + ", ".join(summary["speaking_characters"]))
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+@script_app.command("pdf")
+def pdf(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
+        out: Path = typer.Option(..., "-o", "--out", help="PDF file to write."),
+        paper: str = typer.Option("letter", help=_PAPER_HELP),
+        title_page: bool = typer.Option(True, "--title-page/--no-title-page", help="Print the title page.")) -> None:
+    """Industry-format PDF (Courier Prime 12 pt, standard margins, page numbers, scene numbers)."""
+    from studio_kit.engines.writing.pdf import render_pdf
+
+    script = _load(file)
+    result = render_pdf(script, _check_out(out), paper=paper, title_page=title_page)
+    console = _console()
+    console.print(f"Wrote {result.path} ({result.pdf_pages} PDF pages, "
+                  f"{result.pagination.fractional_pages:.2f} script pages, {result.pagination.paper})")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+@script_app.command("fdx")
+def fdx(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
+        out: Path = typer.Option(..., "-o", "--out", help="Final Draft .fdx file to write.")) -> None:
+    """Convert to Final Draft .fdx."""
+    from studio_kit.engines.writing.fdx import write_fdx
+
+    script = _load(file)
+    write_fdx(script, _check_out(out))
+    _console().print(f"Wrote {out} ({len(script.scenes)} scenes, {len(script.elements)} paragraphs)")
+
+
+@script_app.command("stats")
+def stats(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
+    """Scenes by INT/EXT and day/night, locations, dialogue per character, who speaks to whom."""
+    from studio_kit.engines.writing.stats import script_stats
+
+    result = script_stats(_load(file))
+    if as_json:
+        typer.echo(result.to_json(indent=2))
+        return
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]{result.title}[/]  {result.scenes} scenes, {result.words} words "
+                  f"({result.dialogue_words} dialogue, {result.action_words} action), "
+                  f"{result.dialogue_blocks} dialogue blocks")
+    console.print("INT/EXT: " + ", ".join(f"{k} {v}" for k, v in result.int_ext.items()))
+    console.print("Day/night: " + ", ".join(f"{k} {v}" for k, v in result.day_night.items()))
+    table = Table(title="Characters")
+    for col in ("character", "dialogue blocks", "words", "scenes"):
+        table.add_column(col)
+    for c in result.characters:
+        table.add_row(c.name, str(c.dialogue_blocks), str(c.words), str(c.scenes))
+    console.print(table)
+    locations = Table(title="Locations")
+    for col in ("location", "int/ext", "scenes"):
+        locations.add_column(col)
+    for loc in result.locations:
+        locations.add_row(str(loc.get("location", "")), str(loc.get("int_ext", "")), str(loc.get("scenes", "")))
+    console.print(locations)
+    if result.interactions:
+        console.print("Who speaks to whom: " + "; ".join(
+            f"{i.speaker} -> {i.listener} ({i.exchanges})" for i in result.interactions[:20]))
+
+
+@script_app.command("diff")
+def diff(old: Path = typer.Argument(..., help="The earlier draft."),
+         new: Path = typer.Argument(..., help="The later draft."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text.")) -> None:
+    """Scene-by-scene, line-by-line differences: which scenes were added, omitted or changed."""
+    from studio_kit.engines.writing.script_diff import diff_scripts
+
+    result = diff_scripts(_load(old), _load(new))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    s = result.summary()
+    console.print(f"{s['changed']} changed, {s['added']} added, {s['omitted']} omitted, "
+                  f"{s['unchanged']} unchanged scenes")
+    colour = {"changed": "yellow", "added": "green", "omitted": "red"}
+    for change in result.scenes:
+        if change.status == "unchanged":
+            continue
+        number = change.number or "-"
+        console.print(f"[{colour[change.status]}]{change.status.upper():8}[/] {number:>4}  {change.heading}",
+                      markup=True)
+        for op, text in change.lines:
+            style = "green" if op == "+" else "red"
+            console.print(f"        [{style}]{op} {_escape(text)}[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@script_app.command("new")
+def new(logline: str = typer.Option(..., help="The story in one sentence."),
+        format: str = typer.Option("short", "--format", help="film, episode, short, ad15, ad30 or ad60."),
+        genre: str = typer.Option("drama", help="Genre, e.g. drama, comedy, thriller."),
+        tone: str = typer.Option("grounded", help="Tone, e.g. grounded, playful, dark."),
+        pages: Optional[float] = typer.Option(None, help="Target length in pages (ads: seconds)."),
+        cast: Optional[str] = typer.Option(None, help='Cast as "NAME:role,NAME:role".'),
+        seed: int = typer.Option(0, help="Random seed: same arguments and seed, same script."),
+        backend: Optional[str] = typer.Option(None, help="Text backend: procedural, transformers or openai "
+                                                         "(default: STUDIO_TEXT_BACKEND)."),
+        out: Path = typer.Option(..., "-o", "--out", help="Fountain file to write."),
+        pdf_out: Optional[Path] = typer.Option(None, "--pdf", help="Also write the PDF here."),
+        paper: str = typer.Option("letter", help=_PAPER_HELP)) -> None:
+    """Write a new screenplay from a logline (procedural by default: offline and deterministic)."""
+    from studio_kit.engines.writing.generation import generate_script
+    from studio_kit.engines.writing.pagination import paginate
+
+    members = [c.strip() for c in cast.split(",") if c.strip()] if cast else None
+    _check_out(out)
+    if pdf_out is not None:
+        _check_out(pdf_out)
+    result = generate_script(logline=logline, format=format, genre=genre, tone=tone, pages=pages, cast=members,
+                             seed=seed, backend=backend)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(result.fountain, encoding="utf-8")
+    tmp.replace(out)            # never leave half a script behind
+    pagination = paginate(result.script, paper)
+    console = _console()
+    console.print(f"Wrote {out}: [bold]{result.script.title}[/], {len(result.script.scenes)} scenes, "
+                  f"{pagination.fractional_pages:.2f} pages")
+    if pdf_out is not None:
+        from studio_kit.engines.writing.pdf import render_pdf
+
+        rendered = render_pdf(result.script, pdf_out, paper=paper, pagination=pagination)
+        console.print(f"Wrote {rendered.path} ({rendered.pdf_pages} PDF pages)")

@@ -1,0 +1,188 @@
+"""Page geometry and inline text of a screenplay: paper profiles, emphasis runs, wrapping.
+
+Units: inches for positions, characters for widths (Courier: 10 characters
+per inch, 6 lines per inch). The figures come from ``STANDARDS.md`` and
+match afterwriting's ``usletter`` and ``a4`` print profiles, so our page
+counts can be checked against it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from studio_kit.exceptions import ScriptError
+
+CHAR_WIDTH_IN = 0.1          # 10 characters per inch
+LINE_HEIGHT_IN = 1.0 / 6.0   # 6 lines per inch
+DUAL_FACTOR = 0.75           # dual dialogue columns are 3/4 of the normal widths
+
+
+# the same on Letter and A4 (STANDARDS.md): dialogue column widths in characters, left edges in inches
+_NARROW_WRAP = {"character": 33, "dialogue": 36, "parenthetical": 26, "more": 33}
+_INDENT_IN = {"character": 3.5, "more": 3.5, "dialogue": 2.5, "parenthetical": 3.0}
+
+
+@dataclass(frozen=True)
+class PaperProfile:
+    """A page format: size (inches), lines per page, wrap widths (characters), left edges (inches)."""
+
+    name: str
+    width_in: float
+    height_in: float
+    lines_per_page: int
+    wide_wrap: int               # action, scene heading, transition, centered
+    top_margin_in: float = 1.0
+    left_margin_in: float = 1.5
+    right_margin_in: float = 1.0
+    page_number_top_in: float = 0.5
+
+    def wrap_width(self, kind: str) -> int:
+        """Characters per line for a line kind (scene_heading, action, character, ...)."""
+        return _NARROW_WRAP.get(kind, self.wide_wrap)
+
+    def indent(self, kind: str) -> float:
+        """Left edge in inches of a line kind (transitions are right-aligned at :attr:`right_edge_in`)."""
+        return _INDENT_IN.get(kind, self.left_margin_in)
+
+    @property
+    def right_edge_in(self) -> float:
+        """Where the action column ends: transitions and page numbers end here (7.6" on Letter)."""
+        return self.left_margin_in + self.wide_wrap * CHAR_WIDTH_IN
+
+    @property
+    def dual_shift_in(self) -> float:
+        """How far right the right-hand column of dual dialogue starts from the left-hand one."""
+        return (self.width_in - self.right_margin_in - self.left_margin_in) / 2.0
+
+    @property
+    def eighth_lines(self) -> float:
+        """Lines in one eighth of a page (6.875 on Letter)."""
+        return self.lines_per_page / 8.0
+
+
+PAPERS = {
+    "letter": PaperProfile("letter", 8.5, 11.0, 55, 61),
+    "a4": PaperProfile("a4", 8.27, 11.69, 57, 58),
+}
+_PAPER_ALIASES = {"usletter": "letter", "us": "letter", "us-letter": "letter", "a4": "a4", "letter": "letter"}
+
+
+def paper_profile(paper: str | PaperProfile) -> PaperProfile:
+    """The profile for ``"letter"`` or ``"a4"`` (case-insensitive); a clear error for anything else."""
+    if isinstance(paper, PaperProfile):
+        return paper
+    key = _PAPER_ALIASES.get(str(paper).strip().lower())
+    if key is None:
+        raise ScriptError(f"Unknown paper size {paper!r}.", hint="Use 'letter' (US Letter, 55 lines) or 'a4' (57 lines).")
+    return PAPERS[key]
+
+
+# ---------------------------------------------------------------- emphasis
+# A run is (text, style) where style is a subset of "biu" (bold, italic, underline).
+Run = tuple[str, str]
+
+_INLINE_NOTE = re.compile(r"\[\[.*?\]\] ?", re.S)
+_INLINE_BONEYARD = re.compile(r"/\*.*?\*/", re.S)
+_MARKERS = re.compile(r"\\[*_]|\*\*\*|\*\*|\*|_")
+_MARK_STYLE = {"***": "bi", "**": "b", "*": "i", "_": "u"}
+
+
+def strip_hidden(text: str) -> str:
+    """Remove inline notes ``[[...]]`` and boneyard ``/* */`` that are not printed."""
+    if "[[" in text:
+        text = _INLINE_NOTE.sub("", text)
+    if "/*" in text:
+        text = _INLINE_BONEYARD.sub("", text)
+    return text
+
+
+def emphasis_runs(text: str) -> list[Run]:
+    """Split Fountain emphasis markup into printed runs.
+
+    ``*italic*``, ``**bold**``, ``***bold italic***``, ``_underline_``; ``\\*``
+    and ``\\_`` print the character. A marker with no partner later in the
+    text prints as itself, as in every Fountain app.
+    """
+    if "*" not in text and "_" not in text and "\\" not in text:
+        return [(text, "")] if text else []
+    runs: list[Run] = []
+    open_marks: list[str] = []
+    buf: list[str] = []
+
+    def style() -> str:
+        s = "".join(_MARK_STYLE[m] for m in open_marks)
+        return "".join(c for c in "biu" if c in s)
+
+    def flush() -> None:
+        if buf:
+            chunk = "".join(buf)
+            st = style()
+            if runs and runs[-1][1] == st:
+                runs[-1] = (runs[-1][0] + chunk, st)
+            else:
+                runs.append((chunk, st))
+            buf.clear()
+
+    pos = 0
+    for m in _MARKERS.finditer(text):
+        buf.append(text[pos:m.start()])
+        mark = m.group()
+        pos = m.end()
+        if mark.startswith("\\"):
+            buf.append(mark[1])
+            continue
+        if mark in open_marks:
+            flush()
+            # close this mark (and any opened inside it that never closed)
+            del open_marks[open_marks.index(mark):]
+        elif text.find(mark, pos) != -1 and not (mark == "_" and pos > 1 and text[m.start() - 1].isalnum()
+                                                   and pos < len(text) and text[pos].isalnum()):
+            flush()
+            open_marks.append(mark)
+        else:
+            buf.append(mark)
+    buf.append(text[pos:])
+    flush()
+    return [r for r in runs if r[0]]
+
+
+def runs_text(runs: list[Run]) -> str:
+    return "".join(t for t, _ in runs)
+
+
+def slice_runs(runs: list[Run], start: int, end: int) -> list[Run]:
+    """The runs covering characters ``start:end`` of their joined text."""
+    out: list[Run] = []
+    pos = 0
+    for text, st in runs:
+        nxt = pos + len(text)
+        if nxt > start and pos < end:
+            out.append((text[max(0, start - pos):end - pos], st))
+        pos = nxt
+        if pos >= end:
+            break
+    return [r for r in out if r[0]]
+
+
+def wrap(text: str, width: float) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of ``text`` wrapped at ``width`` characters.
+
+    Mirrors afterwriting's liner: break at the last space within width+1
+    characters (the space is dropped); a word longer than the line is cut
+    at width-1 characters. ``width`` may be fractional (dual dialogue).
+    """
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    cut_room = math.floor(width + 1)
+    hard_cut = max(1, math.floor(width - 1))
+    while n - start > width:
+        pointer = text.rfind(" ", start, start + cut_room)
+        if pointer == -1:
+            spans.append((start, start + hard_cut))
+            start += hard_cut
+        else:
+            spans.append((start, pointer))
+            start = pointer + 1
+    spans.append((start, n))
+    return spans

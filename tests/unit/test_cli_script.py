@@ -1,0 +1,120 @@
+"""`studio script ...` commands, run through typer's CliRunner on the shared samples."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from studio_kit.cli import app
+from studio_kit.exceptions import ScriptError
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def bob(samples_dir):
+    return samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"
+
+
+def run(*args: str):
+    return runner.invoke(app, ["script", *args], catch_exceptions=True)
+
+
+def test_parse_prints_the_reference_figures(bob):
+    result = run("parse", str(bob))
+    assert result.exit_code == 0, result.output
+    assert "3 scenes" in result.output and "5.55 pages" in result.output and "35 dialogue blocks" in result.output
+    assert "PARK" in result.output and "2 7/8" in result.output       # eighths written the producer's way
+
+    data = json.loads(run("parse", str(bob), "--json").output)
+    assert data["dialogue_blocks"] == 35 and data["pages"] == 6
+    assert data["fractional_pages"] == pytest.approx(5.55, abs=0.005)
+    first = data["scenes"][0]
+    assert (first["int_ext"], first["location"], first["time"]) == ("EXT", "PARK", "DAY")
+    assert [s["eighths"] for s in data["scenes"]] == ["2", "4/8", "2 7/8"]    # afterwriting: 16/8, 4/8, 23/8
+    assert "MARGARET" in data["speaking_characters"] and "MARGARET" in first["characters"]
+
+
+def test_pdf_and_fdx_outputs_exist_and_read_back(bob, tmp_path):
+    from pypdf import PdfReader
+
+    from studio_kit.engines.writing.fdx import read_fdx
+
+    pdf = tmp_path / "bob.pdf"
+    result = run("pdf", str(bob), "-o", str(pdf))
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(pdf).pages) == 7 and "7 PDF pages" in result.output        # title page + 6
+    a4 = tmp_path / "bob-a4.pdf"
+    assert run("pdf", str(bob), "-o", str(a4), "--paper", "a4", "--no-title-page").exit_code == 0
+    assert round(float(PdfReader(a4).pages[0].mediabox.height)) == 842
+
+    fdx = tmp_path / "bob.fdx"
+    result = run("fdx", str(bob), "-o", str(fdx))
+    assert result.exit_code == 0, result.output
+    back = read_fdx(fdx)
+    assert len(back.scenes) == 3 and back.dialogue_block_count == 35
+
+
+def test_stats_counts_scenes_and_speakers(bob):
+    result = run("stats", str(bob))
+    assert result.exit_code == 0, result.output
+    assert "3 scenes" in result.output and "MARGARET" in result.output
+    data = json.loads(run("stats", str(bob), "--json").output)
+    assert data["scenes"] == 3 and data["dialogue_blocks"] == 35
+
+
+def test_diff_names_changed_added_and_omitted_scenes(tmp_path):
+    old = tmp_path / "old.fountain"
+    new = tmp_path / "new.fountain"
+    old.write_text("INT. DINER - NIGHT\n\nMargaret wipes the counter.\n\nEXT. LOT - NIGHT\n\nRain.\n\n"
+                   "INT. KITCHEN - NIGHT\n\nSmoke.\n", encoding="utf-8")
+    new.write_text("INT. DINER - NIGHT\n\nMargaret scrubs the counter.\n\nEXT. LOT - NIGHT\n\nRain.\n\n"
+                   "EXT. ROOF - DAWN\n\nSunrise over the city.\n", encoding="utf-8")
+    result = run("diff", str(old), str(new))
+    assert result.exit_code == 0, result.output
+    assert "1 changed, 1 added, 1 omitted, 1 unchanged" in result.output
+    assert "- Margaret wipes the counter." in result.output and "+ Margaret scrubs the counter." in result.output
+    assert "OMITTED" in result.output and "INT. KITCHEN - NIGHT" in result.output
+    data = json.loads(run("diff", str(old), str(new), "--json").output)
+    assert [s["status"] for s in data["scenes"]] == ["changed", "unchanged", "added", "omitted"]
+
+
+def test_bad_input_is_a_clear_error(tmp_path, bob):
+    missing = run("parse", str(tmp_path / "nope.fountain"))
+    assert missing.exit_code != 0 and isinstance(missing.exception, ScriptError)
+    binary = tmp_path / "image.fountain"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert isinstance(run("parse", str(binary)).exception, ScriptError)
+    bad_paper = run("pdf", str(bob), "-o", str(tmp_path / "x.pdf"), "--paper", "legal")
+    assert isinstance(bad_paper.exception, ScriptError) and not (tmp_path / "x.pdf").exists()
+    no_dir = run("fdx", str(bob), "-o", str(tmp_path / "missing" / "x.fdx"))
+    assert isinstance(no_dir.exception, ScriptError)
+
+
+def test_new_writes_a_script_and_its_pdf(tmp_path):
+    pytest.importorskip("studio_kit.engines.writing.generation")
+    out = tmp_path / "ghosts.fountain"
+    pdf = tmp_path / "ghosts.pdf"
+    args = ["new", "--logline", "A night-shift waitress learns the diner's regulars are ghosts.",
+            "--format", "short", "--genre", "drama", "--pages", "3", "--cast", "ROSA:waitress,VICTOR:cook",
+            "--seed", "7", "-o", str(out), "--pdf", str(pdf)]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    script = parse_fountain(out.read_text(encoding="utf-8"))
+    assert script.scenes and {"ROSA", "VICTOR"} & set(script.speaking_characters)
+    assert len(PdfReader(pdf).pages) >= 2
+    again = tmp_path / "again.fountain"
+    assert run(*[a if a != str(out) else str(again) for a in args if a not in ("--pdf", str(pdf))]).exit_code == 0
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")     # same seed, same script
+
+
+def test_script_help_lists_every_command():
+    result = runner.invoke(app, ["script", "--help"])
+    assert result.exit_code == 0
+    for command in ("parse", "pdf", "fdx", "stats", "diff", "new"):
+        assert command in result.output
