@@ -1,0 +1,330 @@
+"""The ``procedural`` text backend: the offline, deterministic screenplay writer.
+
+It needs no model: a sentence grammar (``procedural_grammar``) filled with the
+story's own words (logline objects, places, genre and tone vocabularies) and
+shaped by each speaker's :class:`DialogueVoice`. One call writes one planned
+scene as Fountain:
+
+* a scene heading with INT/EXT, location and time of day;
+* action: the place and light, entrances (a character's first appearance in
+  caps with age and a few words), business between lines, a closing image;
+* dialogue only for the characters the plan puts in the scene;
+* about the planned length: it counts printed lines the way pagination does
+  (Letter: 55 lines a page, action wrapped at 61, dialogue at 36) and stops at
+  the scene's target eighths.
+
+Same plan, brief and seed give the same text. ``memory`` (a dict the caller
+keeps for the whole script) remembers who was introduced and which lines were
+used, so a script does not repeat itself.
+"""
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from studio_kit.backends.text import procedural_grammar as G
+from studio_kit.backends.text.base import TextBackend
+from studio_kit.engines.writing import lexicon
+from studio_kit.engines.writing.layout import wrap
+from studio_kit.engines.writing.structures import ScenePlan, StoryBrief
+from studio_kit.engines.writing.voices import CastMember
+
+LINES_PER_PAGE = 55           # US Letter, the reference profile for page targets
+LINES_PER_EIGHTH = LINES_PER_PAGE / 8
+# Page breaks never split short action or leave a heading at the bottom, so a
+# page prints a little less than 55 lines; write slightly short to land on target.
+FILL = 0.98
+_WIDTH = {"action": 61, "dialogue": 36, "parenthetical": 26}
+
+
+def _count(text: str, kind: str) -> int:
+    return sum(len(wrap(part, _WIDTH[kind])) for part in text.split("\n"))
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip()
+    text = re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return text
+
+
+class SceneWriter:
+    """Writes one :class:`ScenePlan` as Fountain; see the module docstring."""
+
+    def __init__(self, plan: ScenePlan, brief: StoryBrief, memory: dict[str, Any]):
+        self.plan, self.brief, self.memory = plan, brief, memory
+        self.rng = random.Random(f"{brief.seed}:scene:{plan.index}:{plan.heading}")
+        self.genre = lexicon.genre_words(brief.genre)
+        self.tone = lexicon.tone_words(brief.tone)
+        self.people = [brief.member(n) or CastMember(name=n) for n in plan.characters]
+        self.speakers = list(self.people)
+        memory.setdefault("introduced", set())
+        memory.setdefault("lines", set())
+        memory.setdefault("actions", set())
+        # the logline's first object is the one people hold; later ones are mostly talked about
+        objects = brief.objects or [self.rng.choice(self.genre["props"]).lower()]
+        self.obj = "the " + (objects[0] if self.rng.random() < 0.75 else self.rng.choice(objects))
+        # what hands hold: the first concrete logline object, else one of the genre's props
+        concrete = [o for o in objects if o not in lexicon.ABSTRACT_NOUNS]
+        story_prop = random.Random(f"{brief.seed}:thing").choice(self.genre["props"]).lower()  # one per story
+        self.thing = "the " + (concrete[0] if concrete else story_prop)
+        base = plan.location.split(" - ")[0].lower()
+        self.place = "here" if not base else f"the {base}"
+        self.prop = self.rng.choice(G.AD_PROPS if brief.is_ad else self.genre["props"])
+        self.prop_named = False
+        self.paragraphs: list[str] = ["", f"{plan.heading}"]
+        self.used = 2  # heading + the blank line that separates it from the next paragraph
+        self.target = max(6.0, plan.target_eighths * LINES_PER_EIGHTH * FILL)
+        self.last_catchphrase: dict[str, str] = {}
+        self.last_speaker: CastMember | None = None
+        self._line_templates: set[str] = set()
+
+    # -- bookkeeping -------------------------------------------------------------
+    def _add(self, paragraph: str, lines: int) -> None:
+        self.paragraphs.append(paragraph)
+        self.used += lines + 1  # every paragraph is followed by a blank line
+
+    def _room(self) -> float:
+        return self.target - self.used
+
+    # -- words -------------------------------------------------------------------
+    def _fill(self, template: str, speaker: CastMember | None, listener: CastMember | None) -> str:
+        voice = speaker.voice_or_default(self.brief.seed) if speaker else None
+        adj = voice.word(self.rng, self.genre["words"]) if voice else self.rng.choice(self.genre["words"])
+        values = {
+            "other": listener.first_name.title() if listener else "",
+            "obj": self.obj, "thing": self.thing, "place": self.place, "adj": adj, "time": self.rng.choice(G.TIMES),
+            "stake": self.rng.choice(self.genre["stakes"]), "threat": self.rng.choice(self.genre["threats"]),
+            "product": self.brief.product or self.brief.title,
+        }
+        return _sentence_case(template.format(**values))
+
+    def _line(self, speaker: CastMember, listener: CastMember | None, intents: list[str]) -> str:
+        """One line of dialogue in the speaker's voice, not used before in this script."""
+        voice = speaker.voice_or_default(self.brief.seed)
+        text = ""
+        for _ in range(10):
+            self._line_templates: set[str] = set()  # one template once per line
+            sentences = list(dict.fromkeys(self._sentence(speaker, listener, intents) for _k in range(3)))
+            text = voice.shape(sentences, self.rng, self.last_catchphrase.get(speaker.name))
+            if listener and self.rng.random() < 0.25:  # a reply often starts by reacting
+                text = voice.register(f"{self.rng.choice(G.REACTIONS)} {text}")
+            key = re.sub(r"\W+", " ", text.lower()).strip()
+            if key not in self.memory["lines"]:
+                self.memory["lines"].add(key)
+                break
+        for phrase in voice.catchphrases:
+            if phrase in text:
+                self.last_catchphrase[speaker.name] = phrase
+        return text
+
+    def _sentence(self, speaker: CastMember, listener: CastMember | None, intents: list[str]) -> str:
+        """One sentence for the beat, preferring sentences this script has not used yet."""
+        seen = self.memory.setdefault("sentences", set())
+        uses = self.memory.setdefault("templates", {})
+        best: tuple[int, str, str] | None = None
+        for _ in range(5):
+            intent = self.rng.choice(intents)
+            if intent == "observation":
+                predicate = self.rng.choice(G.OBS_PREDICATES)
+                core = self.rng.choice(G.OBS_SUBJECTS) + " " + predicate
+                template = ("What if " + core + "?" if self.rng.random() < 0.3
+                            else core + self.rng.choice(G.OBS_TAILS) + ".")
+                key = "observation:" + predicate  # usage is counted per predicate, not per combination
+            else:
+                options = [t for t in G.INTENTS[intent] if listener or "{other}" not in t]
+                template = key = self.rng.choice(options)
+            sentence = self._fill(template, speaker, listener)
+            # the least-used template wins, so a script does not lean on one joke
+            score = uses.get(key, 0) * 2 + (sentence in seen) * 5 + (key in self._line_templates) * 50
+            if best is None or score < best[0]:
+                best = (score, key, sentence)
+            if score == 0:
+                break
+        assert best is not None
+        _, key, sentence = best
+        uses[key] = uses.get(key, 0) + 1
+        self._line_templates.add(key)
+        seen.add(sentence)
+        return sentence
+
+    def _action(self, templates: list[str], actor: CastMember | None, other: CastMember | None) -> str:
+        uses = self.memory.setdefault("action_templates", {})
+        options = [t for t in templates if other is not None or "{Other}" not in t]
+        picks = [self.rng.choice(options) for _ in range(4)]
+        template = min(picks, key=lambda t: uses.get(t, 0))  # least used first: no tic-like repetition
+        uses[template] = uses.get(template, 0) + 1
+        text = self._fill_action(template, actor, other)
+        self.memory["actions"].add(text)
+        return text
+
+    def _fill_action(self, template: str, actor: CastMember | None, other: CastMember | None) -> str:
+        prop = self.prop if not self.prop_named else self.prop.lower()
+        if "{PROP}" in template:
+            self.prop_named = True  # props are capitalised on first mention, for the breakdown
+        values = {
+            "Name": actor.first_name.title() if actor else "Someone",
+            "Other": other.first_name.title() if other else "",
+            "poss": actor.pronoun if actor else "their", "poss2": other.pronoun if other else "their",
+            "thing": self.thing, "PROP": prop, "adverb": self.rng.choice(self.tone["adverbs"]),
+            "weather": self.rng.choice(self.tone["weather"]), "product": self.brief.product,
+            "product_caps": (self.brief.product or "product").upper(),
+        }
+        return _sentence_case(template.format(**values))
+
+    # -- paragraphs --------------------------------------------------------------
+    def _opening(self) -> None:
+        plan, rng = self.plan, self.rng
+        light = rng.choice(lexicon.LIGHT_BY_TIME.get(plan.time_of_day, lexicon.LIGHT_BY_TIME["DAY"]))
+        loc = "the " + plan.location.split(" - ")[-1].lower()
+        first = rng.choice(G.ACTION_OPENERS).format(light=light, light_lower=light.lower(), loc=loc,
+                                                    loc_cap=loc[0].upper() + loc[1:])
+        extra = []
+        if self.target > 12:
+            pool = G.EXT_WEATHER if plan.int_ext.startswith("EXT") else G.INT_WEATHER
+            weather = rng.choice(self.tone["weather"])
+            extra.append(rng.choice(pool).format(weather=weather, weather_cap=weather[0].upper() + weather[1:]))
+            if plan.int_ext.startswith("INT") and rng.random() < 0.6:  # the genre's rooms are interiors
+                extra.append(rng.choice(self.genre["atmosphere"]))
+        text = _sentence_case(" ".join([first] + extra))
+        self._add(text, _count(text, "action"))
+
+    def _entrances(self) -> None:
+        parts = []
+        for m in self.people:
+            if m.role.lower() in {"announcer", "narrator"}:
+                continue  # heard, not seen
+            pool = G.EXT_ENTRANCES if self.plan.int_ext.startswith("EXT") else G.ENTRANCES
+            entrance = self.rng.choice(pool).format(poss=m.pronoun)
+            if m.name not in self.memory["introduced"]:
+                self.memory["introduced"].add(m.name)
+                age = m.age or self.rng.choice(lexicon.AGES)
+                desc = m.description or self.rng.choice(
+                    next((v for k, v in lexicon.ROLE_DESCRIPTIONS.items() if k in m.role.lower()),
+                         lexicon.ROLE_DESCRIPTIONS["supporting"]))
+                parts.append(f"{m.name} ({age}), {desc}, {entrance}.")
+            else:
+                parts.append(f"{m.first_name.title()} {entrance}.")
+        if parts:
+            text = " ".join(parts)
+            self._add(text, _count(text, "action"))
+
+    def _cue(self, m: CastMember) -> str:
+        return f"{m.name} (V.O.)" if m.role.lower() in {"announcer", "narrator"} else m.name
+
+    def _dialogue(self, speaker: CastMember, listener: CastMember | None, intents: list[str],
+                  paren: str | None = None) -> None:
+        line = self._line(speaker, listener, intents)
+        lines = [self._cue(speaker)]
+        if paren:
+            lines.append(f"({paren})")
+        lines.append(line)
+        cost = 1 + (_count(lines[1], "parenthetical") if paren else 0) + _count(line, "dialogue")
+        self._add("\n".join(lines), cost)
+
+    def _exchange(self, intents: list[str]) -> None:
+        rng = self.rng
+        speakers = list(self.speakers)
+        n = rng.choice([2, 3, 3, 4, 5])
+        last = self.last_speaker
+        for _ in range(n):
+            if self._room() < 3:
+                break
+            choices = [m for m in speakers if m is not last] or speakers
+            speaker = choices[0] if last is None and rng.random() < 0.5 else rng.choice(choices)
+            listener = last if last is not None and last is not speaker else \
+                next((m for m in speakers if m is not speaker), None)
+            paren = None
+            roll = rng.random()
+            if roll < 0.14:
+                paren = rng.choice(self.tone["parentheticals"])
+            elif roll < 0.2 and len(speakers) > 2 and listener:
+                paren = f"to {listener.first_name.title()}"
+            self._dialogue(speaker, listener, intents, paren)
+            last = self.last_speaker = speaker
+
+    def _business(self) -> None:
+        onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
+        actor = self.rng.choice(onscreen) if onscreen else None
+        other = next((m for m in onscreen if m is not actor), None)
+        pool = G.BUSINESS if other else G.SOLO_BUSINESS
+        text = self._action(pool, actor, other)
+        for _ in range(2 if other is None else 1):  # alone, business runs in longer paragraphs
+            if self.rng.random() < (0.6 if other is None else 0.3) and self._room() > 6:
+                more = self._action(pool, actor, other)
+                if more not in text:
+                    text += " " + more
+        self._add(text, _count(text, "action"))
+
+    def _closing(self) -> None:
+        onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
+        actor = onscreen[0] if onscreen else None
+        other = next((m for m in onscreen if m is not actor), None)
+        text = self._action(G.CLOSERS if other else G.SOLO_CLOSERS, actor, other)
+        self._add(text, _count(text, "action"))
+
+    # -- scene -------------------------------------------------------------------
+    def write(self) -> str:
+        """The scene as Fountain text (heading first, paragraphs separated by blank lines)."""
+        if self.brief.is_ad or self.plan.kind in {"hook", "problem", "product", "proof", "cta"}:
+            return self._write_ad()
+        intents = G.BEAT_INTENTS.get(self.plan.kind, G.BEAT_INTENTS["setup"])
+        self._opening()
+        if self._room() > 4:
+            self._entrances()
+        solo = len(self.speakers) < 2
+        last_was_talk = False
+        while self._room() > 5:
+            if solo:
+                if last_was_talk or self.rng.random() < 0.45:
+                    self._business()
+                    last_was_talk = False
+                else:
+                    me = self.speakers[0]
+                    self_word = {"her": "herself", "his": "himself"}.get(me.pronoun, "themself")
+                    self._dialogue(me, None, intents, paren=f"to {self_word}")
+                    last_was_talk = True
+            elif not last_was_talk or self.rng.random() < 0.25:
+                self._exchange(intents)
+                last_was_talk = True
+            else:
+                self._business()
+                last_was_talk = False
+        if not solo and not any("\n" in p for p in self.paragraphs[2:]) and self.speakers:
+            self._exchange(intents)  # a scene with people in it has at least one exchange
+        if self._room() > 1:
+            self._closing()
+        return "\n\n".join(self.paragraphs[1:]) + "\n"
+
+    def _write_ad(self) -> str:
+        kind = self.plan.kind if self.plan.kind in G.AD_ACTION else "hook"
+        onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
+        actor = onscreen[0] if onscreen else None
+        text = self._action(G.AD_ACTION[kind], actor, None)
+        self._add(text, _count(text, "action"))
+        voices = [m for m in self.people if m.role.lower() in {"announcer", "narrator"}]
+        speaker = voices[0] if voices and kind in {"product", "cta"} else (
+            onscreen[-1] if kind == "proof" else actor)
+        if speaker is not None:
+            self._dialogue(speaker, None, [kind])
+        return "\n\n".join(self.paragraphs[1:]) + "\n"
+
+
+class ProceduralTextBackend(TextBackend):
+    """Offline screenplay writer (grammar + voices); deterministic for a seed."""
+
+    name = "procedural"
+    capabilities = frozenset({"screenplay"})
+    unit = "scenes"
+
+    @property
+    def model_id(self) -> str:
+        return "procedural-grammar-1"
+
+    def write_scene(self, plan: ScenePlan, brief: StoryBrief, memory: dict[str, Any] | None = None) -> str:
+        """One planned scene as Fountain text, about ``plan.target_eighths`` long.
+
+        ``memory`` carries who was introduced and which lines were used across
+        the scenes of one script; pass the same dict for every scene.
+        """
+        return SceneWriter(plan, brief, memory if memory is not None else {}).write()
