@@ -43,6 +43,7 @@ class StudioSettings(BaseSettings):
     openai_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, if it needs one.")
     image_model_path: Path | None = Field(None, description="Local folder of a diffusers pipeline (SD 1.5, SDXL, SD3, Flux).")
     ip_adapter_path: Path | None = Field(None, description="Local folder with IP-Adapter weights for reference-image conditioning.")
+    image_encoder_path: Path | None = Field(None, description="Local CLIP vision model folder used for character consistency scores.")
     device: str = Field("auto", description="Torch device for model backends: auto, cpu or cuda.")
     templates_dir: Path | None = Field(None, description="Folder of papermill templates. Default: the repository's templates/.")
     dashboards_dir: Path | None = Field(None, description="Folder of Panel dashboards. Default: the repository's dashboards/.")

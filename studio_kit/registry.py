@@ -187,12 +187,16 @@ def invoke(backend: Backend, method: str, *args: Any, seed: int | None = None,
            units: float | Callable[[Any], float] = 1.0, **kwargs: Any) -> Any:
     """Call ``backend.method(*args, **kwargs)``, recording usage and provenance once.
 
+    ``seed`` is recorded and passed on to the method when it takes a ``seed`` argument.
+
     ``units`` is a number or a function of the result (e.g. images made, seconds of audio);
     ``params``/``inputs`` are what provenance should show. Failed calls are recorded too.
     """
     fn = getattr(backend, method, None)
     if fn is None:
         raise BackendError(f"{backend.modality} backend '{backend.name}' has no method {method!r}.")
+    if seed is not None and "seed" not in kwargs and _accepts(fn, "seed"):
+        kwargs["seed"] = seed  # the recorded seed must be the one the backend used
     started, t0 = time.time(), time.perf_counter()
     record = CallRecord(backend.name, backend.modality, method, backend.model_id, seed,
                         _jsonable(params or {}), [hash_input(i) for i in (inputs or [])], 0.0,
@@ -208,6 +212,16 @@ def invoke(backend: Backend, method: str, *args: Any, seed: int | None = None,
     record.units = float(units(result) if callable(units) else units)
     _emit(record)
     return result
+
+
+def _accepts(fn: Callable[..., Any], name: str) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def _emit(record: CallRecord) -> None:

@@ -1,0 +1,308 @@
+"""``diffusers`` image backend: a local Stable Diffusion 1.5 / SDXL / SD3 / Flux pipeline folder.
+
+The folder is whatever ``pipeline.save_pretrained`` wrote (``model_index.json`` plus
+one subfolder per component); it is loaded with ``local_files_only=True`` and kept
+in memory per (path, device, dtype). Text-to-image uses the pipeline as saved,
+image-to-image reuses its components through ``AutoPipelineForImage2Image.from_pipe``
+(no second copy of the weights).
+
+The prompt comes from :func:`studio_kit.backends.image.prompts.build_prompt`, the
+seed from the request or else the character's locked identity seed, so a locked
+character renders the same way every time. Reference images condition the render
+through IP-Adapter when its weights are present locally (``STUDIO_IP_ADAPTER_PATH``);
+otherwise they are skipped and the skip is noted in the render info.
+
+torch and diffusers are imported inside methods: importing this module is cheap.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import math
+import threading
+from pathlib import Path
+from typing import Any
+
+from studio_kit.backends.base import Availability, require_extra
+from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.prompts import build_prompt
+from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageError
+
+NO_MODEL = "no local diffusers pipeline configured (set STUDIO_IMAGE_MODEL_PATH)"
+MIN_SIDE, MAX_SIDE = 64, 4096  # pixels; diffusers needs sides that are multiples of 8
+
+_PIPELINES: dict[tuple[str, str, str], Any] = {}
+_LOCK = threading.Lock()
+
+
+def _check_folder(path: Path) -> None:
+    if not path.is_dir():
+        raise BackendUnavailableError(
+            f"Image backend 'diffusers': pipeline folder {path} does not exist.",
+            hint="Set STUDIO_IMAGE_MODEL_PATH to a local diffusers pipeline folder (one saved with "
+            "save_pretrained, holding model_index.json); weights cannot be downloaded here. "
+            "Or use STUDIO_IMAGE_BACKEND=previz.")
+    if not (path / "model_index.json").is_file():
+        raise BackendUnavailableError(
+            f"Image backend 'diffusers': {path} is not a diffusers pipeline (no model_index.json).",
+            hint="Point STUDIO_IMAGE_MODEL_PATH at the pipeline's top folder (the one with model_index.json, "
+            "unet/, vae/, text_encoder/ ...). Single .safetensors checkpoints must be converted first with "
+            "StableDiffusionPipeline.from_single_file(...).save_pretrained(folder).")
+
+
+def as_pil(image: Any, what: str):
+    """A PIL RGB image from a PIL image, a path or bytes; anything else is an :class:`ImageError`."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(image, Image.Image):
+        return image.convert("RGB")
+    try:
+        if isinstance(image, (bytes, bytearray)):
+            return Image.open(io.BytesIO(bytes(image))).convert("RGB")
+        if isinstance(image, (str, Path)):
+            with Image.open(Path(image)) as img:
+                return img.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ImageError(f"The {what} {str(image)[:80]!r} is not a readable image: {exc}",
+                         hint="Use a PNG or JPEG file (or a PIL image).") from exc
+    raise ImageError(f"The {what} must be an image (PIL image, PNG/JPEG path or bytes), "
+                     f"not {type(image).__name__}.", hint="Pass a PIL image or the path of a PNG/JPEG file.")
+
+
+def request_seed(request: ImageRequest, prompt: str) -> int:
+    """request.seed, else the first subject's locked identity seed, else a hash of the prompt,
+    so the same request always gives the same image."""
+    if request.seed is not None:
+        return int(request.seed)
+    for identity in request.identities:
+        if isinstance(identity, dict) and identity.get("seed") is not None:
+            return int(identity["seed"])
+    return int.from_bytes(hashlib.sha256(prompt.encode()).digest()[:4], "little")
+
+
+def _denoiser(pipe):
+    """The UNet (SD 1.5 / SDXL) or transformer (SD3 / Flux) of a pipeline."""
+    return getattr(pipe, "unet", None) or getattr(pipe, "transformer", None)
+
+
+def _generation_size(side: int) -> int:
+    """The nearest multiple of 8 (pixels) the pipeline can produce."""
+    return max(MIN_SIDE, int(round(side / 8)) * 8)
+
+
+class DiffusersImageBackend(ImageBackend):
+    """Renders with a local diffusers pipeline: txt2img, img2img, IP-Adapter references."""
+
+    name = "diffusers"
+    capabilities = frozenset({"txt2img", "img2img", "ip_adapter"})
+    extra = "ml"
+
+    def __init__(self, model_path: str | Path | None = None, *, device: str = "auto",
+                 ip_adapter_path: str | Path | None = None, dtype: str | None = None,
+                 ip_adapter_scale: float = 0.6, **options: Any):
+        super().__init__(model_path, **options)
+        self.device = device
+        self.dtype = dtype
+        self.ip_adapter_path = Path(ip_adapter_path).expanduser() if ip_adapter_path else None
+        self.ip_adapter_scale = float(ip_adapter_scale)
+        self._ip_loaded: str | None = None
+        #: what the last render actually used (prompt, negative, seed, size, notes) — also in image.info
+        self.last_render: dict[str, Any] = {}
+
+    # -- discovery -----------------------------------------------------------
+    @classmethod
+    def availability(cls, settings: Any = None) -> Availability:
+        for module in ("torch", "diffusers", "transformers"):
+            if importlib.util.find_spec(module) is None:
+                return Availability(False, f"needs '{module}': pip install 'studio_kit[ml]'")
+        path = getattr(settings, "image_model_path", None) if settings is not None else None
+        if not path:
+            return Availability(False, NO_MODEL)
+        try:
+            _check_folder(Path(path).expanduser())
+        except BackendUnavailableError as exc:
+            return Availability(False, exc.message)
+        return Availability(True, f"local pipeline {path}")
+
+    @classmethod
+    def from_settings(cls, settings: Any, **options: Any) -> "DiffusersImageBackend":
+        if not getattr(settings, "image_model_path", None):
+            raise BackendUnavailableError(
+                f"Image backend 'diffusers': {NO_MODEL}.",
+                hint="Point STUDIO_IMAGE_MODEL_PATH at a local Stable Diffusion / SDXL / SD3 / Flux pipeline "
+                "folder, or use the offline default STUDIO_IMAGE_BACKEND=previz.")
+        options.setdefault("device", settings.device)
+        options.setdefault("ip_adapter_path", settings.ip_adapter_path)
+        return cls.from_pretrained(settings.image_model_path, **options)
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, **options: Any) -> "DiffusersImageBackend":
+        """Load the pipeline in ``path`` now, so a bad folder fails here and not mid-render."""
+        path = Path(path).expanduser()
+        _check_folder(path)
+        backend = cls(model_path=path, **options)
+        backend.pipeline()
+        return backend
+
+    # -- loading -------------------------------------------------------------
+    def _torch_setup(self) -> tuple[Any, str, Any]:
+        torch = require_extra("torch", "ml", self.name)
+        device = (self.device or "auto").lower()
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise BackendUnavailableError("Image backend 'diffusers': device 'cuda' asked for but no CUDA "
+                                          "device is visible.", hint="Set STUDIO_DEVICE=cpu or auto.")
+        if self.dtype:
+            dtype = getattr(torch, self.dtype)
+        else:  # half precision on GPU (memory, speed); CPU kernels want float32
+            dtype = torch.float16 if device.startswith("cuda") else torch.float32
+        return torch, device, dtype
+
+    def pipeline(self):
+        """The text-to-image pipeline for this folder (loaded once per process)."""
+        torch, device, dtype = self._torch_setup()
+        diffusers = require_extra("diffusers", "ml", self.name)
+        key = (str(self.model_path.resolve()), device, str(dtype))
+        with _LOCK:
+            if key not in _PIPELINES:
+                try:
+                    pipe = diffusers.DiffusionPipeline.from_pretrained(self.model_path, local_files_only=True,
+                                                                       dtype=dtype)
+                except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                    raise BackendUnavailableError(
+                        f"Image backend 'diffusers' could not load the pipeline in {self.model_path}: {exc}",
+                        hint="The folder must be a complete diffusers pipeline saved with save_pretrained.") from exc
+                pipe.to(device)
+                pipe.set_progress_bar_config(disable=True)
+                _PIPELINES[key] = pipe
+            return _PIPELINES[key]
+
+    def img2img_pipeline(self):
+        """An image-to-image pipeline sharing the loaded components (no extra weights in memory)."""
+        torch, device, dtype = self._torch_setup()
+        diffusers = require_extra("diffusers", "ml", self.name)
+        key = (str(self.model_path.resolve()) + "#img2img", device, str(dtype))
+        with _LOCK:
+            if key not in _PIPELINES:
+                base = _PIPELINES[(str(self.model_path.resolve()), device, str(dtype))]
+                try:
+                    pipe = diffusers.AutoPipelineForImage2Image.from_pipe(base)
+                except (ValueError, KeyError) as exc:
+                    raise BackendError(f"Image backend 'diffusers': {type(base).__name__} has no image-to-image "
+                                       f"variant: {exc}", hint="Render without init_image.") from exc
+                pipe.set_progress_bar_config(disable=True)
+                _PIPELINES[key] = pipe
+            return _PIPELINES[key]
+
+    def _find_ip_adapter(self, pipe) -> tuple[Path, str, str] | None:
+        """(root, subfolder, weight file) of local IP-Adapter weights matching the pipeline family."""
+        root = self.ip_adapter_path
+        if root is None or not hasattr(pipe, "load_ip_adapter"):
+            return None
+        if root.is_file():
+            return root.parent, "", root.name
+        if not root.is_dir():
+            return None
+        xl = "XL" in type(pipe).__name__
+        weights = sorted(p for ext in ("safetensors", "bin") for p in root.rglob(f"ip-adapter*.{ext}")
+                         if ("sdxl" in p.name.lower()) == xl)
+        if not weights:
+            return None
+        chosen = weights[0]
+        return root, chosen.parent.relative_to(root).as_posix() if chosen.parent != root else "", chosen.name
+
+    def _ip_adapter(self, pipe, notes: list[str]) -> bool:
+        """Load IP-Adapter weights into ``pipe`` once; False (with a note) when they are not here."""
+        found = self._find_ip_adapter(pipe)
+        if found is None:
+            where = self.ip_adapter_path or "STUDIO_IP_ADAPTER_PATH (not set)"
+            notes.append(f"ip_adapter: skipped, no local IP-Adapter weights at {where}")
+            return False
+        root, subfolder, weight = found
+        ident = f"{root}/{subfolder}/{weight}"
+        # the adapter lives in the denoiser (shared by the txt2img and img2img pipelines), the image
+        # encoder in each pipeline: reload when either is missing
+        denoiser = _denoiser(pipe)
+        if getattr(denoiser, "_studio_ip_adapter", None) != ident or getattr(pipe, "image_encoder", None) is None:
+            try:
+                pipe.load_ip_adapter(str(root), subfolder=subfolder or None, weight_name=weight,
+                                     local_files_only=True)
+            except (OSError, ValueError, KeyError, RuntimeError) as exc:
+                raise BackendUnavailableError(
+                    f"Image backend 'diffusers': IP-Adapter weights {ident} could not be loaded: {exc}",
+                    hint="Keep the adapter file next to its image_encoder/ folder, matching the pipeline "
+                    "family (ip-adapter_sd15* for SD 1.5, ip-adapter_sdxl* for SDXL).") from exc
+            denoiser._studio_ip_adapter = ident
+        pipe.set_ip_adapter_scale(self.ip_adapter_scale)
+        notes.append(f"ip_adapter: {weight} scale {self.ip_adapter_scale:g}")
+        return True
+
+    # -- rendering -----------------------------------------------------------
+    def render(self, request: ImageRequest):
+        """Render ``request`` and return a PIL image of exactly request.width × request.height.
+
+        ``image.info`` (and :attr:`last_render`) carry the prompt, negative prompt, seed and notes.
+        """
+        for side in (request.width, request.height):
+            if not MIN_SIDE <= side <= MAX_SIDE:
+                raise ImageError(f"Image size {request.width}×{request.height} px is outside "
+                                 f"{MIN_SIDE}–{MAX_SIDE} px.", hint="Ask for a size such as 768×432 or 512×512.")
+        if request.steps < 1:
+            raise ImageError(f"steps must be at least 1, not {request.steps}.")
+        init = as_pil(request.init_image, "init image") if request.init_image is not None else None
+        references = [as_pil(r, "reference image") for r in request.reference_images]
+
+        torch, _, _ = self._torch_setup()
+        prompt, negative = build_prompt(request)
+        seed = request_seed(request, prompt)
+        width, height = _generation_size(request.width), _generation_size(request.height)
+        notes: list[str] = []
+        pipe = self.pipeline()
+        if init is not None:
+            pipe = self.img2img_pipeline()
+        kwargs: dict[str, Any] = {"prompt": prompt, "negative_prompt": negative,
+                                  "num_inference_steps": int(request.steps),
+                                  "guidance_scale": float(request.guidance),
+                                  "generator": torch.Generator("cpu").manual_seed(seed)}
+        if init is not None:
+            if not 0.0 < request.strength <= 1.0:
+                raise ImageError(f"img2img strength must be in (0, 1], not {request.strength}.",
+                                 hint="0.3 keeps the init image's layout, 0.8 keeps little of it.")
+            # img2img runs only steps × strength denoising steps: make that at least one
+            steps = max(int(request.steps), math.ceil(1.0 / request.strength - 1e-9))
+            kwargs.update(image=init.resize((width, height)), strength=float(request.strength),
+                          num_inference_steps=steps)
+        else:
+            kwargs.update(width=width, height=height)
+        if references and self._ip_adapter(pipe, notes):
+            kwargs["ip_adapter_image"] = references[0] if len(references) == 1 else [references]
+        elif not references and getattr(_denoiser(pipe), "_studio_ip_adapter", None):
+            # loaded for an earlier render: a render without references must not need image embeds
+            pipe.unload_ip_adapter()
+            _denoiser(pipe)._studio_ip_adapter = None
+        accepted = inspect.signature(pipe.__call__).parameters
+        for name in [k for k in kwargs if k not in accepted]:
+            if name == "negative_prompt":  # e.g. Flux without true CFG
+                notes.append("negative prompt: not supported by this pipeline, dropped")
+            kwargs.pop(name)
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        try:
+            with torch.inference_mode():
+                image = pipe(**kwargs).images[0]
+        except (RuntimeError, ValueError) as exc:
+            raise BackendError(f"Image backend 'diffusers' failed to render with {self.model_path}: {exc}",
+                               hint="Try fewer steps or a smaller size; on GPU, check free memory.") from exc
+        image = image.convert("RGB")
+        if image.size != (request.width, request.height):
+            image = image.resize((request.width, request.height))
+        self.last_render = {"prompt": prompt, "negative_prompt": negative, "seed": seed,
+                            "steps": int(kwargs.get("num_inference_steps", request.steps)),
+                            "guidance": float(request.guidance),
+                            "mode": "img2img" if init is not None else "txt2img",
+                            "pipeline": type(pipe).__name__, "notes": notes}
+        image.info.update({"studio_" + k: v for k, v in self.last_render.items()})
+        return image
