@@ -1,0 +1,399 @@
+"""``previz``: the offline image backend that sketches characters and storyboard frames.
+
+No model, no network: Pillow vector drawing in the manner of a storyboard
+artist's quick frame — ink line work, a grey/marker wash, a perspective floor
+or horizon, and a caption strip. Characters come from their identity dicts
+(``ImageRequest.identities``) through :mod:`previz_figure`, so the same locked
+identity always gives the same pixels and different characters differ in
+silhouette, hair, palette and face.
+
+Two request kinds:
+
+* ``"character"`` — one figure on a studio backdrop; ``view`` (front,
+  three-quarter, profile), ``expression`` (neutral, happy, angry, sad,
+  surprised), ``wardrobe`` (look name), ``shot["size"]`` "close-up" for a head
+  and shoulders panel.
+* ``"frame"`` — a storyboard panel: ``shot`` {size wide/medium/close-up/
+  over-the-shoulder/insert, angle, subjects, description, number} and ``scene``
+  {int_ext, location, time_of_day, heading}; subjects are placed by shot size.
+
+Backdrops are cached per (size, setting, light), so a frame costs only its
+figures: well over 20 frames/s at 1280×720 on one core (``benchmarks/bench_previz.py``).
+The parameters each figure was drawn with are returned in ``image.info["previz"]``
+(JSON) for exact consistency checks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from PIL import Image, ImageDraw, ImageFont
+
+from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.previz_figure import INK, PAPER, FigureSpec, _mix, draw_figure, figure_spec
+from studio_kit.exceptions import ImageError
+
+FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+              "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+
+# time of day → (sky top, sky at horizon, light on figures 0..1)
+LIGHTING = {
+    "DAY": ((212, 222, 230), (238, 238, 232), 1.0),
+    "MORNING": ((214, 222, 228), (240, 236, 224), 1.0),
+    "AFTERNOON": ((210, 218, 226), (240, 236, 226), 1.0),
+    "DAWN": ((150, 156, 180), (238, 196, 170), 0.82),
+    "SUNRISE": ((150, 156, 180), (238, 196, 170), 0.82),
+    "DUSK": ((96, 96, 128), (226, 160, 120), 0.72),
+    "SUNSET": ((96, 96, 128), (226, 160, 120), 0.72),
+    "EVENING": ((86, 88, 112), (180, 150, 140), 0.66),
+    "NIGHT": ((34, 38, 56), (70, 74, 92), 0.55),
+}
+SHOT_SIZES = ("wide", "medium", "close-up", "over-the-shoulder", "insert")
+SUPERSAMPLE = 2
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in FONT_PATHS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+def _lighting(time_of_day: str) -> tuple[tuple[int, int, int], tuple[int, int, int], float]:
+    tod = (time_of_day or "DAY").upper()
+    for key, value in LIGHTING.items():
+        if key in tod:
+            return value
+    return LIGHTING["DAY"]
+
+
+def _hash(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def _gradient(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], c0: tuple[int, int, int],
+              c1: tuple[int, int, int], bands: int = 12) -> None:
+    """A banded wash from c0 (top) to c1 (bottom): reads as marker strokes, costs a dozen rectangles."""
+    x0, y0, x1, y1 = box
+    step = max(1, (y1 - y0) / bands)
+    for i in range(bands):
+        draw.rectangle((x0, int(y0 + i * step), x1, int(y0 + (i + 1) * step) + 1), fill=_mix(c0, c1, i / max(1, bands - 1)))
+
+
+def _hatch(draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], gap: int, colour: tuple[int, int, int],
+           width: int = 1) -> None:
+    """Diagonal pencil hatching inside a box (shadows, night)."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    x = x0 - h
+    while x < x1:
+        draw.line([(max(x, x0 - 0), y1 if x >= x0 else y1 - (x0 - x)), (min(x + h, x1), y0 if x + h <= x1 else y0 + (x + h - x1))],
+                  fill=colour, width=width)
+        x += gap
+
+
+@lru_cache(maxsize=16)  # ~11 MB each at 2× 1280×720: a storyboard run rarely needs more sets
+def _backdrop(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str) -> Image.Image:
+    """The empty set for a frame or character panel, on grained paper; cached, callers copy it."""
+    return _paper_grain(_draw_set(width, height, setting, time_of_day, location, angle))
+
+
+def _paper_grain(img: Image.Image, strength: float = 5.0) -> Image.Image:
+    """Low-frequency paper/marker mottling (fixed seed: the same set always looks the same)."""
+    import numpy as np
+
+    w, h = img.size
+    noise = np.random.default_rng(7).normal(0.0, 1.0, (h // 6 + 1, w // 6 + 1)).astype(np.float32)
+    grain = Image.fromarray((noise * strength + 128).clip(0, 255).astype(np.uint8), "L").resize((w, h), Image.BILINEAR)
+    arr = np.asarray(img, dtype=np.int16) + (np.asarray(grain, dtype=np.int16)[..., None] - 128)
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def _draw_set(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str) -> Image.Image:
+    img = Image.new("RGB", (width, height), PAPER)
+    d = ImageDraw.Draw(img)
+    sky, haze, light = _lighting(time_of_day)
+    horizon = int(height * {"high": 0.32, "overhead": 0.18, "low": 0.68}.get(angle, 0.5))
+    vx = width // 2 + (_hash(location) % 7 - 3) * width // 40
+    lw = max(2, width // 500)
+    ink_soft = _mix(INK, PAPER, 0.35)
+    if setting == "studio":  # character panels: a cyclorama wall with a floor line
+        floor = int(height * 0.8)
+        _gradient(d, (0, 0, width, floor), (236, 234, 228), (224, 222, 216), 8)
+        _gradient(d, (0, floor, width, height), (214, 212, 206), (232, 230, 224), 5)
+        d.line([(0, floor), (width, floor)], fill=ink_soft, width=lw)
+        for i in range(-6, 7):  # one-point perspective on the floor
+            d.line([(width / 2 + i * width / 14, floor), (width / 2 + i * width / 3.2, height)],
+                   fill=_mix(INK, PAPER, 0.8), width=1)
+        return img
+    rng = _hash(location + setting)
+    if setting.startswith("EXT"):
+        _gradient(d, (0, 0, width, horizon), sky, haze, 10)
+        ground = _mix(haze, (150, 150, 140), 0.5 if light > 0.7 else 0.2)
+        ground = tuple(int(c * (0.6 + 0.4 * light)) for c in ground)
+        _gradient(d, (0, horizon, width, height), ground, _mix(ground, PAPER, 0.25 * light), 6)
+        loc = location.lower()
+        if light < 0.9:  # low sun or moon
+            sun_x = width * (0.2 + (rng % 60) / 100)
+            r = height * (0.05 if light < 0.6 else 0.08)
+            sun_y = horizon - (height * 0.35 if light < 0.6 else r * 0.6)
+            d.ellipse((sun_x - r, sun_y - r, sun_x + r, sun_y + r),
+                      fill=(236, 236, 224) if light < 0.6 else (246, 200, 140), outline=ink_soft, width=lw)
+        if any(w in loc for w in ("park", "forest", "wood", "garden", "field", "farm", "yard", "lawn")):
+            for i in range(9):
+                x = (i + 0.5) * width / 9 + ((rng >> i) % 40 - 20)
+                th = height * (0.16 + ((rng >> (i + 3)) % 10) / 60)
+                d.line([(x, horizon + 4), (x, horizon - th * 0.4)], fill=INK, width=lw + 1)
+                d.ellipse((x - th * 0.35, horizon - th, x + th * 0.35, horizon - th * 0.3),
+                          fill=_mix(_mix((110, 140, 100), PAPER, 0.35), (0, 0, 0), 1 - light), outline=INK, width=lw)
+        elif any(w in loc for w in ("beach", "sea", "ocean", "lake", "river", "harbor", "harbour", "pier")):
+            for i in range(5):
+                y = horizon + (i + 1) ** 1.6 * height / 60
+                d.line([(0, y), (width, y + (i % 2) * 3)], fill=ink_soft, width=1)
+        else:  # street / city / anything else: a skyline block-in
+            x = 0
+            i = 0
+            while x < width:
+                bw = width * (0.07 + ((rng >> (i % 24)) % 8) / 100)
+                bh = height * (0.12 + ((rng >> ((i + 5) % 24)) % 14) / 50)
+                face = _mix((170, 170, 176), (0, 0, 0), 0.75 * (1 - light))
+                d.rectangle((x, horizon - bh, x + bw - 3, horizon), fill=face, outline=INK, width=lw)
+                for wy in range(int(horizon - bh + 10), int(horizon - 8), max(12, height // 40)):
+                    for wx in range(int(x + 8), int(x + bw - 12), max(14, width // 60)):
+                        lit = light < 0.7 and ((wx * 7 + wy * 3 + rng) % 5 == 0)
+                        d.rectangle((wx, wy, wx + 5, wy + 6), fill=(240, 210, 120) if lit else _mix(face, INK, 0.35))
+                x += bw
+                i += 1
+        d.line([(0, horizon), (width, horizon)], fill=INK, width=lw)
+        for i in range(-5, 6):  # road / ground perspective
+            d.line([(vx + i * width / 40, horizon), (vx + i * width / 4, height)], fill=_mix(INK, ground, 0.6), width=1)
+    else:  # INT: a one-point perspective room, back wall around the vanishing point
+        bw, bh = width * 0.56, height * 0.5
+        bx0, by0 = vx - bw / 2, horizon - bh * 0.62
+        bx1, by1 = bx0 + bw, by0 + bh
+        wall = tuple(int(c * (0.55 + 0.45 * light)) for c in (226, 222, 212))
+        side = _mix(wall, (120, 120, 125), 0.25)
+        d.polygon([(0, 0), (bx0, by0), (bx0, by1), (0, height)], fill=side)
+        d.polygon([(width, 0), (bx1, by0), (bx1, by1), (width, height)], fill=side)
+        d.polygon([(0, 0), (width, 0), (bx1, by0), (bx0, by0)], fill=_mix(wall, PAPER, 0.3))
+        floor = _mix(wall, (140, 130, 120), 0.35)
+        d.polygon([(0, height), (bx0, by1), (bx1, by1), (width, height)], fill=floor)
+        d.rectangle((bx0, by0, bx1, by1), fill=wall, outline=INK, width=lw)
+        for a, b in (((0, 0), (bx0, by0)), ((width, 0), (bx1, by0)), ((0, height), (bx0, by1)), ((width, height), (bx1, by1))):
+            d.line([a, b], fill=INK, width=lw)
+        for i in range(1, 8):  # floorboards converge on the vanishing point
+            t = i / 8
+            d.line([(bx0 + bw * t, by1), (width * t * 1.0 - (width * 0.5 - width * t) * 0.8 + 0, height)],
+                   fill=_mix(INK, floor, 0.55), width=1)
+        # window on the back wall shows the outside light; a door on the other side
+        win_x = bx0 + bw * (0.12 if rng % 2 else 0.58)
+        ww, wh = bw * 0.3, bh * 0.42
+        d.rectangle((win_x, by0 + bh * 0.15, win_x + ww, by0 + bh * 0.15 + wh), fill=_mix(sky, haze, 0.5), outline=INK, width=lw)
+        d.line([(win_x + ww / 2, by0 + bh * 0.15), (win_x + ww / 2, by0 + bh * 0.15 + wh)], fill=INK, width=lw)
+        d.line([(win_x, by0 + bh * 0.15 + wh / 2), (win_x + ww, by0 + bh * 0.15 + wh / 2)], fill=INK, width=lw)
+        door_x = bx0 + bw * (0.72 if rng % 2 else 0.08)
+        d.rectangle((door_x, by0 + bh * 0.3, door_x + bw * 0.16, by1), fill=_mix(wall, (110, 90, 70), 0.35),
+                    outline=INK, width=lw)
+        if light < 0.7:  # a practical: a floor lamp throwing a pool of warm light at night
+            lx = bx0 + bw * (0.45 if rng % 2 else 0.35)
+            top_y, shade_h = by0 + bh * 0.3, bh * 0.12
+            d.polygon([(lx - bw * 0.02, top_y + shade_h), (lx + bw * 0.02, top_y + shade_h),
+                       (lx + bw * 0.09, by1 + bh * 0.06), (lx - bw * 0.09, by1 + bh * 0.06)],
+                      fill=_mix(wall, (250, 222, 160), 0.45))
+            d.ellipse((lx - bw * 0.09, by1 + bh * 0.02, lx + bw * 0.09, by1 + bh * 0.1), fill=_mix(floor, (250, 222, 160), 0.5))
+            d.line([(lx, top_y + shade_h), (lx, by1 + bh * 0.05)], fill=INK, width=lw)
+            d.polygon([(lx - bw * 0.03, top_y), (lx + bw * 0.03, top_y), (lx + bw * 0.045, top_y + shade_h),
+                       (lx - bw * 0.045, top_y + shade_h)], fill=(238, 214, 150), outline=INK)
+    # the artist's construction marks: a small cross on the vanishing point, the horizon overshooting
+    vy = horizon if setting.startswith("EXT") else by0 + bh * 0.62
+    mark = max(6, width // 160)
+    d.line([(vx - mark, vy - mark), (vx + mark, vy + mark)], fill=_mix(INK, PAPER, 0.5), width=1)
+    d.line([(vx - mark, vy + mark), (vx + mark, vy - mark)], fill=_mix(INK, PAPER, 0.5), width=1)
+    if light < 0.7:
+        _hatch(d, (0, 0, width * 0.18, height), max(10, width // 90), _mix(INK, PAPER, 0.55))
+        _hatch(d, (width * 0.82, 0, width, height), max(10, width // 90), _mix(INK, PAPER, 0.55))
+    return img
+
+
+class PrevizImageBackend(ImageBackend):
+    """Procedural storyboard renderer: the offline default image backend."""
+
+    name: ClassVar[str] = "previz"
+    capabilities: ClassVar[frozenset[str]] = frozenset({"character", "frame", "turnaround", "expression",
+                                                        "deterministic"})
+
+    @property
+    def model_id(self) -> str | None:
+        return "previz-v1"
+
+    @classmethod
+    def from_settings(cls, settings: Any = None, **options: Any) -> "PrevizImageBackend":
+        return cls(**options)
+
+    def render(self, request: ImageRequest) -> Image.Image:
+        """Draw ``request``; returns an RGB image of request.width × request.height."""
+        if request.width < 64 or request.height < 64 or request.width * request.height > 4096 * 4096:
+            raise ImageError(f"Previz cannot render {request.width}×{request.height} px.",
+                             hint="Use a size between 64×64 and 4096×4096 pixels.")
+        if request.kind not in ("frame", "character"):
+            raise ImageError(f"Unknown image request kind {request.kind!r}.", hint="Use 'character' or 'frame'.")
+        # Pillow draws aliased lines; drawing at 2× and halving gives clean ink lines for ~4× the cost,
+        # which still leaves previz far above real time (see benchmarks/NOTES.md).
+        ss = SUPERSAMPLE if request.width * request.height <= 2_100_000 else 1
+        big = request.model_copy(update={"width": request.width * ss, "height": request.height * ss})
+        img, params = (self._frame if request.kind == "frame" else self._character)(big)
+        if ss > 1:
+            img = img.reduce(ss)
+        img.info["previz"] = json.dumps(params, sort_keys=True)
+        return img
+
+    # -- character panels ----------------------------------------------------
+    def _character(self, request: ImageRequest) -> tuple[Image.Image, dict[str, Any]]:
+        if not request.identities:
+            raise ImageError("A character render needs the character's identity (ImageRequest.identities).",
+                             hint="Render through studio_kit.engines.characters.service.render().")
+        w, h = request.width, request.height
+        img = _backdrop(w, h, "studio", "DAY", "", "eye level").copy()
+        d = ImageDraw.Draw(img)
+        spec = figure_spec(request.identities[0], request.wardrobe)
+        close = (request.shot or {}).get("size") == "close-up"
+        if close:  # head and shoulders
+            head = h * 0.42
+            top = h * 0.16
+        else:
+            head = h * 0.78 / spec.height
+            top = h * 0.8 - head * spec.height + h * 0.04
+        # turned views look screen-right, the convention of a model sheet's turnaround
+        draw_figure(d, spec, w / 2, top, head, view=request.view, expression=request.expression, facing=1)
+        label = f"{spec.name.upper()}  ·  {request.view}  ·  {request.expression}"
+        if request.wardrobe:
+            label += f"  ·  {request.wardrobe}"
+        self._label(d, w, h, label)
+        return img, {"figures": [spec.as_params()], "view": request.view, "expression": request.expression,
+                     "wardrobe": request.wardrobe}
+
+    def _label(self, d: ImageDraw.ImageDraw, w: int, h: int, text: str) -> None:
+        size = max(10, h // 36)
+        d.text((size, h - size * 1.6), text, fill=INK, font=_font(size))
+        d.rectangle((0, 0, w - 1, h - 1), outline=INK, width=max(2, w // 400))
+
+    # -- storyboard frames ---------------------------------------------------
+    def _frame(self, request: ImageRequest) -> tuple[Image.Image, dict[str, Any]]:
+        w, h = request.width, request.height
+        shot = request.shot or {}
+        scene = request.scene or {}
+        size = str(shot.get("size") or "wide").lower()
+        if size not in SHOT_SIZES:
+            raise ImageError(f"Unknown shot size {size!r}.", hint=f"Use one of: {', '.join(SHOT_SIZES)}.")
+        caption_h = max(24, h // 9)
+        ph = h - caption_h  # picture area above the caption strip
+        setting = str(scene.get("int_ext") or "INT").upper()
+        tod = str(scene.get("time_of_day") or "DAY").upper()
+        angle = str(shot.get("angle") or "eye level").lower()
+        img = Image.new("RGB", (w, h), (255, 255, 255))
+        img.paste(_backdrop(w, ph, "EXT" if setting.startswith("EXT") else "INT", tod,
+                            str(scene.get("location") or ""), angle), (0, 0))
+        d = ImageDraw.Draw(img)
+        light = _lighting(tod)[2]
+        specs = [figure_spec(i, request.wardrobe) for i in request.identities]
+        self._place(d, specs, size, w, ph, light, request.expression)
+        d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
+        self._caption(d, request, shot, scene, size, w, h, ph)
+        if angle == "dutch":
+            picture = img.crop((0, 0, w, ph)).rotate(6, resample=Image.BILINEAR, fillcolor=PAPER)
+            img.paste(picture, (0, 0))
+            d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
+        return img, {"figures": [s.as_params() for s in specs], "size": size, "setting": setting,
+                     "time_of_day": tod, "angle": angle}
+
+    def _place(self, d: ImageDraw.ImageDraw, specs: list[FigureSpec], size: str, w: int, h: int, light: float,
+               expression: str) -> None:
+        n = len(specs)
+        if size == "insert":
+            self._insert(d, specs[0] if specs else None, w, h, light)
+            return
+        if n == 0:
+            return
+        if size == "over-the-shoulder" and n >= 1:
+            subject = specs[1] if n > 1 else specs[0]
+            head = h * 0.22
+            draw_figure(d, subject, w * 0.64, h * 0.16, head, view="three-quarter", expression=expression,
+                        facing=-1, light=light)
+            fg = specs[0]
+            draw_figure(d, fg, w * 0.17, h * 0.3, h * 0.5, view="front", facing=1, light=light * 0.7, back=True)
+            return
+        if size == "close-up":
+            draw_figure(d, specs[0], w * 0.46, h * 0.14, h * 0.52, view="three-quarter" if n > 1 else "front",
+                        expression=expression, facing=1, light=light)
+            return
+        if size == "medium":
+            head = h * (0.2 if n <= 2 else 0.15)
+            slots = [0.5] if n == 1 else [0.28 + 0.44 * i / (n - 1) for i in range(n)]
+            for i, (spec, x) in enumerate(zip(specs, slots)):
+                view = "front" if n == 1 else "three-quarter"
+                facing = 1 if x < 0.5 else -1
+                draw_figure(d, spec, w * x, h * 0.12, head, view=view, expression=expression, facing=facing, light=light)
+            return
+        # wide: full figures standing on the floor line, spread across the frame
+        floor = h * 0.93
+        for i, spec in enumerate(specs):
+            head = h * 0.68 / 7.4
+            x = w * (i + 1) / (n + 1)
+            view = "front" if n == 1 else "three-quarter"
+            draw_figure(d, spec, x, floor - head * spec.height, head, view=view, expression=expression,
+                        facing=1 if x < w / 2 else -1, light=light)
+
+    def _insert(self, d: ImageDraw.ImageDraw, spec: FigureSpec | None, w: int, h: int, light: float) -> None:
+        """A detail shot: a tabletop in perspective, an object, a hand reaching in."""
+        top = h * 0.45
+        d.polygon([(0, h), (w * 0.1, top), (w * 0.9, top), (w, h)], fill=_mix((196, 176, 150), (0, 0, 0), 1 - light),
+                  outline=INK)
+        for i in range(1, 6):
+            d.line([(w * 0.1 + w * 0.8 * i / 6, top), (w * i / 6, h)], fill=_mix(INK, PAPER, 0.6), width=1)
+        ox, oy = w * 0.48, h * 0.62
+        obj = [(ox - w * 0.14, oy - h * 0.1), (ox + w * 0.12, oy - h * 0.13), (ox + w * 0.16, oy + h * 0.12),
+               (ox - w * 0.1, oy + h * 0.15)]
+        d.polygon(obj, fill=(236, 234, 226), outline=INK)
+        d.line(obj + [obj[0]], fill=INK, width=3)
+        for k in range(4):
+            y = oy - h * 0.05 + k * h * 0.045
+            d.line([(ox - w * 0.09, y), (ox + w * 0.09, y - h * 0.01)], fill=_mix(INK, PAPER, 0.45), width=2)
+        skin = spec.skin if spec else (220, 190, 160)
+        hand = [(w * 0.78, h * 0.95), (w * 0.66, h * 0.62), (w * 0.6, h * 0.6), (w * 0.58, h * 0.66),
+                (w * 0.64, h * 0.72), (w * 0.7, h)]
+        d.polygon(hand, fill=_mix(skin, PAPER, 0.2))
+        d.line(hand, fill=INK, width=3)
+        cuff = spec.top if spec else (90, 90, 110)
+        d.polygon([(w * 0.7, h), (w * 0.78, h * 0.95), (w * 0.9, h * 0.88), (w, h * 0.9), (w, h)],
+                  fill=_mix(cuff, PAPER, 0.3), outline=INK)
+
+    def _caption(self, d: ImageDraw.ImageDraw, request: ImageRequest, shot: dict[str, Any], scene: dict[str, Any],
+                 size: str, w: int, h: int, ph: int) -> None:
+        d.rectangle((0, ph, w - 1, h - 1), fill=(255, 255, 255), outline=INK, width=max(2, w // 500))
+        fs = max(10, (h - ph) // 3)
+        number = shot.get("number") or ""
+        heading = scene.get("heading") or " ".join(
+            x for x in (scene.get("int_ext"), scene.get("location"), scene.get("time_of_day")) if x)
+        line1 = "   ".join(x for x in (f"SHOT {number}" if number else "", size.upper(),
+                                        str(shot.get("angle") or "").upper() if shot.get("angle") not in (None, "eye level") else "",
+                                        heading) if x)
+        text = request.caption or shot.get("description") or ""
+        d.text((fs * 0.6, ph + fs * 0.35), line1, fill=INK, font=_font(fs))
+        if text:
+            max_chars = max(20, int(w / (fs * 0.52)))
+            d.text((fs * 0.6, ph + fs * 1.55), text[:max_chars] + ("…" if len(text) > max_chars else ""),
+                   fill=_mix(INK, PAPER, 0.2), font=_font(int(fs * 0.85)))
+
+
+def figure_params_of(image: Image.Image) -> dict[str, Any] | None:
+    """The previz drawing parameters stored in a rendered image (None for other backends' images)."""
+    raw = getattr(image, "info", {}).get("previz")
+    return json.loads(raw) if raw else None
+
+
+__all__ = ["PrevizImageBackend", "figure_params_of"]

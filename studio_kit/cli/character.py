@@ -1,0 +1,175 @@
+"""`studio character …`: bibles from a script, renders, lock, approvals, sheets, continuity.
+
+Heavy modules (Pillow renderers, the store, torch for diffusers) are imported
+inside the commands so `studio --help` stays fast.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+character_app = typer.Typer(name="character", help="Character bibles, identity lock, versions, renders and "
+                            "continuity (current project: STUDIO_ORG / STUDIO_PROJECT).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(character_app, name="character")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+@character_app.command("new")
+def new(name: str = typer.Argument(..., help="Character name as it speaks in the script, or 'all'."),
+        from_script: Path = typer.Option(..., "--from-script", help="Fountain screenplay to mine descriptions from.")
+        ) -> None:
+    """Create character bibles from a script (every speaking character with NAME=all)."""
+    from studio_kit.engines.characters import service
+
+    created, skipped = service.create_from_script(from_script, name)
+    console = _console()
+    for bible in created:
+        app = bible.appearance
+        looks = ", ".join(x for x in (app.hair, app.hair_color, app.build, app.eyes, app.marks) if x) or "—"
+        console.print(f"[green]created[/] [bold]{bible.name}[/] ({bible.character_id}) {bible.role}, "
+                      f"age {bible.age if bible.age is not None else '?'}, {bible.pronouns}; look: {looks}")
+    for skipped_name in skipped:
+        console.print(f"[yellow]kept[/] {skipped_name} (already in the project)")
+    console.print(f"{len(created)} created, {len(skipped)} already existed.")
+
+
+@character_app.command("list")
+def list_() -> None:
+    """List the project's characters with version, stage, mode and lock state."""
+    from rich.table import Table
+
+    from studio_kit.engines.characters import service
+
+    table = Table(title="Characters")
+    for col in ("id", "name", "role", "mode", "version", "stage", "locked", "identity"):
+        table.add_column(col)
+    for b in service.list_characters():
+        table.add_row(b.character_id, b.name, b.role, b.mode.value, str(b.version), b.stage.value,
+                      "yes" if b.locked else "no", b.identity.hash[7:19] if b.identity else "")
+    _console().print(table)
+
+
+@character_app.command("render")
+def render(name: str = typer.Argument(..., help="Character name or id."),
+           backend: Optional[str] = typer.Option(None, help="Image backend: previz (default) or diffusers."),
+           view: str = typer.Option("front", help="front, three-quarter or profile."),
+           expression: str = typer.Option("neutral", help="neutral, happy, angry, sad or surprised."),
+           wardrobe: Optional[str] = typer.Option(None, help="Wardrobe look name (default: the bible's)."),
+           steps: Optional[int] = typer.Option(None, min=1, help="Denoising steps (model backends only)."),
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
+    """Render a character (stored with its consistency score)."""
+    from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
+
+    if view not in ("front", "three-quarter", "profile"):
+        raise CharacterError(f"Unknown view {view!r}.", hint="Use front, three-quarter or profile.")
+    if expression not in ("neutral", "happy", "angry", "sad", "surprised"):
+        raise CharacterError(f"Unknown expression {expression!r}.",
+                             hint="Use neutral, happy, angry, sad or surprised.")
+    result = service.render(name, backend=backend, view=view, expression=expression, wardrobe=wardrobe, steps=steps)
+    console = _console()
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        result.image.save(output)
+    score = result.score
+    score_text = (f"score {score.score:.3f} ({score.method}, threshold {score.threshold})"
+                  + (" [red]FLAGGED[/]" if score.flagged else "")) if score else "unlocked: no identity score"
+    console.print(f"Rendered [bold]{name}[/] {view}/{expression} as asset {result.asset.id}; {score_text}"
+                  + (f" → {output}" if output else ""))
+    for w in result.warnings:
+        console.print(f"[yellow]warning[/] {w.message}")
+
+
+@character_app.command("lock")
+def lock(name: str = typer.Argument(..., help="Character name or id."),
+         reference: List[Path] = typer.Option([], "--reference", "-r", help="Approved reference image(s).")) -> None:
+    """Freeze the character's identity (descriptors, seed, references, embedding)."""
+    from studio_kit.engines.characters import service
+
+    bible = service.lock(name, references=reference)
+    ident = bible.identity
+    _console().print(f"Locked [bold]{bible.name}[/] v{bible.version}: identity {ident.hash[:23]}…, "
+                     f"{len(ident.reference_hashes)} reference(s), "
+                     f"{'embedding ' + str(ident.embedding_model) if ident.embedding else 'perceptual signature'}.")
+
+
+@character_app.command("approve")
+def approve(name: str = typer.Argument(..., help="Character name or id."),
+            stage: str = typer.Option(..., help="Stage to approve: casting or final."),
+            by: Optional[str] = typer.Option(None, help="Who approves (default: STUDIO_USER)."),
+            note: str = typer.Option("", help="Approval note.")) -> None:
+    """Approve the next stage (concept → casting → final); records who and when."""
+    from studio_kit.engines.characters import service
+
+    bible = service.approve(name, stage, by=by, note=note)
+    _console().print(f"[green]{bible.name}[/] v{bible.version} is now at [bold]{bible.stage.value}[/].")
+
+
+@character_app.command("version")
+def version(name: str = typer.Argument(..., help="Character name or id.")) -> None:
+    """Start a new version (unlocked, concept) to change a locked look."""
+    from studio_kit.engines.characters import service
+
+    bible = service.new_version(name)
+    _console().print(f"{bible.name} is now v{bible.version} (concept, unlocked).")
+
+
+@character_app.command("history")
+def history(name: str = typer.Argument(..., help="Character name or id.")) -> None:
+    """Stored versions with stage, identity, approvals and render count; descriptor diffs between them."""
+    from studio_kit.engines.characters import service
+    from studio_kit.engines.characters.versions import diff_bibles
+
+    console = _console()
+    prev = None
+    for v in service.history(name):
+        approvals = ", ".join(f"{a.by} {a.at:%Y-%m-%d %H:%M}" for a in v.approvals) or "—"
+        console.print(f"v{v.number} {v.stage.value:8} identity {(v.identity_hash or '—')[:19]}  "
+                      f"approved: {approvals}  renders: {len(v.render_ids)}")
+        if prev is not None:
+            for d in diff_bibles(prev.bible, v.bible):
+                if d["field"] not in ("stage", "identity"):
+                    console.print(f"    {d['field']}: {d['old']!r} → {d['new']!r}")
+        prev = v
+
+
+@character_app.command("sheet")
+def sheet(name: str = typer.Argument(..., help="Character name or id."),
+          output: Path = typer.Option(..., "-o", "--output", help="Folder for the sheet and panel PNGs."),
+          backend: Optional[str] = typer.Option(None, help="Image backend (default: STUDIO_IMAGE_BACKEND).")) -> None:
+    """Turnaround (front, three-quarter, profile) + five expressions: one sheet PNG and each panel."""
+    from studio_kit.engines.characters import service
+
+    paths = service.sheet(name, output, backend=backend)
+    _console().print(f"Sheet written to {paths['sheet']} with {len(paths) - 1} panels.")
+
+
+@character_app.command("continuity")
+def continuity(script: Path = typer.Argument(..., help="Fountain screenplay.")) -> None:
+    """Report look changes without a story reason and changes between continuous scenes."""
+    from rich.table import Table
+
+    from studio_kit.engines.characters import service
+
+    report = service.continuity_report(script)
+    console = _console()
+    if report.ok:
+        console.print(f"No continuity problems ({len(report.looks)} character-scene looks checked, "
+                      f"wardrobe tags from {report.tag_source}).")
+        return
+    table = Table(title=f"Continuity problems (wardrobe tags from {report.tag_source})")
+    for col in ("scene", "character", "kind", "from", "to", "detail"):
+        table.add_column(col, overflow="fold")
+    for i in report.issues:
+        table.add_row(i.scene_number, i.character, i.kind.replace("_", " "), i.previous_look, i.look, i.message)
+    console.print(table)

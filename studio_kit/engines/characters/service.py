@@ -1,0 +1,306 @@
+"""The character engine's front door: what the CLI, dashboards and templates call.
+
+Every function works on the current project of the store (``settings.org`` /
+``settings.project``) unless a :class:`~studio_kit.store.ProjectContext` is
+passed as ``ctx``. Characters are found by name or id (``"Cyber Bob"`` or
+``"cyber-bob"``). Each function checks everything it can before it writes, so
+a refused operation leaves the store as it was.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from studio_kit.domain.character import (Approval, CharacterBible, VersionStage, identity_from_bible, slugify)
+from studio_kit.engines.characters import identity as identity_mod
+from studio_kit.engines.characters import modes, versions
+from studio_kit.engines.characters.consistency import ConsistencyScore, score_render
+from studio_kit.exceptions import CharacterError
+
+
+@dataclass
+class RenderResult:
+    """One stored render: the image, its asset, its identity score and the mode warnings."""
+
+    image: Any
+    asset: Any
+    score: ConsistencyScore | None
+    warnings: list[modes.Violation] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.score and self.score.flagged)
+
+
+def project_context(ctx: Any = None) -> Any:
+    """``ctx`` itself, or the settings' current project opened in the store."""
+    if ctx is not None:
+        return ctx
+    from studio_kit.config import get_settings
+    from studio_kit.store import open_store
+
+    settings = get_settings()
+    return open_store().project(settings.org, settings.project, user=settings.user)
+
+
+def list_characters(ctx: Any = None) -> list[CharacterBible]:
+    """The latest bible of every character in the project, in creation order."""
+    ctx = project_context(ctx)
+    names: list[str] = []
+    for asset in ctx.list_assets(kind=versions.BIBLE_KIND):
+        if asset.name not in names:
+            names.append(asset.name)
+    return [CharacterBible.from_json(ctx.read_bytes(ctx.latest(versions.BIBLE_KIND, n).id)) for n in names]
+
+
+def get_character(name: str, ctx: Any = None) -> CharacterBible:
+    """The current bible of ``name`` (a name or an id); CharacterError listing the known ones if absent."""
+    ctx = project_context(ctx)
+    asset = ctx.latest(versions.BIBLE_KIND, f"{slugify(name)}.json")
+    if asset is None:
+        known = ", ".join(b.name for b in list_characters(ctx)) or "none yet"
+        raise CharacterError(f"No character named {name!r} in project {ctx.scope_name}. Known: {known}.",
+                             hint="Create characters with `studio character new all --from-script SCRIPT`.")
+    return CharacterBible.from_json(ctx.read_bytes(asset.id))
+
+
+def create_character(bible: CharacterBible, ctx: Any = None, *, replace: bool = False) -> CharacterBible:
+    """Store a new bible and its first (concept) version; refuses to overwrite unless ``replace``."""
+    ctx = project_context(ctx)
+    if not replace and ctx.latest(versions.BIBLE_KIND, f"{bible.character_id}.json") is not None:
+        raise CharacterError(f"Character {bible.name!r} already exists in {ctx.scope_name}.",
+                             hint="Edit it, or start a new version with `studio character version`.")
+    versions.save_version(ctx, bible)
+    versions.save_bible(ctx, bible)
+    ctx.audit("character.create", target=f"character:{bible.character_id}", detail={"version": bible.version})
+    return bible
+
+
+def create_from_script(script: Any, names: Iterable[str] | str | None = None, ctx: Any = None
+                       ) -> tuple[list[CharacterBible], list[str]]:
+    """Bibles for every speaking character of ``script`` (a path or a parsed Script), or only ``names``.
+
+    Returns (created, skipped): characters that already exist in the project are kept as they are.
+    """
+    from studio_kit.domain.script import Script
+    from studio_kit.engines.characters.bible import bibles_from_script
+
+    parsed = script if isinstance(script, Script) else _load_script(script)
+    if isinstance(names, str):
+        names = None if names.lower() == "all" else [names]
+    wanted = list(names) if names else None
+    bibles = bibles_from_script(parsed, wanted)
+    if wanted and not bibles:
+        raise CharacterError(f"{', '.join(wanted)} never speaks in {parsed.title!r}.",
+                             hint=f"Speaking characters: {', '.join(parsed.speaking_characters) or 'none'}.")
+    ctx = project_context(ctx)
+    created, skipped = [], []
+    for bible in bibles:
+        if ctx.latest(versions.BIBLE_KIND, f"{bible.character_id}.json") is not None:
+            skipped.append(bible.name)
+            continue
+        created.append(create_character(bible, ctx))
+    return created, skipped
+
+
+def _load_script(path: Any):
+    try:
+        from studio_kit.engines.writing.io import load_script  # the writing engine's reader when present
+    except ImportError:
+        from studio_kit.engines.preproduction.breakdown import load_script
+    return load_script(Path(path))
+
+
+def update_character(name: str, changes: dict[str, Any], ctx: Any = None) -> CharacterBible:
+    """Edit bible fields; a locked character's look may not change (start a new version)."""
+    ctx = project_context(ctx)
+    bible = get_character(name, ctx)
+    data = bible.model_dump()
+    for key, value in changes.items():
+        if key in ("character_id", "identity", "version", "stage"):
+            raise CharacterError(f"{key} cannot be edited directly.",
+                                 hint="Use lock / approve / new version for the lifecycle fields.")
+        if key not in data:
+            raise CharacterError(f"Character bibles have no field {key!r}.",
+                                 hint=f"Fields: {', '.join(sorted(data))}.")
+        # appearance edits merge field by field ({"hair": "long"} keeps the eyes)
+        data[key] = {**data[key], **value} if key == "appearance" and isinstance(value, dict) else value
+    try:
+        updated = CharacterBible.model_validate({**data, "identity": bible.identity})
+    except ValueError as exc:
+        raise CharacterError(f"Invalid character change for {bible.name}: {exc}") from exc
+    identity_mod.require_unchanged(updated)
+    versions.save_bible(ctx, updated)
+    ctx.audit("character.edit", target=f"character:{bible.character_id}", detail={"fields": sorted(changes)})
+    return updated
+
+
+def render(name: str, *, backend: str | None = None, view: str = "front", expression: str = "neutral",
+           wardrobe: str | None = None, width: int | None = None, height: int | None = None,
+           close_up: bool = False, palette_override: list[str] | None = None, steps: int | None = None,
+           ctx: Any = None, settings: Any = None, store: bool = True) -> RenderResult:
+    """Render a character through an image backend, score it against its identity and store it.
+
+    Mode rules are enforced first (CharacterError, nothing stored); the PNG is stored as a
+    ``character_render`` asset under the current version with the score, threshold and flag.
+    ``steps`` (denoising steps) only matters to model backends.
+    """
+    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.registry import invoke, last_call, load_backend
+
+    if settings is None:
+        from studio_kit.config import get_settings
+
+        settings = get_settings()
+    ctx = project_context(ctx)
+    bible = get_character(name, ctx)
+    warnings = modes.enforce(bible, view=view, expression=expression, wardrobe=wardrobe,
+                             palette_override=palette_override)
+    ident = bible.identity.to_identity() if bible.identity else identity_from_bible(bible)
+    if palette_override:
+        ident = {**ident, "palette": list(palette_override)}
+    look = wardrobe or bible.default_look
+    engine = load_backend("image", backend, settings=settings)
+    w, h = width or (384 if close_up else 512), height or (384 if close_up else 768)
+    request = ImageRequest(kind="character", identities=[ident], view=view, expression=expression, wardrobe=look,
+                           width=w, height=h, seed=ident["seed"], style=bible.style.value,
+                           shot={"size": "close-up"} if close_up else None,
+                           **({"steps": steps} if steps else {}),
+                           reference_images=_references(ctx, bible) if engine.name != "previz" else [])
+    with ctx.recording():
+        image = invoke(engine, "render", request, seed=ident["seed"], inputs=[ident],
+                       params={"view": view, "expression": expression, "wardrobe": look, "width": w, "height": h,
+                               "character_id": bible.character_id, "version": bible.version})
+    call = last_call()
+    score = score_render(image, bible.identity, look=look, settings=settings) if bible.identity else None
+    asset = None
+    if store:
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        parent = versions.current_version_asset(ctx, bible.character_id)
+        meta = {"character_id": bible.character_id, "name": bible.name, "version": bible.version,
+                "stage": bible.stage.value, "view": view, "expression": expression, "wardrobe": look,
+                "backend": engine.name, "locked": bible.locked,
+                "identity_hash": bible.identity.hash if bible.identity else None,
+                "consistency": score.to_dict() if score else None,
+                "score": score.score if score else None, "threshold": score.threshold if score else None,
+                "flagged": score.flagged if score else False,
+                "warnings": [v.to_dict() for v in warnings]}
+        asset = ctx.put_asset(buf.getvalue(), kind=versions.RENDER_KIND,
+                              name=f"{bible.character_id}-{view}-{expression}{'-cu' if close_up else ''}.png",
+                              parent_id=parent.id if parent else None,
+                              provenance=call.provenance() if call else {}, meta=meta)
+    return RenderResult(image, asset, score, warnings)
+
+
+def _references(ctx: Any, bible: CharacterBible) -> list[Any]:
+    """The locked reference images of the current version (for IP-Adapter conditioning)."""
+    if bible.identity is None:
+        return []
+    from PIL import Image
+
+    wanted = set(bible.identity.reference_hashes)
+    out = []
+    for asset in ctx.list_assets(kind=versions.REFERENCE_KIND):
+        if asset.meta.get("character_id") == bible.character_id and f"sha256:{asset.sha256}" in wanted:
+            out.append(Image.open(io.BytesIO(ctx.read_bytes(asset.id))).convert("RGB"))
+    return out
+
+
+def lock(name: str, references: Iterable[Any] = (), ctx: Any = None, settings: Any = None) -> CharacterBible:
+    """Lock a character's identity (descriptors, seed, references, embedding) and store the locked version.
+
+    Every reference is validated before anything is written.
+    """
+    ctx = project_context(ctx)
+    bible = get_character(name, ctx)
+    # no references given: the bible's approved ones (stored asset ids or file paths)
+    sources = list(references) or [ctx.read_bytes(int(r)) if str(r).isdigit() else r for r in bible.reference_images]
+    locked, refs = identity_mod.lock(bible, user=ctx.user, references=sources, settings=settings)
+    if locked is bible:  # already locked with this look
+        return bible
+    record = versions.save_version(ctx, locked)
+    for i, (data, label) in enumerate(refs):
+        ctx.put_asset(data, kind=versions.REFERENCE_KIND, name=f"{bible.character_id}-v{bible.version}-ref{i}.png",
+                      parent_id=int(record.asset_id), meta={"character_id": bible.character_id,
+                                                             "version": bible.version, "source": Path(label).name})
+    versions.save_bible(ctx, locked)
+    ctx.audit("character.lock", target=f"character:{bible.character_id}",
+              detail={"version": bible.version, "identity_hash": locked.identity.hash,
+                      "references": list(locked.identity.reference_hashes)})
+    return locked
+
+
+def approve(name: str, stage: str, *, by: str | None = None, note: str = "", ctx: Any = None) -> CharacterBible:
+    """Approve the next stage (casting, final): records who and when, stores the new stage version."""
+    ctx = project_context(ctx)
+    bible = get_character(name, ctx)
+    try:
+        target = VersionStage(stage)
+    except ValueError:
+        raise CharacterError(f"Unknown stage {stage!r}.", hint="Use casting or final.") from None
+    approval = Approval(stage=target, by=by or ctx.user, note=note)
+    moved = versions.advance(bible, target, approval)
+    versions.save_version(ctx, moved, approvals=[approval])
+    versions.save_bible(ctx, moved)
+    ctx.audit("character.approve", target=f"character:{bible.character_id}",
+              detail={"stage": target.value, "by": approval.by, "at": approval.at.isoformat(),
+                      "version": moved.version, "note": note})
+    return moved
+
+
+def new_version(name: str, ctx: Any = None) -> CharacterBible:
+    """Start the next version (unlocked, concept) so the look can change."""
+    ctx = project_context(ctx)
+    bible = versions.next_version(get_character(name, ctx))
+    versions.save_version(ctx, bible)
+    versions.save_bible(ctx, bible)
+    ctx.audit("character.version", target=f"character:{bible.character_id}", detail={"version": bible.version})
+    return bible
+
+
+def history(name: str, ctx: Any = None) -> list[Any]:
+    """Stored versions of a character (oldest first) with their renders and approvals."""
+    ctx = project_context(ctx)
+    return versions.history(ctx, get_character(name, ctx).character_id)
+
+
+def sheet(name: str, out_dir: str | Path, *, backend: str | None = None, ctx: Any = None,
+          settings: Any = None) -> dict[str, Path]:
+    """Render the turnaround + expression sheet, store every panel and the sheet, write PNGs to ``out_dir``."""
+    from studio_kit.engines.characters.sheet import EXPRESSIONS, TURNAROUND, build_sheet
+
+    ctx = project_context(ctx)
+    bible = get_character(name, ctx)
+    for view, expression in [(v, "neutral") for v in TURNAROUND] + [("front", e) for e in EXPRESSIONS]:
+        modes.enforce(bible, view=view, expression=expression)  # refuse the whole sheet before any panel
+
+    def panel(view: str, expression: str, close_up: bool, size: tuple[int, int]):
+        return render(name, backend=backend, view=view, expression=expression, close_up=close_up,
+                      width=size[0], height=size[1], ctx=ctx, settings=settings).image
+
+    state = "locked " + bible.identity.hash[7:19] if bible.identity else "unlocked"
+    result = build_sheet(panel, f"{bible.name} — character sheet",
+                         f"v{bible.version} · {bible.stage.value} · {bible.mode.value} · {state}")
+    buf = io.BytesIO()
+    result.sheet.save(buf, format="PNG")
+    parent = versions.current_version_asset(ctx, bible.character_id)
+    ctx.put_asset(buf.getvalue(), kind="character_sheet", name=f"{bible.character_id}-sheet.png",
+                  parent_id=parent.id if parent else None,
+                  meta={"character_id": bible.character_id, "version": bible.version})
+    return result.save(out_dir, bible.character_id)
+
+
+def continuity_report(script: Any, ctx: Any = None, *, use_breakdown: bool = True):
+    """Wardrobe continuity of ``script`` (path or Script) using the project's bibles when there are any."""
+    from studio_kit.domain.script import Script
+    from studio_kit.engines.characters.continuity import continuity_report as report
+
+    parsed = script if isinstance(script, Script) else _load_script(script)
+    try:
+        bibles = list_characters(ctx)
+    except CharacterError:
+        bibles = []
+    return report(parsed, bibles, use_breakdown=use_breakdown)

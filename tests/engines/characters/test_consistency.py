@@ -1,0 +1,112 @@
+"""Consistency scores: exact previz parameters, and the perceptual fallback on real photos."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+from studio_kit.backends.image.base import ImageRequest
+from studio_kit.backends.image.previz import PrevizImageBackend
+from studio_kit.domain.character import Appearance, CharacterBible, identity_from_bible
+from studio_kit.engines.characters import identity
+from studio_kit.engines.characters.consistency import (THRESHOLDS, colour_histogram, perceptual_similarity, phash,
+                                                       score_render)
+
+
+def _bible(**kw) -> CharacterBible:
+    base = dict(character_id="mara", name="Mara", age=35, seed=1234, palette=["#e0c040", "#2b2b2e"],
+                appearance=Appearance(hair="close-cropped", hair_color="grey", build="wiry", marks="scar"))
+    base.update(kw)
+    return CharacterBible(**base)
+
+
+@pytest.fixture(scope="module")
+def photo() -> Image.Image:
+    """A real photograph: scikit-image's astronaut when installed, else a photo shipped with holoviews."""
+    try:
+        from skimage import data
+
+        return Image.fromarray(data.astronaut())
+    except ImportError:
+        import holoviews
+
+        path = Path(holoviews.__file__).parent / "examples" / "assets" / "macaw.png"
+        if not path.is_file():
+            pytest.skip("no real photograph available offline (install scikit-image)")
+        return Image.open(path).convert("RGB")
+
+
+def _render(bible: CharacterBible, **kw):
+    ident = bible.identity.to_identity() if bible.identity else identity_from_bible(bible)
+    return PrevizImageBackend().render(ImageRequest(kind="character", identities=[ident], width=256, height=384, **kw))
+
+
+def test_previz_render_of_the_locked_identity_scores_exactly_one():
+    locked, _ = identity.lock(_bible(), user="ana")
+    for view in ("front", "profile"):
+        score = score_render(_render(locked, view=view), locked.identity)
+        assert score.score == 1.0 and score.method == "previz-params" and not score.flagged
+
+
+def test_previz_score_drops_when_descriptors_change():
+    locked, _ = identity.lock(_bible(), user="ana")
+    hair = _bible(appearance=Appearance(hair="long", hair_color="red", build="wiry", marks="scar"))
+    build = _bible(appearance=Appearance(hair="close-cropped", hair_color="grey", build="stocky", marks="scar"))
+    stranger = _bible(name="Other", seed=999, palette=["#3b5ba0"], appearance=Appearance(hair="bald", build="burly"))
+    s_hair = score_render(_render(hair), locked.identity)
+    s_build = score_render(_render(build), locked.identity)
+    s_other = score_render(_render(stranger), locked.identity)
+    assert 0.5 < s_hair.score < 1.0 and s_hair.flagged
+    assert {"hair", "hair_style"} <= set(s_hair.details["differs"])
+    assert 0.5 < s_build.score < 1.0 and "shoulders" in s_build.details["differs"]
+    assert s_other.score < min(s_hair.score, s_build.score)
+
+
+def test_frame_scores_the_figure_that_is_this_character():
+    locked, _ = identity.lock(_bible(), user="ana")
+    other = identity_from_bible(_bible(name="Jonah", seed=42, appearance=Appearance(build="stocky")))
+    frame = PrevizImageBackend().render(ImageRequest(kind="frame", identities=[other, locked.identity.to_identity()],
+                                                     shot={"size": "wide"}, width=480, height=270))
+    assert score_render(frame, locked.identity).score == 1.0
+
+
+def test_phash_and_histogram_basics(photo):
+    assert phash(photo) == phash(photo.copy())
+    assert bin(phash(photo) ^ phash(photo.resize((128, 128)))).count("1") <= 4   # robust to scaling
+    hist = colour_histogram(photo)
+    assert len(hist) == 64 and abs(sum(hist) - 1) < 1e-3
+
+
+def test_perceptual_fallback_on_a_real_photo(photo):
+    locked, _ = identity.lock(_bible(), user="ana", references=[photo])
+    same = score_render(photo, locked.identity)
+    assert same.method == "perceptual:hist+phash" and same.score == 1.0 and not same.flagged
+    w, h = photo.size
+    shifted = Image.new("RGB", photo.size)
+    shifted.paste(photo.crop((w // 6, 0, w, h)), (0, 0))                       # subject moved a sixth left
+    recoloured = Image.merge("RGB", photo.split()[::-1])                         # channels swapped
+    inverted = ImageOps.invert(photo)
+    s_shift = score_render(shifted, locked.identity).score
+    s_recol = score_render(recoloured, locked.identity).score
+    s_inv = score_render(inverted, locked.identity)
+    assert 1.0 > s_shift > s_inv.score
+    assert 1.0 > s_recol > s_inv.score
+    assert s_inv.flagged and s_inv.score < THRESHOLDS["perceptual"]
+    value, parts = perceptual_similarity(recoloured, locked.identity.perceptual_signature)
+    assert parts["phash"] > parts["histogram"]   # same shapes, other colours: the hash still agrees
+
+
+def test_embedding_similarity_when_an_encoder_is_configured(photo):
+    class MeanColour:
+        model_id = "mean-rgb"
+
+        def embed(self, image):
+            return list(np.asarray(image.convert("RGB"), dtype=float).mean(axis=(0, 1)) / 255 - 0.5)
+
+    enc = MeanColour()
+    locked, _ = identity.lock(_bible(), user="ana", references=[photo], encoder=enc)
+    same = score_render(photo, locked.identity, encoder=enc)
+    assert same.method == "embedding:mean-rgb" and same.score == pytest.approx(1.0)
+    assert score_render(ImageOps.invert(photo), locked.identity, encoder=enc).flagged
