@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from studio_kit.domain.script import ElementType, Script
+from studio_kit.engines.writing.layout import paused_gc
 from studio_kit.engines.writing.layout import (
     DUAL_FACTOR,
     PaperProfile,
@@ -335,6 +336,11 @@ def paginate(script: Script, paper: str | PaperProfile = "letter",
     printed lines get ``revised=True``); by default they are read from
     ``script.metadata["revision"]["changed_lines"]`` when a revision is attached.
     """
+    with paused_gc():
+        return _paginate(script, paper, revised_lines)
+
+
+def _paginate(script: Script, paper: str | PaperProfile, revised_lines: Iterable[int] | None) -> Pagination:
     profile = paper_profile(paper)
     if revised_lines is None:
         revised_lines = (script.metadata.get("revision") or {}).get("changed_lines") or ()

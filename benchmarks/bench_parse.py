@@ -1,0 +1,230 @@
+"""Fountain parse (+ paginate) speed against screenplain and afterwriting, 1×/10×/20×.
+
+A ~120-page feature is made by concatenating the bodies (title pages dropped)
+of every sample in ``../shared/samples/fountain`` until afterwriting-style
+pagination reaches 120 pages. Each size is then timed (best of several runs,
+after a warm-up) for:
+
+* studio_kit: ``parse_fountain`` and, when present, ``pagination.paginate``;
+* screenplain (PyPI): ``screenplain.parsers.fountain.parse`` on the same text;
+* afterwriting (npm): aw-parser ``parse`` + ``liner.line`` (its pagination) in one
+  node process, timed inside node so node's start-up is not counted.
+
+Times are CPU time of the measuring process (best of N after a warm-up): the
+machine is shared, and time spent waiting for a core is not the parser's.
+
+Target: parse + paginate of the 120-page feature under 100 ms; time per line
+should stay flat from 1× to 20× (linear growth).
+
+    .venv/bin/python benchmarks/bench_parse.py [--sizes 1,10,20] [--pages 120]
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "samples" / "fountain"
+AW_MODULES = Path(os.environ.get("AW_NODE_MODULES") or REPO / ".cache" / "afterwriting" / "node_modules")
+TARGET_MS = 100.0
+
+# Times aw-parser parse + liner (afterwriting's pagination) inside node: best of N runs.
+AW_TIMER_JS = r"""
+const fs = require('fs'), path = require('path');
+const NM = process.env.AW_NODE_MODULES;
+const aw = require(path.join(NM, 'aw-parser'));
+let Liner; global.define = (f) => { Liner = f(); };
+require(path.join(NM, 'afterwriting', 'js/utils/liner.js')); delete global.define;
+const [file, reps] = [process.argv[1], parseInt(process.argv[2] || '3')];
+const text = fs.readFileSync(file, 'utf8');
+const cfg = {print_headers:true, print_actions:true, print_dialogues:true, print_notes:false,
+  print_sections:false, print_synopsis:false, each_scene_on_new_page:false,
+  double_space_between_scenes:false, use_dual_dialogue:true, merge_multiple_empty_lines:true};
+const m = {max: 61};
+const print = {lines_per_page:55, dual_max_factor:0.75, scene_heading:m, action:m, shot:m, transition:m,
+  centered:m, synopsis:m, section:m, character:{max:33}, parenthetical:{max:26}, dialogue:{max:36}};
+const liner = new Liner(aw.helpers);
+let best = {parse: Infinity, line: Infinity, total: Infinity}, pages = 0;
+for (let i = 0; i <= reps; i++) {            // run 0 warms the JIT up
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };  // CPU ms
+  const t0 = cpu();
+  const parsed = aw.parser.parse(text, cfg);
+  const t1 = cpu();
+  const lines = liner.line(parsed.tokens, {print, text_more:'(MORE)', text_contd:"(CONT'D)", split_dialogue:true});
+  const t2 = cpu();
+  pages = lines.filter(l => l.type === 'page_break').length + 1;
+  if (i === 0) continue;
+  const p = t1 - t0, l = t2 - t1;
+  best = {parse: Math.min(best.parse, p), line: Math.min(best.line, l), total: Math.min(best.total, p + l)};
+}
+console.log(JSON.stringify({...best, pages}));
+"""
+
+
+def _body(text: str) -> str:
+    """Drop a leading title page (key: value lines up to the first blank line)."""
+    from studio_kit.engines.writing.fountain import is_title_key_line
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for k, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith(("[[", "/*", "-", "]]")):
+            continue
+        if is_title_key_line(line.strip(), first=True):
+            end = next((j for j in range(k, len(lines)) if not lines[j].strip()), len(lines))
+            return "\n".join(lines[:k] + lines[end:])
+        break
+    return "\n".join(lines)
+
+
+def build_feature(pages: float = 120.0) -> tuple[str, float | None]:
+    """A feature-length Fountain text from the sample bodies, and its page count."""
+    bodies = [_body(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.fountain"))]
+    bundle = "\n\n".join(b.strip("\n") for b in bodies) + "\n\n"
+    paginate = _paginate_fn()
+    if paginate is None:
+        reps = max(1, round(pages / 10.5))   # the bundle is about 10.5 pages (afterwriting)
+        return bundle * reps, None
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    per_bundle = paginate(parse_fountain(bundle)).fractional_pages
+    reps = max(1, round(pages / per_bundle))
+    text = bundle * reps
+    return text, paginate(parse_fountain(text)).fractional_pages
+
+
+def _paginate_fn():
+    try:
+        from studio_kit.engines.writing.pagination import paginate
+    except ImportError:
+        return None
+    return paginate
+
+
+def best_ms(fn, reps: int) -> float:
+    """Best CPU time of ``reps`` runs after a warm-up, in ms. CPU time, not wall
+    time: the benchmark machine is shared, and waiting for a core is not our cost."""
+    fn()  # warm-up
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.process_time()
+        fn()
+        best = min(best, (time.process_time() - t0) * 1000)
+    return best
+
+
+def time_studio(text: str, reps: int) -> dict:
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    paginate = _paginate_fn()
+    parse = best_ms(lambda: parse_fountain(text), reps)
+    out = {"parse": parse, "paginate": None, "pages": None}
+    if paginate is not None:
+        script = parse_fountain(text)
+        out["paginate"] = best_ms(lambda: paginate(script), reps)
+        out["total"] = best_ms(lambda: paginate(parse_fountain(text)), reps)
+        out["pages"] = paginate(script).fractional_pages
+    else:
+        out["total"] = parse
+    return out
+
+
+def time_screenplain(text: str, reps: int) -> float | None:
+    try:
+        from screenplain.parsers import fountain as sp
+    except ImportError:
+        return None
+    return best_ms(lambda: sp.parse(io.StringIO(text)), reps)
+
+
+def time_afterwriting(path: Path, reps: int) -> dict | None:
+    node = shutil.which("node")
+    if node is None or not (AW_MODULES / "aw-parser").exists():
+        return None
+    run = subprocess.run([node, "-e", AW_TIMER_JS, str(path), str(reps)], capture_output=True, text=True,
+                         env={**os.environ, "AW_NODE_MODULES": str(AW_MODULES)}, timeout=600)
+    if run.returncode != 0:
+        print(run.stderr, file=sys.stderr)
+        return None
+    return json.loads(run.stdout)
+
+
+def _fmt(ms: float | None) -> str:
+    return "—" if ms is None else f"{ms:,.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1,10,20", help="multiples of the feature to time (default 1,10,20)")
+    ap.add_argument("--pages", type=float, default=120.0, help="pages in the 1× feature (default 120)")
+    ap.add_argument("--reps", type=int, default=9, help="timed runs at 1× (fewer at larger sizes)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+
+    feature, pages = build_feature(args.pages)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in sizes:
+            text = feature * k
+            path = Path(tmp) / f"feature_{k}x.fountain"
+            path.write_text(text, encoding="utf-8")
+            reps = max(2, args.reps // k)
+            ours = time_studio(text, reps)
+            rows.append({"size": k, "lines": text.count("\n") + 1, "ours": ours,
+                         "screenplain": time_screenplain(text, reps), "aw": time_afterwriting(path, reps)})
+
+    table = [["size", "lines", "pages", "parse ms", "paginate ms", "parse+pag ms", "µs/line",
+              "screenplain ms", "×", "afterwriting ms", "×"]]
+    for r in rows:
+        o, sp, aw = r["ours"], r["screenplain"], r["aw"]
+        table.append([
+            f"{r['size']}×", f"{r['lines']:,}", "—" if o["pages"] is None else f"{o['pages']:.1f}",
+            _fmt(o["parse"]), _fmt(o["paginate"]), _fmt(o["total"]), f"{o['total'] * 1000 / r['lines']:.2f}",
+            _fmt(sp), "—" if sp is None else f"{sp / o['parse']:.1f}",
+            "—" if aw is None else _fmt(aw["total"]), "—" if aw is None else f"{aw['total'] / o['total']:.1f}",
+        ])
+    _print_table(table, f"Fountain parse speed (feature of {pages or 0:.1f} pages; × = their time / ours)")
+    first = rows[0]["ours"]
+    verdict = "PASS" if first["total"] < TARGET_MS else "FAIL"
+    print(f"{verdict}: parse+paginate of the {rows[0]['size']}× feature took {first['total']:.1f} ms "
+          f"(target < {TARGET_MS:.0f} ms)")
+    if len(rows) > 1:
+        for key, label in (("parse", "parse"), ("paginate", "paginate")):
+            if rows[0]["ours"][key] is None:
+                continue
+            per_line = [r["ours"][key] * 1000 / r["lines"] for r in rows]
+            print(f"linear growth of {label}: µs per line " + ", ".join(
+                f"{r['size']}×: {v:.2f}" for r, v in zip(rows, per_line))
+                  + f" (largest/smallest ×{max(per_line) / min(per_line):.2f}; 1.0 = perfectly linear)")
+    print("screenplain × compares parse only (it has no pagination); afterwriting × compares parse+pagination.")
+    return 0
+
+
+def _print_table(rows: list[list[str]], title: str) -> None:
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # plain text fallback
+        print(title)
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for r in rows:
+            print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+        return
+    t = Table(title=title)
+    for h in rows[0]:
+        t.add_column(h, justify="right")
+    for r in rows[1:]:
+        t.add_row(*r)
+    Console(width=max(140, shutil.get_terminal_size().columns)).print(t)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""Writing engine: Fountain/FDX screenplays, scenes, stats, pagination and PDF.
+
+Exports are lazy so that ``import studio_kit.engines.writing`` stays cheap
+(polars, reportlab and XML parsing load only when used).
+"""
+from __future__ import annotations
+
+_LAZY = {
+    "parse_fountain": "studio_kit.engines.writing.fountain",
+    "plain_text": "studio_kit.engines.writing.fountain",
+    "strip_notes": "studio_kit.engines.writing.fountain",
+    "write_fountain": "studio_kit.engines.writing.fountain_writer",
+    "read_fdx": "studio_kit.engines.writing.fdx",
+    "write_fdx": "studio_kit.engines.writing.fdx",
+    "load_script": "studio_kit.engines.writing.io",
+    "script_stats": "studio_kit.engines.writing.stats",
+    "split_heading": "studio_kit.engines.writing.scenes",
+    "normalise_character": "studio_kit.engines.writing.scenes",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'studio_kit.engines.writing' has no attribute {name!r}")
+
+
+__all__ = list(_LAZY)
