@@ -76,11 +76,11 @@ def schedule(script: Path = typer.Argument(..., help="Fountain screenplay to sch
     from studio_kit.engines.preproduction.dood import day_out_of_days
     from studio_kit.engines.preproduction.exports import export_schedule
     from studio_kit.engines.preproduction.schedule import load_constraints, schedule_breakdown
-    from studio_kit.exceptions import ScheduleError
+    from studio_kit.exceptions import ScheduleError, StudioError
 
     try:
-        eighths = parse_eighths(float(pages_per_day) if pages_per_day.replace(".", "", 1).isdigit() else pages_per_day)
-    except (ValueError, ZeroDivisionError):
+        eighths = parse_eighths(pages_per_day, allow_decimal=True)
+    except StudioError:
         raise ScheduleError(f"--pages-per-day {pages_per_day!r} is not a page count.", hint="Use 5.5 or '5 4/8'.")
     if eighths < 1 or hours_per_day <= 0 or time_limit <= 0 or moves_per_day < 0:
         raise ScheduleError("Day limits must be positive (pages, hours, time limit) and moves at least 0.",

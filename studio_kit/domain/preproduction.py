@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
+
 
 class BreakdownCategory(str, Enum):
     """The standard breakdown categories (value = stable machine name)."""
@@ -409,28 +411,3 @@ class DayOutOfDays(BaseModel):
 
 # Alias the brief and downstream code use.
 DOOD = DayOutOfDays
-
-
-def format_eighths(eighths: int) -> str:
-    """8 -> "1", 12 -> "1 4/8", 3 -> "3/8" (the trade never reduces 4/8 to 1/2)."""
-    whole, rest = divmod(int(eighths), 8)
-    if whole and rest:
-        return f"{whole} {rest}/8"
-    if rest:
-        return f"{rest}/8"
-    return str(whole)
-
-
-def parse_eighths(text: str | float | int) -> int:
-    """"5 4/8" -> 44, "3/8" -> 3, 5.5 -> 44 (decimals rounded to the nearest eighth)."""
-    if isinstance(text, (int, float)):
-        return int(round(float(text) * 8))
-    s = str(text).strip()
-    total = 0
-    for part in s.split():
-        if "/" in part:
-            num, den = part.split("/", 1)
-            total += round(int(num) * 8 / int(den))
-        else:
-            total += int(round(float(part) * 8))
-    return total

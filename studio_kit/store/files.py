@@ -9,12 +9,14 @@ the final path, never half of one. Leftover partial files are swept by
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from studio_kit.exceptions import AssetError
 
@@ -63,6 +65,40 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, mode: int = 0o644) -> Iterator[Path]:
+    """Write an export file atomically: yields a temp path beside ``path`` (same suffix, so
+    libraries that look at extensions still work); on success the file is fsynced and renamed
+    onto ``path``; on any failure it is removed, so a crash never leaves half a file.
+
+        with atomic_path(out / "budget.xlsx") as tmp:
+            workbook = xlsxwriter.Workbook(str(tmp)); ...; workbook.close()
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f"{PARTIAL_PREFIX}{path.stem}-", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes files private; exports are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "wb") -> Iterator:
+    """``open()`` for writing through :func:`atomic_path` (text modes use UTF-8)."""
+    with atomic_path(path) as tmp:
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with open(tmp, mode, **kwargs) as fh:
+            yield fh
 
 
 def write_blob(root: Path, org_id: int, name: str, data: bytes | Path) -> StoredFile:

@@ -43,9 +43,10 @@ class CharacterSheet:
 
 
 def _atomic_png(img: Image.Image, path: Path) -> None:
-    tmp = path.with_suffix(".png.part")
-    img.save(tmp, format="PNG")
-    tmp.replace(path)
+    from studio_kit.store.files import atomic_path
+
+    with atomic_path(path) as tmp:
+        img.save(tmp, format="PNG")
 
 
 def build_sheet(render_panel: PanelRenderer, title: str, subtitle: str = "") -> CharacterSheet:

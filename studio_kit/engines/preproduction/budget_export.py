@@ -18,11 +18,7 @@ Change a rate or SHOOT_DAYS in Excel/LibreOffice and everything follows.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,23 +26,12 @@ from pathlib import Path
 from studio_kit.domain.budget import Budget, TopSheet, TopSheetGroup
 from studio_kit.engines.preproduction.budget import compute, format_money, line_fringes, line_subtotal
 from studio_kit.exceptions import BudgetError
+from studio_kit.store.files import atomic_path
 
 TOP, DETAIL, FRINGES, GLOBALS = "Top sheet", "Detail", "Fringes", "Globals"
 _NAME = re.compile(r"\b([A-Z_][A-Z0-9_]*)\b(?!\s*\()")
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """Write to a temp file next to ``path`` and rename, so a failure leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _n(value: Decimal) -> float | int:
@@ -74,7 +59,7 @@ def write_xlsx(budget: Budget, path: str | Path) -> Path:
 
     path = Path(path)
     top = compute(budget)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
         f_money = wb.add_format({"num_format": "#,##0.00"})
         f_bold = wb.add_format({"bold": True})
@@ -221,7 +206,7 @@ def write_csv(budget: Budget, out_dir: str | Path, stem: str = "budget") -> dict
     out_dir = Path(out_dir)
     top = compute(budget)
     detail, topsheet = out_dir / f"{stem}_detail.csv", out_dir / f"{stem}_topsheet.csv"
-    with _atomic(detail) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(detail) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["account", "account_name", "group", "description", "amount", "units", "unit", "rate",
                     "multiplier", "subtotal", "fringe_codes", "fringes", "total", "note"])
@@ -232,7 +217,7 @@ def write_csv(budget: Budget, out_dir: str | Path, stem: str = "budget") -> dict
                 w.writerow([acc.code, acc.name, acc.group.value, line.description, line.amount, line.units,
                             line.unit_label, line.rate, line.multiplier, t.subtotal,
                             " ".join(t.fringes), t.fringe_total, t.total, line.note])
-    with _atomic(topsheet) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(topsheet) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["row", "code", "name", "group", "subtotal", "fringes", "total"])
         for group in TopSheetGroup:
@@ -297,7 +282,7 @@ def write_pdf(budget: Budget, path: str | Path) -> Path:
                      format_money(acc_t.fringe_total, cur), format_money(acc_t.total, cur)])
         story += [Paragraph(f"{acc.code} {_esc(acc.name)}", styles["Heading3"]),
                   _table(rows, [2.4, 0.45, 1.15, 0.9, 0.95, 0.8, 0.95], [0, len(rows) - 1], Table, TableStyle, colors, inch)]
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         SimpleDocTemplate(str(tmp), pagesize=letter, title=f"{budget.title} budget", leftMargin=0.6 * inch,
                           rightMargin=0.6 * inch, topMargin=0.6 * inch, bottomMargin=0.6 * inch).build(story)
     return path

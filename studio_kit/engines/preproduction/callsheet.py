@@ -286,18 +286,10 @@ def render_html(sheet: CallSheet) -> str:
 
 
 def _atomic_write(path: Path, write: Any) -> Path:
-    import os
-    import tempfile
+    from studio_kit.store.files import atomic_path
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        write(tmp)
     return path
 
 

@@ -11,10 +11,7 @@ inserted or renumbered scenes do not send an edit to the wrong scene.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -189,12 +186,11 @@ class EditLog(BaseModel):
 
     def save(self, path: str | Path) -> Path:
         """Write the log atomically (temp file + rename), so a crash never leaves half a log."""
+        from studio_kit.store.files import atomic_open
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".edits-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with atomic_open(path, "w") as fh:
             fh.write(self.to_json())
-        os.replace(tmp, path)
         return path
 
     @classmethod

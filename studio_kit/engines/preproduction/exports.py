@@ -9,51 +9,25 @@ export never leaves half a file behind.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import html
-import io
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Iterator
 
 from studio_kit.domain.preproduction import (CATEGORY_TABLE, DAY_BREAK_COLOUR, WEEK_BREAK_COLOUR, Breakdown,
                                              BreakdownCategory, DayOutOfDays, Schedule, format_eighths)
 from studio_kit.engines.preproduction.stripboard import shoot_dates
+from studio_kit.store.files import atomic_open, atomic_path
 
 CATEGORIES = list(BreakdownCategory)
 
 
-@contextlib.contextmanager
-def _atomic(path: str | Path, mode: str = "wb") -> Iterator[io.IOBase]:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def _atomic_save(path: Path, save) -> Path:
-    """Run ``save(tmp_path)`` (for libraries that want a file name) then rename into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
+    """Run ``save(tmp_path)`` (for libraries that want a file name), then rename into place."""
+    with atomic_path(path) as tmp:
         save(str(tmp))
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 # -- breakdown tables --------------------------------------------------------
@@ -89,7 +63,7 @@ def breakdown_csv(breakdown: Breakdown, out_dir: str | Path) -> list[Path]:
     for name, (header, rows) in (("breakdown_by_scene.csv", scene_rows(breakdown)),
                                  ("breakdown_by_category.csv", category_rows(breakdown))):
         path = Path(out_dir) / name
-        with _atomic(path, "w") as fh:
+        with atomic_open(path, "w") as fh:
             w = csv.writer(fh)
             w.writerow(header)
             w.writerows(rows)
@@ -142,7 +116,7 @@ def uci_json(breakdown: Breakdown, path: str | Path) -> Path:
                           **({"count": t.count} if t.count else {})} for t in s.tags]}
             for s in breakdown.sheets],
     }
-    with _atomic(path, "w") as fh:
+    with atomic_open(path, "w") as fh:
         json.dump(doc, fh, indent=2, ensure_ascii=False)
     return Path(path)
 
@@ -240,7 +214,7 @@ def stripboard_html(schedule: Schedule, path: str | Path) -> Path:
         else:
             parts.append(f"<tr class='{kind}' style='background:{colour}'><td colspan='{len(STRIP_HEADER)}'>{_esc(cells[0])}</td></tr>")
     parts.append("</tbody></table></body></html>")
-    with _atomic(path, "w") as fh:
+    with atomic_open(path, "w") as fh:
         fh.write("\n".join(parts))
     return Path(path)
 
@@ -290,7 +264,7 @@ def dood_table(dood: DayOutOfDays) -> tuple[list[str], list[list[str]]]:
 
 def dood_csv(dood: DayOutOfDays, path: str | Path) -> Path:
     header, rows = dood_table(dood)
-    with _atomic(path, "w") as fh:
+    with atomic_open(path, "w") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
@@ -375,7 +349,7 @@ def schedule_ics(schedule: Schedule, path: str | Path, *, start_date: dt.date | 
         ev.add("description", f"{day.pages} pages, {day.company_moves} company moves\n" + "\n".join(lines))
         ev.add("location", ", ".join(day.sites))
         cal.add_component(ev)
-    with _atomic(path, "wb") as fh:
+    with atomic_open(path, "wb") as fh:
         fh.write(cal.to_ical())
     return Path(path)
 
@@ -391,7 +365,7 @@ def export_schedule(schedule: Schedule, dood: DayOutOfDays, out_dir: str | Path)
 
 
 def _json(path: Path, text: str) -> Path:
-    with _atomic(path, "w") as fh:
+    with atomic_open(path, "w") as fh:
         fh.write(text)
     return path
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from studio_kit.domain.script import ElementType, Script
+from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
 from studio_kit.engines.writing.layout import paused_gc
 from studio_kit.engines.writing.layout import (
     DUAL_FACTOR,
@@ -39,7 +40,6 @@ from studio_kit.engines.writing.layout import (
 )
 from studio_kit.engines.writing.print_tokens import DIALOGUE_KINDS as _DIALOGUE_TYPES  # noqa: N811
 from studio_kit.engines.writing.print_tokens import PrintToken, print_tokens
-from studio_kit.exceptions import ScriptError
 
 MORE = "(MORE)"
 CONTD = "(CONT'D)"
@@ -110,33 +110,6 @@ class Pagination:
                 "more_splits": self.more_splits, "scene_eighths": list(self.scene_eighths),
                 "scene_lengths": [format_eighths(e) for e in self.scene_eighths],
                 "scene_pages": list(self.scene_pages)}
-
-
-def format_eighths(eighths: int) -> str:
-    """Page length as producers write it: 12 -> "1 4/8", 8 -> "1", 3 -> "3/8", 0 -> "0"."""
-    eighths = int(eighths)
-    whole, rest = divmod(eighths, 8)
-    if rest == 0:
-        return str(whole)
-    return f"{whole} {rest}/8" if whole else f"{rest}/8"
-
-
-def parse_eighths(text: str) -> int:
-    """Inverse of :func:`format_eighths`: "1 4/8" -> 12."""
-    total = 0
-    try:
-        for part in str(text).split():
-            if "/" in part:
-                num, den = part.split("/", 1)
-                if int(den) != 8:
-                    raise ValueError(den)
-                total += int(num)
-            else:
-                total += int(part) * 8
-    except ValueError:
-        raise ScriptError(f"{text!r} is not a page length in eighths.",
-                          hint='Write it like "1 4/8", "3/8" or "2".') from None
-    return total
 
 
 # ---------------------------------------------------------------- lines

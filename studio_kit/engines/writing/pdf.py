@@ -11,7 +11,6 @@ reportlab ``invariant`` mode).
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -129,9 +128,10 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
     out = Path(path)
     if out.parent and not out.parent.exists():
         raise ScriptError(f"Folder {out.parent} does not exist.", hint="Create it or pick another -o path.")
-    fd, tmp = tempfile.mkstemp(suffix=".pdf", dir=str(out.parent or "."))
-    os.close(fd)
-    try:
+    from studio_kit.store.files import atomic_path
+
+    with atomic_path(out) as tmp_path:
+        tmp = str(tmp_path)
         # invariant: no timestamps or random ids, so the same script gives the same bytes
         c = rl_canvas.Canvas(tmp, pagesize=(profile.width_in * PT, profile.height_in * PT), invariant=1,
                              initialFontName=FONT_FAMILY, initialFontSize=FONT_SIZE, pageCompression=1)
@@ -152,11 +152,6 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
         if not pagination.pages and not printed_title:
             c.showPage()                     # an empty script still gives a valid one-page PDF
         c.save()
-        os.chmod(tmp, 0o644)                 # mkstemp makes it private; a PDF is meant to be shared
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     pdf_pages = len(pagination.pages) + (1 if printed_title else 0) or 1
     warnings = []
     if writer.missing:
