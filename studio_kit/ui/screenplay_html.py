@@ -1,0 +1,328 @@
+"""HTML views of a screenplay for the Script Room: paged preview, scene list, stats, revision diff.
+
+Pure functions from the writing engine's objects to HTML strings, so they can
+be checked without a browser. The preview draws the pages exactly as
+:func:`~studio_kit.engines.writing.pagination.paginate` laid them out (the
+same lines the PDF prints): Courier 12 pt on a 10-characters-per-inch,
+6-lines-per-inch grid, so ``1em`` is one line (1/6") and ``0.6em`` is one
+character (0.1"). Positions below are written in ``em`` from inches (x 6).
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import re
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.domain.script import Script
+    from studio_kit.engines.writing.pagination import Line, Pagination
+    from studio_kit.engines.writing.script_diff import ScriptDiff
+    from studio_kit.engines.writing.stats import ScriptStats
+
+EM_PER_INCH = 6.0                 # 1em = one 12 pt line = 1/6 inch
+FONT_STACK = "'Courier Prime', 'Courier New', Courier, monospace"
+_STYLE_TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "u": ("<u>", "</u>")}
+STATUS_LABELS = {"added": "New", "changed": "Revised", "omitted": "Omitted", "unchanged": "Unchanged"}
+
+
+@functools.cache
+def font_face_css() -> str:
+    """@font-face rules for the bundled Courier Prime (OFL), inlined so the page needs no font server.
+
+    Goes in the document head (``pn.extension(raw_css=...)``): fonts declared
+    inside a widget's shadow root are ignored by browsers.
+    """
+    folder = resources.files("studio_kit") / "data" / "fonts"
+    rules = []
+    for face, weight, style in (("Regular", 400, "normal"), ("Bold", 700, "normal"), ("Italic", 400, "italic")):
+        data = base64.b64encode((folder / f"CourierPrime-{face}.ttf").read_bytes()).decode()
+        rules.append(f"@font-face {{ font-family: 'Courier Prime'; font-weight: {weight}; font-style: {style}; "
+                     f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}")
+    return "\n".join(rules)
+
+
+PREVIEW_CSS = f"""
+.sr-desk {{ background: #d9d6cf; padding: 18px 0; border-radius: 6px; container-type: inline-size; }}
+/* a page is 51em wide (8.5"): scale the type so the whole page fits the column, 12 px at most */
+.sr-page {{ position: relative; margin: 0 auto 18px auto; background: #fffdf8; color: #111;
+  font-family: {FONT_STACK}; font-size: min(12px, calc(100cqw / 55)); line-height: 1em;
+  box-shadow: 0 2px 10px rgba(0,0,0,.28); overflow: hidden; }}
+.sr-line {{ position: absolute; white-space: pre; }}
+.sr-heading {{ font-weight: bold; }}
+.sr-pageno, .sr-revhead {{ position: absolute; white-space: pre; }}
+.sr-revhead {{ font-weight: bold; }}
+.sr-title {{ position: absolute; left: 0; right: 0; text-align: center; white-space: pre; }}
+.sr-contact {{ position: absolute; white-space: pre; }}
+.sr-empty {{ color: #777; font-family: sans-serif; padding: 40px; text-align: center; }}
+"""
+
+PANEL_CSS = """
+.sr-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.sr-table th { text-align: left; font-weight: 600; color: #555; border-bottom: 2px solid #ddd; padding: 4px 6px; }
+.sr-table td { border-bottom: 1px solid #eee; padding: 4px 6px; vertical-align: top; }
+.sr-num { font-family: 'Courier Prime', monospace; font-weight: bold; }
+.sr-eighths { font-family: 'Courier Prime', monospace; white-space: nowrap; text-align: right; }
+.sr-strip { display: inline-block; width: 10px; height: 14px; border: 1px solid #999; vertical-align: middle; }
+.sr-bar { display: inline-block; height: 10px; background: #8b1e3f; border-radius: 2px; vertical-align: middle; }
+.sr-kpis { display: flex; gap: 10px; flex-wrap: wrap; }
+.sr-kpi { background: #f6f3ee; border-radius: 6px; padding: 8px 14px; min-width: 90px; }
+.sr-kpi b { display: block; font-size: 22px; color: #222; }
+.sr-kpi span { color: #666; font-size: 12px; }
+.sr-swatch { display: inline-block; border-radius: 10px; border: 1px solid rgba(0,0,0,.25); padding: 0 8px;
+  font-size: 12px; color: #222; }
+.sr-badge { display: inline-block; border-radius: 10px; padding: 1px 8px; font-size: 11px; color: white; }
+.sr-added { background: #2e7d32; } .sr-changed { background: #b26a00; } .sr-omitted { background: #b00020; }
+.sr-unchanged { background: #888; }
+.sr-diffline { font-family: 'Courier Prime', monospace; white-space: pre-wrap; margin: 0; padding: 1px 6px; }
+.sr-minus { background: #fde7e9; color: #8a1020; text-decoration: line-through; }
+.sr-plus { background: #e6f4ea; color: #0f5323; }
+.sr-scene-diff { margin: 10px 0; }
+.sr-muted { color: #777; font-size: 12px; }
+"""
+
+# Paper colours of revision pages, as printed on set (the ink colours of the engine are darker).
+PAPER_COLOURS = {"White": "#ffffff", "Blue": "#a9c8f5", "Pink": "#f7b6cf", "Yellow": "#fbee8c", "Green": "#a6dca8",
+                 "Goldenrod": "#e6b84a", "Buff": "#eedcb3", "Salmon": "#f9a48e", "Cherry": "#e0475f"}
+
+
+def script_file_name(title: str) -> str:
+    """The name a script's versions are stored under: "The Last Reel" -> "the-last-reel.fountain"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return f"{slug or 'draft'}.fountain"
+
+
+def paper_colour(colour: str) -> str:
+    """CSS colour of a revision's paper ("Double Blue" prints on blue paper)."""
+    return PAPER_COLOURS.get(colour.split()[-1] if colour else "White", "#ffffff")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _runs_html(line: "Line") -> str:
+    """A printed line with its bold/italic/underline runs."""
+    parts = []
+    for text, style in line.runs or [(line.text, "")]:
+        chunk = _esc(text)
+        for s in "biu":
+            if s in style:
+                chunk = _STYLE_TAGS[s][0] + chunk + _STYLE_TAGS[s][1]
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _pos(x_in: float, top_in: float) -> str:
+    return f"left:{x_in * EM_PER_INCH:.3f}em;top:{top_in * EM_PER_INCH:.3f}em"
+
+
+def _page_box(profile) -> str:
+    return f"width:{profile.width_in * EM_PER_INCH:.2f}em;height:{profile.height_in * EM_PER_INCH:.2f}em"
+
+
+def _title_page_html(script: "Script", profile) -> str:
+    """Title centred a third down the page, draft date and contact bottom-left (as the PDF)."""
+    from studio_kit.engines.writing.layout import emphasis_runs, runs_text
+
+    lines = []
+    row = 0.0
+    top_in = 3.5
+    page = {k.strip().lower(): v for k, v in script.title_page.items()}
+    for keys in (("title",), ("credit",), ("author", "authors"), ("source",)):
+        value = next((page[k] for k in keys if page.get(k)), "")
+        if not value:
+            continue
+        for part in str(value).split("\n"):
+            text = _esc(runs_text(emphasis_runs(part.strip())))
+            weight = "font-weight:bold;" if keys == ("title",) else ""
+            lines.append(f'<div class="sr-title" style="top:{(top_in + row / 6) * EM_PER_INCH:.2f}em;{weight}">'
+                         f"{text}</div>")
+            row += 1
+        row += 1
+    bottom = []
+    for keys in (("draft date", "date"), ("contact",)):
+        value = next((page[k] for k in keys if page.get(k)), "")
+        bottom += [p.strip() for p in str(value).split("\n")] if value else []
+    for k, text in enumerate(bottom):
+        top = profile.height_in - 1.0 - (len(bottom) - k) / 6
+        lines.append(f'<div class="sr-contact" style="{_pos(profile.left_margin_in, top)}">{_esc(text)}</div>')
+    return f'<div class="sr-page sr-titlepage" style="{_page_box(profile)}">{"".join(lines)}</div>'
+
+
+def preview_html(script: "Script", pagination: "Pagination", revision=None, *, title_page: bool = False,
+                 max_pages: int | None = None) -> str:
+    """The script as printed pages: indents, scene numbers both sides, (MORE)/(CONT'D), page numbers.
+
+    ``revision`` (an engine ``Revision`` past White) adds the coloured header
+    and the asterisks on changed lines. ``max_pages`` caps how many body
+    pages are drawn (a long feature stays responsive while typing).
+    """
+    from studio_kit.engines.writing.layout import CHAR_WIDTH_IN, LINE_HEIGHT_IN, paper_profile
+    from studio_kit.engines.writing.pagination import page_lines
+    from studio_kit.engines.writing.revisions import colour_rgb
+
+    profile = paper_profile(pagination.paper)
+    show_rev = revision is not None and revision.is_revision
+    head = ""
+    if show_rev:
+        r, g, b = (int(255 * c) for c in colour_rgb(revision.colour))
+        head = (f'<div class="sr-revhead" style="{_pos(profile.left_margin_in, profile.page_number_top_in)};'
+                f'color:rgb({r},{g},{b})">{_esc(revision.header)}</div>')
+    out = [f'<div class="sr-desk"><style>{PREVIEW_CSS}</style>']
+    if title_page and script.title_page:
+        out.append(_title_page_html(script, profile))
+    pages = pagination.pages if max_pages is None else pagination.pages[:max_pages]
+    for number, page in enumerate(pages, start=1):
+        body = [head]
+        if number > 1:
+            label = f"{number}."
+            where = _pos(profile.right_edge_in - len(label) * CHAR_WIDTH_IN, profile.page_number_top_in)
+            body.append(f'<div class="sr-pageno" style="{where}">{label}</div>')
+        for ln in page_lines(page):
+            if ln.type in ("separator", "page_break", "dual_pad") or not ln.text.strip():
+                continue
+            top = profile.top_margin_in + ln.row * LINE_HEIGHT_IN
+            cls = "sr-line sr-heading" if ln.type == "scene_heading" else "sr-line"
+            body.append(f'<div class="{cls}" data-kind="{ln.type}" style="{_pos(ln.x, top)}">{_runs_html(ln)}</div>')
+            if ln.type == "scene_heading" and ln.scene_number:
+                num = _esc(str(ln.scene_number))
+                left = ln.x - (len(num) + 4) * CHAR_WIDTH_IN
+                right = ln.x + (profile.wide_wrap + 1) * CHAR_WIDTH_IN
+                body.append(f'<div class="sr-line sr-heading" style="{_pos(left, top)}">{num}</div>'
+                            f'<div class="sr-line sr-heading" style="{_pos(right, top)}">{num}</div>')
+            if ln.revised and show_rev:
+                body.append(f'<div class="sr-line" style="{_pos(profile.width_in - 0.45, top)}">*</div>')
+        out.append(f'<div class="sr-page" data-page="{number}" style="{_page_box(profile)}">{"".join(body)}</div>')
+    if max_pages is not None and len(pagination.pages) > max_pages:
+        out.append(f'<div class="sr-empty">… {len(pagination.pages) - max_pages} more pages '
+                   f"(export the PDF to see them all)</div>")
+    if not pages and not script.title_page:
+        out.append('<div class="sr-empty">Start typing: a scene heading such as <b>INT. KITCHEN - NIGHT</b>, '
+                   "a blank line, then action.</div>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def scenes_html(script: "Script", pagination: "Pagination") -> str:
+    """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
+    from studio_kit.engines.writing.pagination import format_eighths
+
+    if not script.scenes:
+        return '<p class="sr-muted">No scenes yet: a scene heading starts with INT. or EXT.</p>'
+    rows = []
+    for i, scene in enumerate(script.scenes):
+        eighths = pagination.scene_eighths[i] if i < len(pagination.scene_eighths) else (scene.eighths or 1)
+        page = pagination.scene_pages[i] if i < len(pagination.scene_pages) else ""
+        rows.append(
+            f"<tr><td class='sr-num'>{_esc(scene.number or str(i + 1))}</td>"
+            f"<td><span class='sr-strip' style='background:{strip_colour(scene)}'></span></td>"
+            f"<td>{_esc(scene.heading)}</td><td class='sr-eighths'>{format_eighths(eighths)}</td>"
+            f"<td>{page}</td><td>{_esc(', '.join(scene.speaking_characters))}</td></tr>")
+    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th>#</th><th></th><th>Scene</th>"
+            f"<th>Length</th><th>Page</th><th>Speaking</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def strip_colour(scene) -> str:
+    """Stripboard colour (STANDARDS.md): day int white, day ext yellow, night int blue, night ext green."""
+    night = scene.is_night
+    exterior = scene.int_ext.upper().startswith("EXT")
+    if exterior:
+        return "#9bd49b" if night else "#f5e663"
+    return "#8fb1e8" if night else "#ffffff"
+
+
+def summary_html(script: "Script", pagination: "Pagination") -> str:
+    """Headline figures: length in pages and eighths, scenes, speaking roles, estimated screen time."""
+    from studio_kit.engines.writing.pagination import format_eighths
+
+    total = round(pagination.fractional_pages * 8)
+    scenes = len(script.scenes)
+    roles = len(script.speaking_characters)
+    minutes = pagination.fractional_pages      # one page is about one minute of screen time
+    kpis = [
+        (f"{format_eighths(total)}", "pages", "page-count"),
+        (f"{scenes}", "scene" if scenes == 1 else "scenes", "scene-count"),
+        (f"{roles}", "speaking role" if roles == 1 else "speaking roles", "role-count"),
+        (f"{pagination.page_count}", "printed page" if pagination.page_count == 1 else "printed pages", "sheet-count"),
+        (f"≈ {minutes:.0f} min" if minutes >= 1 else "< 1 min", "screen time", "screen-time"),
+    ]
+    cards = "".join(f"<div class='sr-kpi' id='{key}'><b>{_esc(v)}</b><span>{_esc(label)}</span></div>"
+                    for v, label, key in kpis)
+    title = _esc(script.title)
+    return (f"<style>{PANEL_CSS}</style><div style='display:flex;align-items:center;gap:18px'>"
+            f"<div style='min-width:180px'><div class='sr-muted'>{_esc(pagination.paper.upper())} · "
+            f"{pagination.lines_per_page} lines/page</div><div style='font-size:20px;font-weight:600'>{title}</div>"
+            f"</div><div class='sr-kpis'>{cards}</div></div>")
+
+
+def _bar_rows(counts: dict[str, int], colour: str = "#8b1e3f") -> str:
+    top = max(counts.values(), default=0) or 1
+    return "".join(
+        f"<tr><td>{_esc(k)}</td><td style='width:55%'><span class='sr-bar' style='width:{100 * v / top:.0f}%;"
+        f"background:{colour}'></span></td><td class='sr-eighths'>{v}</td></tr>" for k, v in counts.items())
+
+
+def stats_html(stats: "ScriptStats") -> str:
+    """Scenes by INT/EXT and day/night, locations, and each speaking character's dialogue."""
+    chars = "".join(
+        f"<tr><td>{_esc(c.name)}</td><td style='width:45%'><span class='sr-bar' style='width:"
+        f"{100 * c.dialogue_blocks / max(1, stats.characters[0].dialogue_blocks):.0f}%'></span></td>"
+        f"<td class='sr-eighths'>{c.dialogue_blocks}</td><td class='sr-eighths'>{c.words}</td>"
+        f"<td class='sr-eighths'>{c.scenes}</td></tr>" for c in stats.characters)
+    locations = "".join(f"<tr><td>{_esc(loc['int_ext'])}</td><td>{_esc(loc['location'])}</td>"
+                        f"<td class='sr-eighths'>{loc['scenes']}</td></tr>" for loc in stats.locations[:12])
+    return (f"<style>{PANEL_CSS}</style>"
+            f"<div class='sr-kpis'><div class='sr-kpi'><b>{stats.words}</b><span>words</span></div>"
+            f"<div class='sr-kpi'><b>{stats.dialogue_blocks}</b><span>speeches</span></div>"
+            f"<div class='sr-kpi'><b>{len(stats.locations)}</b><span>locations</span></div></div>"
+            f"<div style='display:flex;gap:24px;flex-wrap:wrap'>"
+            f"<div style='flex:1;min-width:220px'><h4>Interior / exterior</h4><table class='sr-table'>"
+            f"{_bar_rows(stats.int_ext, '#5b6b8c')}</table>"
+            f"<h4>Day / night</h4><table class='sr-table'>{_bar_rows(stats.day_night, '#c28f2c')}</table></div>"
+            f"<div style='flex:1.4;min-width:280px'><h4>Dialogue by character</h4><table class='sr-table'>"
+            f"<thead><tr><th>Character</th><th>Speeches</th><th></th><th>Words</th><th>Scenes</th></tr></thead>"
+            f"{chars or '<tr><td colspan=5 class=sr-muted>Nobody speaks yet.</td></tr>'}</table>"
+            f"<h4>Locations</h4><table class='sr-table'>{locations}</table></div></div>")
+
+
+def versions_html(versions: list) -> str:
+    """Stored versions, newest first: number, revision colour swatch, date, scenes, changes."""
+    if not versions:
+        return "<p class='sr-muted'>No saved versions yet. Save one to start the revision history.</p>"
+    rows = []
+    for v in reversed(versions):
+        s = v.summary or {}
+        changes = ", ".join(f"{s[k]} {label}" for k, label in (("added", "new"), ("changed", "revised"),
+                                                               ("omitted", "cut")) if s.get(k))
+        date = v.revision.date.isoformat() if getattr(v.revision, "date", None) else ""
+        rows.append(f"<tr><td class='sr-num'>v{v.version}</td><td><span class='sr-swatch' "
+                    f"style='background:{paper_colour(v.colour)}'>{_esc(v.colour)}</span></td>"
+                    f"<td>{_esc(date)}</td><td>{len(v.scene_numbers)}</td><td>{_esc(changes or '—')}</td></tr>")
+    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th></th><th>Revision</th><th>Date</th>"
+            f"<th>Scenes</th><th>Changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def diff_html(diff: "ScriptDiff", old_label: str, new_label: str) -> str:
+    """Scene-by-scene differences: each scene that changed with its struck and added lines."""
+    summary = diff.summary()
+    head = " · ".join(f"<span class='sr-badge sr-{k}'>{n} {STATUS_LABELS[k].lower()}</span>"
+                      for k, n in summary.items())
+    parts = [f"<style>{PANEL_CSS}</style><div><b>{_esc(old_label)}</b> → <b>{_esc(new_label)}</b> &nbsp; {head}</div>"]
+    if diff.is_empty:
+        parts.append("<p class='sr-muted'>No differences: every scene is unchanged.</p>")
+    for change in diff.scenes:
+        if change.status == "unchanged":
+            continue
+        number = change.number or ""
+        heading = change.new_heading or change.old_heading
+        if change.status == "changed" and change.old_heading and change.old_heading != change.new_heading:
+            heading = f"{change.old_heading} → {change.new_heading}"
+        lines = "".join(f"<pre class='sr-diffline {'sr-minus' if sign == '-' else 'sr-plus'}'>{sign} {_esc(text)}</pre>"
+                        for sign, text in change.lines[:80])
+        parts.append(f"<div class='sr-scene-diff'><span class='sr-badge sr-{change.status}'>"
+                     f"{STATUS_LABELS[change.status]}</span> <span class='sr-num'>{_esc(number)}</span> "
+                     f"{_esc(heading)}{lines}</div>")
+    return "".join(parts)
