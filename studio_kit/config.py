@@ -35,8 +35,6 @@ class StudioSettings(BaseSettings):
                       description="User name recorded as created_by on assets, runs and audit events.")
     text_backend: str = Field("procedural", description="Backend for text (procedural, transformers, openai).")
     image_backend: str = Field("previz", description="Backend for images (previz, diffusers).")
-    voice_backend: str = Field("piper", description="Backend for voices (piper, espeak).")
-    music_backend: str = Field("fluidsynth", description="Backend for music (fluidsynth).")
     text_model_path: Path | None = Field(None, description="Local folder of a causal LM for the transformers text backend.")
     openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible chat server (Ollama, vLLM, llama.cpp).")
     openai_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
@@ -77,6 +75,8 @@ class StudioSettings(BaseSettings):
             value = getattr(self, name)
             if name == "database_url" and value is None:
                 value, source = self.resolved_database_url, "derived"
+            elif name == "asset_root" and source == "default":
+                source = "derived"
             if name == "openai_api_key" and value:
                 value = "***"
             rows.append({"name": name, "env": env, "value": "" if value is None else str(value),

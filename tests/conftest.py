@@ -1,7 +1,6 @@
 """Shared fixtures: an isolated STUDIO_HOME per test."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,4 @@
 """`studio run`: parameters validated against the template, runs stored, failures keep the partial notebook."""
-import json
 import sys
 from pathlib import Path
 
