@@ -155,7 +155,7 @@ def serve(port: int = typer.Option(5006, help="Port to serve on."),
           address: str = typer.Option("127.0.0.1", help="Address to bind."),
           show: bool = typer.Option(False, help="Open a browser.")) -> None:
     """Serve every Panel dashboard in dashboards/ with `panel serve`."""
-    import subprocess
+    import os
     import sys
 
     from studio_kit.config import get_settings
@@ -171,4 +171,6 @@ def serve(port: int = typer.Option(5006, help="Port to serve on."),
         cmd.append("--show")
     _console().print(f"Serving {len(apps)} dashboards on http://{address}:{port}/ : "
                      + ", ".join(Path(a).stem for a in apps))
-    raise typer.Exit(subprocess.call(cmd))
+    sys.stdout.flush()
+    # exec, not a child process: stopping `studio serve` must stop the server with it
+    os.execv(sys.executable, cmd)
