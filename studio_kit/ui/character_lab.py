@@ -1,0 +1,421 @@
+"""Character Lab: design a character, render it, lock its identity, approve its versions.
+
+    from studio_kit.ui.character_lab import CharacterLab
+    lab = CharacterLab()           # the settings' project; or CharacterLab(context=ctx)
+    lab                            # in a notebook; dashboards/character_lab.py serves it
+
+Every action goes through :mod:`studio_kit.engines.characters.service`, so what
+the lab stores is exactly what the CLI and the templates store. Refused actions
+(an unlocked avatar render, an off-brand palette, a final approval before the
+lock) show their message and fix in an alert; nothing is half-stored.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import panel as pn
+import param
+
+from studio_kit.domain.character import CharacterBible, CharacterMode, slugify
+from studio_kit.exceptions import CharacterError, StudioError
+from studio_kit.ui import character_views as views
+from studio_kit.ui.character_bible_editor import BibleEditor
+
+log = logging.getLogger(__name__)
+
+VIEWS = ["front", "three-quarter", "profile"]
+EXPRESSIONS = ["neutral", "happy", "angry", "sad", "surprised"]
+GALLERY_LIMIT = 12            # newest renders shown per character (older ones stay in the store)
+SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
+
+
+def image_backends(settings: Any = None) -> list[str]:
+    """Image backends the lab offers: previz always; diffusers when a local pipeline folder is configured."""
+    if settings is None:
+        from studio_kit.config import get_settings
+
+        settings = get_settings()
+    names = ["previz"]
+    if getattr(settings, "image_model_path", None):
+        names.append("diffusers")
+    preferred = getattr(settings, "image_backend", "previz")
+    return sorted(names, key=lambda n: n != preferred)
+
+
+class CharacterLab(pn.viewable.Viewer):
+    """Cast list, bible editor, render gallery with identity scores, lock / version / approve, turnaround sheet."""
+
+    character_id = param.String(default="", doc="Id of the character on screen ('' = none yet).")
+
+    def __init__(self, context: Any = None, **params):
+        super().__init__(**params)
+        from studio_kit.engines.characters import service
+
+        self._service = service
+        self.ctx = service.project_context(context)
+        self.bible: CharacterBible | None = None
+        self._thumbs: dict[int, str] = {}          # asset id → thumbnail data URL
+        w = pn.widgets
+
+        # sidebar: cast, new character, cast from a screenplay
+        self.cast = w.RadioButtonGroup(options={}, orientation="vertical", color="primary",
+                                       variant="outline", sizing_mode="stretch_width")
+        self.cast.param.watch(lambda e: e.new and self.select(e.new), "value")
+        self.new_name = w.TextInput(label="Character name", placeholder="e.g. Nova Reyes")
+        self.new_mode = w.Select(label="Mode", options=[m.value for m in CharacterMode])
+        self.create_button = w.Button(label="Create character", color="primary", sizing_mode="stretch_width")
+        self.create_button.on_click(lambda _e: self._act(self.create))
+        self.script_file = w.FileInput(accept=".fountain,.spmd,.txt,.fdx", sizing_mode="stretch_width")
+        self.script_button = w.Button(label="Cast from script", color="default", sizing_mode="stretch_width")
+        self.script_button.on_click(lambda _e: self._act(self.cast_from_upload))
+        self.sample_button = w.Button(label="Cast the sample script (The Last Reel)", color="light",
+                                      sizing_mode="stretch_width")
+        self.sample_button.on_click(lambda _e: self._act(lambda: self.cast_from_script(SAMPLE_SCRIPT)))
+
+        # main: header, alert, editor, lifecycle, renders, sheet, versions
+        self.header = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        self.alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
+        self.editor = BibleEditor()
+        self.save_button = w.Button(label="Save bible", color="primary", width=140)
+        self.save_button.on_click(lambda _e: self._act(self.save))
+
+        self.lock_refs = w.FileInput(accept=".png,.jpg,.jpeg,.webp", multiple=True, sizing_mode="stretch_width")
+        self.lock_button = w.Button(label="Lock identity", color="success", width=130, margin=(22, 5, 5, 5))
+        self.lock_button.on_click(lambda _e: self._act(self.lock))
+        self.version_button = w.Button(label="New version", color="warning", width=120, margin=(22, 5, 5, 5))
+        self.version_button.on_click(lambda _e: self._act(self.new_version))
+        self.approve_stage = w.Select(label="Approve stage", options=["casting", "final"], width=110)
+        self.approve_by = w.TextInput(label="Approved by", value=self.ctx.user or "", width=120)
+        self.approve_note = w.TextInput(label="Note", placeholder="optional", width=150)
+        self.approve_button = w.Button(label="Approve", color="primary", width=110, margin=(22, 5, 5, 5))
+
+        self.approve_button.on_click(lambda _e: self._act(self.approve))
+
+        self.backend = w.Select(label="Backend", options=image_backends(), width=120)
+        self.view = w.Select(label="View", options=VIEWS, width=130)
+        self.expression = w.Select(label="Expression", options=EXPRESSIONS, width=130)
+        self.look = w.Select(label="Wardrobe look", options=[""], width=150)
+        self.render_button = w.Button(label="Render", color="primary", width=110, margin=(22, 5, 5, 5))
+        self.render_button.on_click(lambda _e: self._act(self.render, busy=self.gallery))
+        self.gallery = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=200)
+
+        self.sheet_button = w.Button(label="Build turnaround sheet", color="primary", width=220)
+        self.sheet_button.on_click(lambda _e: self._act(self.build_sheet, busy=self.sheet_image))
+        self.sheet_image = pn.pane.PNG(None, sizing_mode="stretch_width", max_width=1100)
+        self.sheet_caption = pn.pane.HTML("<p class='cl-muted'>Front, three-quarter and profile, plus five "
+                                          "expressions, from the current identity.</p>", stylesheets=[views.LAB_CSS])
+        self.continuity_script = w.Select(label="Screenplay", options=self._script_options(), width=280)
+        self.continuity_button = w.Button(label="Check continuity", color="primary", width=160, margin=(22, 5, 5, 5))
+        self.continuity_button.on_click(lambda _e: self._act(self.check_continuity, busy=self.continuity))
+        self.continuity = pn.pane.HTML("<p class='cl-muted'>Which look each character wears in each scene, and "
+                                       "where it changes without a wardrobe change in the script.</p>",
+                                       sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        self.history = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        self.diff = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        self.tabs = pn.Tabs(
+            ("Renders", pn.Column(pn.FlexBox(self.backend, self.view, self.expression, self.look, self.render_button),
+                                  self.gallery, sizing_mode="stretch_width")),
+            ("Turnaround sheet", pn.Column(self.sheet_button, self.sheet_caption, self.sheet_image,
+                                           sizing_mode="stretch_width")),
+            ("Continuity", pn.Column(pn.Row(self.continuity_script, self.continuity_button), self.continuity,
+                                     sizing_mode="stretch_width")),
+            ("Versions", pn.Column(self.history, pn.pane.Markdown("#### What changed since the previous version"),
+                                   self.diff, sizing_mode="stretch_width")),
+            sizing_mode="stretch_width", dynamic=False)
+
+        bibles = self._service.list_characters(self.ctx)
+        self._refresh_cast(bibles)
+        if bibles:
+            self.cast.value = bibles[0].character_id
+        else:
+            self.refresh()
+
+    # ------------------------------------------------------------ plumbing
+    def _act(self, action: Callable[[], str | None], busy: Any = None) -> None:
+        """Run a button's action; show its result, or its error (message + fix) instead of a traceback."""
+        if busy is not None:
+            busy.loading = True
+        try:
+            message = action()
+        except StudioError as exc:
+            text = exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else "")
+            self.notify(text, "danger")
+        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
+            log.exception("Character Lab action failed")
+            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        else:
+            if message:
+                self.notify(message, "success")
+        finally:
+            if busy is not None:
+                busy.loading = False
+
+    def notify(self, message: str, kind: str = "info") -> None:
+        """Show ``message`` in the lab's alert (and as a toast when the app has notifications on)."""
+        self.alert.object = message
+        self.alert.alert_type = kind
+        self.alert.visible = True
+        toasts = getattr(pn.state, "notifications", None)
+        if toasts is not None:
+            first_line = message.split("\n")[0]
+            (toasts.error if kind == "danger" else toasts.success if kind == "success" else toasts.info)(
+                first_line, duration=6000 if kind == "danger" else 3000)
+
+    def _require(self) -> CharacterBible:
+        if self.bible is None:
+            raise CharacterError("No character selected.", hint="Create one in the sidebar first.")
+        return self.bible
+
+    # ------------------------------------------------------------ actions
+    def create(self) -> str:
+        """A new bible from the sidebar's name and mode (a fresh concept version)."""
+        name = self.new_name.value.strip()
+        if not name:
+            raise CharacterError("Give the new character a name.", hint="Type it in 'Character name'.")
+        from studio_kit.domain.character import seed_for
+
+        bible = CharacterBible(character_id=slugify(name), name=name, mode=self.new_mode.value, seed=seed_for(name),
+                               role="presenter" if self.new_mode.value == "avatar" else
+                               "mascot" if self.new_mode.value == "brand" else "supporting")
+        self._service.create_character(bible, self.ctx)
+        self.new_name.value = ""
+        self._refresh_cast()
+        self.select(bible.character_id)
+        return f"Created {name} (v1, concept). Describe them, then press Render."
+
+    def cast_from_script(self, path: str | Path) -> str:
+        created, skipped = self._service.create_from_script(path, None, self.ctx)
+        self._refresh_cast()
+        if created:
+            self.select(created[0].character_id)
+        kept = f"; kept {', '.join(skipped)} (already here)" if skipped else ""
+        return f"Cast {len(created)} character(s) from {Path(path).name}: " \
+               f"{', '.join(b.name for b in created) or 'none new'}{kept}."
+
+    def cast_from_upload(self) -> str:
+        if not self.script_file.value:
+            raise CharacterError("Choose a screenplay file first.", hint="Fountain (.fountain) or Final Draft (.fdx).")
+        name = Path(self.script_file.filename or "script.fountain").name
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(self.script_file.value)
+            return self.cast_from_script(path)
+
+    def save(self) -> str:
+        bible = self._require()
+        changes = self.editor.changes(bible)
+        if not changes:
+            return "Nothing changed."
+        if not changes.get("name", bible.name):
+            raise CharacterError("A character needs a name.", hint="Type one in 'Name'.")
+        self._service.update_character(bible.character_id, changes, self.ctx)
+        self.refresh()
+        return f"Saved {', '.join(sorted(changes))} of {self.bible.name}."
+
+    def render(self) -> str:
+        """Render the character as the form shows it: unsaved edits are saved first, unless the render
+        would be refused anyway (an off-brand palette is not stored just to fail)."""
+        from studio_kit.engines.characters import modes
+
+        bible = self._require()
+        changes = self.editor.changes(bible)
+        if changes:
+            try:
+                edited = CharacterBible.model_validate({**bible.model_dump(), **changes})
+            except ValueError as exc:
+                raise CharacterError(f"Invalid change to {bible.name}: {exc}") from exc
+            modes.enforce(edited, view=self.view.value, expression=self.expression.value,
+                          wardrobe=self.look.value or None)
+            self.save()
+            bible = self._require()
+        result = self._service.render(bible.character_id, backend=self.backend.value, view=self.view.value,
+                                      expression=self.expression.value, wardrobe=self.look.value or None,
+                                      ctx=self.ctx)
+        self.refresh()
+        score = result.score
+        scored = (f" Identity score {score.score:.3f} ({score.method})" + (" — FLAGGED for drift." if score.flagged
+                                                                          else ".")) if score else \
+            " Concept render (lock the identity to score renders)."
+        warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
+        return f"Rendered {bible.name} {self.view.value} / {self.expression.value}.{scored}{warn}"
+
+    def lock(self) -> str:
+        bible = self._require()
+        if self.editor.changes(bible):
+            self.save()
+            bible = self._require()
+        refs = list(self.lock_refs.value or [])
+        locked = self._service.lock(bible.character_id, references=refs, ctx=self.ctx)
+        self.lock_refs.value = None
+        self.refresh()
+        if locked is bible:
+            return f"{bible.name} v{bible.version} was already locked."
+        return (f"Locked {locked.name} v{locked.version}: seed {locked.identity.seed}, identity "
+                f"{locked.identity.hash[7:19]}, {len(refs)} reference image(s).")
+
+    def new_version(self) -> str:
+        bible = self._service.new_version(self._require().character_id, self.ctx)
+        self.refresh()
+        return f"Started {bible.name} v{bible.version} (concept, unlocked): the look may change again."
+
+    def approve(self) -> str:
+        bible = self._service.approve(self._require().character_id, self.approve_stage.value,
+                                      by=self.approve_by.value.strip() or None, note=self.approve_note.value.strip(),
+                                      ctx=self.ctx)
+        self.approve_note.value = ""
+        self.refresh()
+        return f"{bible.name} v{bible.version} approved for {bible.stage.value} by " \
+               f"{self.approve_by.value.strip() or self.ctx.user}."
+
+    def build_sheet(self) -> str:
+        from studio_kit.config import get_settings
+
+        bible = self._require()
+        out_dir = get_settings().home / "outputs" / "characters" / bible.character_id
+        paths = self._service.sheet(bible.character_id, out_dir, backend=self.backend.value, ctx=self.ctx)
+        self.sheet_image.object = paths["sheet"].read_bytes()
+        self.sheet_caption.object = f"<p class='cl-muted'>Saved to {views.esc(paths['sheet'])}</p>"
+        self.refresh()
+        return f"Built the character sheet of {bible.name} ({len(paths) - 1} panels)."
+
+    def check_continuity(self) -> str:
+        """Wardrobe continuity of the chosen screenplay against the project's bibles."""
+        choice = self.continuity_script.value
+        if choice == "sample":
+            script, title = SAMPLE_SCRIPT, SAMPLE_SCRIPT.name
+        else:
+            from studio_kit.engines.writing.fountain import parse_fountain
+
+            asset = self.ctx.get_asset(int(choice))
+            script, title = parse_fountain(self.ctx.read_text(asset.id)), f"{asset.name} v{asset.version}"
+        report = self._service.continuity_report(script, self.ctx)
+        self.continuity.object = views.continuity_html(report, self.bible.name if self.bible else None)
+        n = len(report.issues)
+        return f"Continuity of {title}: {n or 'no'} issue{'' if n == 1 else 's'}."
+
+    def _script_options(self) -> dict[str, str]:
+        """The newest stored version of each screenplay in the project, then the shipped sample."""
+        newest: dict[str, Any] = {}
+        for asset in self.ctx.list_assets(kind="script"):
+            if asset.name not in newest or asset.version > newest[asset.name].version:
+                newest[asset.name] = asset
+        options = {f"{a.name} (v{a.version})": str(a.id) for a in newest.values()}
+        options["Sample: The Last Reel"] = "sample"
+        return options
+
+    # ------------------------------------------------------------ views
+    def select(self, character_id: str) -> None:
+        """Put a character on screen (bible in the form, its renders, sheet and versions)."""
+        self.character_id = character_id
+        if self.cast.value != character_id:
+            self.cast.value = character_id
+        self.sheet_image.object = None
+        self.refresh(load_sheet=True)
+
+    def _refresh_cast(self, bibles: list[CharacterBible] | None = None) -> None:
+        bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
+        self.cast.options = {f"{b.name}  ·  {b.mode.value}  ·  v{b.version} {b.stage.value}{'  · locked' if b.locked else ''}":
+                             b.character_id for b in bibles}
+
+    def refresh(self, load_sheet: bool = False) -> None:
+        """Re-read the character from the store and redraw everything that shows it."""
+        self.bible = self._service.get_character(self.character_id, self.ctx) if self.character_id else None
+        bible = self.bible
+        self.header.object = views.header_html(bible, self._portrait(bible))
+        for widget in (self.save_button, self.lock_button, self.version_button, self.approve_button,
+                       self.render_button, self.sheet_button):
+            widget.disabled = bible is None
+        if bible is None:
+            self.gallery.object = views.gallery_html([])
+            return
+        self._refresh_cast()
+        self.editor.load(bible)
+        self.lock_button.disabled = bible.locked
+        self.lock_button.label = "Locked" if bible.locked else "Lock identity"
+        nxt = bible.stage.next
+        self.approve_stage.options = [nxt.value] if nxt else ["final"]
+        self.approve_stage.value = self.approve_stage.options[0]
+        self.approve_button.disabled = nxt is None
+        self.look.options = [""] + [w.name for w in (bible.identity.wardrobe if bible.identity else
+                                                      bible.wardrobe.values())]
+        self.gallery.object = views.gallery_html(self._cards(bible))
+        records = self._service.history(bible.character_id, self.ctx)
+        self.history.object = views.history_html(records)
+        # the bible on screen against the last stored snapshot of the previous version (how the look evolved);
+        # within version 1, against its first snapshot (what changed since the concept)
+        older = [r for r in records if r.number < bible.version] or records[:1]
+        if older:
+            from studio_kit.engines.characters.versions import diff_bibles
+
+            old = older[-1]
+            self.diff.object = views.diff_html(diff_bibles(old.bible, bible), f"v{old.number} {old.stage.value}",
+                                               f"v{bible.version} {bible.stage.value} (current)")
+        else:
+            self.diff.object = "<p class='cl-muted'>No stored version yet.</p>"
+        if load_sheet:
+            self._load_stored_sheet(bible)
+
+    def _cards(self, bible: CharacterBible) -> list[str]:
+        from studio_kit.engines.characters.versions import RENDER_KIND
+
+        renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
+        renders.sort(key=lambda a: a.id, reverse=True)
+        cards = []
+        for a in renders[:GALLERY_LIMIT]:
+            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per session
+                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), views.THUMB_WIDTH)
+            cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
+        return cards
+
+    def _portrait(self, bible: CharacterBible | None) -> str | None:
+        """The face from the newest front render of the character's current version, if there is one."""
+        if bible is None:
+            return None
+        from studio_kit.engines.characters.versions import RENDER_KIND
+
+        fronts = [a for a in self.ctx.list_assets(kind=RENDER_KIND)
+                  if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version
+                  and a.meta.get("view") == "front" and not a.name.endswith("-cu.png")]
+        if not fronts:
+            return None
+        newest = max(fronts, key=lambda a: a.id)
+        key = -newest.id                      # portraits share the thumbnail cache under negative ids
+        if key not in self._thumbs:
+            self._thumbs[key] = views.portrait_url(self.ctx.read_bytes(newest.id))
+        return self._thumbs[key]
+
+    def _load_stored_sheet(self, bible: CharacterBible) -> None:
+        sheets = [a for a in self.ctx.list_assets(kind="character_sheet")
+                  if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version]
+        if sheets:
+            self.sheet_image.object = self.ctx.read_bytes(max(sheets, key=lambda a: a.id).id)
+
+    # ------------------------------------------------------------ layout
+    def sidebar_panel(self) -> pn.viewable.Viewable:
+        return pn.Column(
+            pn.pane.Markdown("### Cast"), self.cast,
+            pn.pane.Markdown("### New character"), self.new_name, self.new_mode, self.create_button,
+            pn.pane.Markdown("### Cast from a screenplay"), self.script_file, self.script_button, self.sample_button,
+            sizing_mode="stretch_width")
+
+    def main_panel(self) -> pn.viewable.Viewable:
+        refs = pn.Card(pn.pane.Markdown("Approved reference photos or drawings are frozen into the identity "
+                                        "record when you lock (PNG, JPEG or WebP).", margin=(0, 5)),
+                       self.lock_refs, title="Reference images", collapsed=True, sizing_mode="stretch_width",
+                       margin=(4, 0), header_background="#f6f7f7")
+        lifecycle = pn.Card(
+            pn.FlexBox(self.lock_button, self.version_button, self.approve_stage, self.approve_by, self.approve_note,
+                       self.approve_button),
+            refs, title="Identity & approvals", sizing_mode="stretch_width", collapsible=False,
+            header_background="#eef1f0", margin=(4, 0))
+        left = pn.Column(self.editor, self.save_button, width=470, margin=(0, 16, 0, 0))
+        right = pn.Column(lifecycle, self.tabs, sizing_mode="stretch_width")
+        return pn.Column(self.header, self.alert, pn.Row(left, right, sizing_mode="stretch_width"),
+                         sizing_mode="stretch_width")
+
+    def __panel__(self):
+        return pn.Row(pn.Column(self.sidebar_panel(), width=300), self.main_panel(), sizing_mode="stretch_width")

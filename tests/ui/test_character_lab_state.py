@@ -1,0 +1,149 @@
+"""Character Lab without a browser: the form, the actions and the HTML they produce."""
+import re
+
+import pytest
+
+
+@pytest.fixture
+def lab(studio_home):
+    from studio_kit.ui.character_lab import CharacterLab
+
+    return CharacterLab()
+
+
+def _create(lab, name, mode="actor"):
+    lab.new_name.value = name
+    lab.new_mode.value = mode
+    lab._act(lab.create)
+    assert lab.alert.alert_type == "success", lab.alert.object
+
+
+def test_an_untouched_form_changes_nothing_and_edits_are_saved_field_by_field(lab):
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Nova Reyes")
+    assert lab.editor.changes(lab.bible) == {}
+    lab.editor.appearance["hair"].value = "long wavy"
+    lab.editor.palette.set_colours(["#aa3322", "#224466"])
+    lab.editor.traits.value = "stubborn,  warm"
+    lab.editor.add_look.clicks += 1
+    row = lab.editor.look_rows[-1]
+    row.name_input.value = "flight suit"
+    row.colours.set_colours(["#556b2f"])
+    changes = lab.editor.changes(lab.bible)
+    assert set(changes) == {"appearance", "palette", "traits", "wardrobe", "default_look"}
+    lab._act(lab.save)
+    stored = service.get_character("nova-reyes")
+    assert stored.appearance.hair == "long wavy" and stored.palette == ["#aa3322", "#224466"]
+    assert stored.traits == ["stubborn", "warm"] and stored.default_look == "flight suit"
+    assert stored.wardrobe["flight suit"].colors == ("#556b2f",)
+    assert lab.editor.changes(lab.bible) == {}                     # the reloaded form matches the store
+
+
+def test_render_lock_version_approve_update_badge_gallery_and_history(lab):
+    _create(lab, "Nova Reyes")
+    assert "UNLOCKED v1" in lab.header.object and "cl-portrait" not in lab.header.object
+    lab._act(lab.render)
+    assert "class='cl-portrait'" in lab.header.object            # the face from the newest front render
+    lab._act(lab.lock)
+    assert re.search(r"LOCKED v1 · seed \d+ · identity [0-9a-f]{12}", lab.header.object)
+    assert lab.lock_button.disabled and lab.lock_button.label == "Locked"
+    lab._act(lab.render)
+    assert "Identity score 1.000" in lab.alert.object
+    assert lab.gallery.object.count("class='cl-card ok'") == 2 and "data:image/png;base64," in lab.gallery.object
+
+    lab.approve_by.value = "ana"
+    lab._act(lab.approve)
+    assert lab.bible.stage.value == "casting" and lab.approve_stage.value == "final"
+    assert "casting by <b>ana</b>" in lab.history.object
+
+    lab._act(lab.new_version)
+    assert "UNLOCKED v2" in lab.header.object and not lab.lock_button.disabled
+    lab.editor.appearance["marks"].value = "scar over left brow"
+    lab._act(lab.save)
+    assert "appearance.marks" in lab.diff.object and "scar over left brow" in lab.diff.object
+
+
+def test_refusals_show_their_fix_and_store_nothing(lab):
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Ava Host", mode="avatar")
+    lab._act(lab.render)
+    assert lab.alert.alert_type == "danger" and "not locked" in lab.alert.object and "**Fix:**" in lab.alert.object
+    assert service.project_context().list_assets(kind="character_render") == []
+
+    lab._act(lab.lock)
+    lab.editor.appearance["hair"].value = "pink mohawk"
+    lab._act(lab.save)                                             # a locked look cannot change in place
+    assert lab.alert.alert_type == "danger" and "new version" in lab.alert.object.lower()
+    assert service.get_character("Ava Host").appearance.hair != "pink mohawk"
+
+    lab.approve_stage.options = ["final"]                          # skipping casting is refused too
+    lab.approve_stage.value = "final"
+    lab._act(lab.approve)
+    assert lab.alert.alert_type == "danger" and "next stage is casting" in lab.alert.object
+
+
+def test_a_flagged_render_card_is_framed_red_with_its_score():
+    from studio_kit.ui.character_views import render_card
+
+    meta = {"name": "Nova", "view": "front", "expression": "sad", "version": 2, "backend": "diffusers",
+            "locked": True, "score": 0.612, "threshold": 0.78, "flagged": True,
+            "consistency": {"method": "perceptual:hist+phash"}}
+    card = render_card(meta, "data:image/png;base64,AAAA", 7)
+    assert "cl-card flagged" in card and "DRIFT" in card and "0.612" in card and "perceptual" in card
+    ok = render_card({**meta, "score": 0.93, "flagged": False}, "data:image/png;base64,AAAA", 8)
+    assert "cl-card ok" in ok and "DRIFT" not in ok
+
+
+def test_an_uploaded_screenplay_casts_every_speaking_part(lab):
+    script = ("INT. DINER - NIGHT\n\nROSA (60s, silver bun, apron) wipes the counter.\n\nROSA\nWe're closed.\n\n"
+              "KID (10, muddy sneakers) slides onto a stool.\n\nKID\nThe sign says open.\n")
+    lab.script_file.filename = "diner.fountain"
+    lab.script_file.value = script.encode()
+    lab._act(lab.cast_from_upload)
+    assert lab.alert.alert_type == "success" and "Cast 2 character(s) from diner.fountain" in lab.alert.object
+    assert sorted(lab.cast.options.values()) == ["kid", "rosa"] and lab.bible.name == "Rosa"
+    lab._act(lab.cast_from_upload)                                  # again: both are kept, nothing duplicated
+    assert "kept Rosa, Kid" in lab.alert.object and len(lab.cast.options) == 2
+
+
+def test_a_brand_mascot_renders_on_palette_and_an_off_brand_edit_is_refused_unsaved(lab):
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Bolt", mode="brand")
+    form = lab.editor
+    form.palette.set_colours(["#ffcc00", "#1133aa"])
+    form.brand_palette.set_colours(["#ffcc00", "#1133aa", "#ffffff"])
+    form.logo_text.value = "BOLT"
+    form.forbidden.value = ["expression:angry"]
+    lab._act(lab.render)                                            # saves the guidelines, then renders
+    assert lab.alert.alert_type == "success", lab.alert.object
+    assert service.get_character("Bolt").brand.logo.text == "BOLT"
+
+    lab.expression.value = "angry"
+    lab._act(lab.render)
+    assert lab.alert.alert_type == "danger" and "may not be shown angry" in lab.alert.object
+    lab.expression.value = "neutral"
+    form.palette.set_colours(["#ff0000"])
+    lab._act(lab.render)
+    assert lab.alert.alert_type == "danger" and "off-brand colours #ff0000" in lab.alert.object
+    assert service.get_character("Bolt").palette == ["#ffcc00", "#1133aa"]      # the refused edit was not stored
+    assert len(service.project_context().list_assets(kind="character_render")) == 1
+
+
+def test_continuity_tab_flags_a_look_change_without_a_wardrobe_tag(lab):
+    from studio_kit.engines.characters import service
+    from studio_kit.ui.character_lab import SAMPLE_SCRIPT
+
+    lab._act(lambda: lab.cast_from_script(SAMPLE_SCRIPT))
+    assert "Cast 4 character(s) from the_last_reel.fountain" in lab.alert.object
+    service.update_character("Maya", {"wardrobe": {"booth": {"name": "booth"}, "coat": {"name": "coat"}},
+                                      "default_look": "booth", "scene_looks": {"2": "coat"}})
+    lab.select("maya")
+    lab.continuity_script.value = "sample"
+    lab._act(lab.check_continuity)
+    assert lab.alert.alert_type == "success", lab.alert.object
+    html = lab.continuity.object
+    assert "continuity issue(s)" in html and "MAYA changes from &#x27;booth&#x27; (scene 1) to &#x27;coat&#x27;" in html
+    assert html.index("<th>MAYA</th>") < html.index("<th>OTTO</th>")     # the character on screen comes first
