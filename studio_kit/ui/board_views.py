@@ -1,0 +1,197 @@
+"""HTML views of the board: breakdown sheet, day-out-of-days grid, headline figures.
+
+Pure functions from domain objects to HTML strings, so the dashboard stays
+thin and the views can be checked without a browser. Colours follow
+STANDARDS.md (category colours from the domain's CATEGORY_TABLE).
+"""
+from __future__ import annotations
+
+from html import escape
+
+from studio_kit.domain.preproduction import (Breakdown, BreakdownCategory, BreakdownSheet, DayOutOfDays, DoodCode,
+                                             TagOrigin, format_eighths, strip_colour)
+
+#: Cell fills of the DOOD grid (the usual scheduling-program palette).
+DOOD_COLOURS = {
+    DoodCode.START_WORK: "#A5D6A7", DoodCode.WORK: "#E8F5E9", DoodCode.WORK_FINISH: "#EF9A9A",
+    DoodCode.START_WORK_FINISH: "#FFCC80", DoodCode.HOLD: "#FFF59D", DoodCode.DROP: "#B0BEC5",
+    DoodCode.PICKUP: "#81D4FA", DoodCode.TRAVEL: "#CE93D8", DoodCode.REHEARSAL: "#F8BBD0", DoodCode.OFF: "#FFFFFF",
+}
+
+
+def _ink(hex_colour: str) -> str:
+    """Black or white text, whichever reads better on ``hex_colour``."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#111" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#fff"
+
+
+def sheet_html(sheet: BreakdownSheet, breakdown: Breakdown) -> str:
+    """One breakdown sheet: the scene header and a box per category with its coloured elements."""
+    colour, colour_name = strip_colour(sheet.int_ext, sheet.is_night)
+    cast = {c.id: c.name for c in breakdown.cast}
+    boxes = []
+    for cat in BreakdownCategory:
+        tags = sheet.tags_in(cat)
+        if not tags and cat not in (BreakdownCategory.CAST, BreakdownCategory.PROPS, BreakdownCategory.EXTRAS_ATMOSPHERE):
+            continue
+        info = cat.info
+        chips = []
+        for t in sorted(tags, key=lambda t: (t.cast_id or 999, t.name)):
+            label = f"{t.cast_id}. {cast.get(t.cast_id, t.name)}" if t.cast_id else t.name
+            if t.count:
+                label += f" ({t.count})"
+            cls = ["tag", info.mark or "plain"]
+            if t.origin == TagOrigin.MANUAL:
+                cls.append("manual")
+            if t.confidence < 0.6:
+                cls.append("unsure")
+            tip = f"line {t.line}: “{t.matched}” · {t.origin.value}, confidence {t.confidence:.2f}" if t.line else t.origin.value
+            chips.append(f'<span class="{" ".join(cls)}" style="--c:{info.colour}" title="{escape(tip)}" '
+                         f'data-category="{cat.value}">{escape(label)}</span>')
+        body = "".join(chips) or '<span class="none">none</span>'
+        boxes.append(f'<div class="cat" data-category="{cat.value}"><div class="cat-h" style="background:{info.colour};'
+                     f'color:{_ink(info.colour)}">{escape(info.label)} <small>{info.uci}</small></div>'
+                     f'<div class="cat-b">{body}</div></div>')
+    return f"""
+<div class="bsheet">
+  <div class="bs-head" style="background:{colour}">
+    <div><span class="lbl">Scene</span><b class="big">{escape(sheet.scene_number)}</b></div>
+    <div class="bs-heading"><span class="lbl">Heading</span><b>{escape(sheet.heading)}</b></div>
+    <div><span class="lbl">Int/Ext</span><b>{escape(sheet.int_ext)}</b></div>
+    <div><span class="lbl">Day/Night</span><b>{escape(sheet.time_of_day or ('NIGHT' if sheet.is_night else 'DAY'))}</b></div>
+    <div><span class="lbl">Pages</span><b class="big">{sheet.pages}</b></div>
+  </div>
+  <div class="bs-syn"><span class="lbl">Synopsis</span> {escape(sheet.synopsis)}
+    <span class="bs-meta">Set: {escape(sheet.location)} · strip {colour_name} · script line {sheet.line}</span></div>
+  <div class="cats">{''.join(boxes)}</div>
+</div>"""
+
+
+SHEET_CSS = """
+.bsheet { font-family: Helvetica, Arial, sans-serif; border: 1px solid #333; border-radius: 6px; overflow: hidden;
+          background: #fff; }
+.bs-head { display: flex; gap: 18px; padding: 10px 14px; border-bottom: 2px solid #333; align-items: flex-end; }
+.bs-head .lbl, .bs-syn .lbl { display: block; font-size: 10px; text-transform: uppercase; color: #555; letter-spacing: .06em; }
+.bs-head b { font-family: 'Courier Prime', 'Courier New', monospace; font-size: 15px; }
+.bs-head b.big { font-size: 24px; }
+.bs-heading { flex: 1; }
+.bs-syn { padding: 8px 14px; border-bottom: 1px solid #ccc; font-size: 13px; background: #fafafa; }
+.bs-syn .lbl { display: inline; margin-right: 6px; }
+.bs-meta { float: right; color: #777; font-size: 11px; }
+.cats { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 8px; padding: 10px; }
+.cat { border: 1px solid #bbb; border-radius: 4px; overflow: hidden; min-height: 64px; }
+.cat-h { font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 3px 6px; letter-spacing: .04em;
+         border-bottom: 1px solid #999; }
+.cat-h small { float: right; opacity: .75; font-weight: 400; }
+.cat-b { padding: 6px; display: flex; flex-wrap: wrap; gap: 4px; }
+.tag { font-family: 'Courier Prime', 'Courier New', monospace; font-size: 12px; padding: 1px 6px; border-radius: 3px;
+       background: color-mix(in srgb, var(--c) 28%, white); border: 1px solid var(--c); }
+.tag.circle { background: #fff; border: 1.5px solid #333; border-radius: 999px; }
+.tag.asterisk::before { content: "* "; font-weight: 700; }
+.tag.box { background: #fff; border: 1.5px solid #333; border-radius: 0; }
+.tag.underline { background: #fff; border: 0; border-bottom: 2px solid #555; border-radius: 0; }
+.tag.manual { box-shadow: 0 0 0 2px #ff6f00; }
+.tag.unsure { border-style: dashed; opacity: .8; }
+.none { color: #aaa; font-size: 11px; font-style: italic; }
+"""
+
+
+def elements_html(breakdown: Breakdown) -> str:
+    """Every element of the script by category with the scenes it is in (the breakdown's element list)."""
+    numbers = {s.scene_index: s.scene_number for s in breakdown.sheets}
+    sections = []
+    for cat in BreakdownCategory:
+        found = breakdown.elements(cat)
+        if not found:
+            continue
+        info = cat.info
+        rows = "".join(f'<tr><td><span class="tag {info.mark or "plain"}" style="--c:{info.colour}">{escape(name)}</span>'
+                       f'</td><td class="n">{len(idx)}</td><td>{escape(", ".join(numbers[i] for i in idx))}</td></tr>'
+                       for name, idx in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+        sections.append(f'<div class="el-cat" data-category="{cat.value}"><div class="cat-h" style="background:'
+                        f'{info.colour};color:{_ink(info.colour)}">{escape(info.label)} <small>{info.uci} · '
+                        f'{len(found)}</small></div><table class="el"><thead><tr><th>Element</th><th>Scenes</th>'
+                        f'<th>Scene numbers</th></tr></thead><tbody>{rows}</tbody></table></div>')
+    return f'<div class="els">{"".join(sections)}</div>'
+
+
+ELEMENTS_CSS = """
+.els { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 10px;
+       font-family: Helvetica, Arial, sans-serif; }
+.el-cat { border: 1px solid #bbb; border-radius: 4px; overflow: hidden; background: #fff; }
+.el { border-collapse: collapse; width: 100%; font-size: 12px; }
+.el th { text-align: left; font-size: 10px; text-transform: uppercase; color: #666; padding: 3px 6px; }
+.el td { border-top: 1px solid #eee; padding: 3px 6px; }
+.el td.n { text-align: right; width: 3em; }
+"""
+
+
+def dood_html(dood: DayOutOfDays) -> str:
+    """Cast × shoot days with the codes coloured, then work/hold/travel/total columns."""
+    if not dood.rows:
+        return '<div class="dood-empty">No cast on this schedule.</div>'
+    heads = "".join(f'<th class="d">Day {n}<br><small>{escape(d.strftime("%a %d %b") if d else "")}</small></th>'
+                    for n, d in zip(dood.day_numbers, dood.dates))
+    body = []
+    for r in dood.rows:
+        cells = "".join(f'<td class="code" style="background:{DOOD_COLOURS[c]}" data-code="{c.value}">{c.value}</td>'
+                        for c in r.codes)
+        body.append(f'<tr data-cast="{r.cast_id}"><th class="who">{r.cast_id}. {escape(r.name)}</th>{cells}'
+                    f'<td class="n">{r.work}</td><td class="n">{r.hold}</td><td class="n">{r.travel}</td>'
+                    f'<td class="n tot">{r.total}</td>'
+                    f'<td class="n">{r.start_day or ""}</td><td class="n">{r.finish_day or ""}</td></tr>')
+    legend = " ".join(f'<span style="background:{DOOD_COLOURS[c]}">{c.value}</span> {name}' for c, name in (
+        (DoodCode.START_WORK, "start work"), (DoodCode.WORK, "work"), (DoodCode.WORK_FINISH, "work finish"),
+        (DoodCode.START_WORK_FINISH, "start-work-finish"), (DoodCode.HOLD, "hold"), (DoodCode.DROP, "drop"),
+        (DoodCode.PICKUP, "pickup"), (DoodCode.TRAVEL, "travel"), (DoodCode.REHEARSAL, "rehearsal")))
+    return f"""
+<table class="dood"><thead><tr><th class="who">Cast</th>{heads}<th>Work</th><th>Hold</th><th>Travel</th>
+<th>Total</th><th>Start</th><th>Finish</th></tr></thead><tbody>{''.join(body)}</tbody></table>
+<div class="legend">{legend} · drop/pickup after {dood.drop_after_days} idle days</div>"""
+
+
+DOOD_CSS = """
+.dood { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif; font-size: 13px; background: #fff; }
+.dood th, .dood td { border: 1px solid #9e9e9e; padding: 5px 9px; text-align: center; }
+.dood thead th { background: #263238; color: #fff; font-size: 11px; text-transform: uppercase; }
+.dood thead th small { text-transform: none; opacity: .8; }
+.dood th.who { text-align: left; min-width: 150px; background: #eceff1; color: #111; }
+.dood thead th.who { background: #263238; color: #fff; }
+.dood td.code { font-weight: 700; font-family: 'Courier Prime', 'Courier New', monospace; min-width: 46px; }
+.dood td.tot { font-weight: 700; background: #eceff1; }
+.legend { margin-top: 8px; font-size: 12px; color: #444; font-family: Helvetica, Arial, sans-serif; }
+.legend span { display: inline-block; padding: 0 6px; border: 1px solid #9e9e9e; font-weight: 700; margin-left: 8px; }
+"""
+
+
+def kpi_html(summary: dict) -> str:
+    """The header cards: scenes and pages, shoot days, company moves against the baselines, budget."""
+    from studio_kit.engines.preproduction.budget import format_money
+
+    cards = [
+        ("Scenes", f"{summary['scenes']}", f"{format_eighths(summary['eighths'])} pages · {summary['cast']} cast"),
+        ("Shoot days", f"{summary['days']}", f"board: {summary['status'].lower()}"),
+        ("Company moves", f"{summary['company_moves']}",
+         f"script order {summary['script_order_moves']} · greedy {summary['greedy_moves']}"),
+        ("Budget", format_money(summary["total"], summary["currency"]), "grand total incl. contingency"),
+    ]
+    warn = ""
+    if summary.get("problems"):
+        warn = ('<div class="kpi-warn">' + "<br>".join(escape(p) for p in summary["problems"][:4]) + "</div>")
+    return ('<div class="kpis">' + "".join(
+        f'<div class="kpi" data-kpi="{escape(t.lower().replace(" ", "-"))}"><div class="kt">{t}</div>'
+        f'<div class="kv">{escape(v)}</div><div class="ks">{escape(s)}</div></div>' for t, v, s in cards)
+        + "</div>" + warn)
+
+
+KPI_CSS = """
+.kpis { display: flex; gap: 12px; font-family: Helvetica, Arial, sans-serif; }
+.kpi { flex: 1; background: #fff; border: 1px solid #ddd; border-left: 5px solid #8b1e3f; border-radius: 6px;
+       padding: 8px 14px; }
+.kpi .kt { font-size: 11px; text-transform: uppercase; color: #777; letter-spacing: .06em; }
+.kpi .kv { font-size: 26px; font-weight: 700; color: #222; }
+.kpi .ks { font-size: 12px; color: #555; }
+.kpi-warn { margin-top: 8px; background: #ffebee; border: 1px solid #e53935; color: #b71c1c; padding: 6px 10px;
+            border-radius: 4px; font-family: Helvetica, Arial, sans-serif; font-size: 12px; }
+"""

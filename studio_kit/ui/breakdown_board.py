@@ -1,0 +1,427 @@
+"""The Breakdown & Budget Board: breakdown sheets, stripboard, DOOD, budget and call sheets.
+
+:class:`BreakdownBoard` is a ``pn.viewable.Viewer`` built fresh for every
+browser session around one :class:`~studio_kit.ui.board_state.BoardState`.
+Every change (a tag edit, a dragged strip, a re-optimise, a budget edit)
+goes through the state, then :meth:`BreakdownBoard.refresh` redraws the tabs
+that depend on it. Errors from the engines (``StudioError``) are shown in a
+red banner at the top, never as a traceback, and leave the board as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+from pathlib import Path
+
+import panel as pn
+import param
+
+from studio_kit.domain.preproduction import BreakdownCategory, ScheduleLimits, format_eighths, parse_eighths
+from studio_kit.exceptions import StudioError
+from studio_kit.ui import board_views as views
+from studio_kit.ui.board_state import BoardState
+from studio_kit.ui.stripboard_widget import StripboardBoard, board_rows
+
+CATEGORY_OPTIONS = {c.label: c.value for c in BreakdownCategory}
+GROUP_COLOURS = {"atl": "#8b1e3f", "btl": "#1565c0", "post": "#2e7d32", "other": "#6d4c41"}
+MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
+
+
+def guarded(method):
+    """Run a UI callback; a StudioError becomes the red banner instead of a traceback."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            result = method(self, *args, **kwargs)
+        except StudioError as exc:
+            hint = f" — {exc.hint}" if getattr(exc, "hint", None) else ""
+            self._alert.object = f"**{type(exc).__name__}:** {getattr(exc, 'message', str(exc))}{hint}"
+            self._alert.visible = True
+            return None
+        self._alert.visible = False
+        return result
+    return wrapper
+
+
+class BreakdownBoard(pn.viewable.Viewer):
+    """A producer's pre-production board for one script (state per session)."""
+
+    script_path = param.String(default="", doc="Fountain file to open (default: the built-in sample short).")
+    time_limit = param.Number(default=3.0, bounds=(0.5, 60), doc="Solver time limit for Re-optimise, seconds.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        import holoviews as hv
+
+        hv.extension("bokeh", logo=False)
+        self._alert = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
+        try:
+            self.state = BoardState(wanted, time_limit=self.time_limit, start_date=_next_monday())
+            problem = None
+        except StudioError as exc:      # a bad STUDIO_BOARD_SCRIPT: open the sample and say why
+            self.state = BoardState(None, time_limit=self.time_limit, start_date=_next_monday())
+            problem = exc
+        self._build_widgets()
+        self.refresh()
+        if problem is not None:
+            self._alert.object = (f"**Could not open {wanted}:** {getattr(problem, 'message', problem)} "
+                                  "— showing the sample short instead.")
+            self._alert.visible = True
+
+    # -- widgets -------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        w = pn.widgets
+        lim = self.state.limits
+        # sidebar: script source and day limits
+        self.script_info = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.file_input = w.FileInput(accept=".fountain,.spmd,.txt", label="Fountain file")
+        self.file_input.param.watch(self._on_file, "value")
+        self.paste = w.TextAreaInput(label="…or paste Fountain", height=140, placeholder="INT. KITCHEN - DAY\n\n…")
+        self.paste_button = w.Button(label="Load pasted script", color="default")
+        self.paste_button.on_click(self._on_paste)
+        self.pages_per_day = w.TextInput(label="Pages per day", value=format_eighths(lim.eighths_per_day))
+        self.hours_per_day = w.FloatInput(label="Shooting hours per day", value=lim.hours_per_day, step=0.5, start=1)
+        self.moves_per_day = w.IntInput(label="Company moves per day (max)", value=lim.company_moves_per_day, start=0)
+        self.start_date = w.DatePicker(label="First shoot day", value=self.state.start_date or _next_monday())
+        self.apply_limits = w.Button(label="Apply limits & re-optimise", color="primary")
+        self.apply_limits.on_click(self._on_limits)
+        # breakdown
+        self.scene_select = w.Select(label="Scenes", size=16, sizing_mode="stretch_width",
+                                     stylesheets=["select { font-size: 12px; font-family: monospace; }"])
+        self.scene_select.param.watch(lambda e: self._draw_sheet(), "value")
+        self.sheet_pane = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.SHEET_CSS])
+        self.elements_pane = pn.pane.HTML(sizing_mode="stretch_width",
+                                          stylesheets=[views.SHEET_CSS, views.ELEMENTS_CSS])
+        self.tag_category = w.Select(label="Category", options=CATEGORY_OPTIONS, value="props", width=170)
+        self.tag_name = w.TextInput(label="Element", placeholder="e.g. FILM REEL", width=220)
+        self.add_button = w.Button(label="Add tag", color="primary", width=110, align="end")
+        self.add_button.on_click(self._on_add)
+        self.tag_pick = w.Select(label="Tag in this scene", width=230)
+        self.new_category = w.Select(label="Move to category", options=CATEGORY_OPTIONS, value="vehicles", width=170)
+        self.recat_button = w.Button(label="Recategorise", width=110, align="end")
+        self.recat_button.on_click(self._on_recategorise)
+        self.remove_button = w.Button(label="Remove", color="danger", width=90, align="end")
+        self.remove_button.on_click(self._on_remove)
+        self.merge_category = w.Select(label="Merge in", options=CATEGORY_OPTIONS, value="props", width=170)
+        self.merge_category.param.watch(lambda e: self._merge_options(), "value")
+        self.merge_sources = w.MultiChoice(label="Duplicates", width=220)
+        self.merge_into = w.TextInput(label="Keep as", placeholder="FILM REEL", width=150)
+        self.merge_button = w.Button(label="Merge", width=90, align="end")
+        self.merge_button.on_click(self._on_merge)
+        # stripboard
+        self.board = StripboardBoard(sizing_mode="stretch_width")
+        self.board.param.watch(self._on_board_order, "order")
+        self.reoptimise = w.Button(label="Re-optimise (CP-SAT)", color="primary", width=200)
+        self.reoptimise.on_click(self._on_reoptimise)
+        self.solver_limit = w.FloatInput(label="Time limit (s)", value=self.time_limit, start=0.5, end=60, width=110)
+        self.keep_limits = w.Checkbox(label="Move day breaks to keep day limits", value=True, align="end")
+        self.keep_limits.param.watch(self._on_keep_limits, "value")
+        self.solver_info = pn.pane.Markdown(sizing_mode="stretch_width")
+        # DOOD, budget, call sheets
+        self.dood_pane = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.DOOD_CSS])
+        self.kpis = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.KPI_CSS])
+        from studio_kit.engines.preproduction.budget import preset_names
+
+        self.preset = w.Select(label="Budget preset", options=preset_names(), value=self.state.preset, width=220)
+        self.rebudget = w.Button(label="Rebuild budget from boards", width=220, align="end")
+        self.rebudget.on_click(self._on_rebudget)
+        self.top_pane = pn.pane.HTML(width=430)
+        self.chart = pn.pane.HoloViews(sizing_mode="stretch_width", height=300)
+        self.detail = w.Tabulator(show_index=False, sizing_mode="stretch_width", height=420, layout="fit_data_stretch",
+                                  groupby=["account_title"], hidden_columns=["account_title", "account"],
+                                  titles={"line": "#", "unit_label": "per", "multiplier": "x", "fringe_total": "fringes $"},
+                                  formatters={c: MONEY for c in ("rate", "subtotal",
+                                                                                         "fringe_total", "total")})
+        self.detail.on_edit(self._on_budget_edit)
+        self.day_select = w.Select(label="Shoot day", width=160)
+        self.day_select.param.watch(lambda e: (self._draw_call_sheet(), self._name_downloads()), "value")
+        self.callsheet_pane = pn.pane.HTML(sizing_mode="stretch_width", height=900)
+        from studio_kit.engines.preproduction.callsheet import CallSheetSettings
+
+        here = CallSheetSettings()
+        self.location_name = w.TextInput(label="Location", value=here.location_name, width=170)
+        self.lat = w.FloatInput(label="Latitude", value=here.lat, start=-90, end=90, step=0.01, width=110)
+        self.lon = w.FloatInput(label="Longitude", value=here.lon, start=-180, end=180, step=0.01, width=110)
+        self.timezone = w.TextInput(label="Time zone", value=here.timezone, width=170)
+        self.apply_location = w.Button(label="Update call sheets", width=160, align="end")
+        self.apply_location.on_click(self._on_location)
+        self.downloads = {
+            "callsheet_pdf": w.FileDownload(callback=lambda: self._download("callsheet_pdf"), filename="callsheet.pdf",
+                                            label="Call sheet PDF", color="success", width=200),
+            "budget_xlsx": w.FileDownload(callback=lambda: self._download("budget_xlsx"), filename="budget.xlsx",
+                                          label="Budget XLSX", color="success", width=200),
+            "stripboard_pdf": w.FileDownload(callback=lambda: self._download("stripboard_pdf"),
+                                             filename="stripboard.pdf", label="Stripboard PDF", color="success",
+                                             width=200),
+            "dood_xlsx": w.FileDownload(callback=lambda: self._download("dood_xlsx"), filename="dood.xlsx",
+                                        label="DOOD XLSX", color="success", width=200),
+        }
+
+    # -- drawing -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw everything from the state (after a load, an edit or a new board order)."""
+        st = self.state
+        self.kpis.object = views.kpi_html(st.summary())
+        self.script_info.object = (f"**{st.title}**  \n`{st.script_path.name}` · {len(st.log.edits)} tag edit(s) "
+                                   f"in the edit log")
+        options = {f"{s.scene_number:>3}  {s.heading}  ({s.pages})": s.scene_index for s in st.breakdown.sheets}
+        keep = self.scene_select.value
+        self.scene_select.options = options
+        self.scene_select.value = keep if keep in options.values() else next(iter(options.values()))
+        self._draw_sheet()
+        self.elements_pane.object = views.elements_html(st.breakdown)
+        self._merge_options()
+        self._draw_board()
+        self.dood_pane.object = views.dood_html(st.dood)
+        self._draw_budget()
+        days = {f"Day {d.number}" + (f" · {d.date:%a %d %b}" if d.date else ""): d.number for d in st.schedule.days}
+        keep_day = self.day_select.value
+        self.day_select.options = days
+        self.day_select.value = keep_day if keep_day in days.values() else 1
+        self._draw_call_sheet()
+        self._name_downloads()
+
+    def _name_downloads(self) -> None:
+        """File names the browser saves under (title, and the day for the call sheet)."""
+        from studio_kit.ui.board_state import download_name
+
+        for kind, button in self.downloads.items():
+            button.filename = download_name(self.state.title, kind, self.day_select.value or 1)
+
+    def _draw_sheet(self) -> None:
+        idx = self.scene_select.value
+        if idx is None:
+            return
+        sheet = self.state.breakdown.sheet(idx)
+        self.sheet_pane.object = views.sheet_html(sheet, self.state.breakdown)
+        picks = {f"{t.category.label}: {t.name}": f"{t.category.value}|{t.name}" for t in sheet.tags}
+        self.tag_pick.options = picks
+        self.tag_pick.value = next(iter(picks.values()), None)
+
+    def _merge_options(self) -> None:
+        names = sorted(self.state.breakdown.elements(BreakdownCategory(self.merge_category.value)))
+        self.merge_sources.options = names
+        self.merge_sources.value = [v for v in self.merge_sources.value if v in names]
+
+    def _draw_board(self) -> None:
+        st = self.state
+        self.board.rows = board_rows(st.schedule)
+        sched, opt = st.schedule, st.optimised
+        base = ", ".join(f"{b.name}: {b.company_moves} moves / {b.days} days" for b in opt.baselines)
+        self.solver_info.object = (
+            f"**{len(sched.days)} shoot days · {sched.company_moves} company moves · {sched.cast_days} cast days · "
+            f"{sched.day_night_flips} day/night flips** ({'hand-ordered' if sched.status == 'MANUAL' else sched.status})"
+            f"  \nLast optimisation: {opt.status} in {opt.solve_seconds:.2f} s, objective {opt.objective:g}, "
+            f"lower bound {opt.lower_bound:g}, gap {opt.gap:.1%}. Baselines — {base}.  \n"
+            f"Drag strips (or the black day breaks) to reorder; drop after the last day break to add a day.")
+
+    def _draw_budget(self) -> None:
+        import holoviews as hv
+        import pandas as pd
+
+        from studio_kit.domain.budget import TopSheetGroup
+        from studio_kit.engines.preproduction.budget import detail_rows, format_money
+
+        top = self.state.top_sheet()
+        shares = top.shares()
+        rows = "".join(
+            f'<tr><td>{g.label}</td><td class="m">{format_money(top.group_total(g), top.currency)}</td>'
+            f'<td class="m">{shares[g]:.1%}</td></tr>' for g in TopSheetGroup)
+        self.top_pane.object = (
+            f'<table class="top" style="border-collapse:collapse;font-family:Helvetica,Arial;font-size:14px;width:100%">'
+            f'<thead><tr style="background:#263238;color:#fff"><th style="text-align:left;padding:6px">Top sheet · '
+            f'{self.state.budget.preset}</th><th style="padding:6px">Total</th><th style="padding:6px">Share</th></tr>'
+            f'</thead><tbody>{rows}</tbody><tfoot><tr style="font-weight:700;border-top:2px solid #333">'
+            f'<td style="padding:6px">Grand total (contingency {top.contingency_percent.normalize():f}%)</td>'
+            f'<td class="m" data-grand-total="{top.grand_total}">{format_money(top.grand_total, top.currency)}</td>'
+            f'<td class="m">100%</td></tr></tfoot></table>'
+            '<style>.top td{padding:6px;border-bottom:1px solid #ddd}.top td.m{text-align:right;'
+            'font-variant-numeric:tabular-nums}</style>')
+        data = pd.DataFrame([{"Group": g.short, "Total": float(top.group_total(g)), "key": g.value}
+                             for g in TopSheetGroup])
+        self.chart.object = hv.Bars(data, "Group", ["Total", "key"]).opts(
+            color="key", cmap=GROUP_COLOURS, responsive=True, height=300, yformatter="$%d", tools=["hover"],
+            title="Budget by top-sheet group", show_legend=False, toolbar=None)
+        df = pd.DataFrame(detail_rows(self.state.budget))
+        for c in ("amount", "units", "rate", "multiplier", "subtotal", "fringe_total", "total"):
+            df[c] = df[c].astype(float)
+        df["account_title"] = df["account"] + " " + df["account_name"]
+        df = df[["account_title", "account", "line", "description", "amount", "units", "unit_label", "rate",
+                 "multiplier", "fringes", "subtotal", "fringe_total", "total"]]
+        self.detail.editors = {c: None for c in df.columns if c not in ("amount", "units", "rate", "multiplier")}
+        self.detail.value = df
+
+    def _draw_call_sheet(self) -> None:
+        from html import escape
+
+        from studio_kit.engines.preproduction.callsheet import render_html
+
+        day = self.day_select.value or 1
+        try:
+            html = render_html(self.state.call_sheet(day))
+        except StudioError as exc:
+            html = f"<p>{escape(str(exc))}</p>"
+        self.callsheet_pane.object = (f'<iframe title="call sheet day {day}" srcdoc="{escape(html)}" '
+                                      'style="width:100%;height:880px;border:1px solid #ccc;background:#fff"></iframe>')
+
+    def _download(self, kind: str):
+        data, _ = self.state.file_bytes(kind, day=self.day_select.value or 1)
+        return io.BytesIO(data)
+
+    # -- callbacks -----------------------------------------------------------------------
+    @guarded
+    def _on_file(self, event) -> None:
+        if event.new:
+            self.state.load_text(event.new.decode("utf-8-sig", errors="replace"),
+                                 Path(self.file_input.filename or "uploaded").stem)
+            self.refresh()
+
+    @guarded
+    def _on_paste(self, event) -> None:
+        self.state.load_text(self.paste.value, "pasted")
+        self.refresh()
+
+    @guarded
+    def _on_limits(self, event) -> None:
+        from studio_kit.exceptions import ScheduleError, StudioError
+
+        try:
+            eighths = parse_eighths(self.pages_per_day.value, allow_decimal=True)
+        except StudioError:
+            raise ScheduleError(f"Pages per day {self.pages_per_day.value!r} is not a page count.",
+                                hint="Write it the trade's way, e.g. 5 4/8, or as 5.5.") from None
+        if eighths < 1:
+            raise ScheduleError("Pages per day must be at least 1/8.", hint="e.g. 5 4/8")
+        limits = ScheduleLimits(eighths_per_day=eighths, hours_per_day=self.hours_per_day.value,
+                                company_moves_per_day=self.moves_per_day.value)
+        self.state.set_limits(limits, self.start_date.value, self.solver_limit.value)
+        self.refresh()
+
+    @guarded
+    def _on_board_order(self, event) -> None:
+        if event.new:
+            self.state.set_board(list(event.new))
+        self.refresh()
+
+    @guarded
+    def _on_reoptimise(self, event) -> None:
+        self.reoptimise.loading = True
+        try:
+            self.state.optimise(self.solver_limit.value)
+        finally:
+            self.reoptimise.loading = False
+        self.refresh()
+
+    @guarded
+    def _on_keep_limits(self, event) -> None:
+        self.state.keep_limits = event.new
+        from studio_kit.ui.board_state import plan_of
+
+        self.state.set_plan(plan_of(self.state.schedule))
+        self.refresh()
+
+    def _picked(self) -> tuple[str, str]:
+        from studio_kit.ui.board_state import BoardError
+
+        if not self.tag_pick.value:
+            raise BoardError("Pick a tag of this scene first.")
+        category, name = self.tag_pick.value.split("|", 1)
+        return category, name
+
+    @guarded
+    def _on_add(self, event) -> None:
+        self.state.add_tag(self.scene_select.value, self.tag_category.value, self.tag_name.value)
+        self.tag_name.value = ""
+        self.refresh()
+
+    @guarded
+    def _on_remove(self, event) -> None:
+        self.state.remove_tag(self.scene_select.value, *self._picked())
+        self.refresh()
+
+    @guarded
+    def _on_recategorise(self, event) -> None:
+        self.state.recategorise_tag(self.scene_select.value, *self._picked(), self.new_category.value)
+        self.refresh()
+
+    @guarded
+    def _on_merge(self, event) -> None:
+        self.state.merge_tags(self.merge_category.value, list(self.merge_sources.value), self.merge_into.value)
+        self.merge_into.value = ""
+        self.refresh()
+
+    @guarded
+    def _on_location(self, event) -> None:
+        self.state.callsheet.update(location_name=self.location_name.value, lat=self.lat.value, lon=self.lon.value,
+                                    timezone=self.timezone.value)
+        try:
+            self.state.call_sheet(1)          # bad coordinates or zone: the banner says so, the board keeps the old
+        except StudioError:
+            for k in ("location_name", "lat", "lon", "timezone"):
+                self.state.callsheet.pop(k, None)
+            raise
+        self._draw_call_sheet()
+
+    @guarded
+    def _on_rebudget(self, event) -> None:
+        self.state.derive_budget(self.preset.value)
+        self.refresh()
+
+    @guarded
+    def _on_budget_edit(self, event) -> None:
+        row = self.detail.value.iloc[event.row]
+        try:
+            self.state.edit_budget_line(str(row["account"]), int(row["line"]), event.column, event.value)
+        finally:
+            self.kpis.object = views.kpi_html(self.state.summary())
+            # the table ignores new values while it is still handling the browser's edit: redraw on the next tick
+            doc = pn.state.curdoc
+            if doc is not None and doc.session_context is not None:
+                doc.add_next_tick_callback(self._draw_budget)
+            else:
+                self._draw_budget()
+
+    # -- layout --------------------------------------------------------------------------
+    def sidebar(self) -> list:
+        return [pn.pane.Markdown("### Script"), self.script_info, self.file_input, self.paste, self.paste_button,
+                pn.pane.Markdown("### Day limits"), self.pages_per_day, self.hours_per_day, self.moves_per_day,
+                self.start_date, self.apply_limits]
+
+    def __panel__(self):
+        edit_card = pn.Card(
+            pn.FlexBox(self.tag_category, self.tag_name, self.add_button, align_items="flex-end"),
+            pn.FlexBox(self.tag_pick, self.new_category, self.recat_button, self.remove_button, align_items="flex-end"),
+            pn.FlexBox(self.merge_category, self.merge_sources, self.merge_into, self.merge_button,
+                       align_items="flex-end"),
+            title="Edit tags (kept in the edit log, re-applied to every new draft)", sizing_mode="stretch_width")
+        breakdown = pn.Row(pn.Column(self.scene_select, width=330),
+                           pn.Column(self.sheet_pane, edit_card, sizing_mode="stretch_width"),
+                           sizing_mode="stretch_width")
+        legend = pn.pane.HTML(
+            '<div style="font:12px Helvetica,Arial;display:flex;gap:10px;align-items:center">Strips: ' + "".join(
+                f'<span style="background:{c};border:1px solid #555;padding:1px 8px">{n}</span>' for c, n in (
+                    ("#FFFFFF", "day int"), ("#FFF176", "day ext"), ("#64B5F6", "night int"),
+                    ("#81C784", "night ext"), ("#000000;color:#fff", "day break"),
+                    ("#FB8C00", "week break"))) + '</div>')
+        stripboard = pn.Column(
+            pn.Row(self.reoptimise, self.solver_limit, self.keep_limits, pn.HSpacer(), self.downloads["stripboard_pdf"]),
+            self.solver_info, legend, self.board, sizing_mode="stretch_width")
+        dood = pn.Column(pn.Row(pn.HSpacer(), self.downloads["dood_xlsx"]), self.dood_pane, sizing_mode="stretch_width")
+        budget = pn.Column(pn.Row(self.preset, self.rebudget, pn.HSpacer(), self.downloads["budget_xlsx"]),
+                           pn.Row(self.top_pane, self.chart, sizing_mode="stretch_width"),
+                           pn.pane.Markdown("**Detail** — edit amount, units, rate or multiplier; totals follow."),
+                           self.detail, sizing_mode="stretch_width")
+        calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,
+                                     self.apply_location, self.downloads["callsheet_pdf"], align_items="flex-end"),
+                          self.callsheet_pane, sizing_mode="stretch_width")
+        tabs = pn.Tabs(("Breakdown", breakdown), ("Elements", self.elements_pane), ("Stripboard", stripboard), ("Day out of days", dood),
+                       ("Budget", budget), ("Call sheets", calls), dynamic=False, sizing_mode="stretch_width")
+        return pn.Column(self._alert, self.kpis, tabs, sizing_mode="stretch_width")
+
+
+def _next_monday(today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)

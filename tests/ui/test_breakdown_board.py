@@ -1,0 +1,128 @@
+"""The Breakdown & Budget Board served for real and driven in headless Chromium."""
+import json
+
+import pytest
+
+from studio_kit.domain.preproduction import parse_eighths
+
+pytestmark = pytest.mark.browser
+
+
+def _board(page):
+    """(tokens, day totals in eighths) as the stripboard shows them, top to bottom."""
+    page.locator(".board .daybreak .db-total").first.wait_for(state="attached")
+    tokens = page.locator(".board > div").evaluate_all("els => els.map(e => e.dataset.token)")
+    texts = page.locator(".board .daybreak .db-total").evaluate_all("els => els.map(e => e.textContent)")
+    return tokens, [parse_eighths(t.replace(" pages", "")) for t in texts]
+
+
+def _open(serve_dashboard, page, studio_home, tab):
+    url = serve_dashboard("dashboards/breakdown_board.py", env={"STUDIO_HOME": str(studio_home)})
+    page.goto(url)
+    page.locator(".kpi").first.wait_for()
+    page.locator(".bk-tab", has_text=tab).first.click()
+
+
+def test_dragging_a_strip_to_another_day_changes_the_day_totals(studio_home, serve_dashboard, page):
+    _open(serve_dashboard, page, studio_home, "Stripboard")
+    page.locator(".board .daybreak").first.wait_for()
+    tokens, before = _board(page)
+    pages = page.locator(".kpi[data-kpi=scenes] .ks").inner_text().split(" pages")[0]
+    assert sum(before) == parse_eighths(pages)             # every page of the script is on the board
+    first_break = tokens.index("day")
+    moved, target = tokens[0], tokens[first_break + 1]
+    assert moved.startswith("s") and target.startswith("s")
+    moved_eighths = parse_eighths(page.locator(f'.board [data-token="{moved}"] .pg').text_content())
+
+    # real HTML5 drag and drop: the first strip of day 1 onto the top edge of day 2's first strip
+    page.locator(f'.board [data-token="{moved}"]').drag_to(page.locator(f'.board [data-token="{target}"]'),
+                                                            target_position={"x": 40, "y": 4})
+    for _ in range(60):                                    # the server re-totals, then redraws the board
+        tokens_after, after = _board(page)
+        if after != before:
+            break
+        page.wait_for_timeout(500)
+    assert after != before, f"day totals did not change after the drop: {before}"
+    assert sum(after) == sum(before)                       # no strip lost or doubled
+    assert tokens_after.index(moved) > tokens_after.index("day")      # now shot on a later day
+    if first_break > 1:                                    # day 1 kept its other strips, minus the moved one
+        assert after[0] == before[0] - moved_eighths
+    # the header and the DOOD follow the new board
+    assert "hand-ordered" in page.locator("text=hand-ordered").first.inner_text()
+    # Re-optimise replaces the hand order with the solver's board again
+    page.get_by_role("button", name="Re-optimise (CP-SAT)").click()
+    page.get_by_text("Last optimisation").first.wait_for()
+    for _ in range(60):
+        if page.locator("text=hand-ordered").count() == 0:
+            break
+        page.wait_for_timeout(500)
+    assert page.locator("text=hand-ordered").count() == 0
+    assert sum(_board(page)[1]) == sum(before)
+    page.locator(".bk-tab", has_text="Day out of days").first.click()
+    assert page.locator("table.dood tbody tr").count() == 4
+    assert page.locator("table.dood thead th.d").count() == len(_board(page)[1])
+
+
+def test_dood_grid_top_sheet_and_tag_editing(studio_home, serve_dashboard, page):
+    _open(serve_dashboard, page, studio_home, "Day out of days")
+    grid = page.locator("table.dood")
+    grid.wait_for()
+    names = grid.locator("tbody th.who").all_inner_texts()
+    assert names[0] == "1. MAYA" and len(names) == 4
+    codes = set(grid.locator("td.code").all_inner_texts()) - {""}
+    assert codes and codes <= {"SW", "W", "WF", "SWF", "H", "D", "P", "T", "R"}
+    assert any(c in codes for c in ("SWF", "SW"))
+
+    page.locator(".bk-tab", has_text="Budget").first.click()
+    top = page.locator("table.top")
+    top.wait_for()
+    for label in ("Above the line", "Below the line (production)", "Post-production", "Other", "Grand total"):
+        assert top.get_by_text(label).count() == 1
+    grand = top.locator("[data-grand-total]").inner_text()
+    assert grand.startswith("$") and float(grand[1:].replace(",", "")) > 1000
+    assert page.locator(".kpi[data-kpi=budget] .kv").inner_text() == grand
+    page.locator("canvas").first.wait_for()               # the HoloViews bar chart (bokeh)
+    # editing a rate in the detail table updates the line, the top sheet and the header
+    rate = page.locator('.tabulator-row .tabulator-cell[tabulator-field="rate"]').first
+    old_rate = float(rate.inner_text().lstrip("$").replace(",", ""))
+    rate.click()
+    rate.locator("input").fill(f"{old_rate + 4000:.2f}")
+    rate.locator("input").press("Enter")
+    for _ in range(60):
+        new_grand = top.locator("[data-grand-total]").inner_text()
+        if new_grand != grand:
+            break
+        page.wait_for_timeout(500)
+    grows = float(new_grand[1:].replace(",", "")) - float(grand[1:].replace(",", ""))
+    assert grows >= 4000                                  # + rate change, plus fringes/contingency where they apply
+    assert page.locator(".kpi[data-kpi=budget] .kv").inner_text() == new_grand
+
+    # the budget download is the edited budget, as a spreadsheet
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Budget XLSX").click()
+    assert dl.value.suggested_filename == "the-last-reel_budget.xlsx"
+    import io
+
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(dl.value.path().read_bytes()))
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert f"{old_rate + 4000:.2f}" in {f"{v:.2f}" for v in cells if isinstance(v, (int, float))}
+
+    # call sheet preview and its PDF for the selected day
+    page.locator(".bk-tab", has_text="Call sheets").first.click()
+    page.frame_locator("iframe[title='call sheet day 1']").get_by_text("Shooting call").first.wait_for()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Call sheet PDF").click()
+    assert dl.value.suggested_filename == "the-last-reel_callsheet_day01.pdf"
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(dl.value.path()).pages)
+    assert "The Last Reel" in text and "MAYA" in text
+
+    # a tag added on a breakdown sheet shows at once and is kept in the edit log
+    page.locator(".bk-tab", has_text="Breakdown").first.click()
+    page.locator(".bsheet").wait_for()
+    page.get_by_placeholder("e.g. FILM REEL").fill("CARBON RODS")
+    page.get_by_role("button", name="Add tag").click()
+    page.locator(".bsheet .tag.manual", has_text="CARBON RODS").wait_for()
+    log = json.loads((studio_home / "boards" / "the-last-reel.edits.json").read_text())
+    assert [(e["op"], e["category"], e["name"]) for e in log["edits"]] == [("add", "props", "CARBON RODS")]

@@ -1,0 +1,103 @@
+CELLS = [
+("md", """# Pre-production with studio_kit
+From a Fountain screenplay to a shooting plan: breakdown sheets, manual tag corrections, an optimised
+stripboard, day-out-of-days, a budget and a call sheet. Everything runs offline on a laptop CPU in a few
+seconds, on the sample short shipped with the package (*The Last Reel*, 12 scenes)."""),
+("code", """import os, tempfile
+# A scratch studio home so this tutorial never touches your real one.
+os.environ.setdefault("STUDIO_HOME", tempfile.mkdtemp(prefix="studio-home-"))
+from studio_kit.config import reset_settings
+reset_settings()
+from studio_kit.ui.board_state import SAMPLE_SCRIPT
+print(SAMPLE_SCRIPT.name)"""),
+("md", """## 1. Breakdown
+One sheet per scene: heading, INT/EXT, day/night, length in eighths and the tagged elements in the standard
+categories, each with its colour and Universal Category ID. Cast is numbered like a cast list (1 = most scenes)."""),
+("code", """from studio_kit.domain.preproduction import format_eighths
+from studio_kit.engines.preproduction.breakdown import break_down, load_script
+
+script = load_script(SAMPLE_SCRIPT)
+bd = break_down(script)
+print(f"{len(bd.sheets)} scenes, {format_eighths(bd.total_eighths)} pages")
+print("cast:", ", ".join(f"{c.id}. {c.name} ({c.scenes} scenes)" for c in bd.cast))
+sheet = bd.sheets[2]
+print(f"\\nscene {sheet.scene_number}: {sheet.heading} - {sheet.pages} pages - {sheet.synopsis}")
+for tag in sheet.tags:
+    print(f"  {tag.category.label:22} {tag.uci} {tag.colour}  {tag.name!r:16} line {tag.line}, confidence {tag.confidence:.2f}")"""),
+("md", """## 2. Manual corrections that survive a new draft
+The art department wants the cinema's projector handled as set dressing, and "REEL" and "FILM REEL" are
+the same prop. Corrections go into an edit log which is replayed after every automatic re-tag, so they
+survive revised drafts (the Breakdown & Budget Board writes the same log)."""),
+("code", """from studio_kit.engines.preproduction.edits import EditLog
+
+log = EditLog()
+log.recategorise("props", "PROJECTOR", "set_dressing")     # in every scene
+log.merge("props", ["REEL"], into="FILM REEL")
+log.add("sound_music", "Silent-film score (live piano)", 10, breakdown=bd)
+bd = break_down(script, edits=log)
+print("set dressing:", sorted(bd.elements("set_dressing")))
+print("FILM REEL in scenes (0-based):", bd.elements("props").get("FILM REEL"), "| plain REEL left:", "REEL" in bd.elements("props"))
+print("sound/music:", bd.elements("sound_music"))
+log.save(os.path.join(os.environ["STUDIO_HOME"], "the_last_reel.edits.json"))   # the log is plain JSON"""),
+("md", """## 3. Optimised stripboard
+CP-SAT assigns strips to shoot days under the day limits (pages, hours, company moves) and minimises
+company moves, cast days and day/night flips. The result is compared with script order and a greedy sort
+by location. Short films shoot fewer pages a day, so we allow 3 pages."""),
+("code", """import datetime as dt
+from studio_kit.domain.preproduction import ScheduleLimits, parse_eighths
+from studio_kit.engines.preproduction.schedule import schedule_breakdown
+
+limits = ScheduleLimits(eighths_per_day=parse_eighths("3"))
+sched = schedule_breakdown(bd, limits=limits, time_limit=5, num_workers=2, start_date=dt.date(2027, 3, 1))
+print(f"{sched.status} in {sched.solve_seconds:.2f} s: objective {sched.objective:g}, lower bound {sched.lower_bound:g}")
+for b in sched.baselines:
+    print(f"  {b.name:20} {b.days} days, {b.company_moves} company moves, {b.cast_days} cast days")
+print(f"  {'optimised':20} {len(sched.days)} days, {sched.company_moves} company moves, {sched.cast_days} cast days")
+for day in sched.days:
+    print(f"day {day.number} {day.date:%a %d %b}: " + ", ".join(f"{s.scene_number} {s.colour_name}" for s in day.strips)
+          + f" | {day.pages} pages, {day.company_moves} company move(s)")"""),
+("md", """## 4. Reordering by hand
+A first AD moves strips; day totals and moves follow. `violations` lists whatever the new order breaks."""),
+("code", """from studio_kit.engines.preproduction.schedule import reschedule, violations
+
+plan = [[s.scene_index for s in d.strips] for d in sched.days]
+plan[0].append(plan[-1].pop())          # pull the last strip of the last day onto day 1
+manual = reschedule(sched, plan)
+print([d.pages for d in sched.days], "->", [d.pages for d in manual.days])
+print(violations(manual) or "no limit broken")"""),
+("md", """## 5. Day-out-of-days
+SW start work, W work, WF work finish, SWF a one-day player, H hold, D/P drop and pickup after a long gap."""),
+("code", """import pandas as pd
+from studio_kit.engines.preproduction.dood import day_out_of_days
+
+dood = day_out_of_days(sched)
+pd.DataFrame({f"Day {n}": [r.codes[i].value for r in dood.rows] for i, n in enumerate(dood.day_numbers)}
+             | {"work": [r.work for r in dood.rows], "hold": [r.hold for r in dood.rows]},
+             index=[f"{r.cast_id}. {r.name}" for r in dood.rows])"""),
+("md", """## 6. Budget
+Derived from the breakdown and the schedule, priced with a preset; editing a line updates the totals."""),
+("code", """from studio_kit.engines.preproduction.budget import compute, format_money, summary_line, update_line
+from studio_kit.engines.preproduction.budget_derive import derive_budget
+
+budget = derive_budget(bd, sched, "micro-short-medium", dood=dood, script=script)
+print(summary_line(compute(budget)))
+cast = budget.account("1400")
+print("cast line:", cast.lines[0].description, cast.lines[0].units, cast.lines[0].unit_label, "at", cast.lines[0].rate)
+update_line(budget, "1400", 0, rate=cast.lines[0].rate + 250)
+print("after a $250/day raise:", format_money(compute(budget).grand_total))"""),
+("md", """## 7. Call sheet
+Sunrise and sunset are computed for the location (here London)."""),
+("code", """from studio_kit.engines.preproduction.callsheet import build_call_sheet
+
+cs = build_call_sheet(sched, bd, 1, {"lat": 51.5074, "lon": -0.1278, "timezone": "Europe/London",
+                                     "location_name": "London"}, dood=dood)
+print(f"{cs.title}: day {cs.day_number} of {cs.total_days}, {cs.weekday} {cs.date}, crew call {cs.crew_call:%H:%M}, "
+      f"sunrise {cs.sunrise}, sunset {cs.sunset}")
+for c in cs.cast:
+    print(f"  {c.cast_id}. {c.character:8} {c.status:4} pickup {c.pickup:%H:%M}, makeup {c.makeup:%H:%M}, on set {c.on_set:%H:%M}")"""),
+("md", """## Next
+* The whole package in one run: `studio run preproduction_package -p script_path my.fountain`
+  (files and stored assets).
+* The interactive board: `panel serve dashboards/breakdown_board.py` — drag strips, re-optimise, edit tags,
+  edit the budget, download call sheets."""),
+]
