@@ -1,7 +1,9 @@
 """`studio demo`: the main job on the offline defaults, one papermill template per step.
 
-Each step is a template run (stored with its executed notebook); the demo
-prints where every output went. Steps are added as engines land.
+logline → script (Fountain + PDF) → cast (bibles, locked identities, character
+sheets) → pre-production package (breakdown, schedule + DOOD, budget, call
+sheets). Each step is a stored template run with its executed notebook; the
+demo prints where every output went.
 """
 from __future__ import annotations
 
@@ -11,47 +13,87 @@ from typing import Any, Callable
 
 DEFAULT_LOGLINE = ("A night-shift projectionist finds the missing last reel of a lost silent film "
                    "and must finish the screening before the cinema is torn down at dawn.")
+#: the demo's cast is capped so a laptop finishes it in about a minute
+MAX_CAST = 4
 
 
 @dataclass
 class DemoStep:
     template: str
     title: str
-    parameters: Callable[[Path, str, int, dict[str, Any]], dict[str, Any]]
+    #: (output folder, logline, seed, outputs so far) -> one parameter dict per run of the template
+    runs: Callable[[Path, str, int, dict[str, list[dict[str, Any]]]], list[dict[str, Any]]]
+
+
+def _cast(prev: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One character_sheet run per speaking character of the demo script, leads first."""
+    from studio_kit.engines.writing.io import load_script
+
+    fountain = prev["script_from_logline"][0]["fountain"]
+    script = load_script(fountain)
+    lines: dict[str, int] = {}
+    for scene in script.scenes:
+        for block in scene.dialogue:
+            lines[block.character] = lines.get(block.character, 0) + 1
+    leads = sorted(lines, key=lambda name: -lines[name])[:MAX_CAST]
+    return [{"name": name, "script_path": fountain, "lock": True} for name in leads]
 
 
 def _steps() -> list[DemoStep]:
     return [
         DemoStep("hello_project", "Project card",
-                 lambda out, logline, seed, prev: {"project_title": "The Last Reel", "logline": logline}),
+                 lambda out, logline, seed, prev: [{"project_title": "The Last Reel", "logline": logline}]),
+        DemoStep("script_from_logline", "Short film script and PDF",
+                 lambda out, logline, seed, prev: [{"logline": logline, "format": "short", "pages": 10,
+                                                    "seed": seed, "output_dir": str(out / "script")}]),
+        DemoStep("character_sheet", "Cast: bibles, locked identities, character sheets",
+                 lambda out, logline, seed, prev: [dict(p, output_dir=str(out / "characters" / p["name"].lower()
+                                                                              .replace(" ", "-")))
+                                                   for p in _cast(prev)]),
+        DemoStep("preproduction_package", "Pre-production package",
+                 lambda out, logline, seed, prev: [{"script_path": prev["script_from_logline"][0]["fountain"],
+                                                    "output_dir": str(out / "preproduction"),
+                                                    "preset": "micro-short-medium", "time_limit": 5.0}]),
     ]
 
 
 def run_demo(output: Path, logline: str | None = None, seed: int = 7, console: Any = None) -> dict[str, Any]:
-    """Run every demo step in order; returns the published outputs of each step by template name."""
+    """Run every demo step in order; returns the published outputs of each run, by template name."""
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from studio_kit.config import get_settings
     from studio_kit.runs.runner import run_template
-    from studio_kit.runs.templates import templates_dir
 
     console = console or Console()
     logline = logline or DEFAULT_LOGLINE
     output = Path(output).resolve()
     output.mkdir(parents=True, exist_ok=True)
     settings = get_settings()
-    available = {p.stem for p in templates_dir().glob("*.ipynb")}
-    results: dict[str, Any] = {}
-    steps = [s for s in _steps() if s.template in available]
+    results: dict[str, list[dict[str, Any]]] = {}
+    steps = _steps()
     console.print(f"[bold]studio demo[/]: {len(steps)} steps into {output}\nLogline: {logline}")
-    for number, step in enumerate(steps, 1):
-        params = step.parameters(output, logline, seed, results)
-        console.print(f"[cyan]{number}/{len(steps)}[/] {step.title} ({step.template}) …")
-        result = run_template(step.template, params, output / "notebooks" / f"{number:02d}-{step.template}.ipynb",
-                              progress=False)
-        results[step.template] = result.outputs
-        for key, value in result.outputs.items():
-            console.print(f"    {key}: {value}")
-    console.print(f"[green]Demo finished.[/] Executed notebooks: {output / 'notebooks'}; "
+    number = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        task = progress.add_task("demo", total=len(steps))
+        for step in steps:
+            runs = step.runs(output, logline, seed, results)
+            progress.update(task, description=f"{step.title} ({len(runs)} run{'s' * (len(runs) != 1)})")
+            for params in runs:
+                number += 1
+                notebook = output / "notebooks" / f"{number:02d}-{step.template}.ipynb"
+                result = run_template(step.template, params, notebook, progress=False)
+                results.setdefault(step.template, []).append(result.outputs)
+                progress.console.print(f"[cyan]{step.title}[/] → {notebook.name}")
+                for key, value in _headline(result.outputs).items():
+                    progress.console.print(f"    {key}: {value}")
+            progress.advance(task)
+    console.print(f"[green]Demo finished.[/] Outputs: {output}; executed notebooks: {output / 'notebooks'}; "
                   f"store: {settings.home.resolve()} (see `studio runs`).")
     return results
+
+
+def _headline(outputs: dict[str, Any]) -> dict[str, Any]:
+    """The printable part of a step's published outputs (no long lists)."""
+    return {k: v for k, v in outputs.items() if not isinstance(v, (list, dict)) and len(str(v)) < 160}
