@@ -80,7 +80,7 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
         with _env(env):
             papermill.execute_notebook(str(template.path), str(out_path), parameters=params,
                                        kernel_name=settings.kernel_name, progress_bar=progress,
-                                       cwd=str(template.path.parent))
+                                       cwd=str(template.path.parent), kernel_manager_class=_local_kernel_manager())
     except PapermillExecutionError as exc:
         error = exc
     except Exception as exc:  # kernel died, bad notebook ... still a failed run, not a corrupt one
@@ -111,6 +111,22 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
                        output_path=str(out_path),
                        hint=f"Open the partial notebook {out_path} to see the failing cell.")
     return result
+
+
+def _local_kernel_manager():
+    """Kernels talk over local IPC sockets in a temp folder, not TCP ports: nothing listens on the
+    network and ipykernel's "running over TCP without encryption" warning stays out of the output."""
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    class LocalKernelManager(KernelManager):
+        def __init__(self, **kwargs: Any):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="studio-kernel-"), "kernel"))
+            super().__init__(**kwargs)
+
+    return LocalKernelManager
 
 
 def _failing_cell(path: Path, fallback: int) -> int:
