@@ -2,8 +2,9 @@
 
 Measures, at 1280×720:
 
-* character panels (``kind="character"``, one figure, views and expressions cycling);
-* storyboard frames (``kind="frame"``, two characters, every shot size, INT/EXT, day/night/dusk);
+* character panels (``kind="character"``, one figure — people, a dog, a cloud —, views and expressions cycling);
+* storyboard frames (``kind="frame"``, three characters — two people and a dog or a cloud —, every shot
+  size, INT/EXT, day/night/dusk);
 * the same frames rendered by 2 worker processes at once (throughput of a 2-core machine);
 * scoring one render against its identity (consistency check cost);
 
@@ -34,6 +35,12 @@ CAST = [
     {"character_id": "mara", "name": "Mara", "seed": 98765, "age": 35, "mode": "actor", "style": "stylized",
      "appearance": {"hair": "long wavy", "hair_color": "red", "build": "slim", "eyes": "green"},
      "palette": ["#8c2f39", "#3d3d3d", "#e0c48b"], "wardrobe": {}, "brand": None},
+    # speaking animals and things are drawn with their own bodies (previz_creatures.py)
+    {"character_id": "dog", "name": "Dog", "seed": 9, "species": "dog", "mode": "actor", "style": "stylized",
+     "appearance": {"hair_color": "brown"}, "palette": [], "wardrobe": {}, "brand": None},
+    {"character_id": "boss", "name": "Cyber Boss", "seed": 11, "species": "cloud", "mode": "actor",
+     "style": "stylized", "description": "a faceless cloud", "appearance": {}, "palette": ["#f2f0ea"],
+     "wardrobe": {}, "brand": None},
 ]
 SIZES = ("wide", "medium", "close-up", "over-the-shoulder", "insert")
 SETTINGS = (("EXT", "PARK", "DAY"), ("INT", "KITCHEN", "NIGHT"), ("EXT", "STREET", "DUSK"), ("INT", "OFFICE", "DAY"))
@@ -51,7 +58,7 @@ def _requests(kind: str):
                                width=1280, height=720)
     for i in itertools.count():
         ie, loc, tod = SETTINGS[i % len(SETTINGS)]
-        yield ImageRequest(kind="frame", identities=CAST, width=1280, height=720,
+        yield ImageRequest(kind="frame", identities=CAST[:2] + [CAST[2 + i % 2]], width=1280, height=720,
                            shot={"size": SIZES[i % len(SIZES)], "number": f"1.{i}", "description": "Bob meets Mara."},
                            scene={"int_ext": ie, "location": loc, "time_of_day": tod})
 

@@ -11,13 +11,48 @@ from typing import Optional
 import typer
 
 
+#: from this many pages up, ``--preset auto`` budgets a feature rather than a short
+AUTO_FEATURE_PAGES = 40
+
+
 def register(app: typer.Typer) -> None:
     app.command("budget")(budget)
     app.command("callsheet")(callsheet)
 
 
-def _boards(script: Path, time_limit: float, start_date: Optional[str] = None):
-    """(script, breakdown, schedule, dood) for a Fountain file."""
+def _published(path: Path, breakdown):
+    """The schedule ``studio schedule`` wrote (schedule.json), checked against this draft's scenes."""
+    from studio_kit.domain.preproduction import Schedule
+    from studio_kit.exceptions import ScheduleError
+
+    if path.is_dir():
+        path = path / "schedule.json"
+    if not path.is_file():
+        raise ScheduleError(f"Schedule file {path} does not exist.",
+                            hint="Pass the schedule.json written by `studio schedule SCRIPT -o DIR`.")
+    try:
+        sched = Schedule.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ScheduleError(f"{path} is not a studio schedule: {str(exc).splitlines()[0]}.",
+                            hint="Pass the schedule.json written by `studio schedule`.") from None
+    board = {(s.scene_index, s.scene_number, s.heading) for s in sched.strips}
+    draft = {(s.scene_index, s.scene_number, s.heading) for s in breakdown.sheets}
+    if board != draft:
+        diff = sorted(board ^ draft)[:3]
+        raise ScheduleError(f"{path} was scheduled from a different draft (scenes differ, e.g. "
+                            + "; ".join(f"{n} {h}" for _, n, h in diff) + ").",
+                            hint="Re-run `studio schedule` on this draft, then make the budget and call sheets.")
+    return sched
+
+
+def _boards(script: Path, time_limit: float, start_date: Optional[str] = None, schedule: Optional[Path] = None,
+            edits: Optional[Path] = None):
+    """(script, breakdown, schedule, dood) for a Fountain file.
+
+    With ``schedule`` (the schedule.json of `studio schedule`) the published board is used as it is,
+    so the budget and every call sheet follow the stripboard the crew has; without it the script
+    is scheduled afresh.
+    """
     from studio_kit.engines.preproduction.breakdown import break_down, load_script
     from studio_kit.engines.preproduction.dood import day_out_of_days
     from studio_kit.engines.preproduction.schedule import schedule_breakdown
@@ -26,8 +61,17 @@ def _boards(script: Path, time_limit: float, start_date: Optional[str] = None):
     if time_limit <= 0:
         raise ScheduleError(f"--time-limit {time_limit} must be positive", hint="e.g. --time-limit 10")
     sc = load_script(script)
-    bd = break_down(sc)
-    sched = schedule_breakdown(bd, time_limit=time_limit, start_date=_date(start_date))
+    bd = break_down(sc, edits=edits)
+    if schedule is not None:
+        sched = _published(schedule, bd)
+        if start_date:   # new dates only: the published strip order within each day stays as it is
+            from studio_kit.engines.preproduction.stripboard import shoot_dates
+
+            cal = shoot_dates(_date(start_date), len(sched.days))
+            sched = sched.model_copy(update={"start_date": _date(start_date), "days": [
+                d.model_copy(update={"date": date, "week": week}) for d, (date, week) in zip(sched.days, cal)]})
+    else:
+        sched = schedule_breakdown(bd, time_limit=time_limit, start_date=_date(start_date))
     return sc, bd, sched, day_out_of_days(sched)
 
 
@@ -58,13 +102,17 @@ def _time(text: Optional[str], what: str):
 
 
 def budget(script: Path = typer.Argument(..., help="Fountain screenplay to budget."),
-           preset: str = typer.Option("indie-feature-medium", help="Budget preset: micro-short-{low,medium,high}, "
-                                      "indie-feature-{low,medium,high} (or indie-medium, micro-low ...)."),
+           preset: str = typer.Option("auto", help="Budget preset: micro-short-{low,medium,high}, "
+                                      "indie-feature-{low,medium,high} (or indie-medium, micro-low ...); auto = "
+                                      "micro-short-medium under 40 pages, else indie-feature-medium."),
            contingency: Optional[float] = typer.Option(None, help="Contingency percent (default: the preset's, 10)."),
            rates: Optional[Path] = typer.Option(None, help="Project YAML deep-merged over the package rate cards, "
                                                 "fringes and presets."),
            shots: Optional[int] = typer.Option(None, help="Number of shots for the GPU line (default: scenes × 8)."),
            time_limit: float = typer.Option(10.0, help="Schedule solver time limit in seconds."),
+           schedule: Optional[Path] = typer.Option(None, "--schedule", help="schedule.json (or its folder) written by "
+                                                   "`studio schedule`: budget that board instead of re-scheduling."),
+           edits: Optional[Path] = typer.Option(None, help="JSON edit log of breakdown corrections."),
            out: Path = typer.Option(Path("budget"), "-o", "--out", help="Folder for XLSX, CSV and PDF.")) -> None:
     """Budget a script from its breakdown and schedule: top sheet and detail as XLSX (live formulas), CSV, PDF."""
     from rich.console import Console
@@ -77,8 +125,11 @@ def budget(script: Path = typer.Argument(..., help="Fountain screenplay to budge
     if shots is not None and shots < 0:
         raise BudgetError(f"--shots {shots} must be 0 or more", hint="Pass the number of shots on the shot list.")
     data = load_budget_data(rates)          # bad rates file or preset: fail before the solver runs
-    resolve_preset(preset, data)
-    sc, bd, sched, dood = _boards(script, time_limit)
+    if preset != "auto":
+        resolve_preset(preset, data)
+    sc, bd, sched, dood = _boards(script, time_limit, schedule=schedule, edits=edits)
+    if preset == "auto":   # a line producer does not price a 6-page short like a feature
+        preset = "micro-short-medium" if bd.total_eighths < AUTO_FEATURE_PAGES * 8 else "indie-feature-medium"
     b = derive_budget(bd, sched, preset, dood=dood, script=sc, shots=shots, contingency_percent=contingency,
                       data=data)
     files = export_budget(b, out)
@@ -101,6 +152,9 @@ def callsheet(script: Path = typer.Argument(..., help="Fountain screenplay."),
               settings: Optional[Path] = typer.Option(None, help="Project call sheet settings YAML (hospital, "
                                                       "office, notes, coordinates ...)."),
               time_limit: float = typer.Option(10.0, help="Schedule solver time limit in seconds."),
+              schedule: Optional[Path] = typer.Option(None, "--schedule", help="schedule.json (or its folder) written "
+                                                      "by `studio schedule`: the published board, not a fresh solve."),
+              edits: Optional[Path] = typer.Option(None, help="JSON edit log of breakdown corrections."),
               out: Path = typer.Option(Path("callsheets"), "-o", "--out", help="Folder for HTML and PDF.")) -> None:
     """Call sheet for one shoot day as HTML and PDF (sunrise/sunset for the location)."""
     import yaml
@@ -129,7 +183,7 @@ def callsheet(script: Path = typer.Argument(..., help="Fountain screenplay."),
     except ValueError as exc:
         raise CallSheetError(f"Call sheet settings are invalid: {exc}",
                              hint="Check the field names and values in --settings.") from None
-    _, bd, sched, dood = _boards(script, time_limit, start_date)
+    _, bd, sched, dood = _boards(script, time_limit, start_date, schedule=schedule, edits=edits)
     sheet = build_call_sheet(sched, bd, day, cs_settings, dood=dood)
     stem = f"callsheet_day{day:02d}"
     html, pdf = write_html(sheet, out / f"{stem}.html"), write_pdf(sheet, out / f"{stem}.pdf")

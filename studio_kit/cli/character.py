@@ -90,6 +90,35 @@ def render(name: str = typer.Argument(..., help="Character name or id."),
         console.print(f"[yellow]warning[/] {w.message}")
 
 
+@character_app.command("frame")
+def frame(names: List[str] = typer.Argument(..., help="Characters in the shot (names or ids)."),
+          size: str = typer.Option("wide", help="wide, medium, close-up, over-the-shoulder or insert."),
+          scene: str = typer.Option("INT. STUDIO - DAY", help="Scene heading: INT/EXT, location, time of day."),
+          description: str = typer.Option("", help="What happens in the shot (the caption)."),
+          number: str = typer.Option("", help="Shot number, e.g. 12A."),
+          expression: str = typer.Option("neutral", help="neutral, happy, angry, sad or surprised."),
+          backend: Optional[str] = typer.Option(None, help="Image backend: previz (default) or diffusers."),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
+    """Render a storyboard frame of characters from their locked identities (stored with scores)."""
+    from studio_kit.backends.image.previz import SHOT_SIZES
+    from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
+
+    if size not in SHOT_SIZES:
+        raise CharacterError(f"Unknown shot size {size!r}.", hint=f"Use one of: {', '.join(SHOT_SIZES)}.")
+    result = service.render_frame(names, size=size, scene=scene, description=description, number=number,
+                                  expression=expression, backend=backend)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        result.image.save(output)
+    console = _console()
+    scores = ", ".join(f"{k} {v.score:.3f}{' FLAGGED' if v.flagged else ''}" for k, v in result.scores.items())
+    console.print(f"Frame {size} of {', '.join(names)} stored as asset {result.asset.id}; "
+                  f"scores: {scores or 'no locked characters'}" + (f" → {output}" if output else ""))
+    for w in result.warnings:
+        console.print(f"[yellow]warning[/] {w.message}")
+
+
 @character_app.command("lock")
 def lock(name: str = typer.Argument(..., help="Character name or id."),
          reference: List[Path] = typer.Option([], "--reference", "-r", help="Approved reference image(s).")) -> None:

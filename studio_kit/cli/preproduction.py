@@ -39,12 +39,26 @@ def _load(script: Path, edits: Optional[Path], propose: bool):
 def breakdown(script: Path = typer.Argument(..., help="Fountain screenplay to break down."),
               out: Path = typer.Option(Path("breakdown"), "-o", "--out", help="Folder for the exports."),
               edits: Optional[Path] = typer.Option(None, help="JSON edit log of manual corrections to re-apply."),
-              propose: bool = typer.Option(False, help="Also ask the configured text backend for tags (verified).")) -> None:
+              propose: bool = typer.Option(False, help="Also ask the configured text backend for tags (verified)."),
+              lock_cast: bool = typer.Option(False, "--lock-cast", help="Lock the cast numbers into the --edits log "
+                                             "(created if missing) so revisions keep them.")) -> None:
     """Break a script down: sheets per scene (PDF), CSV/XLSX by scene and category, UCI JSON."""
     from studio_kit.domain.preproduction import BreakdownCategory
     from studio_kit.engines.preproduction.exports import export_breakdown
 
+    if lock_cast:
+        from studio_kit.engines.preproduction.edits import EditLog
+
+        if edits is None:
+            raise typer.BadParameter("--lock-cast stores the cast list in the edit log: pass --edits FILE.json too.")
+        if not edits.exists():
+            EditLog().save(edits)
     bd = _load(script, edits, propose)
+    if lock_cast:
+        log = EditLog.load(edits)
+        log.lock_cast(bd)
+        log.save(edits)
+        _console().print(f"Cast numbers locked in {edits} ({len(log.cast_numbers)} names)")
     files = export_breakdown(bd, out)
     tags = sum(len(s.tags) for s in bd.sheets)
     props = len(bd.elements(BreakdownCategory.PROPS))
@@ -105,4 +119,6 @@ def schedule(script: Path = typer.Argument(..., help="Fountain screenplay to sch
             f"(script order: {script_order}, greedy by location: {greedy}), DOOD: {len(dood.rows)} cast")
     c.print(f"solver {sched.status} in {sched.solve_seconds:.2f} s: objective {sched.objective:g}, "
             f"lower bound {sched.lower_bound:g}, gap {sched.gap:.1%}")
+    for w in sched.warnings[:5]:
+        c.print(f"[yellow]warning:[/] {w}")
     c.print(f"Wrote {len(files)} files to {out}")

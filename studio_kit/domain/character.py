@@ -147,7 +147,9 @@ class CharacterBible(BaseModel):
 
     character_id: str
     name: str
-    role: str = "supporting"            # lead, supporting, minor, presenter, mascot
+    #: other names the script cues this character by ("Bob" for "Cyber Bob"); same person, one bible
+    aliases: list[str] = Field(default_factory=list)
+    role: str = "supporting"            # lead, supporting, minor, day player, presenter, mascot
     age: int | None = None              # years
     pronouns: str = "they/them"
     description: str = ""
@@ -160,6 +162,8 @@ class CharacterBible(BaseModel):
     #: scene number (or 0-based scene index as text) → wardrobe look name
     scene_looks: dict[str, str] = Field(default_factory=dict)
     style: CharacterStyle = CharacterStyle.STYLIZED
+    #: what the character is: "human", or an animal / thing the script casts ("dog", "cloud")
+    species: str = "human"
     mode: CharacterMode = CharacterMode.ACTOR
     seed: int = 0
     voice_profile: str | None = None    # voice backend reference, e.g. "piper:joe" or "espeak:en-us+f3"
@@ -198,6 +202,12 @@ class CharacterBible(BaseModel):
     def locked(self) -> bool:
         return self.identity is not None
 
+    def answers_to(self, name: str) -> bool:
+        """Is ``name`` (a cue, display name or id, any case) this character?"""
+        key = name.strip().upper()
+        return key in {self.name.upper(), self.character_id.upper(), *(a.upper() for a in self.aliases)} or \
+            slugify(name) == self.character_id
+
     def look_for_scene(self, scene_key: str | int | None) -> str | None:
         """The wardrobe look assigned to a scene (by number or index), else the default look."""
         if scene_key is not None and str(scene_key) in self.scene_looks:
@@ -228,6 +238,7 @@ class IdentityRecord(BaseModel):
     seed: int
     mode: CharacterMode
     style: CharacterStyle
+    species: str = "human"
     age: int | None
     pronouns: str
     description: str
@@ -239,6 +250,8 @@ class IdentityRecord(BaseModel):
     reference_hashes: tuple[str, ...]
     embedding: tuple[float, ...] = ()
     embedding_model: str | None = None
+    #: 128-d dlib face descriptor of the main face in the references (empty: no face / no ``faces`` extra)
+    face_embedding: tuple[float, ...] = ()
     perceptual: tuple[tuple[str, Any], ...] = ()   # (("phash", "hex"), ("histogram", (floats...)))
     locked_at: datetime
     locked_by: str
@@ -246,7 +259,12 @@ class IdentityRecord(BaseModel):
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of every field except ``hash`` (and the lock's who/when)."""
-        data = self.model_dump(mode="json", exclude={"hash", "locked_at", "locked_by"})
+        exclude = {"hash", "locked_at", "locked_by"}
+        if not self.face_embedding:  # records locked before face identity existed keep their hash
+            exclude.add("face_embedding")
+        if self.species == "human":  # likewise records from before species existed
+            exclude.add("species")
+        data = self.model_dump(mode="json", exclude=exclude)
         return "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
     def verify(self) -> bool:
@@ -267,7 +285,8 @@ class IdentityRecord(BaseModel):
         """The identity dict renderers read (``ImageRequest.identities``), keys as agreed with prompts.py."""
         return {
             "character_id": self.character_id, "name": self.name, "version": self.version, "seed": self.seed,
-            "mode": self.mode.value, "style": self.style.value, "age": self.age, "pronouns": self.pronouns,
+            "mode": self.mode.value, "style": self.style.value, "species": self.species, "age": self.age,
+            "pronouns": self.pronouns,
             "description": self.description,
             "appearance": self.appearance.model_dump(),
             "palette": list(self.palette),
@@ -284,7 +303,8 @@ def identity_from_bible(bible: CharacterBible) -> dict[str, Any]:
     """The identity dict of an *unlocked* bible (concept renders): same keys, nothing frozen."""
     return {
         "character_id": bible.character_id, "name": bible.name, "version": bible.version, "seed": bible.seed,
-        "mode": bible.mode.value, "style": bible.style.value, "age": bible.age, "pronouns": bible.pronouns,
+        "mode": bible.mode.value, "style": bible.style.value, "species": bible.species, "age": bible.age,
+        "pronouns": bible.pronouns,
         "description": bible.description, "appearance": bible.appearance.model_dump(),
         "palette": list(bible.palette),
         "wardrobe": {w.name: {"description": w.description, "colors": list(w.colors)} for w in bible.wardrobe.values()},

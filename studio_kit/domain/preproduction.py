@@ -150,6 +150,7 @@ class BreakdownSheet(BaseModel):
     eighths: int = 1                   # page length, >= 1
     synopsis: str = ""
     line: int = 0                      # source line of the heading
+    page: int = 0                      # script page the scene starts on (1-based; 0 = unknown)
     tags: list[Tag] = Field(default_factory=list)
 
     @property
@@ -257,10 +258,16 @@ class Strip(BaseModel):
     colour: str = "#FFFFFF"
     colour_name: str = "white"
     synopsis: str = ""
+    source_index: int | None = None     # a part of a long scene: the breakdown sheet it comes from
 
     @property
     def pages(self) -> str:
         return format_eighths(self.eighths)
+
+    @property
+    def sheet_index(self) -> int:
+        """The breakdown sheet of this strip (a part of a split scene points at the whole scene)."""
+        return self.scene_index if self.source_index is None else self.source_index
 
 
 class ShootDay(BaseModel):
@@ -363,14 +370,16 @@ class DoodCode(str, Enum):
     WORK_FINISH = "WF"
     START_WORK_FINISH = "SWF"
     HOLD = "H"
-    DROP = "D"            # first idle day after the last work before a long gap (off payroll)
-    PICKUP = "P"          # the work day the actor is picked up again
+    DROP = "D"            # drop mark: printed on the last work day before a long gap ("WD", "SWD")
+    PICKUP = "P"          # pickup mark: printed on the work day the actor returns ("PW", "PWF")
     TRAVEL = "T"
     REHEARSAL = "R"
     OFF = ""
 
 
 WORK_CODES = {DoodCode.START_WORK, DoodCode.WORK, DoodCode.WORK_FINISH, DoodCode.START_WORK_FINISH, DoodCode.PICKUP}
+#: Every printed DOOD cell that is a work day (see :meth:`DoodRow.label`).
+WORK_LABELS = ("SW", "W", "WF", "SWF", "WD", "SWD", "PW", "PWF", "PWD")
 
 
 class DoodRow(BaseModel):
@@ -386,6 +395,30 @@ class DoodRow(BaseModel):
     drop_pickups: int = 0
     start_day: int | None = None
     finish_day: int | None = None
+    drop_days: list[int] = Field(default_factory=list)     # work days after which the actor goes off payroll
+    pickup_days: list[int] = Field(default_factory=list)   # work days the actor comes back on payroll
+
+    def label(self, day: int) -> str:
+        """The cell as printed on a DOOD (1-based ``day``), the Movie Magic way.
+
+        Drop and pickup are marks on the work days that adjoin the gap, not
+        codes of their own: "WD"/"SWD" on the last day worked before the
+        drop, "PW"/"PWF" on the day worked after the pickup ("PWD" when both),
+        so the start/finish information of those days stays visible.
+        """
+        code = self.codes[day - 1].value
+        if code not in {"SW", "W", "WF", "SWF"}:
+            return code
+        if day in self.pickup_days:
+            code = "P" + code.lstrip("S")      # a pickup day is never the start day
+        if day in self.drop_days:
+            code = code.rstrip("F") + "D"       # nor is a drop day the finish day
+        return code
+
+    @property
+    def labels(self) -> list[str]:
+        """Every cell of the row as printed (see :meth:`label`)."""
+        return [self.label(d) for d in range(1, len(self.codes) + 1)]
 
     @property
     def total(self) -> int:

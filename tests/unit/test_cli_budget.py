@@ -126,3 +126,43 @@ def test_studio_app_lists_budget_and_callsheet_when_registered():
         pytest.skip("studio_kit.cli.budget is not yet listed in studio_kit.cli._COMMAND_MODULES")
     names = {c.name for c in studio_cli.app.registered_commands}
     assert {"budget", "callsheet"} <= names
+
+
+def test_callsheet_and_budget_follow_the_published_schedule_json(cli, script, tmp_path):
+    """The crew's stripboard is the one on paper: --schedule reads it instead of solving again."""
+    from studio_kit.engines.preproduction.breakdown import break_down, load_script
+    from studio_kit.engines.preproduction.schedule import reschedule, schedule_breakdown
+
+    sched = schedule_breakdown(break_down(load_script(script)), time_limit=2, num_workers=2)
+    # the 1st AD reworks the board by hand: one scene a day, last scene first
+    plan = [[s.scene_index] for s in sorted(sched.strips, key=lambda s: -s.scene_index)]
+    published = reschedule(sched, [plan[0] + plan[-1]] + plan[1:-1])
+    day1 = published.days[0]
+    # ... and shoots the night scene before the day scene on day 1: that order is kept
+    published.days[0] = day1.model_copy(update={"strips": sorted(day1.strips, key=lambda s: not s.night)})
+    path = tmp_path / "board" / "schedule.json"
+    path.parent.mkdir()
+    path.write_text(published.model_dump_json(indent=2))
+    out = tmp_path / "cs"
+    result = cli("callsheet", script, "--day", "1", "--schedule", path.parent, "--start-date", "2026-03-02", "-o", out)
+    assert result.exit_code == 0, result.output
+    html = (out / "callsheet_day01.html").read_text()
+    first = published.days[0].strips
+    for s in first:
+        assert f">{s.scene_number}<" in html and s.location in html
+    assert first[0].night and html.index(f">{first[0].scene_number}<") < html.index(f">{first[1].scene_number}<")
+    assert f"day 1 of {len(published.days)}" in " ".join(result.output.split())
+    result = cli("budget", script, "--schedule", path, "--preset", "micro-low", "-o", tmp_path / "b")
+    assert result.exit_code == 0, result.output
+    assert f"{len(published.days)} shoot days" in result.output
+    # a board made from another draft is refused by name
+    other = tmp_path / "other.fountain"
+    other.write_text(SCRIPT.replace("EXT. PARKING LOT - NIGHT", "EXT. ALLEY - NIGHT"))
+    bad = cli("callsheet", other, "--day", "1", "--schedule", path, "-o", tmp_path / "cs2")
+    assert bad.exit_code != 0 and "different draft" in str(bad.exception)
+
+
+def test_budget_auto_preset_prices_a_short_as_a_short(cli, script, tmp_path):
+    result = cli("budget", script, "--time-limit", "2", "-o", tmp_path / "b")
+    assert result.exit_code == 0, result.output
+    assert "Budget micro-short-medium:" in " ".join(result.output.split())

@@ -59,6 +59,16 @@ def test_character_workflow(studio_home, tmp_path):
     assert "continuous change" in out and "MARA" in out
 
 
+def test_cast_from_the_cyber_bob_sample_and_a_storyboard_frame(studio_home, samples_dir, tmp_path):
+    out = _run("character", "new", "all", "--from-script", str(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))
+    assert "created Cyber Bob (cyber-bob) lead, age 40, he/him" in out and "4 created" in out
+    assert "(boss)" not in out and "(bob)" not in out                   # short cues folded, not new people
+    assert "Locked Cyber Bob" in _run("character", "lock", "bob")         # the short cue finds him
+    out = _run("character", "frame", "bob", "dog", "--size", "medium", "--scene", "EXT. PARK - NIGHT",
+               "--number", "7", "-o", str(tmp_path / "f.png"))
+    assert "cyber-bob 1.000" in out and Image.open(tmp_path / "f.png").size == (1280, 720)
+
+
 def _main(args, monkeypatch, capsys) -> tuple[int, str]:
     """Run `studio ARGS` through main() (the real error printer) in-process; (exit code, stderr)."""
     from studio_kit.cli import main
@@ -79,11 +89,15 @@ def test_character_errors_are_clean(studio_home, tmp_path, monkeypatch, capsys):
     _run("character", "new", "all", "--from-script", str(script))
     bad = tmp_path / "ref.png"
     bad.write_text("not an image")
+    empty = tmp_path / "notes.fountain"
+    empty.write_text("Just some notes, nobody speaks.\n")
     for args, message in ((["character", "render", "nobody"], "No character named 'nobody'"),
                           (["character", "render", "mara", "--backend", "diffusers"], "STUDIO_IMAGE_MODEL_PATH"),
                           (["character", "render", "mara", "--view", "back"], "Unknown view"),
                           (["character", "approve", "mara", "--stage", "final"], "next stage is casting"),
-                          (["character", "lock", "mara", "-r", str(bad)], "ref.png is not an image")):
+                          (["character", "lock", "mara", "-r", str(bad)], "ref.png is not an image"),
+                          (["character", "frame", "mara", "--size", "huge"], "Unknown shot size 'huge'"),
+                          (["character", "new", "all", "--from-script", str(empty)], "nothing to cast")):
         code, err = _main(args, monkeypatch, capsys)
         assert code == 2, err
         assert message in err and "Traceback" not in err

@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 from PIL import Image, ImageDraw, ImageFont
 
 from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.previz_creatures import fit_head
 from studio_kit.backends.image.previz_figure import INK, PAPER, FigureSpec, _mix, draw_figure, figure_spec
 from studio_kit.exceptions import ImageError
 
@@ -266,8 +267,10 @@ class PrevizImageBackend(ImageBackend):
             head = h * 0.42
             top = h * 0.16
         else:
-            head = h * 0.78 / spec.height
+            head = fit_head(spec, w, h)
             top = h * 0.8 - head * spec.height + h * 0.04
+        if close and spec.form != "human":  # an animal's or a cloud's close-up: the whole face, feet off frame
+            head = min(head, fit_head(spec, w, h, fill=1.1))
         # turned views look screen-right, the convention of a model sheet's turnaround
         draw_figure(d, spec, w / 2, top, head, view=request.view, expression=request.expression, facing=1)
         label = f"{spec.name.upper()}  ·  {request.view}  ·  {request.expression}"
@@ -322,8 +325,8 @@ class PrevizImageBackend(ImageBackend):
         if size == "over-the-shoulder" and n >= 1:
             subject = specs[1] if n > 1 else specs[0]
             head = h * 0.22
-            draw_figure(d, subject, w * 0.64, h * 0.16, head, view="three-quarter", expression=expression,
-                        facing=-1, light=light)
+            draw_figure(d, subject, w * 0.64, _top(subject, h * 0.16, head, h), head, view="three-quarter",
+                        expression=expression, facing=-1, light=light)
             fg = specs[0]
             draw_figure(d, fg, w * 0.17, h * 0.3, h * 0.5, view="front", facing=1, light=light * 0.7, back=True)
             return
@@ -337,7 +340,8 @@ class PrevizImageBackend(ImageBackend):
             for i, (spec, x) in enumerate(zip(specs, slots)):
                 view = "front" if n == 1 else "three-quarter"
                 facing = 1 if x < 0.5 else -1
-                draw_figure(d, spec, w * x, h * 0.12, head, view=view, expression=expression, facing=facing, light=light)
+                draw_figure(d, spec, w * x, _top(spec, h * 0.12, head, h), head, view=view, expression=expression,
+                            facing=facing, light=light)
             return
         # wide: full figures standing on the floor line, spread across the frame
         floor = h * 0.93
@@ -345,7 +349,9 @@ class PrevizImageBackend(ImageBackend):
             head = h * 0.68 / 7.4
             x = w * (i + 1) / (n + 1)
             view = "front" if n == 1 else "three-quarter"
-            draw_figure(d, spec, x, floor - head * spec.height, head, view=view, expression=expression,
+            # a cloud hangs in the sky over the scene; everyone else stands on the floor
+            top = h * 0.04 if spec.form == "cloud" else floor - head * spec.height
+            draw_figure(d, spec, x, top, head, view=view, expression=expression,
                         facing=1 if x < w / 2 else -1, light=light)
 
     def _insert(self, d: ImageDraw.ImageDraw, spec: FigureSpec | None, w: int, h: int, light: float) -> None:
@@ -388,6 +394,14 @@ class PrevizImageBackend(ImageBackend):
             max_chars = max(20, int(w / (fs * 0.52)))
             d.text((fs * 0.6, ph + fs * 1.55), text[:max_chars] + ("…" if len(text) > max_chars else ""),
                    fill=_mix(INK, PAPER, 0.2), font=_font(int(fs * 0.85)))
+
+
+def _top(spec: FigureSpec, top: float, head: float, h: float) -> float:
+    """Where a figure's top goes in a framed shot: people are cut by the frame edge, but a dog or a
+    cloud shorter than the frame stands on (hovers over) the bottom of the picture instead of floating."""
+    if spec.form == "human" or top + head * spec.height > h:
+        return top
+    return h * 0.97 - head * spec.height
 
 
 def figure_params_of(image: Image.Image) -> dict[str, Any] | None:

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-INK = (38, 38, 44)
-PAPER = (246, 243, 236)
+from studio_kit.backends.image.previz_creatures import FORM_HEIGHT, draw_creature, form_of
+from studio_kit.backends.image.previz_ink import INK, PAPER, Pen, _ellipse_pts, _limb, _mix  # noqa: F401 - re-exported
+
 
 HAIR_COLOURS = {
     "black": (30, 28, 30), "jet": (20, 20, 24), "dark brown": (70, 45, 30), "brown": (110, 72, 42),
@@ -38,6 +39,7 @@ SKIN_TONES = {
 EYE_COLOURS = {"blue": (60, 110, 190), "green": (60, 140, 80), "brown": (95, 60, 35), "hazel": (130, 100, 50),
                "grey": (120, 125, 135), "gray": (120, 125, 135), "amber": (190, 130, 40), "black": (30, 30, 30),
                "red": (190, 40, 40), "violet": (130, 80, 180)}
+NATURAL_EYES = ("blue", "green", "brown", "hazel", "grey", "amber", "black")
 #: most specific first: "long wavy" is long, "short curly" is curly
 HAIR_STYLES = ("bald", "afro", "ponytail", "bun", "long", "bob", "curly", "wavy", "spiky", "buzz", "short")
 _DEFAULT_STYLES = ("short", "wavy", "long", "curly", "bun", "ponytail", "buzz", "bob", "spiky")
@@ -94,6 +96,9 @@ class FigureSpec:
     skirt: bool
     logo: tuple[str, str, tuple[int, int, int]] | None   # (text, position, rgb)
     parting: int             # -1 / +1: side the hair parts and the ponytail falls
+    species: str = "human"   # the bible's species word ("dog", "cloud")
+    form: str = "human"      # body drawn: human, quadruped, cloud (previz_creatures.py)
+    faceless: bool = False   # the script says it has no face (a cloud that only transmits)
 
     def as_params(self) -> dict[str, Any]:
         """JSON-able parameters (stored with previz renders for exact consistency checks)."""
@@ -133,7 +138,12 @@ def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
         if isinstance(age, int) and age >= 62:
             hair = HAIR_COLOURS["grey"]
     skin = _first_word_match(app.get("skin") or "", SKIN_TONES) or SKIN_TONES[pick(_DEFAULT_SKIN, 11)]
-    eyes = _first_word_match(app.get("eyes") or "", EYE_COLOURS) or EYE_COLOURS[pick(tuple(EYE_COLOURS), 13)]
+    # unspecified eyes get a natural colour; red/violet only when the bible asks for them
+    eyes = _first_word_match(app.get("eyes") or "", EYE_COLOURS) or EYE_COLOURS[pick(NATURAL_EYES, 13)]
+
+    species = str(ident.get("species") or "human").lower()
+    form = form_of(species)
+    faceless = "faceless" in f"{ident.get('description', '')} {face} {marks}".lower()
 
     shoulders, waist, height = 1.55, 1.05, 7.4
     for words, (ds, dw) in (
@@ -149,6 +159,8 @@ def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
         height -= 0.6
     if isinstance(age, int) and age < 13:
         height, shoulders, waist = 5.2, shoulders * 0.8, waist * 0.85
+    if form != "human":
+        height = FORM_HEIGHT[form]
     shoulders += (_mixbits(seed, 17) % 5 - 2) * 0.04  # tiny per-person variation keeps crowds from cloning
 
     head_ratio = 0.78
@@ -168,8 +180,13 @@ def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
     if chosen is None and wardrobe and not palette:
         chosen = next(iter(wardrobe.values()))
     colours = list(dict.fromkeys(list((chosen or {}).get("colors") or []) + palette))
-    default = _DEFAULT_PALETTES[_mixbits(seed, 5) % len(_DEFAULT_PALETTES)]
-    colours += [c for c in default if c not in colours]
+    locked = [c for c in ((ident.get("brand") or {}).get("locked_palette") or []) if isinstance(c, str)]
+    if locked:  # a brand mascot never borrows a stock colour: fill from its locked palette
+        colours += [c for c in locked if c not in colours]
+        colours = (colours * 3)[:3] if colours else locked
+    else:
+        default = _DEFAULT_PALETTES[_mixbits(seed, 5) % len(_DEFAULT_PALETTES)]
+        colours += [c for c in default if c not in colours]
     top, bottom, accent = (_rgb(c) for c in colours[:3])
     look_text = ((chosen or {}).get("description") or "").lower()
     skirt = any(w in look_text for w in ("dress", "skirt", "gown", "robe"))
@@ -188,78 +205,11 @@ def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
         glasses=any(w in marks for w in ("glasses", "spectacles", "specs")), scar="scar" in marks,
         freckles="freckle" in marks, eyepatch="eyepatch" in marks or "eye patch" in marks,
         skirt=skirt, logo=logo, parting=1 if _mixbits(seed, 23) % 2 else -1,
+        species=species, form=form, faceless=faceless,
     )
 
 
 # -- drawing -------------------------------------------------------------------
-
-def _mix(c: tuple[int, int, int], other: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    return tuple(int(a + (b - a) * t) for a, b in zip(c, other))  # type: ignore[return-value]
-
-
-def _ellipse_pts(cx: float, cy: float, rx: float, ry: float, n: int = 28, a0: float = 0.0,
-                 a1: float = 2 * math.pi, jaw: float = 0.0) -> list[tuple[float, float]]:
-    """Points of an ellipse; ``jaw`` > 0 squares off its lower half (jawline)."""
-    pts = []
-    for i in range(n):
-        a = a0 + (a1 - a0) * i / n
-        x, y = math.cos(a), math.sin(a)
-        if jaw and y > 0:
-            x = x * (1 - 0.25 * (1 - jaw) * y)
-            y = y ** (1 + jaw * 0.8) if y > 0 else y
-        pts.append((cx + rx * x, cy + ry * y))
-    return pts
-
-
-def _limb(path: list[tuple[float, float]], w0: float, w1: float) -> list[tuple[float, float]]:
-    """A tapered outline around a polyline (arm, leg): half-width w0 at the start, w1 at the end."""
-    left, right = [], []
-    n = len(path)
-    for i, (x, y) in enumerate(path):
-        ax, ay = path[max(i - 1, 0)]
-        bx, by = path[min(i + 1, n - 1)]
-        dx, dy = bx - ax, by - ay
-        norm = math.hypot(dx, dy) or 1.0
-        w = w0 + (w1 - w0) * i / max(1, n - 1)
-        nx, ny = -dy / norm * w, dx / norm * w
-        left.append((x + nx, y + ny))
-        right.append((x - nx, y - ny))
-    return left + right[::-1]
-
-
-class Pen:
-    """Ink + wash on one ImageDraw: outlines drawn twice with a deterministic wobble."""
-
-    def __init__(self, draw: Any, seed: int, weight: float, light: float = 1.0):
-        self.draw = draw
-        self.seed = seed
-        self.w = max(1, int(round(weight)))
-        self.light = light  # 1 daylight … 0.45 night: washes darken, ink stays
-        self._n = 0
-
-    def wash(self, colour: tuple[int, int, int]) -> tuple[int, int, int]:
-        """A marker tint: the colour knocked back towards paper, then scaled by the scene light."""
-        c = _mix(_mix(colour, (128, 128, 128), 0.18), PAPER, 0.3)
-        return tuple(int(v * self.light) for v in c)  # type: ignore[return-value]
-
-    def _offset(self) -> tuple[float, float]:
-        self._n += 1
-        h = (self.seed * 2654435761 + self._n * 40503) & 0xFFFF
-        return ((h & 0xFF) / 255 - 0.5) * self.w * 1.4, ((h >> 8) / 255 - 0.5) * self.w * 1.4
-
-    def shape(self, pts: list[tuple[float, float]], fill: tuple[int, int, int] | None, closed: bool = True,
-              ink: tuple[int, int, int] = INK) -> None:
-        if fill is not None and len(pts) > 2:
-            self.draw.polygon(pts, fill=self.wash(fill))
-        line = pts + [pts[0]] if closed else pts
-        self.draw.line(line, fill=ink, width=self.w, joint="curve")
-        dx, dy = self._offset()
-        self.draw.line([(x + dx, y + dy) for x, y in line], fill=_mix(ink, PAPER, 0.55), width=max(1, self.w // 2))
-
-    def stroke(self, pts: list[tuple[float, float]], width: float | None = None,
-               ink: tuple[int, int, int] = INK) -> None:
-        self.draw.line(pts, fill=ink, width=max(1, int(width or self.w)), joint="curve")
-
 
 def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float, *, view: str = "front",
                 expression: str = "neutral", facing: int = 1, light: float = 1.0, back: bool = False) -> None:
@@ -269,6 +219,9 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
     ``back`` draws the figure from behind (over-the-shoulder foregrounds).
     """
     pen = Pen(draw, spec.seed, max(1.5, head / 22), light)
+    if spec.form != "human":  # animals and clouds have their own bodies
+        draw_creature(pen, spec, cx, top, head, view=view, expression=expression, facing=facing, back=back)
+        return
     turn = {"front": 0.0, "three-quarter": 0.55, "profile": 1.0}.get(view, 0.0) * (0 if back else 1)
     hw = head * spec.head_ratio / 2
     hx, hy = cx + facing * turn * hw * 0.12, top + head / 2
@@ -338,10 +291,13 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
                (tx, sh_y + head * 0.75)], spec.accent)
     pen.shape([(cx - wa * 1.02, waist_y + head * 0.35), (cx + wa * 1.02, waist_y + head * 0.35),
                (cx + wa * 1.06, waist_y + head * 0.5), (cx - wa * 1.06, waist_y + head * 0.5)], spec.accent)
-    if spec.logo and not back and turn < 0.9:
-        text, position, colour = spec.logo
+    # the logo goes where the brand guidelines place it: chest / left-chest seen from the front,
+    # a back logo only when we see the back (over-the-shoulder foreground); a hat logo is drawn with the head
+    position = spec.logo[1] if spec.logo else ""
+    if spec.logo and turn < 0.9 and (back if position == "back" else (not back and position != "hat")):
+        text, _, colour = spec.logo
         lx = cx + (sh * 0.45 if position == "left-chest" else 0) - facing * turn * head * 0.2
-        ly = sh_y + head * 0.55
+        ly = sh_y + head * (0.75 if position == "back" else 0.55)
         r = max(sh * 0.28, head * 0.18)
         draw.ellipse((lx - r, ly - r, lx + r, ly + r), fill=colour, outline=INK, width=pen.w)
         draw.text((lx, ly), text[:4], fill=INK if sum(colour) > 380 else PAPER, anchor="mm")
@@ -356,6 +312,16 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
     pen.shape([(hx - nw, neck_y - head * 0.2), (hx + nw, neck_y - head * 0.2), (hx + nw * 1.15, sh_y),
                (hx - nw * 1.15, sh_y)], spec.skin)
     _draw_head(pen, spec, hx, hy, hw, head, turn, facing, expression, back)
+    if spec.logo and position == "hat":  # a cap in the accent colour carrying the logo
+        text, _, colour = spec.logo
+        cap_y = hy - head * 0.32
+        pen.shape(_ellipse_pts(hx, cap_y, hw * 1.08, head * 0.26, 24, math.pi, 2 * math.pi), spec.accent)
+        pen.shape([(hx - hw * 1.08, cap_y), (hx + hw * 1.08, cap_y), (hx + facing * hw * (1.5 if turn else 1.2), cap_y + head * 0.06),
+                   (hx - hw * (1.2 if not turn else 1.0), cap_y + head * 0.06)], spec.accent)
+        r = head * 0.11
+        lx = hx + facing * turn * hw * 0.3
+        pen.draw.ellipse((lx - r, cap_y - head * 0.15 - r, lx + r, cap_y - head * 0.15 + r), fill=colour, outline=INK,
+                         width=pen.w)
 
 
 def _draw_head(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, head: float, turn: float,

@@ -6,7 +6,7 @@ identity record decides the subject, the request only adds framing, view,
 expression, wardrobe look, scene lighting and style.
 
 Identity dicts (``ImageRequest.identities``) carry the keys agreed with the
-character engine: ``name, seed, mode, style, age, pronouns, description,
+character engine: ``name, seed, mode, style, species, age, pronouns, description,
 appearance {face, hair, hair_color, build, skin, eyes, marks}, palette [#hex],
 wardrobe {look: {description, colors}}, brand {locked_palette, forbidden, logo} | None``,
 optionally ``look`` (that subject's wardrobe look in this scene). Missing keys are
@@ -112,6 +112,9 @@ def _unique(terms: Iterable[str]) -> list[str]:
 
 
 def _subject_noun(identity: dict[str, Any]) -> str:
+    species = str(identity.get("species") or "human").strip().lower()
+    if species != "human":  # the script casts an animal or a thing: "a dog", not "a man"
+        return species
     pronouns = str(identity.get("pronouns") or "").lower()
     age = _age_years(identity.get("age"))
     young = age is not None and age < 13

@@ -169,6 +169,25 @@ def mine_appearance(intro: str) -> Appearance:
                       build=", ".join(build), skin=", ".join(dict.fromkeys(skin)), eyes=eyes, marks=", ".join(marks))
 
 
+def mine_species(cue: str, intro: str) -> str:
+    """"human", or the animal / thing a character is: from its cue (``DOG``, ``CUTE DOG``) or its
+    introduction's noun phrase (``CYBER BOSS, ..., an ageless, faceless, world-roaming cloud which ...``).
+
+    A species word only counts as the noun of the phrase: "a dog walker" is a person.
+    """
+    from studio_kit.backends.image.previz_creatures import SPECIES_FORMS
+
+    for name in cue.lower().split("|"):   # the head noun of any cue: "CUTE DOG" yes, "HORSE RIDER" no
+        words = re.findall(r"[a-z]+", name)
+        if words and words[-1] in SPECIES_FORMS:
+            return words[-1]
+    if any(w in MALE_WORDS[:10] or w in FEMALE_WORDS[:11] for w in re.findall(r"[a-z]+", intro.lower()[:120])):
+        return "human"
+    rx = rf"\b(?:a|an)\s+(?:[a-z'\-]+,?\s+){{0,6}}?({_words_re(set(SPECIES_FORMS))})(?=\s*(?:[,.;:!?)]|$|\s(?:which|that|who|with|named|called|on|in|at|of)\b))"
+    m = re.search(rx, intro.lower()[:200])
+    return m.group(1) if m else "human"
+
+
 def mine_clothing(intro: str) -> tuple[str, list[str]]:
     """(look description, colours) from ``in a grey suit`` / ``wearing a red dress`` in the intro."""
     low = intro.lower()
@@ -222,12 +241,6 @@ def _later_pronoun(paragraphs: list[tuple[int, str]], name: str, after_line: int
     return " ".join(found)
 
 
-def _role(rank: int, blocks: int) -> str:
-    if rank == 0:
-        return "lead"
-    return "supporting" if blocks >= 3 else "minor"
-
-
 def _dialogue_voice(role: str, age: int | None, seed: int) -> Any:
     try:
         from studio_kit.engines.writing.voices import DialogueVoice
@@ -238,21 +251,25 @@ def _dialogue_voice(role: str, age: int | None, seed: int) -> Any:
 
 
 def bibles_from_script(script: Script, names: list[str] | None = None) -> list[CharacterBible]:
-    """A bible for every speaking character (or only ``names``), mined from their introductions."""
-    counts: dict[str, int] = {}
-    for scene in script.scenes:
-        for block in scene.dialogue:
-            counts[block.character] = counts.get(block.character, 0) + 1
-    speaking = script.speaking_characters
-    ranked = sorted(speaking, key=lambda n: (-counts.get(n, 0), speaking.index(n)))
+    """A bible for every speaking part (or only ``names``), mined from their introductions.
+
+    Cues that are short forms of one character (``BOB`` for ``CYBER BOB``) become one bible under
+    the fullest name, the others kept as ``aliases``; the role comes from the cast list
+    (:func:`studio_kit.engines.characters.cast.cast_list`). Bibles come in script order.
+    """
+    from studio_kit.engines.characters.cast import cast_list
+
+    cast = sorted(cast_list(script), key=lambda e: e.first_scene)
     wanted = [n.upper() for n in names] if names else None
     paragraphs = _action_paragraphs(script)
     out = []
-    for name in speaking:
-        if wanted is not None and name.upper() not in wanted:
+    for entry in cast:
+        if wanted is not None and not any(c.upper() in wanted for c in entry.cues):
             continue
-        found = find_introduction(script, name)
+        name = entry.name
+        found = next((f for f in (find_introduction(script, c) for c in entry.cues) if f), None)
         line, intro = found if found else (0, "")
+        intro_name = next((c for c in entry.cues if intro.upper().find(c.upper()) >= 0), name)
         following = ""
         if found:
             idx = next((i for i, (ln, _) in enumerate(paragraphs) if ln == line), None)
@@ -260,20 +277,25 @@ def bibles_from_script(script: Script, names: list[str] | None = None) -> list[C
             following = text[text.find(intro) + len(intro):][:200]
             other = re.search(r"(?<![A-Za-z])[A-Z][A-Z'’\-]+(?![a-z])", following)
             following = following[: other.start()] if other else following  # someone else's intro
-        role = _role(ranked.index(name), counts.get(name, 0))
+        role = entry.role
         seed = seed_for(name)
-        age = mine_age(intro[len(name):]) if intro else None
+        # the age follows the name as introduced ("CYBER BOB, 40" for the cue BOB)
+        head = intro[intro.upper().find(intro_name.upper()) + len(intro_name):] if intro else ""
+        age = mine_age(head) if intro else None
         look, colours = mine_clothing(intro)
         wardrobe = {"default": WardrobeLook(name="default", description=look, colors=colours)} if look else {}
         display = name.title() if name.isupper() else name
+        later = " ".join(_later_pronoun(paragraphs, c, line) for c in entry.cues)
         out.append(CharacterBible(
-            character_id=slugify(name), name=display, role=role, age=age,
-            pronouns=mine_pronouns(intro, following + " " + _later_pronoun(paragraphs, name, line)),
+            character_id=slugify(name), name=display, aliases=[a.title() if a.isupper() else a for a in entry.aliases],
+            role=role, age=age, pronouns=mine_pronouns(intro, following + " " + later),
             description=intro,
-            traits=mine_traits(intro, name) if intro else [], appearance=mine_appearance(intro),
+            traits=mine_traits(intro, intro_name) if intro else [], appearance=mine_appearance(intro),
             palette=colours, wardrobe=wardrobe, default_look="default" if wardrobe else None,
-            style=CharacterStyle.STYLIZED, seed=seed, dialogue_voice=_dialogue_voice(role, age, seed),
+            style=CharacterStyle.STYLIZED, species=mine_species("|".join([*entry.cues, intro_name]), intro),
+            seed=seed, dialogue_voice=_dialogue_voice(role, age, seed),
             source={"script": script.title, "path": script.metadata.get("source_path"), "line": line,
-                    "dialogue_blocks": counts.get(name, 0)},
+                    "cues": entry.cues, "dialogue_blocks": entry.dialogue_blocks,
+                    "scenes": len(entry.scenes), "first_scene": entry.first_scene + 1},
         ))
     return out

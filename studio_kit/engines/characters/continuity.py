@@ -174,24 +174,39 @@ def wardrobe_tags(script: Script, *, use_breakdown: bool = True) -> tuple[list[W
 def continuity_report(script: Script, bibles: Iterable[CharacterBible] = (), *,
                       use_breakdown: bool = True) -> ContinuityReport:
     """Scene-by-scene looks for every character and the continuity problems among them."""
-    bibles = {b.name.upper(): b for b in bibles}
+    from studio_kit.engines.characters.cast import find_aliases
+
+    bibles = list(bibles)
+    # one person under several cues ("BOB" / "CYBER BOB"): fold every cue into one canonical name
+    canon: dict[str, str] = dict(find_aliases(script))
+    for b in bibles:
+        for alias in b.aliases:
+            canon.setdefault(alias.upper(), b.name.upper())
+    by_name = {b.name.upper(): b for b in bibles}
+
+    def who(cue: str) -> str:
+        return canon.get(cue.upper(), cue.upper())
+
     tags, source = wardrobe_tags(script, use_breakdown=use_breakdown)
     tagged: dict[tuple[str, int], list[str]] = {}
     for t in tags:
-        items = tagged.setdefault((t.character.upper(), t.scene_index), [])
+        items = tagged.setdefault((who(t.character), t.scene_index), [])
         if t.item not in items:
             items.append(t.item)
     report = ContinuityReport(tag_source=source)
     characters: list[str] = []
+    in_scene: dict[int, set[str]] = {}
     for scene in script.scenes:
-        for name in scene.characters:
+        for cue in scene.characters:
+            name = who(cue)
+            in_scene.setdefault(scene.index, set()).add(name)
             if name not in characters:
                 characters.append(name)
     for name in characters:
-        bible = bibles.get(name.upper())
+        bible = by_name.get(name)
         prev: SceneLook | None = None
         for scene in script.scenes:
-            if name not in scene.characters:
+            if name not in in_scene.get(scene.index, ()):
                 continue
             items = tuple(tagged.get((name.upper(), scene.index), ()))
             assigned = None

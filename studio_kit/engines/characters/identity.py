@@ -20,7 +20,8 @@ from studio_kit.engines.characters.consistency import perceptual_signature
 from studio_kit.exceptions import CharacterError, ImageError
 
 #: bible fields that make up "the look"; changing one after the lock needs a new version
-LOOK_FIELDS = ("appearance", "palette", "wardrobe", "default_look", "seed", "style", "age", "brand", "mode")
+LOOK_FIELDS = ("appearance", "palette", "wardrobe", "default_look", "seed", "style", "species", "age", "brand",
+               "mode")
 
 MAX_REFERENCE_BYTES = 40 * 1024 * 1024
 
@@ -63,7 +64,7 @@ def look_changes(bible: CharacterBible, identity: IdentityRecord) -> list[str]:
     frozen = identity.to_identity()
     changed = [f"appearance.{k}" for k in APPEARANCE_FIELDS
                if current["appearance"].get(k, "") != frozen["appearance"].get(k, "")]
-    for key in ("palette", "wardrobe", "seed", "style", "age", "brand", "mode"):
+    for key in ("palette", "wardrobe", "seed", "style", "species", "age", "brand", "mode"):
         if current[key] != frozen[key]:
             changed.append(key)
     if (bible.default_look or None) != (identity.default_look or None):
@@ -72,11 +73,12 @@ def look_changes(bible: CharacterBible, identity: IdentityRecord) -> list[str]:
 
 
 def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any] = (), settings: Any = None,
-                   encoder: Any = None) -> tuple[IdentityRecord, list[tuple[bytes, str]]]:
+                   encoder: Any = None, face_encoder: Any = None) -> tuple[IdentityRecord, list[tuple[bytes, str]]]:
     """The identity record for ``bible`` plus the reference image bytes to store with it.
 
     Every reference is opened and checked before anything is built, so a bad file
-    fails the whole lock (nothing half-locked).
+    fails the whole lock (nothing half-locked). With the ``faces`` extra, the mean face
+    descriptor of the references that show a face is frozen too (``face_encoder=False`` skips it).
     """
     loaded = [load_reference_image(src) for src in references]
     if not loaded:  # no approved art yet: the reference is the previz front view of this bible
@@ -103,13 +105,23 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
         embedding = tuple(float(x) for x in vecs.mean(axis=0))
         model = getattr(encoder, "model_id", type(encoder).__name__)
     signature = perceptual_signature(loaded[0][0])
+    face: tuple[float, ...] = ()
+    if face_encoder is not False and any(label != "previz-front" for _, _, label in loaded):
+        from studio_kit.engines.characters.consistency import _face_encoder
+
+        faces = face_encoder or _face_encoder()
+        found = [v for v in (faces.embed(img) for img, _, _ in loaded) if v] if faces is not None else []
+        if found:  # the mean descriptor of every reference that shows a face
+            import numpy as np
+
+            face = tuple(float(x) for x in np.asarray(found, dtype=np.float64).mean(axis=0))
 
     record = IdentityRecord(
         character_id=bible.character_id, name=bible.name, version=bible.version, seed=bible.seed,
-        mode=bible.mode, style=bible.style, age=bible.age, pronouns=bible.pronouns, description=bible.description,
+        mode=bible.mode, style=bible.style, species=bible.species, age=bible.age, pronouns=bible.pronouns, description=bible.description,
         appearance=bible.appearance, palette=tuple(bible.palette),
         wardrobe=tuple(bible.wardrobe[k] for k in sorted(bible.wardrobe)), default_look=bible.default_look,
-        brand=bible.brand, reference_hashes=hashes, embedding=embedding, embedding_model=model,
+        brand=bible.brand, reference_hashes=hashes, embedding=embedding, embedding_model=model, face_embedding=face,
         perceptual=tuple(sorted(signature.items())), locked_at=_now(), locked_by=user,
     )
     record = record.model_copy(update={"hash": record.content_hash()})
@@ -117,7 +129,7 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
 
 
 def lock(bible: CharacterBible, *, user: str, references: Iterable[Any] = (), settings: Any = None,
-         encoder: Any = None) -> tuple[CharacterBible, list[tuple[bytes, str]]]:
+         encoder: Any = None, face_encoder: Any = None) -> tuple[CharacterBible, list[tuple[bytes, str]]]:
     """Lock ``bible``: returns a copy carrying its identity record, and the reference bytes.
 
     Locking an already-locked bible whose look is unchanged is a no-op; a changed look
@@ -130,7 +142,8 @@ def lock(bible: CharacterBible, *, user: str, references: Iterable[Any] = (), se
         raise CharacterError(
             f"{bible.name} v{bible.version} is already locked and its look changed ({', '.join(changed)}).",
             hint=f"Start a new version to change the look: `studio character version {bible.character_id}`.")
-    record, refs = build_identity(bible, user=user, references=references, settings=settings, encoder=encoder)
+    record, refs = build_identity(bible, user=user, references=references, settings=settings, encoder=encoder,
+                                  face_encoder=face_encoder)
     return bible.model_copy(update={"identity": record}), refs
 
 

@@ -45,22 +45,44 @@ def load_script(path: str | Path) -> Script:
 def ensure_eighths(script: Script) -> list[str]:
     """Give every scene a page length: the pagination engine when present, else a line estimate.
 
-    Returns warnings for scenes whose length had to be estimated.
+    Returns warnings for scenes whose length had to be estimated. The page each
+    scene starts on (for the breakdown sheet's "script page") is left in
+    ``script.metadata["scene_pages"]``; lengths set before are not changed
+    (pages are then read from a laid-out copy).
     """
     warnings: list[str] = []
+    try:
+        from studio_kit.engines.writing.pagination import paginate
+    except ImportError:
+        paginate = None
+    if paginate is not None and script.scenes and all(s.eighths is not None for s in script.scenes) \
+            and "scene_pages" not in script.metadata:
+        try:
+            script.metadata["scene_pages"] = list(paginate(script.model_copy(deep=True)).scene_pages)
+        except Exception:  # noqa: BLE001 - page numbers are a nicety; lengths are already known
+            pass
     if any(s.eighths is None for s in script.scenes):
         try:
-            from studio_kit.engines.writing.pagination import paginate
-
-            paginate(script)
+            if paginate is None:
+                raise ImportError("studio_kit.engines.writing.pagination")
+            script.metadata["scene_pages"] = list(paginate(script).scene_pages)
         except ImportError:
             warnings.append("pagination engine not available: scene lengths estimated from line counts")
+        except Exception as exc:  # noqa: BLE001 - a pagination bug must not stop the breakdown: estimate, say so
+            warnings.append(f"pagination failed ({type(exc).__name__}: {exc}); scene lengths estimated from line counts")
     for scene in script.scenes:
         if scene.eighths is None:
             lines = sum(max(1, len(e.text) // 61 + 1) for e in scene.elements if e.type != ElementType.BONEYARD)
             lines += sum(len(b.lines) + 1 for b in scene.dialogue)
             scene.eighths = max(1, round(lines / LINES_PER_EIGHTH))
     return warnings
+
+
+def _page_of(script: Script, index: int) -> int:
+    pages = script.metadata.get("scene_pages") or []
+    if len(pages) != len(script.scenes):     # stale: scenes were added or cut since the layout
+        return 0
+    return int(pages[index]) if 0 <= index < len(pages) and pages[index] else 0
 
 
 def synopsis_line(scene: Scene, limit: int = 90) -> str:
@@ -88,7 +110,14 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
             hint="Start each scene with a heading such as 'INT. KITCHEN - DAY' (or force one with a leading '.').",
         )
     warnings = ensure_eighths(script)
+    log = None
+    if edits is not None:
+        from studio_kit.engines.preproduction.edits import EditLog
+
+        log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
     cast = tagging.number_cast(script.scenes)
+    if log is not None and log.cast_numbers:
+        cast = tagging.lock_cast_numbers(cast, log.cast_numbers)
     sheets: list[BreakdownSheet] = []
     for scene in script.scenes:
         if (scene.eighths or 0) <= 0:
@@ -101,16 +130,15 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
         sheets.append(BreakdownSheet(
             scene_index=scene.index, scene_number=scene.number or str(scene.index + 1), heading=scene.heading,
             int_ext=scene.int_ext, time_of_day=scene.time_of_day, location=scene.location,
-            eighths=int(scene.eighths or 0), synopsis=synopsis_line(scene), line=scene.line, tags=tags))
+            eighths=int(scene.eighths or 0), synopsis=synopsis_line(scene), line=scene.line, tags=tags,
+            page=_page_of(script, scene.index)))
     members = []
     for name, (cid, count, speaks) in sorted(cast.items(), key=lambda kv: kv[1][0]):
         idx = [s.index for s in script.scenes if name in s.characters]
         members.append(CastMember(id=cid, name=name, scenes=count, scene_indices=idx, speaking=speaks))
     breakdown = Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
                           metadata={"source_path": script.metadata.get("source_path", "")})
-    if edits is not None:
-        from studio_kit.engines.preproduction.edits import EditLog
-
-        log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
+    if log is not None:
         breakdown = log.apply(breakdown)
+        breakdown.metadata["cast_locked"] = bool(log.cast_numbers)
     return breakdown

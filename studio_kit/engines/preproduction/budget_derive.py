@@ -58,14 +58,16 @@ def dood_from_schedule(schedule: Schedule, drop_after_days: int = 10) -> DayOutO
         days = sorted(worked[cid])
         codes = [DoodCode.OFF] * n
         hold = drops = 0
+        drop_days: list[int] = []
+        pickup_days: list[int] = []
         for d in days:
             codes[d - 1] = DoodCode.WORK
         for a, b in zip(days, days[1:]):
             gap = b - a - 1
             if gap > drop_after_days:
                 drops += 1
-                codes[a] = DoodCode.DROP
-                codes[b - 1] = DoodCode.PICKUP
+                drop_days.append(a)       # marks on the adjoining work days, as dood.py prints them
+                pickup_days.append(b)
             else:
                 hold += gap
                 for d in range(a + 1, b):
@@ -76,7 +78,8 @@ def dood_from_schedule(schedule: Schedule, drop_after_days: int = 10) -> DayOutO
         else:
             codes[first - 1], codes[last - 1] = DoodCode.START_WORK, DoodCode.WORK_FINISH
         rows.append(DoodRow(cast_id=cid, name=schedule.cast_names.get(cid, f"Cast {cid}"), codes=codes,
-                            work=len(days), hold=hold, drop_pickups=drops, start_day=first, finish_day=last))
+                            work=len(days), hold=hold, drop_pickups=drops, start_day=first, finish_day=last,
+                            drop_days=drop_days, pickup_days=pickup_days))
     return DayOutOfDays(title=schedule.title, day_numbers=[d.number for d in schedule.days],
                         dates=[d.date for d in schedule.days], rows=rows, drop_after_days=drop_after_days)
 
@@ -136,7 +139,7 @@ def derive_facts(breakdown: Breakdown, schedule: Schedule, *, dood: DayOutOfDays
     for day in schedule.days:
         groups: dict[str, int] = {}
         for strip in day.strips:
-            sheet = sheets.get(strip.scene_index)
+            sheet = sheets.get(strip.sheet_index)
             for tag in (t for t in (sheet.tags if sheet else []) if t.category in EXTRAS):
                 groups[tag.element_id] = max(groups.get(tag.element_id, 0), tag.count or heads_per_tag)
         extras += sum(groups.values())

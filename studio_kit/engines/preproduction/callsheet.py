@@ -118,6 +118,27 @@ class CallSheet(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+def _stagger_minutes(day, cast_id: int, schedule: Schedule) -> int:
+    """How long after the shooting call an actor's first scene starts, in minutes.
+
+    Staggered calls: an actor whose first scene comes after three hours of
+    other work is not called at dawn. Estimated from the strips' shooting
+    hours and company moves before that scene; rounded down to 15 minutes;
+    under an hour the actor keeps the general call (no point saving less).
+    """
+    hours = 0.0
+    prev = None
+    for strip in day.strips:
+        if prev is not None and strip.site != prev:
+            hours += schedule.limits.company_move_hours
+        if cast_id in strip.cast_ids:
+            break
+        hours += strip.hours
+        prev = strip.site
+    minutes = int(hours * 60) // 15 * 15
+    return minutes if minutes >= 60 else 0
+
+
 def _minus(t: dt.time, minutes: int) -> dt.time:
     return (dt.datetime.combine(dt.date(2000, 1, 2), t) - dt.timedelta(minutes=minutes)).time()
 
@@ -183,6 +204,12 @@ def _dood(schedule: Schedule, dood: DayOutOfDays | None) -> DayOutOfDays:
     return dood_from_schedule(schedule)
 
 
+def _scene_sort_key(number: str) -> tuple[int, str]:
+    """Scene numbers in script order: "2" < "10" < "10A"."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 10**6, number)
+
+
 def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
                      settings: CallSheetSettings | Mapping[str, Any] | None = None, *,
                      dood: DayOutOfDays | None = None) -> CallSheet:
@@ -219,11 +246,11 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
     for cid in day.cast_ids:
         try:
             row = dood.row(cid)
-            status = row.codes[day_number - 1].value if len(row.codes) >= day_number else "W"
+            status = row.label(day_number) if len(row.codes) >= day_number else "W"   # "PW" on a pickup day
             tier = cast_tier(cid, row.work)
         except KeyError:
             status, tier = "W", cast_tier(cid, 1)
-        on_set = _minus(settings.shooting_call, settings.on_set_minutes)
+        on_set = _minus(settings.shooting_call, settings.on_set_minutes - _stagger_minutes(day, cid, schedule))
         makeup = _minus(on_set, settings.makeup_minutes.get(tier, 60))
         cast.append(CallSheetCast(cast_id=cid, character=names.get(cid, f"Cast {cid}"), status=status or "W",
                                   tier=tier, pickup=_minus(makeup, settings.pickup_minutes), makeup=makeup,
@@ -233,7 +260,7 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
     extras: dict[str, Requirement] = {}
     reqs: dict[tuple[str, str], Requirement] = {}
     for strip in day.strips:
-        sheet = sheets.get(strip.scene_index)
+        sheet = sheets.get(strip.sheet_index)
         for tag in sheet.tags if sheet else []:
             if tag.category in EXTRAS:
                 r = extras.setdefault(tag.element_id, Requirement(category=tag.category.label, item=tag.name,
@@ -256,6 +283,14 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
         notes.append("Last day of principal photography.")
     if day.company_moves:
         notes.append(f"{day.company_moves} company move(s) today: " + " → ".join(day.sites) + ".")
+    # safety lines every call sheet carries when the day has stunts or special effects
+    for label, text in ((BreakdownCategory.STUNTS.label, "stunt coordinator and set medic on set; safety meeting "
+                         "before the first stunt"),
+                        (BreakdownCategory.SPECIAL_EFFECTS.label, "SFX supervisor on set; safety briefing before "
+                         "any effect is fired")):
+        scenes = sorted({n for r in requirements if r.category == label for n in r.scenes}, key=_scene_sort_key)
+        if scenes:
+            notes.append(f"SAFETY — {label} in sc. {', '.join(scenes)}: {text}.")
     return CallSheet(
         title=settings.title or schedule.title, day_number=day_number, total_days=total, date=date,
         weekday=date.strftime("%A"), crew_call=settings.crew_call, shooting_call=settings.shooting_call,

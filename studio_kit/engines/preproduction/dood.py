@@ -6,8 +6,16 @@ day), D drop, P pickup, T travel, R rehearsal; off days blank.
 
 Drop/pickup rule: when a cast member is idle for more than ``drop_after``
 days (default 10) between two work days, holding them costs more than
-dropping them, so the first idle day is marked D (off payroll from then on),
-the rest of the gap is blank, and the work day they return on is marked P.
+dropping them. The gap is left blank (off payroll, no holds) and, as Movie
+Magic Scheduling prints it, the marks go on the work days that adjoin the
+gap: the last day worked before it reads "WD" (work-drop; "SWD" when it is
+also the start day) and the day worked after it reads "PW" (pickup-work;
+"PWF" when it is also the finish day, "PWD" when dropped again). So the D
+and P of STANDARDS.md never hide a start or finish. ``DoodRow.codes`` keeps
+the plain work code of those days (SW/W/WF) and ``drop_days`` /
+``pickup_days`` carry the marks; ``DoodRow.labels`` is the printed row.
+Drop and pickup days count as work days; the blank days in between count
+as nothing (not hold, not work).
 """
 from __future__ import annotations
 
@@ -36,24 +44,25 @@ def day_out_of_days(schedule: Schedule, *, drop_after: int = 10, cast_names: dic
         days = sorted(work.get(cid, set()))
         codes = [DoodCode.OFF] * n
         drops = 0
+        drop_days: list[int] = []
+        pickup_days: list[int] = []
         if days:
             first, last = days[0], days[-1]
             for d in range(first, last + 1):
                 codes[d - 1] = DoodCode.WORK if d in work[cid] else DoodCode.HOLD
-            # long idle gaps: drop and pick up instead of holding
+            # long idle gaps: drop after day a and pick up on day b instead of holding
             for a, b in zip(days, days[1:]):
                 if b - a - 1 > drop_after:
                     for d in range(a + 1, b):
                         codes[d - 1] = DoodCode.OFF
-                    codes[a] = DoodCode.DROP          # day a+1 (0-based index a)
-                    codes[b - 1] = DoodCode.PICKUP
+                    drop_days.append(a)
+                    pickup_days.append(b)
                     drops += 1
             if first == last:
                 codes[first - 1] = DoodCode.START_WORK_FINISH
             else:
                 codes[first - 1] = DoodCode.START_WORK
-                if codes[last - 1] != DoodCode.PICKUP:
-                    codes[last - 1] = DoodCode.WORK_FINISH
+                codes[last - 1] = DoodCode.WORK_FINISH
         for mapping, code in ((travel or {}, DoodCode.TRAVEL), (rehearsal or {}, DoodCode.REHEARSAL)):
             for d in mapping.get(cid, []):
                 if 1 <= d <= n and codes[d - 1] in {DoodCode.OFF, DoodCode.HOLD}:
@@ -63,6 +72,7 @@ def day_out_of_days(schedule: Schedule, *, drop_after: int = 10, cast_names: dic
                                                          DoodCode.START_WORK_FINISH, DoodCode.PICKUP}),
                       hold=codes.count(DoodCode.HOLD), travel=codes.count(DoodCode.TRAVEL),
                       rehearsal=codes.count(DoodCode.REHEARSAL), drop_pickups=drops,
+                      drop_days=drop_days, pickup_days=pickup_days,
                       start_day=days[0] if days else None, finish_day=days[-1] if days else None)
         rows.append(row)
     return DayOutOfDays(title=schedule.title, day_numbers=[d.number for d in schedule.days],

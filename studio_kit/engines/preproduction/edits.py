@@ -67,6 +67,16 @@ class EditLog(BaseModel):
     """An ordered list of edits; ``apply`` replays them on a fresh breakdown."""
 
     edits: list[Edit] = Field(default_factory=list)
+    #: the locked cast list (character name -> cast number). Once the board is out, cast numbers
+    #: must not move when a revision changes who is in most scenes: locked names keep their number,
+    #: new characters are numbered after the highest one, a cut character's number is not reused.
+    cast_numbers: dict[str, int] = Field(default_factory=dict)
+
+    def lock_cast(self, breakdown: Breakdown) -> dict[str, int]:
+        """Lock the breakdown's cast numbers (added to any already locked); returns the locked list."""
+        for member in breakdown.cast:
+            self.cast_numbers.setdefault(member.name.upper(), member.id)
+        return dict(self.cast_numbers)
 
     # -- recording -------------------------------------------------------
     def _ref(self, breakdown: Breakdown | None, scene: int | str | None) -> SceneRef | None:

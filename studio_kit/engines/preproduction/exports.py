@@ -15,7 +15,7 @@ import html
 import json
 from pathlib import Path
 
-from studio_kit.domain.preproduction import (CATEGORY_TABLE, DAY_BREAK_COLOUR, WEEK_BREAK_COLOUR, Breakdown,
+from studio_kit.domain.preproduction import (CATEGORY_TABLE, DAY_BREAK_COLOUR, WEEK_BREAK_COLOUR, WORK_LABELS, Breakdown,
                                              BreakdownCategory, DayOutOfDays, Schedule, format_eighths)
 from studio_kit.engines.preproduction.stripboard import shoot_dates
 from studio_kit.store.files import atomic_open, atomic_path
@@ -32,6 +32,13 @@ def _atomic_save(path: Path, save) -> Path:
 
 # -- breakdown tables --------------------------------------------------------
 
+def tag_label(tag) -> str:
+    """A tag as a breakdown sheet prints it: cast by number ("1. MAYA"), heads counted ("Commuters (12)")."""
+    if tag.cast_id:
+        return f"{tag.cast_id}. {tag.name}"
+    return f"{tag.name} ({tag.count})" if tag.count and tag.count > 1 else tag.name
+
+
 def scene_rows(breakdown: Breakdown) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the by-scene table: one row per scene, one column per category."""
     header = ["Scene", "Heading", "INT/EXT", "Day/Night", "Location", "Pages", "Eighths", "Synopsis"] + \
@@ -40,7 +47,7 @@ def scene_rows(breakdown: Breakdown) -> tuple[list[str], list[list[str]]]:
     for s in breakdown.sheets:
         cells = [s.scene_number, s.heading, s.int_ext, s.time_of_day, s.location, s.pages, str(s.eighths), s.synopsis]
         for c in CATEGORIES:
-            names = [f"{t.cast_id}. {t.name}" if t.cast_id else t.name for t in s.tags_in(c)]
+            names = [tag_label(t) for t in s.tags_in(c)]
             cells.append("; ".join(names))
         rows.append(cells)
     return header, rows
@@ -126,45 +133,66 @@ def _esc(text: str) -> str:
 
 
 def breakdown_pdf(breakdown: Breakdown, path: str | Path) -> Path:
-    """One breakdown sheet per page: scene header, then a coloured box per category with its elements."""
+    """One breakdown sheet per page, laid out like a scheduling program's sheet.
+
+    The header band takes the strip colour of the scene (day INT white, day
+    EXT yellow, night INT blue, night EXT green) with scene number, INT/EXT,
+    set, day/night, pages in eighths and sheet number; then the synopsis; then
+    a box for every category (empty boxes too, so a missing element is a
+    visible blank), each headed in its colour with its UCI id, cast by number.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from studio_kit.domain.preproduction import strip_colour
+
     styles = getSampleStyleSheet()
+    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=10)
+    label = ParagraphStyle("label", parent=small, fontName="Helvetica-Bold")
     story = []
+    width = 540
     for n, s in enumerate(breakdown.sheets):
+        band, _ = strip_colour(s.int_ext, s.is_night)
         story.append(Paragraph(f"<b>{_esc(breakdown.title)}</b> — Breakdown sheet", styles["Title"]))
-        head = [["Scene", s.scene_number, "Pages", s.pages],
-                ["INT/EXT", s.int_ext or "-", "Day/Night", s.time_of_day or "-"],
-                ["Location", Paragraph(_esc(s.location), styles["Normal"]), "Sheet", f"{n + 1} of {len(breakdown.sheets)}"]]
-        t = Table(head, colWidths=[70, 250, 70, 110])
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
-                               ("FONTNAME", (2, 0), (2, -1), "Helvetica-Bold")]))
-        story += [t, Spacer(1, 6), Paragraph(f"<b>{_esc(s.heading)}</b>", styles["Normal"]),
-                  Paragraph(_esc(s.synopsis) or "&nbsp;", styles["Italic"]), Spacer(1, 8)]
-        cells, fills = [], []
+        head = [["Scene", "INT/EXT", "Set", "Day/Night", "Pages", "Script page", "Sheet"],
+                [s.scene_number, s.int_ext or "-", Paragraph(f"<b>{_esc(s.location)}</b>", small),
+                 s.time_of_day or "-", s.pages, str(s.page or "-"), f"{n + 1} of {len(breakdown.sheets)}"],
+                [Paragraph(f"<b>{_esc(s.heading)}</b>", small), "", "", "", "", "", ""],
+                [Paragraph(f"<i>{_esc(s.synopsis) or '&nbsp;'}</i>", small), "", "", "", "", "", ""]]
+        t = Table(head, colWidths=[45, 50, 190, 60, 50, 65, 80])
+        t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black), ("INNERGRID", (0, 0), (-1, 1), 0.5, colors.black),
+                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(band)),
+                               ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, 0), 7),
+                               ("FONTSIZE", (0, 1), (-1, 1), 11), ("FONTNAME", (0, 1), (1, 1), "Helvetica-Bold"),
+                               ("SPAN", (0, 2), (-1, 2)), ("SPAN", (0, 3), (-1, 3)),
+                               ("LINEABOVE", (0, 2), (-1, 2), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story += [t, Spacer(1, 8)]
+        boxes = []
         for c in CATEGORIES:
             tags = s.tags_in(c)
-            if not tags:
-                continue
-            items = "<br/>".join(_esc(f"{t.cast_id}. {t.name}" if t.cast_id else t.name) for t in tags)
             mark = {"circle": " (circled)", "asterisk": " *"}.get(c.info.mark, "")
-            cells.append([Paragraph(f"<b>{_esc(c.label)}{mark}</b>", styles["Normal"]), Paragraph(items, styles["Normal"])])
-            fills.append(colors.HexColor(c.colour))
-        if cells:
-            body = Table(cells, colWidths=[150, 350])
-            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-            style += [("BACKGROUND", (0, i), (0, i), f) for i, f in enumerate(fills)]
-            body.setStyle(TableStyle(style))
-            story.append(body)
-        else:
-            story.append(Paragraph("No elements tagged.", styles["Normal"]))
+            dark = c.info.colour_name in {"red", "purple", "blue", "dark green", "dark brown", "green"}
+            head_style = ParagraphStyle(f"h{c.value}", parent=label, textColor=colors.white if dark else colors.black)
+            items = "<br/>".join(_esc(tag_label(t)) for t in tags) or "&nbsp;"
+            box = Table([[Paragraph(f"{_esc(c.label)}{mark} <font size=6>({c.uci})</font>", head_style)],
+                         [Paragraph(items, small)]], colWidths=[width / 2 - 6], rowHeights=[None, None])
+            box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.75, colors.black),
+                                     ("BACKGROUND", (0, 0), (0, 0), colors.HexColor(c.colour)),
+                                     ("LINEBELOW", (0, 0), (0, 0), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("TOPPADDING", (0, 1), (0, 1), 3), ("BOTTOMPADDING", (0, 1), (0, 1), 6)]))
+            boxes.append(box)
+        if len(boxes) % 2:
+            boxes.append("")
+        grid = Table([boxes[i:i + 2] for i in range(0, len(boxes), 2)], colWidths=[width / 2, width / 2])
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        story.append(grid)
         if n + 1 < len(breakdown.sheets):
             story.append(PageBreak())
-    return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=letter, title=f"{breakdown.title} breakdown").build(story))
+    return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=letter, topMargin=30, bottomMargin=30,
+                                                                title=f"{breakdown.title} breakdown").build(story))
 
 
 def export_breakdown(breakdown: Breakdown, out_dir: str | Path) -> dict[str, Path]:
@@ -256,10 +284,21 @@ def dood_table(dood: DayOutOfDays) -> tuple[list[str], list[list[str]]]:
         ["Work", "Hold", "Travel", "Rehearsal", "Drop/Pickup", "Total", "Start", "Finish"]
     rows = []
     for r in dood.rows:
-        rows.append([str(r.cast_id), r.name] + [c.value for c in r.codes] +
+        rows.append([str(r.cast_id), r.name] + r.labels +   # printed cells: "WD"/"PW" carry the drop/pickup
                     [str(r.work), str(r.hold), str(r.travel), str(r.rehearsal), str(r.drop_pickups), str(r.total),
                      str(r.start_day or ""), str(r.finish_day or "")])
     return header, rows
+
+
+def _dood_fill(label: str) -> str:
+    """Cell fill (hex, no #) of a printed DOOD cell: holds yellow, drop/pickup days red/green, travel, rehearsal."""
+    if label in {"H", "T", "R"}:
+        return {"H": "FFF59D", "T": "90CAF9", "R": "CE93D8"}[label]
+    if label.endswith("D") and "W" in label:
+        return "EF9A9A"
+    if label.startswith("P"):
+        return "A5D6A7"
+    return ""
 
 
 def dood_csv(dood: DayOutOfDays, path: str | Path) -> Path:
@@ -284,18 +323,18 @@ def dood_xlsx(dood: DayOutOfDays, path: str | Path) -> Path:
     ws.append(header)
     n = len(dood.day_numbers)
     first, last = get_column_letter(3), get_column_letter(2 + n)
-    fills = {"H": "FFF59D", "D": "EF9A9A", "P": "A5D6A7", "T": "90CAF9", "R": "CE93D8"}
     for i, row in enumerate(rows, start=2):
         rng = f"{first}{i}:{last}{i}"
-        work = "+".join(f'COUNTIF({rng},"{c}")' for c in ("SW", "W", "WF", "SWF", "P"))
+        work = "+".join(f'COUNTIF({rng},"{c}")' for c in WORK_LABELS)
+        drops = "+".join(f'COUNTIF({rng},"{c}")' for c in ("WD", "SWD", "PWD"))   # one per drop/pickup pair
         formulas = [f"={work}", f'=COUNTIF({rng},"H")', f'=COUNTIF({rng},"T")', f'=COUNTIF({rng},"R")',
-                    f'=COUNTIF({rng},"D")']
+                    f"={drops}"]
         total = f"={get_column_letter(3 + n)}{i}+{get_column_letter(4 + n)}{i}+{get_column_letter(5 + n)}{i}+{get_column_letter(6 + n)}{i}"
         ws.append([int(row[0]), row[1]] + row[2:2 + n] + formulas + [total] +
                   [int(x) if x else None for x in row[-2:]])
         for j, code in enumerate(row[2:2 + n], start=3):
-            if code in fills:
-                ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor=fills[code])
+            if _dood_fill(code):
+                ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor=_dood_fill(code))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     return _atomic_save(Path(path), wb.save)
@@ -308,10 +347,16 @@ def dood_pdf(dood: DayOutOfDays, path: str | Path) -> Path:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     header, rows = dood_table(dood)
-    header = ["#", "Cast"] + [str(n) for n in dood.day_numbers] + ["Wk", "Hld", "Trv", "Reh", "D/P", "Tot", "Start", "Fin"]
+    header = ["#", "Cast"] + [f"{n}" + (f"\n{d:%a}\n{d:%m/%d}" if d else "") for n, d in zip(dood.day_numbers, dood.dates)] \
+        + ["Wk", "Hld", "Trv", "Reh", "D/P", "Tot", "Start", "Fin"]
     table = Table([header] + rows, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 6),
-                               ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold")]))
+    style = [("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 6),
+             ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("ALIGN", (2, 0), (-1, -1), "CENTER")]
+    for i, row in enumerate(rows, start=1):
+        for j, code in enumerate(row[2:2 + len(dood.day_numbers)], start=2):
+            if _dood_fill(code):
+                style.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#" + _dood_fill(code))))
+    table.setStyle(TableStyle(style))
     title = Paragraph(f"<b>{_esc(dood.title)}</b> — Day out of days (drop/pickup after {dood.drop_after_days} idle days)",
                       getSampleStyleSheet()["Heading2"])
     return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=landscape(legal), leftMargin=20, rightMargin=20,

@@ -26,6 +26,7 @@ from studio_kit.domain.preproduction import (BaselineResult, Breakdown, Schedule
                                              format_eighths)
 from studio_kit.engines.preproduction import stripboard as sb
 from studio_kit.engines.preproduction.constraints import ScheduleConstraints, load_constraints
+from studio_kit.engines.preproduction.infeasible import explain_infeasible
 from studio_kit.exceptions import ScheduleError
 
 
@@ -164,6 +165,19 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
         n_days = max([n_days, *c.fixed.values()])
         for days in c.cast_available.values():
             n_days = max([n_days, *[d for d in days if d <= n_days + 10]]) if days else n_days
+        # an actor unavailable on the first days is shot after them: leave room past the blocked days
+        blocked = [d for days in c.cast_unavailable.values() for d in days if 0 < d <= n_days + 60]
+        if blocked:
+            n_days = max(n_days, max(blocked) + lower_days)
+        for cid, days in c.cast_unavailable.items():
+            lead = next(k for k in range(len(days) + 2) if k + 1 not in set(days))   # days 1..lead are barred
+            without = [x for x in strips if cid not in x.cast_ids]
+            if lead and any(cid in x.cast_ids for x in strips) and len(without) < lead:
+                raise ScheduleError(
+                    f"{_cast_label(cid, names)} is unavailable on shoot days 1-{lead}, but only {len(without)} "
+                    f"scene(s) can be shot without them, so the first {lead} shoot days cannot be filled.",
+                    hint="Shorten that cast member's unavailability, or set a later start date so their blocked "
+                         "days fall before the shoot.")
     allowed = _allowed_days(strips, c, n_days, names)
 
     m = cp_model.CpModel()
@@ -196,7 +210,7 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
     if status == cp_model.INFEASIBLE:
         if not explain:
             raise ScheduleError("infeasible")
-        raise ScheduleError(_explain_infeasible(strips, limits, c, n_days, names), hint=(
+        raise ScheduleError(explain_infeasible(strips, limits, c, n_days, names, optimise), hint=(
             "Relax the named constraints (wider availability, more days, higher pages per day)."))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # out of time before the first solution: the better baseline still counts when it is valid
@@ -213,7 +227,9 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
         if solver.boolean_value(var):
             plan[d - 1].append(by_scene[si])
     if c.days is None:
-        plan = [p for p in plan if p]
+        compact = [p for p in plan if p]
+        if valid(compact):     # renumbering days must not move a strip onto a day it is barred from
+            plan = compact
         # polish: whole-day reordering the solver may not have reached within the time limit
         plan = sb.improve_day_order(plan, w, valid)
     return _assemble(plan, strips, limits, w, c, bases, start_date, names, title, status_name,
@@ -231,6 +247,8 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
     for d in D:
         if d + 1 in used and c.days is None:
             m.add_implication(used[d + 1], used[d])      # no empty days in the middle
+        if c.days is None:                               # and a shoot day shoots something
+            m.add(used[d] <= sum(x[s.scene_index, d] for s in strips if (s.scene_index, d) in x))
     sites = sorted({s.site for s in strips})
     y: dict[tuple[str, int], Any] = {}
     moves: dict[int, Any] = {}
@@ -251,6 +269,9 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
             for var in at:
                 m.add_implication(var, y[site, d])
             m.add(y[site, d] <= sum(at))
+            # capacity link (valid, tightens the LP relaxation): a site's pages that day fit in one day
+            m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.site == site)
+                  <= limits.eighths_per_day * y[site, d])
         moves[d] = m.new_int_var(0, limits.company_moves_per_day, f"moves{d}")
         m.add(moves[d] == sum(y[site, d] for site in sites if (site, d) in y) - used[d])
         hours = sum(int(round(s.hours * 100)) * x[s.scene_index, d] for s in here)
@@ -259,6 +280,9 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
         for s in here:
             m.add_implication(x[s.scene_index, d], nt[d] if s.night else dy[d])
         m.add(mix[d] >= nt[d] + dy[d] - 1)
+        for flag, night in ((nt[d], True), (dy[d], False)):   # capacity link, as for sites
+            m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.night == night)
+                  <= limits.eighths_per_day * flag)
     for d in D:
         if d + 1 in used:
             turn[d] = m.new_bool_var(f"turn{d}")
@@ -267,9 +291,16 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
     # whole script needs at least as many days as its pages fill)
     E = limits.eighths_per_day
     m.add(sum(used.values()) >= lower_days)
+    site_days = 0
     for site in sites:
-        m.add(sum(var for (st, _), var in y.items() if st == site)
-              >= math.ceil(sum(s.eighths for s in strips if s.site == site) / E))
+        need = math.ceil(sum(s.eighths for s in strips if s.site == site) / E)
+        site_days += need
+        m.add(sum(var for (st, _), var in y.items() if st == site) >= need)
+    # every day beyond the first site of the day is a move: moves >= site-days - shoot days
+    m.add(sum(moves.values()) >= site_days - sum(used.values()))
+    # night work and day work each need their own days; a day holding both is a flip
+    for flag, night in ((nt, True), (dy, False)):
+        m.add(sum(flag.values()) >= math.ceil(sum(s.eighths for s in strips if s.night == night) / E))
     first: dict[int, Any] = {}
     last: dict[int, Any] = {}
     span: dict[int, Any] = {}
@@ -280,7 +311,7 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
             for var in (x[s.scene_index, d] for s in scenes if (s.scene_index, d) in x):
                 m.add(first[cid] <= d).only_enforce_if(var)
                 m.add(last[cid] >= d).only_enforce_if(var)
-        span[cid] = m.new_int_var(max(1, math.ceil(sum(s.eighths for s in scenes) / E)), n_days, f"span{cid}")
+        span[cid] = m.new_int_var(min(n_days, _cast_min_days(scenes, limits)), n_days, f"span{cid}")
         m.add(span[cid] == last[cid] - first[cid] + 1)
     day_of = {s.scene_index: sum(d * x[s.scene_index, d] for d in allowed[s.scene_index]) for s in strips}
     for a, b in c.before:
@@ -289,6 +320,15 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
                + w["cast_day"] * sum(span.values()) + w["day_night_flip"] * (sum(mix.values()) + sum(turn.values())))
     return {"x": x, "used": used, "y": y, "moves": moves, "nt": nt, "dy": dy, "mix": mix, "turn": turn,
             "first": first, "last": last, "span": span}
+
+
+def _cast_min_days(scenes: list[Strip], limits: ScheduleLimits) -> int:
+    """Fewest days an actor's scenes can take: by pages, by shooting hours, and by sites
+    (a day reaches at most company_moves_per_day + 1 sites). A valid bound on their span."""
+    pages = math.ceil(sum(s.eighths for s in scenes) / limits.eighths_per_day)
+    hours = math.ceil(sum(s.hours for s in scenes) / limits.hours_per_day - 1e-9)
+    sites = math.ceil(len({s.site for s in scenes}) / (limits.company_moves_per_day + 1))
+    return max(1, pages, hours, sites)
 
 
 def _hint(m, v: dict[str, Any], plan: list[list[Strip]], strips: list[Strip], n_days: int) -> None:
@@ -334,44 +374,25 @@ def _assemble(plan, strips, limits, w, c, bases, start_date, names, title, statu
                     start_date=start_date)
 
 
-def _explain_infeasible(strips, limits, c: ScheduleConstraints, n_days: int, names) -> str:
-    """Name the constraint families whose removal makes the problem feasible (each probed with a short solve)."""
-    families = {
-        "cast availability": {"cast_available": {}, "cast_unavailable": {}},
-        "location availability": {"location_available": {}},
-        "must-shoot-before pairs": {"before": []},
-        "fixed strips": {"fixed": {}},
-        f"the {n_days}-day length": {"days": None},
-    }
-    culprits = []
-    for label, relax in families.items():
-        probe = c.model_copy(update=relax)
-        try:
-            optimise(strips, limits=limits, constraints=probe, time_limit=2.0, num_workers=2, cast_names=names,
-                     explain=False)
-            culprits.append(label)
-        except ScheduleError:
-            continue
-    total = format_eighths(sum(s.eighths for s in strips))
-    if culprits:
-        return ("No schedule satisfies every constraint; it becomes possible when relaxing: " + ", ".join(culprits)
-                + f" ({len(strips)} scenes, {total} pages, limits {format_eighths(limits.eighths_per_day)} pages / "
-                f"{limits.hours_per_day:g} h / {limits.company_moves_per_day} moves per day).")
-    return (f"No schedule satisfies the day limits together with the constraints ({len(strips)} scenes, {total} pages, "
-            f"{format_eighths(limits.eighths_per_day)} pages, {limits.hours_per_day:g} h and "
-            f"{limits.company_moves_per_day} company moves per day).")
-
-
 def schedule_breakdown(breakdown: Breakdown, *, limits: ScheduleLimits | None = None,
                        constraints: ScheduleConstraints | None = None, time_limit: float = 10.0,
                        num_workers: int | None = None, start_date: dt.date | None = None,
                        sites: dict[str, str] | None = None, weights: dict[str, float] | None = None) -> Schedule:
-    """Optimised schedule of a breakdown (the usual entry point)."""
+    """Optimised schedule of a breakdown (the usual entry point).
+
+    Scenes longer than a shoot day are split into parts shot in order (see
+    :func:`~.stripboard.split_long_strips`); each split is listed in ``warnings``.
+    """
     limits = limits or ScheduleLimits()
-    strips = sb.strips_from_breakdown(breakdown, limits, sites)
-    return optimise(strips, limits=limits, constraints=constraints, weights=weights, time_limit=time_limit,
-                    num_workers=num_workers, start_date=start_date, title=breakdown.title,
-                    cast_names={m.id: m.name for m in breakdown.cast})
+    strips, parts_before, notes = sb.split_long_strips(sb.strips_from_breakdown(breakdown, limits, sites), limits)
+    if parts_before:
+        c = constraints or ScheduleConstraints()
+        constraints = c.model_copy(update={"before": list(c.before) + parts_before})
+    sched = optimise(strips, limits=limits, constraints=constraints, weights=weights, time_limit=time_limit,
+                     num_workers=num_workers, start_date=start_date, title=breakdown.title,
+                     cast_names={m.id: m.name for m in breakdown.cast})
+    sched.warnings.extend(notes)
+    return sched
 
 
 def reschedule(schedule: Schedule, plan: list[list[int]], constraints: ScheduleConstraints | None = None) -> Schedule:

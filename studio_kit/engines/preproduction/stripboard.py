@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterable
 
-from studio_kit.domain.preproduction import Breakdown, ScheduleLimits, ShootDay, Strip, strip_colour
+from studio_kit.domain.preproduction import Breakdown, ScheduleLimits, ShootDay, Strip, format_eighths, strip_colour
 
 DEFAULT_WEIGHTS = {
     "shoot_day": 500.0,        # a whole extra day of crew and kit
@@ -47,6 +47,40 @@ def strips_from_breakdown(breakdown: Breakdown, limits: ScheduleLimits | None = 
             hours=round(sheet.eighths / 8 * limits.hours_per_page, 3), cast_ids=sheet.cast_ids,
             colour=colour, colour_name=name, synopsis=sheet.synopsis))
     return out
+
+
+#: strip index of part k (k >= 2) of scene i: k * PART_BASE + i (part 1 keeps the scene's own index)
+PART_BASE = 100_000
+
+
+def split_long_strips(strips: list[Strip], limits: ScheduleLimits) -> tuple[list[Strip], list[tuple[int, int]], list[str]]:
+    """Split scenes too long for one shoot day into parts, as a 1st AD splits a sheet ("12 pt 1", "12 pt 2").
+
+    A scene over the page or hours limit becomes the fewest equal parts that
+    each fit a day. Returns (strips, before pairs keeping the parts in order,
+    warnings naming each split). Part 1 keeps the scene's index; part k gets
+    ``k * PART_BASE + index`` and ``source_index`` = the scene's index.
+    """
+    out: list[Strip] = []
+    before: list[tuple[int, int]] = []
+    warnings: list[str] = []
+    for s in strips:
+        k = max(-(-s.eighths // limits.eighths_per_day), int(-(-s.hours // limits.hours_per_day)) if s.hours else 1)
+        if k <= 1 or s.eighths < k:
+            out.append(s)
+            continue
+        base, extra = divmod(s.eighths, k)
+        sizes = [base + (1 if i < extra else 0) for i in range(k)]
+        ids = [s.scene_index] + [n * PART_BASE + s.scene_index for n in range(2, k + 1)]
+        for n, (size, idx) in enumerate(zip(sizes, ids), start=1):
+            out.append(s.model_copy(update={"scene_index": idx, "scene_number": f"{s.scene_number} pt {n}",
+                                            "eighths": size, "hours": round(s.hours * size / s.eighths, 3),
+                                            "source_index": s.scene_index}))
+        before += list(zip(ids, ids[1:]))
+        warnings.append(f"scene {s.scene_number} ({s.pages} pages) is longer than a shoot day "
+                        f"({format_eighths(limits.eighths_per_day)} pages, {limits.hours_per_day:g} h): split into "
+                        f"{k} parts of " + ", ".join(format_eighths(x) for x in sizes) + " pages, shot in order")
+    return out, before, warnings
 
 
 def order_day(strips: list[Strip], before: Iterable[tuple[int, int]] = ()) -> list[Strip]:

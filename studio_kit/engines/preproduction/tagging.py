@@ -10,7 +10,14 @@ The rules follow how a 1st AD marks up a script:
   greenery, special equipment, security = lexicon terms (data files in
   ``studio_kit/data/lexicons``) and ALL-CAPS words in action, the screenwriter's
   way of flagging an element;
-* stunts = stunt verbs in action.
+* stunts = stunt verbs in action;
+* a lexicon noun used as a verb is skipped ("Devlin checks his watch" tags
+  WATCH, not CHECK: :mod:`.senses`), a noun modifying the next element is
+  skipped ("oak table" is a TABLE, "car keys" are KEYS), an ALL-CAPS modifier
+  joins its noun ("LED clock" -> LED CLOCK), and a whole lexicon term in caps
+  keeps its category ("WEDDING RING" is a prop, not a ring sound);
+* animals and vehicles, like extras, carry a head count when the script
+  gives one ("three horses").
 
 Every tag keeps its source line, the text as written and a confidence (0..1).
 A text backend with the ``complete`` capability may propose more tags; a
@@ -26,6 +33,7 @@ from typing import Any, Iterable, Iterator
 
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
 from studio_kit.domain.preproduction import Tag, TagOrigin
+from studio_kit.engines.preproduction.senses import NOUN_CATEGORIES, used_as_verb
 from studio_kit.domain.script import ElementType, Scene
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
@@ -76,7 +84,6 @@ _COUNT = re.compile(r"(\d+|a dozen|dozens of|hundreds of|a hundred|a few|[A-Za-z
 
 
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
-
 
 @dataclass(frozen=True)
 class Match:
@@ -166,6 +173,7 @@ def _compile(category: Cat, terms: Iterable[str], confidence: float, plurals: bo
     return Lexicon(category, canonical, confidence, frozenset(weak), weak_confidence, max_words)
 
 
+
 @lru_cache(maxsize=1)
 def lexicons() -> tuple[Lexicon, ...]:
     """The shipped lexicons, compiled once per process."""
@@ -233,6 +241,24 @@ def number_cast(scenes: list[Scene]) -> dict[str, tuple[int, int, bool]]:
     return {name: (i + 1, count[name], speaks[name]) for i, name in enumerate(ranked)}
 
 
+def lock_cast_numbers(cast: dict[str, tuple[int, int, bool]], locked: dict[str, int]) -> dict[str, tuple[int, int, bool]]:
+    """Renumber a fresh cast list so locked names keep their numbers.
+
+    New characters follow the highest number ever used, in cast-list order;
+    the number of a character cut from the draft stays retired.
+    """
+    locked = {k.upper(): v for k, v in locked.items()}
+    next_id = max(locked.values(), default=0)
+    out: dict[str, tuple[int, int, bool]] = {}
+    for name, (_, count, speaks) in sorted(cast.items(), key=lambda kv: kv[1][0]):
+        if name.upper() in locked:
+            out[name] = (locked[name.upper()], count, speaks)
+        else:
+            next_id += 1
+            out[name] = (next_id, count, speaks)
+    return out
+
+
 def _cast_tags(scene: Scene, cast: dict[str, tuple[int, int, bool]]) -> list[Tag]:
     tags = []
     for name in scene.characters:
@@ -279,8 +305,10 @@ def tag_scene(scene: Scene, cast: dict[str, tuple[int, int, bool]]) -> list[Tag]
         if cast_names else None
     atm, sil = extras_lexicons()
     stunts = stunt_lexicon()
+    cast_words = {w for n in cast_names for w in n.lower().split()}
     for line, text in scene_lines(scene):
         claimed: list[tuple[int, int]] = []
+        caps_tags: list[tuple[int, Tag]] = []   # (start, tag) of ALL-CAPS phrases on this line
         if cast_rx is not None:
             claimed += [m.span() for m in cast_rx.finditer(text)]
 
@@ -307,13 +335,35 @@ def tag_scene(scene: Scene, cast: dict[str, tuple[int, int, bool]]) -> list[Tag]
                 continue  # a whole shouted line (a slug-like super), not one element
             claimed.append(m.span())
             tags.append(_classify_caps(phrase, line, exclaimed=text[m.end():m.end() + 1] == "!"))
+            caps_tags.append((m.start() + m.group(1).index(phrase[:1]), tags[-1]))
+        found: list[tuple[Match, Lexicon]] = []
         for lex in lexicons():
             for m in lex.finditer(text, words, grams):
                 if not free((m.start, m.end)):
                     continue
                 claimed.append((m.start, m.end))
-                tags.append(Tag(category=lex.category, name=m.term.upper(), element_id=element_id(lex.category, m.term),
-                                line=line, matched=m.text, confidence=lex.confidence))
+                if lex.category in NOUN_CATEGORIES and used_as_verb(m, words, cast_words):
+                    continue   # "Devlin checks his watch": CHECK is the action, WATCH the prop
+                found.append((m, lex))
+        found.sort(key=lambda f: f[0].start)
+        for k, (m, lex) in enumerate(found):
+            nxt = found[k + 1][0] if k + 1 < len(found) else None
+            if (nxt is not None and " " not in m.text and lex.category in NOUN_CATEGORIES
+                    and not text[m.end:nxt.start].strip() and nxt.start > m.end):
+                continue   # a modifier of the next element: "oak table", "car keys", "desk lamp"
+            caps = next((t for t in caps_tags if t[0] < m.start and not text[t[0] + len(t[1].matched):m.start].strip()
+                         and t[1].confidence <= 0.5 and t[1].category == Cat.PROPS), None)
+            if caps is not None and lex.category in NOUN_CATEGORIES:
+                # the writer capitalised a modifier: "a red LED clock" is one LED CLOCK, not a prop "LED"
+                old_tag = caps[1]
+                name = f"{old_tag.name} {m.text.upper()}"
+                tags[tags.index(old_tag)] = Tag(category=lex.category, name=name, element_id=element_id(lex.category, name),
+                                                line=line, matched=text[caps[0]:m.end], confidence=lex.confidence)
+                continue
+            counted = lex.category in {Cat.ANIMALS, Cat.VEHICLES}    # "three horses", "2 police cars"
+            tags.append(Tag(category=lex.category, name=m.term.upper(), element_id=element_id(lex.category, m.term),
+                            line=line, matched=m.text, confidence=lex.confidence,
+                            count=_extras_count(text[:m.start]) if counted else None))
         for m in stunts.finditer(text, words, grams):
             conf = stunts.weak_confidence if m.term in stunts.weak else stunts.confidence
             tags.append(Tag(category=Cat.STUNTS, name=f"Stunt: {m.term}", element_id=element_id(Cat.STUNTS, m.term),
@@ -330,7 +380,11 @@ def _classify_caps(phrase: str, line: int, exclaimed: bool = False) -> Tag:
     else the category of a lexicon term inside it, else a prop at low confidence."""
     upper = phrase.upper()
     words = upper.split()
-    if exclaimed or any(w.strip("!-") in ONOMATOPOEIA for w in words) or len(set(words)) < len(words):
+    key = " ".join(w for _, _, w in tokens(phrase))
+    exact = next((lex for lex in lexicons() if lex.canonical.get(key)), None)
+    if exact is not None and not exclaimed:
+        cat, conf = exact.category, 0.9     # a whole lexicon term: "WEDDING RING" is a prop, not a RING sound
+    elif exclaimed or any(w.strip("!-") in ONOMATOPOEIA for w in words) or len(set(words)) < len(words):
         cat, conf = Cat.SOUND_MUSIC, 0.8
     else:
         cat, conf = Cat.PROPS, 0.5  # unknown caps word: most often a prop, kept for review

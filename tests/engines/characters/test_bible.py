@@ -27,9 +27,9 @@ def test_cyber_bob_sample_introductions(samples_dir):
 
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bibles = {b.name: b for b in bibles_from_script(script)}
-    assert set(bibles) >= {"Bob", "Margaret"}
-    assert bibles["Bob"].age == 40 and bibles["Bob"].pronouns == "he/him"
-    assert {"mild", "goofy", "daft"} <= set(bibles["Bob"].traits)
+    assert set(bibles) >= {"Cyber Bob", "Margaret"}       # BOB is folded into CYBER BOB (test_cast.py)
+    assert bibles["Cyber Bob"].age == 40 and bibles["Cyber Bob"].pronouns == "he/him"
+    assert {"mild", "goofy", "daft"} <= set(bibles["Cyber Bob"].traits)
     # "CUTE DOG and MARGARET, 37, ..." introduces two characters: each gets only its own words
     assert bibles["Margaret"].age == 37 and bibles["Margaret"].pronouns == "she/her"
     assert bibles["Margaret"].traits[:4] == ["amicable", "mild", "curious", "sharp"]

@@ -59,3 +59,15 @@ Better.
     assert is_continuous(script.scenes[1])
     report = continuity_report(script, use_breakdown=False)
     assert report.ok, report.issues
+
+
+def test_one_person_under_two_cues_is_one_continuity_line(tmp_path):
+    from studio_kit.engines.characters.continuity import continuity_report
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    path = tmp_path / "alias.fountain"
+    path.write_text("INT. OFFICE - DAY\n\nCYBER BOB, 40, a mild man in a grey suit, types.\n\nCYBER BOB\nDone.\n\n"
+                    "INT. CORRIDOR - CONTINUOUS\n\nBob walks out in a yellow raincoat.\n\nBOB\nBye.\n", encoding="utf-8")
+    report = continuity_report(load_script(path))
+    assert {look.character for look in report.looks} == {"CYBER BOB"}       # BOB folded in, not a second person
+    assert [(i.kind, i.character) for i in report.issues] == [("continuous_change", "CYBER BOB")]

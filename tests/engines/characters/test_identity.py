@@ -26,10 +26,10 @@ def test_lock_freezes_descriptors_seed_references_and_hash():
     assert rec.locked_by == "ana" and rec.verify()
     assert len(rec.reference_hashes) == 1 and rec.reference_hashes[0].startswith("sha256:")
     assert refs and refs[0][0][:8] == b"\x89PNG\r\n\x1a\n"   # previz front view as the default reference
-    assert set(rec.perceptual_signature) == {"phash", "histogram"}
+    assert set(rec.perceptual_signature) == {"phash", "histogram", "subject_phash", "subject_histogram", "centre_phash"}
     ident = rec.to_identity()
     assert set(ident) == {"character_id", "name", "version", "seed", "mode", "style", "age", "pronouns",
-                          "description", "appearance", "palette", "wardrobe", "brand", "reference_hashes",
+                          "description", "appearance", "palette", "wardrobe", "brand", "reference_hashes", "species",
                           "embedding"}
     assert ident["wardrobe"] == {"raincoat": {"description": "yellow raincoat", "colors": ["#e0c040"]}}
 
@@ -95,3 +95,21 @@ def test_encoder_embedding_is_frozen_when_an_encoder_is_given():
     locked, _ = identity.lock(_bible(), user="ana", encoder=MeanColour())
     assert len(locked.identity.embedding) == 3 and locked.identity.embedding_model == "mean-rgb"
     assert locked.identity.to_identity()["embedding"] == list(locked.identity.embedding)
+
+
+def test_a_tampered_identity_record_is_refused_at_render(ctx):
+    from studio_kit.engines.characters import service, versions
+    from studio_kit.exceptions import CharacterError
+
+    service.create_character(_bible(), ctx)
+    locked = service.lock("mara", ctx=ctx)
+    # someone edits the stored record by hand: the hair changes but the hash stays
+    forged = locked.identity.model_copy(update={"appearance": locked.identity.appearance.model_copy(
+        update={"hair_color": "pink"})})
+    versions.save_bible(ctx, locked.model_copy(update={"identity": forged}))
+    renders = len(ctx.list_assets(kind="character_render"))
+    with pytest.raises(CharacterError, match="fails its hash check"):
+        service.render("mara", ctx=ctx)
+    with pytest.raises(CharacterError, match="fails its hash check"):
+        service.render_frame(["mara"], ctx=ctx)
+    assert len(ctx.list_assets(kind="character_render")) == renders

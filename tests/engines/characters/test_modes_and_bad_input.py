@@ -116,3 +116,16 @@ def test_non_image_reference_fails_the_lock_and_stores_nothing(ctx, tmp_path):
     assert ctx.list_audit(action="character.lock") == []
     locked = service.lock("bo", references=[good], ctx=ctx)
     assert locked.locked and _counts(ctx)["character_reference"] == 1
+
+
+def test_brand_render_draws_only_locked_palette_colours():
+    # palette lists two colours: the third drawn colour (belt/collar) must come from the brand, not a stock palette
+    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.backends.image.previz import PrevizImageBackend, figure_params_of
+    from studio_kit.domain.character import identity_from_bible
+
+    img = PrevizImageBackend().render(ImageRequest(kind="character", identities=[identity_from_bible(_mascot())],
+                                                   wardrobe="default", width=256, height=384))
+    fig = figure_params_of(img)["figures"][0]
+    drawn = ["#%02x%02x%02x" % tuple(fig[k]) for k in ("top", "bottom", "accent")]
+    assert modes.off_palette(drawn, BRAND_PALETTE) == [], drawn

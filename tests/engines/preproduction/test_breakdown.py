@@ -184,3 +184,103 @@ def test_edit_log_is_stored_as_a_versioned_asset(reel_script, studio_home):
     assert "BRIEFCASE" not in _names(applied.sheets[0], Cat.PROPS)
     assert "UMBRELLA" in _names(applied.sheets[3], Cat.PROPS)
     assert len(EditLog.load_from_store(ctx, first.id).edits) == 1
+
+
+def test_everyday_verbs_and_modifiers_are_not_tagged_as_elements():
+    """A 1st AD tags WATCH in "checks his watch", not CHECK; an oak table is a TABLE, not greenery."""
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    text = ("INT. ARCHIVE - DAY\n\nDEVLIN (50s) checks his watch. Otto tears the notice and lifts out a key. "
+            "A cat watches from the fridge. She lays the tin on a long oak table under a red LED clock. "
+            "A yellow EXCAVATOR idles outside.\n\nDEVLIN\nThe tape. Check it.\n")
+    sheet = break_down(parse_fountain(text)).sheets[0]
+    names = {t.name: t.category for t in sheet.tags}
+    assert names.get("WATCH") == Cat.PROPS and names.get("KEY") == Cat.PROPS
+    for verb in ("CHECK", "TEARS", "TEAR", "LIFT"):
+        assert verb not in names, f"{verb} is an action here, not an element"
+    assert "OAK" not in names and names.get("TABLE") == Cat.SET_DRESSING
+    assert "LED" not in names and any(n.startswith("LED CLOCK") for n in names)
+    assert names.get("EXCAVATOR") == Cat.VEHICLES
+    # "watches" after a determiner is the plural noun: still a prop
+    plural = break_down(parse_fountain("INT. SHOP - DAY\n\nThe watches tick on the counter.\n")).sheets[0]
+    assert "WATCH" in _names(plural, Cat.PROPS)
+
+
+def test_a_pagination_failure_falls_back_to_estimated_lengths_with_a_warning(reel_script, monkeypatch):
+    from studio_kit.engines.writing import pagination
+
+    def broken(script, *a, **k):
+        raise AttributeError("simulated pagination bug")
+
+    monkeypatch.setattr(pagination, "paginate", broken)
+    for scene in reel_script.scenes:
+        scene.eighths = None
+    bd = break_down(reel_script)
+    assert all(s.eighths >= 1 for s in bd.sheets)
+    assert any("pagination failed" in w and "simulated" in w for w in bd.warnings)
+
+
+def test_caps_lexicon_terms_and_modal_can_are_classified_like_a_1st_ad_would():
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    text = ("INT. FLAT - NIGHT\n\nBea twists her WEDDING RING. Only her memory can hear it. "
+            "A soda can rolls away. The PHONE RINGS.\n")
+    sheet = break_down(parse_fountain(text)).sheets[0]
+    names = {t.name: t.category for t in sheet.tags}
+    assert names.get("WEDDING RING") == Cat.PROPS
+    assert names.get("PHONE RINGS") == Cat.SOUND_MUSIC
+    cans = [t for t in sheet.tags if t.name == "CAN"]
+    assert [t.matched for t in cans] == ["can"] and cans[0].line == sheet.line + 2
+    assert sheet.synopsis  # the scene still reads normally
+    modal = break_down(parse_fountain("INT. FLAT - NIGHT\n\nOnly her memory can hear it.\n")).sheets[0]
+    assert "CAN" not in _names(modal, Cat.PROPS)
+
+
+def test_locked_cast_numbers_survive_a_revision_that_reorders_the_cast(reel_text, tmp_path):
+    """Once the cast list is locked, a revision where CARL outgrows ALICE keeps every number."""
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    first = break_down(parse_fountain(reel_text))
+    assert [(c.id, c.name) for c in first.cast] == [(1, "BOB"), (2, "ALICE"), (3, "CARL")]
+    log = EditLog()
+    assert log.lock_cast(first) == {"BOB": 1, "ALICE": 2, "CARL": 3}
+    path = log.save(tmp_path / "edits.json")
+    extra = "".join(f"\nINT. CARL'S VAN - NIGHT {i}\n\nCARL\nStill here.\n\nDORA\nMe too.\n" for i in range(3))
+    revised = parse_fountain(reel_text + extra)
+    unlocked = break_down(revised)
+    assert {c.name: c.id for c in unlocked.cast}["CARL"] != 3      # the tagger alone would renumber him
+    locked = break_down(parse_fountain(reel_text + extra), edits=path)
+    ids = {c.name: c.id for c in locked.cast}
+    assert (ids["BOB"], ids["ALICE"], ids["CARL"]) == (1, 2, 3) and ids["DORA"] == 4
+    assert {t.name: t.cast_id for s in locked.sheets for t in s.tags_in(Cat.CAST)}["CARL"] == 3
+    assert locked.metadata["cast_locked"] is True
+    # a cut character's number is retired, not handed to the next newcomer
+    cut = parse_fountain(reel_text.replace("CARL (O.S.)\nOpen up!", "") + extra.replace("CARL", "EVE"))
+    again = {c.name: c.id for c in break_down(cut, edits=path).cast}
+    assert "CARL" not in again and 3 not in again.values() and again["EVE"] >= 4
+
+
+def test_animals_and_vehicles_carry_a_head_count_like_extras():
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    text = "EXT. RANCH - DAY\n\nThree horses graze by 2 pickup trucks. A dozen commuters wait. A dog sleeps.\n"
+    sheet = break_down(parse_fountain(text)).sheets[0]
+    counts = {t.name: t.count for t in sheet.tags}
+    assert counts["HORSE"] == 3 and counts["PICKUP TRUCK"] == 2 and counts["Commuters"] == 12 and counts["DOG"] == 1
+
+
+def test_breakdown_sheets_carry_the_script_page_each_scene_starts_on(reel_text):
+    from studio_kit.engines.writing.fountain import parse_fountain
+    from studio_kit.engines.writing.pagination import paginate
+
+    long_text = reel_text + "".join(f"\nINT. CORRIDOR {i} - DAY\n\n" + "BOB walks and walks. " * 40 + "\n"
+                                    for i in range(12))
+    expected = paginate(parse_fountain(long_text)).scene_pages
+    bd = break_down(parse_fountain(long_text))
+    assert [s.page for s in bd.sheets] == expected and bd.sheets[0].page == 1 and bd.sheets[-1].page > 2
+    # lengths given beforehand are kept; the page numbers still come from a laid-out copy
+    script = parse_fountain(long_text)
+    for scene in script.scenes:
+        scene.eighths = 3
+    kept = break_down(script)
+    assert {s.eighths for s in kept.sheets} == {3} and [s.page for s in kept.sheets] == expected

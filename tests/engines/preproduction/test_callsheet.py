@@ -108,6 +108,10 @@ def test_extras_and_special_requirements_come_from_that_days_scenes(boards):
     assert "Coffee pot" not in {r.item for r in cs.requirements}            # day 1's prop stays on day 1
     assert [s.scene_number for s in cs.advance_scenes] == ["3"] and cs.advance_day == 3
     assert any("company move" in n for n in cs.notes)
+    # a stunt day carries the safety line a 1st AD puts on every stunt day's call sheet
+    assert any(n.startswith("SAFETY") and "Stunts in sc. 2" in n and "stunt coordinator" in n for n in cs.notes)
+    day1 = build_call_sheet(sched, bd, 1, CallSheetSettings(start_date=MONDAY))
+    assert not any(n.startswith("SAFETY — Stunts") for n in day1.notes)
 
 
 def test_last_day_has_no_advance_and_says_so(boards):
@@ -168,3 +172,20 @@ def test_a_call_sheet_for_every_shoot_day(boards, tmp_path):
     paths = write_call_sheets(sched, bd, tmp_path, {"start_date": "2026-06-22"})
     assert [p.name for p in paths] == [f"callsheet_day0{d}.{ext}" for d in (1, 2, 3) for ext in ("html", "pdf")]
     assert "Day 3 of 3" in paths[4].read_text() and "2026-06-24" in paths[4].read_text()
+
+
+def test_an_actor_whose_first_scene_is_late_in_the_day_gets_a_staggered_call(boards):
+    """Two hours of ANA's scenes come first; BEN only works after them and a company move."""
+    from studio_kit.domain.preproduction import Strip
+
+    sched, bd = boards
+    day = sched.days[0]
+    first = day.strips[0].model_copy(update={"hours": 2.5, "cast_ids": [1]})
+    later = day.strips[1].model_copy(update={"hours": 1.0, "cast_ids": [1, 2], "site": "ALLEY"})
+    sched.days[0] = day.model_copy(update={"strips": [first, later]})
+    cs = build_call_sheet(sched, bd, 1, CallSheetSettings(start_date=MONDAY, shooting_call=dt.time(8, 0)))
+    cast = {c.character: c for c in cs.cast}
+    assert cast["ANA"].on_set == dt.time(7, 45)                 # in the first scene: the general call
+    assert cast["BEN"].on_set == dt.time(11, 15)                # 2.5 h of work + 1 h move after 08:00, less 15 min
+    assert cast["BEN"].pickup > cast["ANA"].pickup
+    assert isinstance(first, Strip)

@@ -131,3 +131,27 @@ def test_export_bundles_write_every_file(package, tmp_path):
     assert all(p.exists() and p.stat().st_size > 0 for p in files.values())
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]        # no temp files left behind
     assert Cat.PROPS.label in (tmp_path / "breakdown_by_scene.csv").read_text(encoding="utf-8")
+
+
+def test_breakdown_sheets_print_head_counts(tmp_path):
+    from studio_kit.engines.writing.fountain import parse_fountain
+
+    bd = break_down(parse_fountain("EXT. RANCH - DAY\n\nThree horses graze. A dozen commuters wait.\n"))
+    header, rows = exports.scene_rows(bd)
+    row = dict(zip(header, rows[0]))
+    assert row["Animals"] == "HORSE (3)" and row["Extras (Atmosphere)"] == "Commuters (12)"
+    text = "\n".join(_pdf_text(exports.breakdown_pdf(bd, tmp_path / "b.pdf")))
+    assert "HORSE (3)" in text and "Commuters (12)" in text
+
+
+def test_breakdown_sheet_shows_every_category_box_like_a_scheduling_program(package, tmp_path):
+    """Empty boxes are printed too: a blank Stunts box is a decision, a missing one is an oversight."""
+    from studio_kit.domain.preproduction import BreakdownCategory
+
+    bd, _, _ = package
+    pages = _pdf_text(exports.breakdown_pdf(bd, tmp_path / "b.pdf"))
+    for page in pages:
+        flat = " ".join(page.split())
+        for c in BreakdownCategory:
+            assert f"{c.label}" in flat and f"({c.uci})" in flat, (c, flat[:200])
+    assert "Script page" in pages[0] and bd.sheets[0].page == 1

@@ -84,9 +84,34 @@ def test_day_night_flips_are_avoided_when_possible(strip):
 
 def test_cast_unavailable_on_every_day_is_named(strip):
     strips = _interleaved(strip)
-    c = ScheduleConstraints(cast_unavailable={3: list(range(1, 40))})
-    with pytest.raises(ScheduleError, match=r"cast member 3 BOB is unavailable on every day"):
+    c = ScheduleConstraints(cast_unavailable={3: list(range(1, 40))}, days=12)
+    with pytest.raises(ScheduleError, match=r"cast member 3 BOB is unavailable on every day of the 12-day"):
         optimise(strips, constraints=c, cast_names={3: "BOB"}, **FAST)
+    # without a fixed length the board could grow, so the message says why it cannot
+    c = ScheduleConstraints(cast_unavailable={3: list(range(1, 40))})
+    with pytest.raises(ScheduleError, match=r"cast member 3 BOB is unavailable on shoot days 1-39, but only \d+ "
+                                            r"scene\(s\) can be shot without them"):
+        optimise(strips, constraints=c, cast_names={3: "BOB"}, **FAST)
+
+
+def test_cast_unavailable_on_the_first_days_is_shot_later_not_refused(strip):
+    """An actor barred from days 1-4 of an auto-length board (7 4/8 pages: 2 days unconstrained)
+    is shot from day 5, after BEA's scenes fill days 1-4, instead of being refused."""
+    strips = [strip(i, "STAGE", 10, cast=[1] if i < 2 else [2]) for i in range(6)]
+    c = ScheduleConstraints(cast_unavailable={1: [1, 2, 3, 4]})
+    sched = optimise(strips, constraints=c, cast_names={1: "ANA", 2: "BEA"}, **FAST)
+    assert not violations(sched, c)
+    assert min(sched.day_of(0), sched.day_of(1)) >= 5
+    assert all(d.strips for d in sched.days)          # no empty shoot day was left in the board
+
+
+def test_infeasible_availability_names_the_cast_member(strip):
+    """Probing each actor's window names who makes the board impossible, not just the family."""
+    strips = [strip(i, "STAGE", 40, cast=[1 + i % 2]) for i in range(4)]
+    c = ScheduleConstraints(cast_available={1: [1], 2: [1, 2, 3, 4]}, days=4)
+    with pytest.raises(ScheduleError, match=r"cast member 1 ANA's availability") as err:
+        optimise(strips, constraints=c, cast_names={1: "ANA", 2: "BEA"}, **FAST)
+    assert "BEA's availability" not in str(err.value)
 
 
 def test_scene_longer_than_a_day_is_named(strip):
@@ -199,3 +224,35 @@ def test_constraints_file_errors_name_the_bad_entry(reel_script, tmp_path):
     rules.write_text("cast_available: {BOB: [1, 2]}\nbefore: [[\"4\", \"1\"]]\nfixed: {\"2\": 2}\n", encoding="utf-8")
     c = load_constraints(rules, bd)
     assert c.cast_available == {1: [1, 2]} and c.before == [(3, 0)] and c.fixed == {1: 2}
+
+
+def test_long_scene_is_split_into_ordered_parts_that_keep_its_breakdown(strip):
+    """Scene 2 is 12 pages: three parts of 4 pages, shot in order; call sheets still find its elements."""
+    import datetime as dt
+
+    from studio_kit.domain.preproduction import Breakdown, BreakdownSheet, CastMember, Tag
+    from studio_kit.domain.preproduction import BreakdownCategory as Cat
+    from studio_kit.engines.preproduction.callsheet import CallSheetSettings, build_call_sheet
+
+    sheets = [BreakdownSheet(scene_index=0, scene_number="1", heading="INT. BANK - DAY", int_ext="INT",
+                             time_of_day="DAY", location="BANK", eighths=16,
+                             tags=[Tag(category=Cat.CAST, name="ANA", element_id="cast:1", cast_id=1)]),
+              BreakdownSheet(scene_index=1, scene_number="2", heading="INT. VAULT - NIGHT", int_ext="INT",
+                             time_of_day="NIGHT", location="VAULT", eighths=96,
+                             tags=[Tag(category=Cat.CAST, name="ANA", element_id="cast:1", cast_id=1),
+                                   Tag(category=Cat.PROPS, name="DRILL", element_id="props:drill")])]
+    bd = Breakdown(title="Heist", sheets=sheets, cast=[CastMember(id=1, name="ANA")])
+    limits = ScheduleLimits(eighths_per_day=40, hours_per_day=24)
+    parts, before, notes = sb.split_long_strips(sb.strips_from_breakdown(bd, limits), limits)
+    assert [(p.scene_number, p.eighths, p.sheet_index) for p in parts] == [
+        ("1", 16, 0), ("2 pt 1", 32, 1), ("2 pt 2", 32, 1), ("2 pt 3", 32, 1)]
+    assert before == [(1, 200_001), (200_001, 300_001)] and "split into 3 parts" in notes[0]
+    sched = schedule_breakdown(bd, limits=limits, **FAST)
+    days = {s.scene_number: d.number for d in sched.days for s in d.strips}
+    assert days["2 pt 1"] < days["2 pt 2"] < days["2 pt 3"] and not violations(sched)
+    assert any("split into 3 parts" in w for w in sched.warnings)
+    cs = build_call_sheet(sched, bd, days["2 pt 3"], CallSheetSettings(start_date=dt.date(2026, 6, 22)))
+    assert ("Props", "DRILL") in {(r.category, r.item) for r in cs.requirements}
+    # the optimiser itself still refuses a strip that cannot fit a day (it never splits silently)
+    with pytest.raises(ScheduleError, match="alone is"):
+        optimise(sb.strips_from_breakdown(bd, limits), limits=limits, **FAST)
