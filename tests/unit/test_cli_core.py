@@ -89,3 +89,10 @@ def test_serve_serves_every_dashboard(studio_home):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_usage_errors_print_a_hint_not_a_traceback():
+    out = subprocess.run([sys.executable, "-m", "studio_kit", "script", "parse", "a", "b", "c"],
+                         capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr and "unexpected extra argument" in out.stderr
