@@ -26,17 +26,13 @@ class DemoStep:
 
 
 def _cast(prev: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One character_sheet run per speaking character of the demo script, leads first."""
+    """One character_sheet run per part of the demo script's cast list (aliases merged), leads first."""
+    from studio_kit.engines.characters.cast import cast_list
     from studio_kit.engines.writing.io import load_script
 
     fountain = prev["script_from_logline"][0]["fountain"]
-    script = load_script(fountain)
-    lines: dict[str, int] = {}
-    for scene in script.scenes:
-        for block in scene.dialogue:
-            lines[block.character] = lines.get(block.character, 0) + 1
-    leads = sorted(lines, key=lambda name: -lines[name])[:MAX_CAST]
-    return [{"name": name, "script_path": fountain, "lock": True} for name in leads]
+    parts = cast_list(load_script(fountain))[:MAX_CAST]
+    return [{"name": part.name, "script_path": fountain, "lock": True} for part in parts]
 
 
 def _steps() -> list[DemoStep]:
