@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from studio_kit.domain.budget import Budget
 from studio_kit.domain.preproduction import (
-    WORK_CODES, Breakdown, BreakdownCategory, DayOutOfDays, DoodCode, DoodRow, Schedule,
+    WORK_CODES, Breakdown, BreakdownCategory, DayOutOfDays, Schedule,
 )
 from studio_kit.domain.script import Script
 from studio_kit.engines.preproduction.budget import load_budget_data, resolve_preset, to_decimal
@@ -42,64 +42,10 @@ def cast_tier(cast_id: int, work_days: int, day_player_max_days: int = 2) -> str
 
 
 def dood_from_schedule(schedule: Schedule, drop_after_days: int = 10) -> DayOutOfDays:
-    """A day-out-of-days for budgeting when none is passed: work days, holds between them,
-    and a drop/pickup instead of holds over gaps longer than ``drop_after_days``.
+    """The schedule's day-out-of-days (the DOOD engine's, with its drop/pickup rule)."""
+    from studio_kit.engines.preproduction.dood import day_out_of_days
 
-    Prefer the schedule engine's DOOD (``engines.preproduction.dood``); this one
-    counts the same work and hold days, which is all the budget reads.
-    """
-    n = len(schedule.days)
-    worked: dict[int, set[int]] = {}
-    for day in schedule.days:
-        for cid in day.cast_ids:
-            worked.setdefault(cid, set()).add(day.number)
-    rows = []
-    for cid in sorted(worked):
-        days = sorted(worked[cid])
-        codes = [DoodCode.OFF] * n
-        hold = drops = 0
-        drop_days: list[int] = []
-        pickup_days: list[int] = []
-        for d in days:
-            codes[d - 1] = DoodCode.WORK
-        for a, b in zip(days, days[1:]):
-            gap = b - a - 1
-            if gap > drop_after_days:
-                drops += 1
-                drop_days.append(a)       # marks on the adjoining work days, as dood.py prints them
-                pickup_days.append(b)
-            else:
-                hold += gap
-                for d in range(a + 1, b):
-                    codes[d - 1] = DoodCode.HOLD
-        first, last = days[0], days[-1]
-        if first == last:
-            codes[first - 1] = DoodCode.START_WORK_FINISH
-        else:
-            codes[first - 1], codes[last - 1] = DoodCode.START_WORK, DoodCode.WORK_FINISH
-        rows.append(DoodRow(cast_id=cid, name=schedule.cast_names.get(cid, f"Cast {cid}"), codes=codes,
-                            work=len(days), hold=hold, drop_pickups=drops, start_day=first, finish_day=last,
-                            drop_days=drop_days, pickup_days=pickup_days))
-    return DayOutOfDays(title=schedule.title, day_numbers=[d.number for d in schedule.days],
-                        dates=[d.date for d in schedule.days], rows=rows, drop_after_days=drop_after_days)
-
-
-def _dood_for(schedule: Schedule, breakdown: Breakdown) -> DayOutOfDays:
-    """The schedule engine's DOOD when it is installed, else :func:`dood_from_schedule`."""
-    try:
-        from studio_kit.engines.preproduction import dood as dood_engine
-    except ImportError:
-        return dood_from_schedule(schedule)
-    for name in ("day_out_of_days", "build_dood", "make_dood", "dood_from_schedule"):
-        fn = getattr(dood_engine, name, None)
-        if callable(fn):
-            try:
-                result = fn(schedule)
-            except TypeError:
-                continue
-            if isinstance(result, DayOutOfDays):
-                return result
-    return dood_from_schedule(schedule)
+    return day_out_of_days(schedule, drop_after=drop_after_days)
 
 
 def dialogue_words(script: Script) -> int:
@@ -115,7 +61,7 @@ def derive_facts(breakdown: Breakdown, schedule: Schedule, *, dood: DayOutOfDays
         raise BudgetError("The schedule has no shoot days, so there is nothing to budget",
                           hint="Schedule the breakdown first (`studio schedule SCRIPT`).")
     data = data if data is not None else load_budget_data()
-    dood = dood or _dood_for(schedule, breakdown)
+    dood = dood or dood_from_schedule(schedule)
     max_dp = int(data.get("day_player_max_days", 2))
     names = {m.id: m.name for m in breakdown.cast} | dict(schedule.cast_names)
     cast = []
