@@ -43,17 +43,28 @@ def _summary(script, pagination) -> dict:
     """The figures `parse` prints: one dict, also the --json output."""
     from studio_kit.engines.writing.pagination import format_eighths
 
+    pages = list(pagination.scene_pages) + [None] * len(script.scenes)
+    total = sum(s.eighths or 1 for s in script.scenes)
     return {
         "title": script.title,
+        "title_page": dict(script.title_page),
+        "source_format": script.source_format,
         "scenes": [
-            {"number": s.number, "heading": s.heading, "int_ext": s.int_ext, "location": s.location,
-             "time": s.time_of_day, "eighths": format_eighths(s.eighths or 1), "characters": s.characters}
-            for s in script.scenes
+            {"index": i + 1, "number": s.number, "heading": s.heading, "int_ext": s.int_ext,
+             "location": s.location, "time": s.time_of_day, "eighths": format_eighths(s.eighths or 1),
+             "eighths_count": s.eighths or 1, "page": pages[i], "line": s.line, "characters": s.characters,
+             "speaking_characters": list(s.speaking_characters),
+             "mentioned_characters": list(s.mentioned_characters),
+             "dialogue_blocks": len(s.dialogue), "synopsis": s.synopsis}
+            for i, s in enumerate(script.scenes)
         ],
+        "scene_count": len(script.scenes),
         "speaking_characters": script.speaking_characters,
         "dialogue_blocks": script.dialogue_block_count,
         "pages": pagination.page_count,
         "fractional_pages": round(pagination.fractional_pages, 2),
+        "total_eighths": format_eighths(total) if script.scenes else "0",
+        "more_splits": pagination.more_splits,
         "paper": pagination.paper,
         "warnings": list(script.warnings),
     }
@@ -94,17 +105,51 @@ def parse(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.
 def pdf(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
         out: Path = typer.Option(..., "-o", "--out", help="PDF file to write."),
         paper: str = typer.Option("letter", help=_PAPER_HELP),
-        title_page: bool = typer.Option(True, "--title-page/--no-title-page", help="Print the title page.")) -> None:
+        title_page: bool = typer.Option(True, "--title-page/--no-title-page", help="Print the title page."),
+        revised_from: Optional[Path] = typer.Option(None, "--revised-from",
+                                                    help="The previous draft: print FILE as a revision of it "
+                                                         "(locked scene numbers, asterisks on changed lines, "
+                                                         "coloured header)."),
+        revision: str = typer.Option("Blue", help="Revision colour or number with --revised-from "
+                                                   "(Blue, Pink, Yellow, ... or 1, 2, 3)."),
+        date: Optional[str] = typer.Option(None, help="Revision date, YYYY-MM-DD (default: today).")) -> None:
     """Industry-format PDF (Courier Prime 12 pt, standard margins, page numbers, scene numbers)."""
     from studio_kit.engines.writing.pdf import render_pdf
 
     script = _load(file)
-    result = render_pdf(script, _check_out(out), paper=paper, title_page=title_page)
+    rev = _revision_of(script, revised_from, revision, date) if revised_from is not None else None
+    if rev is not None:
+        script, rev = rev
+    result = render_pdf(script, _check_out(out), paper=paper, title_page=title_page, revision=rev)
     console = _console()
     console.print(f"Wrote {result.path} ({result.pdf_pages} PDF pages, "
                   f"{result.pagination.fractional_pages:.2f} script pages, {result.pagination.paper})")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _revision_of(script, previous: Path, revision: str, date: str | None):
+    """(the draft with scene numbers locked against ``previous``, its Revision with the changed lines)."""
+    import datetime as dt
+
+    from studio_kit.engines.writing.fountain import parse_fountain
+    from studio_kit.engines.writing.fountain_writer import write_fountain
+    from studio_kit.engines.writing.revisions import Revision, changed_lines, revision_number
+    from studio_kit.engines.writing.script_diff import lock_scene_numbers
+    from studio_kit.exceptions import ScriptError
+
+    number = int(revision) if revision.strip().isdigit() else revision_number(revision)
+    if number < 1:
+        raise ScriptError(f"Revision {revision!r} is the White original, not a revision.",
+                          hint="Use Blue (1), Pink (2), Yellow (3), ...")
+    try:
+        when = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise ScriptError(f"Revision date {date!r} is not a date.", hint="Write it as YYYY-MM-DD.") from None
+    old = _load(previous)
+    locked, _ = lock_scene_numbers(old, script)
+    draft = parse_fountain(write_fountain(locked))       # line numbers of the draft as printed
+    return draft, Revision(number=number, date=when, changed_lines=changed_lines(old, draft))
 
 
 @script_app.command("fdx")
@@ -148,9 +193,10 @@ def stats(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.
     for loc in result.locations:
         locations.add_row(str(loc.get("location", "")), str(loc.get("int_ext", "")), str(loc.get("scenes", "")))
     console.print(locations)
-    if result.interactions:
-        console.print("Who speaks to whom: " + "; ".join(
-            f"{i.speaker} -> {i.listener} ({i.exchanges})" for i in result.interactions[:20]))
+    talking = [i for i in result.interactions if i.exchanges]   # pairs that only share a scene say nothing here
+    if talking:
+        console.print("Who speaks to whom (replies): " + "; ".join(
+            f"{i.speaker} -> {i.listener} ({i.exchanges})" for i in talking[:20]))
 
 
 @script_app.command("diff")
@@ -158,9 +204,10 @@ def diff(old: Path = typer.Argument(..., help="The earlier draft."),
          new: Path = typer.Argument(..., help="The later draft."),
          as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text.")) -> None:
     """Scene-by-scene, line-by-line differences: which scenes were added, omitted or changed."""
-    from studio_kit.engines.writing.script_diff import diff_scripts
+    from studio_kit.engines.writing.script_diff import lock_scene_numbers
 
-    result = diff_scripts(_load(old), _load(new))
+    # numbers locked against the earlier draft: an inserted scene shows the number it will print with (12A)
+    _, result = lock_scene_numbers(_load(old), _load(new))
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

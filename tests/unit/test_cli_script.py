@@ -36,6 +36,19 @@ def test_parse_prints_the_reference_figures(bob):
     assert "MARGARET" in data["speaking_characters"] and "MARGARET" in first["characters"]
 
 
+def test_parse_json_is_complete_per_scene_and_for_the_script(bob):
+    data = json.loads(run("parse", str(bob), "--json").output)
+    assert data["scene_count"] == 3 and data["source_format"] == "fountain" and data["more_splits"] == 1
+    assert data["title_page"]["Author"] == "Richard Alexander Hall"
+    assert data["total_eighths"] == "5 3/8"                       # 16 + 4 + 23 eighths
+    first = data["scenes"][0]
+    assert first["index"] == 1 and first["page"] == 1 and first["line"] == 24 and first["eighths_count"] == 16
+    assert "MARGARET" in first["speaking_characters"] and first["dialogue_blocks"] > 0
+    assert "CYBER BOSS" in first["characters"]
+    assert [s["page"] for s in data["scenes"]] == sorted(s["page"] for s in data["scenes"])
+    assert sum(s["dialogue_blocks"] for s in data["scenes"]) == data["dialogue_blocks"]
+
+
 def test_pdf_and_fdx_outputs_exist_and_read_back(bob, tmp_path):
     from pypdf import PdfReader
 
@@ -64,6 +77,11 @@ def test_stats_counts_scenes_and_speakers(bob):
     assert data["scenes"] == 3 and data["dialogue_blocks"] == 35
 
 
+def test_stats_lists_only_pairs_that_actually_talk(bob):
+    out = run("stats", str(bob)).output
+    assert "BOB -> DOG (8)" in out and "(0)" not in out
+
+
 def test_diff_names_changed_added_and_omitted_scenes(tmp_path):
     old = tmp_path / "old.fountain"
     new = tmp_path / "new.fountain"
@@ -78,6 +96,38 @@ def test_diff_names_changed_added_and_omitted_scenes(tmp_path):
     assert "OMITTED" in result.output and "INT. KITCHEN - NIGHT" in result.output
     data = json.loads(run("diff", str(old), str(new), "--json").output)
     assert [s["status"] for s in data["scenes"]] == ["changed", "unchanged", "added", "omitted"]
+    assert "ADDED      2A  EXT. ROOF - DAWN" in result.output       # locked numbers: inserted after 2 -> 2A
+
+
+def test_pdf_revised_from_prints_a_coloured_revision_with_locked_numbers(tmp_path):
+    import subprocess
+
+    old, new = tmp_path / "a.fountain", tmp_path / "b.fountain"
+    old.write_text("INT. DINER - NIGHT #7A#\n\nTea.\n\nEXT. LOT - NIGHT #8#\n\nRain.\n", encoding="utf-8")
+    new.write_text("INT. DINER - NIGHT #7A#\n\nCoffee.\n\nINT. KITCHEN - NIGHT\n\nSmoke.\n\n"
+                   "EXT. LOT - NIGHT #8#\n\nRain.\n", encoding="utf-8")
+    out = tmp_path / "rev.pdf"
+    result = run("pdf", str(new), "-o", str(out), "--revised-from", str(old), "--revision", "pink",
+                 "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "PINK REVISION \u2013 2026-11-25" in text
+    kitchen = next(line for line in text.splitlines() if "KITCHEN" in line)
+    assert kitchen.split() == ["7B", "INT.", "KITCHEN", "-", "NIGHT", "7B", "*"]     # new scene: 7B, starred
+    assert next(line for line in text.splitlines() if "Coffee" in line).rstrip().endswith("*")
+    assert not next(line for line in text.splitlines() if "Rain" in line).rstrip().endswith("*")
+    bad = run("pdf", str(new), "-o", str(out), "--revised-from", str(old), "--revision", "white")
+    assert isinstance(bad.exception, ScriptError) and "White" in str(bad.exception)
+
+
+def test_diff_shows_the_locked_number_an_inserted_scene_will_print_with(tmp_path):
+    old, new = tmp_path / "a.fountain", tmp_path / "b.fountain"
+    old.write_text("INT. DINER - NIGHT #7A#\n\nTea.\n\nEXT. LOT - NIGHT #8#\n\nRain.\n", encoding="utf-8")
+    new.write_text("INT. DINER - NIGHT #7A#\n\nTea.\n\nINT. KITCHEN - NIGHT\n\nSmoke.\n\n"
+                   "EXT. LOT - NIGHT #8#\n\nRain.\n", encoding="utf-8")
+    data = json.loads(run("diff", str(old), str(new), "--json").output)
+    added = [s for s in data["scenes"] if s["status"] == "added"]
+    assert len(added) == 1 and "7B" in json.dumps(added[0])
 
 
 def test_bad_input_is_a_clear_error(tmp_path, bob):

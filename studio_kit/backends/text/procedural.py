@@ -25,7 +25,7 @@ from typing import Any
 
 from studio_kit.backends.text import procedural_grammar as G
 from studio_kit.backends.text.base import TextBackend
-from studio_kit.engines.writing import lexicon
+from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing.layout import wrap
 from studio_kit.engines.writing.structures import ScenePlan, StoryBrief
 from studio_kit.engines.writing.voices import CastMember
@@ -40,6 +40,14 @@ _WIDTH = {"action": 61, "dialogue": 36, "parenthetical": 26}
 
 def _count(text: str, kind: str) -> int:
     return sum(len(wrap(part, _WIDTH[kind])) for part in text.split("\n"))
+
+
+_NOUN_SLOTS = ("obj", "thing", "place", "stake", "threat")
+
+
+def _sentences(text: str) -> set[str]:
+    """The sentences of a line (three words or more, lower case): what counts as saying something twice."""
+    return {s.strip().lower() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 3}
 
 
 def _sentence_case(text: str) -> str:
@@ -65,7 +73,9 @@ class SceneWriter:
         objects = brief.objects or [self.rng.choice(self.genre["props"]).lower()]
         self.obj = "the " + (objects[0] if self.rng.random() < 0.75 else self.rng.choice(objects))
         # what hands hold: the first concrete logline object, else one of the genre's props
-        concrete = [o for o in objects if o not in lexicon.ABSTRACT_NOUNS]
+        # (one thing, not people: "turns the patients over in her hands" is not a prop)
+        concrete = [o for o in objects if o not in lexicon.ABSTRACT_NOUNS and o not in english.PEOPLE_NOUNS
+                    and not english.is_plural(o)]
         story_prop = random.Random(f"{brief.seed}:thing").choice(self.genre["props"]).lower()  # one per story
         self.thing = "the " + (concrete[0] if concrete else story_prop)
         base = plan.location.split(" - ")[0].lower()
@@ -78,6 +88,9 @@ class SceneWriter:
         self.last_catchphrase: dict[str, str] = {}
         self.last_speaker: CastMember | None = None
         self._line_templates: set[str] = set()
+        self.scene_said: set[str] = set()        # sentences spoken in this scene (lower case)
+        self.scene_actions: set[str] = set()     # action templates used in this scene
+        self.scene_entrances: set[str] = set()
 
     # -- bookkeeping -------------------------------------------------------------
     def _add(self, paragraph: str, lines: int) -> None:
@@ -90,14 +103,32 @@ class SceneWriter:
     # -- words -------------------------------------------------------------------
     def _fill(self, template: str, speaker: CastMember | None, listener: CastMember | None) -> str:
         voice = speaker.voice_or_default(self.brief.seed) if speaker else None
-        adj = voice.word(self.rng, self.genre["words"]) if voice else self.rng.choice(self.genre["words"])
-        values = {
-            "other": listener.first_name.title() if listener else "",
-            "obj": self.obj, "thing": self.thing, "place": self.place, "adj": adj, "time": self.rng.choice(G.TIMES),
-            "stake": self.rng.choice(self.genre["stakes"]), "threat": self.rng.choice(self.genre["threats"]),
-            "product": self.brief.product or self.brief.title,
-        }
-        return _sentence_case(template.format(**values))
+
+        def values() -> dict[str, str]:
+            adj = voice.word(self.rng, self.genre["words"]) if voice else self.rng.choice(self.genre["words"])
+            return {
+                "other": listener.first_name.title() if listener else "",
+                "obj": self.obj, "thing": self.thing, "place": self.place, "adj": adj,
+                "time": self.rng.choice(G.TIMES), "stake": self.rng.choice(self.genre["stakes"]),
+                "threat": self.rng.choice(self.genre["threats"]), "product": self.brief.product or self.brief.title,
+            }
+
+        return self._grammatical(template, values)
+
+    def _grammatical(self, template: str, values) -> str:
+        """Fill ``template`` so it reads right: verbs agree with plural slots, articles fit the next
+        word, and no slot word repeats a word already in the sentence ("The wind brings wind ...")."""
+        text = ""
+        for _ in range(6):
+            vals = values()
+            filled = template
+            for slot in _NOUN_SLOTS:
+                if slot in vals:
+                    filled = english.agree(filled, slot, english.is_plural(vals[slot]))
+            text = _sentence_case(english.fix_articles(filled.format(**vals)))
+            if not english.new_echoes(template, text):
+                break
+        return text
 
     def _line(self, speaker: CastMember, listener: CastMember | None, intents: list[str]) -> str:
         """One line of dialogue in the speaker's voice, not used before in this script."""
@@ -110,9 +141,25 @@ class SceneWriter:
             if listener and self.rng.random() < 0.25:  # a reply often starts by reacting
                 text = voice.register(f"{self.rng.choice(G.REACTIONS)} {text}")
             key = re.sub(r"\W+", " ", text.lower()).strip()
+            said = _sentences(text)
+            # a tic or reaction must not echo the line ("Look, look at this."), and nobody in a
+            # scene says a sentence twice (catchphrases included)
+            if english.echoes(text) - english.echoes(" ".join(sentences)) or said & self.scene_said:
+                continue
+            if listener and text.count(listener.first_name.title()) > 1:
+                continue                   # one "Bea" a line is enough
             if key not in self.memory["lines"]:
                 self.memory["lines"].add(key)
                 break
+        said = _sentences(text)
+        if said & self.scene_said:
+            # no fresh line in ten tries (a long scene used up the beat's pool): drop the repeated
+            # sentences rather than say them twice, if anything is left
+            kept = [x for x in re.split(r"(?<=[.!?])\s+", text) if x.strip().lower() not in self.scene_said]
+            if any(len(x.split()) >= 2 for x in kept):
+                text = " ".join(kept)
+                said = _sentences(text)
+        self.scene_said |= said
         for phrase in voice.catchphrases:
             if phrase in text:
                 self.last_catchphrase[speaker.name] = phrase
@@ -123,20 +170,23 @@ class SceneWriter:
         seen = self.memory.setdefault("sentences", set())
         uses = self.memory.setdefault("templates", {})
         best: tuple[int, str, str] | None = None
-        for _ in range(5):
+        for _ in range(8):
             intent = self.rng.choice(intents)
             if intent == "observation":
                 predicate = self.rng.choice(G.OBS_PREDICATES)
                 core = self.rng.choice(G.OBS_SUBJECTS) + " " + predicate
-                template = ("What if " + core + "?" if self.rng.random() < 0.3
-                            else core + self.rng.choice(G.OBS_TAILS) + ".")
+                tail = self.rng.choice(G.OBS_TAILS)
+                if english.echoes(core + tail) - english.echoes(core):
+                    tail = ""              # "... knows more than it lets on, and you know it": no
+                template = "What if " + core + "?" if self.rng.random() < 0.3 else core + tail + "."
                 key = "observation:" + predicate  # usage is counted per predicate, not per combination
             else:
                 options = [t for t in G.INTENTS[intent] if listener or "{other}" not in t]
                 template = key = self.rng.choice(options)
             sentence = self._fill(template, speaker, listener)
             # the least-used template wins, so a script does not lean on one joke
-            score = uses.get(key, 0) * 2 + (sentence in seen) * 5 + (key in self._line_templates) * 50
+            score = uses.get(key, 0) * 2 + (sentence in seen) * 5 + (key in self._line_templates) * 50 \
+                + (sentence.lower() in self.scene_said) * 100
             if best is None or score < best[0]:
                 best = (score, key, sentence)
             if score == 0:
@@ -151,9 +201,11 @@ class SceneWriter:
     def _action(self, templates: list[str], actor: CastMember | None, other: CastMember | None) -> str:
         uses = self.memory.setdefault("action_templates", {})
         options = [t for t in templates if other is not None or "{Other}" not in t]
+        options = [t for t in options if t not in self.scene_actions] or options   # once a scene
         picks = [self.rng.choice(options) for _ in range(4)]
         template = min(picks, key=lambda t: uses.get(t, 0))  # least used first: no tic-like repetition
         uses[template] = uses.get(template, 0) + 1
+        self.scene_actions.add(template)
         text = self._fill_action(template, actor, other)
         self.memory["actions"].add(text)
         return text
@@ -162,28 +214,39 @@ class SceneWriter:
         prop = self.prop if not self.prop_named else self.prop.lower()
         if "{PROP}" in template:
             self.prop_named = True  # props are capitalised on first mention, for the breakdown
-        values = {
-            "Name": actor.first_name.title() if actor else "Someone",
-            "Other": other.first_name.title() if other else "",
-            "poss": actor.pronoun if actor else "their", "poss2": other.pronoun if other else "their",
-            "thing": self.thing, "PROP": prop, "adverb": self.rng.choice(self.tone["adverbs"]),
-            "weather": self.rng.choice(self.tone["weather"]), "product": self.brief.product,
-            "product_caps": (self.brief.product or "product").upper(),
-        }
-        return _sentence_case(template.format(**values))
+        def values() -> dict[str, str]:
+            return {
+                "Name": actor.first_name.title() if actor else "Someone",
+                "Other": other.first_name.title() if other else "",
+                "poss": actor.pronoun if actor else "their", "poss2": other.pronoun if other else "their",
+                "thing": self.thing, "PROP": prop, "adverb": self.rng.choice(self.tone["adverbs"]),
+                "weather": self.rng.choice(self.tone["weather"]), "product": self.brief.product,
+                "product_caps": (self.brief.product or "product").upper(),
+            }
+
+        return self._grammatical(template, values)
 
     # -- paragraphs --------------------------------------------------------------
     def _opening(self) -> None:
         plan, rng = self.plan, self.rng
         light = rng.choice(lexicon.LIGHT_BY_TIME.get(plan.time_of_day, lexicon.LIGHT_BY_TIME["DAY"]))
         loc = "the " + plan.location.split(" - ")[-1].lower()
-        first = rng.choice(G.ACTION_OPENERS).format(light=light, light_lower=light.lower(), loc=loc,
-                                                    loc_cap=loc[0].upper() + loc[1:])
+        for _ in range(6):                 # "Sunlight through dirty glass through a grimy window": pick again
+            opener = rng.choice(G.ACTION_OPENERS)
+            first = opener.format(light=light, light_lower=light.lower(), loc=loc, loc_cap=loc[0].upper() + loc[1:])
+            if not english.new_echoes(opener, first):
+                break
         extra = []
         if self.target > 12:
             pool = G.EXT_WEATHER if plan.int_ext.startswith("EXT") else G.INT_WEATHER
-            weather = rng.choice(self.tone["weather"])
-            extra.append(rng.choice(pool).format(weather=weather, weather_cap=weather[0].upper() + weather[1:]))
+            for _ in range(6):           # "The wind brings wind ...": pick again
+                weather = rng.choice(self.tone["weather"])
+                template = rng.choice(pool)
+                sentence = template.format(weather=weather, weather_cap=weather[0].upper() + weather[1:])
+                if not english.new_echoes(template, sentence) and not english.echoes(first + " " + sentence) - \
+                        english.echoes(first):
+                    break
+            extra.append(sentence)
             if plan.int_ext.startswith("INT") and rng.random() < 0.6:  # the genre's rooms are interiors
                 extra.append(rng.choice(self.genre["atmosphere"]))
         text = _sentence_case(" ".join([first] + extra))
@@ -195,16 +258,23 @@ class SceneWriter:
             if m.role.lower() in {"announcer", "narrator"}:
                 continue  # heard, not seen
             pool = G.EXT_ENTRANCES if self.plan.int_ext.startswith("EXT") else G.ENTRANCES
-            entrance = self.rng.choice(pool).format(poss=m.pronoun)
+            pool = [e for e in pool if e not in self.scene_entrances] or pool   # two people, two entrances
             if m.name not in self.memory["introduced"]:
                 self.memory["introduced"].add(m.name)
                 age = m.age or self.rng.choice(lexicon.AGES)
                 desc = m.description or self.rng.choice(
                     next((v for k, v in lexicon.ROLE_DESCRIPTIONS.items() if k in m.role.lower()),
                          lexicon.ROLE_DESCRIPTIONS["supporting"]))
-                parts.append(f"{m.name} ({age}), {desc}, {entrance}.")
+                lead = f"{m.name} ({age}), {desc},"
             else:
-                parts.append(f"{m.first_name.title()} {entrance}.")
+                lead = m.first_name.title()
+            for _ in range(6):             # "(late 20s) ... hurries in, late": pick again
+                choice = self.rng.choice(pool)
+                entrance = choice.format(poss=m.pronoun)
+                if not english.echoes(f"{lead} {entrance}."):
+                    break
+            self.scene_entrances.add(choice)
+            parts.append(f"{lead} {entrance}.")
         if parts:
             text = " ".join(parts)
             self._add(text, _count(text, "action"))
@@ -247,20 +317,48 @@ class SceneWriter:
         onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
         actor = self.rng.choice(onscreen) if onscreen else None
         other = next((m for m in onscreen if m is not actor), None)
-        pool = G.BUSINESS if other else G.SOLO_BUSINESS
+        pool = self._business_pool(other is not None)
         text = self._action(pool, actor, other)
         for _ in range(2 if other is None else 1):  # alone, business runs in longer paragraphs
             if self.rng.random() < (0.6 if other is None else 0.3) and self._room() > 6:
                 more = self._action(pool, actor, other)
                 if more not in text:
-                    text += " " + more
+                    text += " " + self._pronoun_start(more, actor)
         self._add(text, _count(text, "action"))
+
+    def _business_pool(self, together: bool) -> list[str]:
+        pool = G.BUSINESS if together else G.SOLO_BUSINESS
+        if self.plan.int_ext.startswith("EXT"):   # outside there is no window to cross to
+            pool = [t for t in pool if not any(w in t for w in G.INTERIOR_WORDS)]
+            if not together:
+                pool = pool + G.EXT_SOLO_BUSINESS
+        return pool
+
+    def _fresh_business(self) -> int:
+        """Business templates this scene has not used yet (alone: when they run out, talk instead)."""
+        return sum(1 for t in self._business_pool(False) if t not in self.scene_actions)
+
+    @staticmethod
+    def _pronoun_start(sentence: str, actor: CastMember | None) -> str:
+        """A follow-on sentence about the same person starts "She"/"He", not the name again."""
+        if actor is None:
+            return sentence
+        name = actor.first_name.title() + " "
+        if not sentence.startswith(name):
+            return sentence
+        subject = {"her": "She", "his": "He"}.get(actor.pronoun)
+        if subject is None:                # "they" takes a plural verb: keep the name
+            return sentence
+        return subject + " " + sentence[len(name):]
 
     def _closing(self) -> None:
         onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
         actor = onscreen[0] if onscreen else None
         other = next((m for m in onscreen if m is not actor), None)
-        text = self._action(G.CLOSERS if other else G.SOLO_CLOSERS, actor, other)
+        pool = G.CLOSERS if other else G.SOLO_CLOSERS
+        if self.plan.int_ext.startswith("EXT"):
+            pool = [t for t in pool if not any(w in t for w in G.INTERIOR_WORDS)] or pool
+        text = self._action(pool, actor, other)
         self._add(text, _count(text, "action"))
 
     # -- scene -------------------------------------------------------------------
@@ -276,7 +374,7 @@ class SceneWriter:
         last_was_talk = False
         while self._room() > 5:
             if solo:
-                if last_was_talk or self.rng.random() < 0.45:
+                if (last_was_talk or self.rng.random() < 0.45) and self._fresh_business() >= 3:
                     self._business()
                     last_was_talk = False
                 else:

@@ -131,7 +131,7 @@ INTENTS: dict[str, list[str]] = {
 
 # A small combinatorial pool ("observation"): subject + predicate + tail, ~300 sentences,
 # so long scripts keep finding fresh lines.
-OBS_SUBJECTS = ["{obj}", "this town", "this place", "the old house", "the whole town", "your brother", "the radio",
+OBS_SUBJECTS = ["{obj}", "this town", "this place", "the old house", "the whole town", "this harbour", "the radio",
                 "{place}", "the weather", "my gut"]
 OBS_PREDICATES = ["isn't going anywhere", "knows more than it lets on", "has been waiting for us",
                   "changes everything {time}", "doesn't care about {stake}", "was here first", "won't wait for us",
@@ -210,6 +210,17 @@ SOLO_BUSINESS = [
     "{Name} opens a drawer, finds the {PROP}, closes the drawer again.", "{Name} turns on the radio. Static. Off.",
     "{Name} looks at {poss} reflection longer than is comfortable.", "{Name} wipes the same spot on the table, twice.",
     "{Name} almost laughs at something only {poss} memory can hear.", "{Name} tries the door to the back. Stuck.",
+]
+# business that needs walls and furniture: not used in EXT scenes
+INTERIOR_WORDS = ("window", "door", "drawer", "table", "radio", "pan", "fridge", "picture frame", "building",
+                  "lights flicker", "room", "pencils", "switches off", "steps out")
+EXT_SOLO_BUSINESS = [
+    "{Name} kicks at a loose stone and watches it roll away.", "{Name} turns up {poss} collar against the air.",
+    "{Name} squints at the horizon, waiting for something to change.", "{Name} checks {poss} phone. No signal.",
+    "{Name} sits on the kerb and turns {thing} over in {poss} hands.", "A car passes. {Name} watches it out of sight.",
+    "{Name} walks a slow circle, counting {poss} steps.", "{Name} shields {poss} eyes and looks up.",
+    "{Name} picks up a pebble, weighs it, skims it away.", "A gull cries overhead. {Name} flinches, then laughs.",
+    "{Name} stamps {poss} feet against the cold.", "{Name} reads the same street sign twice.",
 ]
 CLOSERS = [
     "{Name} switches off the light.", "{Name} walks out. {Other} stays, alone with {thing}.",

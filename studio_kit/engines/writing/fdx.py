@@ -87,7 +87,9 @@ def read_fdx_text(text: str, label: str = "<fdx>") -> Script:
         elements = reader.elements
     from studio_kit.engines.writing.scenes import build_scenes
 
-    script = Script(title_page=_read_title_page(root.find("TitlePage")), elements=elements,
+    from studio_kit.engines.writing.fdx_title import read_title_page
+
+    script = Script(title_page=read_title_page(root.find("TitlePage")), elements=elements,
                     source_format="fdx", warnings=warnings)
     script.scenes = build_scenes(elements)
     if not script.scenes:
@@ -233,56 +235,18 @@ def _run_markup(raw: str, style: str) -> str:
     return lead + core + trail
 
 
-def _read_title_page(tp: ETree.Element | None) -> dict[str, str]:
-    """Best effort: Final Draft title pages are free text. Centred blocks are
-    Title, Credit ("written by"), Author, Source; "Key: value" paragraphs keep
-    their key; other left-aligned text is Contact, right-aligned is Draft date."""
-    page: dict[str, str] = {}
-    if tp is None:
-        return page
-    blocks: list[tuple[str, list[str]]] = []
-    for para in tp.iter("Paragraph"):
-        text = "".join(t.text or "" for t in para.findall("Text")).strip()
-        align = (para.get("Alignment") or "Left").lower()
-        if not text:
-            blocks.append(("", []))
-            continue
-        if blocks and blocks[-1][0] == align and blocks[-1][1]:
-            blocks[-1][1].append(text)
-        else:
-            blocks.append((align, [text]))
-    centred = ["Title", "Credit", "Author", "Source"]
-    for align, lines in blocks:
-        if not lines:
-            continue
-        m = re.match(r"([A-Za-z][A-Za-z ]{0,30}):\s*(.*)", lines[0])
-        if align != "center" and m and len(lines) >= 1:
-            page[m.group(1).strip()] = "\n".join([m.group(2), *lines[1:]]).strip()
-        elif align == "center":
-            value = "\n".join(lines)
-            if _CREDIT_RE.match(value):
-                key = "Credit"
-            else:
-                key = next((k for k in centred if k not in page and k != "Credit"), "Notes")
-            page[key] = value
-            if key in centred:
-                # later centred blocks come after this one in the standard order
-                del centred[:centred.index(key) + 1]
-        elif align == "right":
-            page["Draft date"] = "\n".join(lines)
-        else:
-            page["Contact"] = "\n".join(lines)
-    return page
-
-
 # ------------------------------------------------------------------ export
 def write_fdx(script: Script, path: str | os.PathLike | None = None) -> str:
     """Final Draft XML for ``script``; also written to ``path`` when given."""
     root = ETree.Element("FinalDraft", DocumentType="Script", Template="No", Version="5")
     content = ETree.SubElement(root, "Content")
     _Writer(content).run(script.elements)
+    for number, note in enumerate(root.iter("ScriptNote"), start=1):
+        note.set("ID", str(number))     # Final Draft numbers its notes; readers may key on the ID
     if script.title_page:
-        _write_title_page(ETree.SubElement(root, "TitlePage"), script.title_page)
+        from studio_kit.engines.writing.fdx_title import write_title_page
+
+        write_title_page(ETree.SubElement(root, "TitlePage"), script.title_page)
     ETree.indent(root, space="  ")
     xml = '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' + ETree.tostring(root, encoding="unicode") + "\n"
     if path is not None:
@@ -297,6 +261,7 @@ class _Writer:
         self.heading: ETree.Element | None = None   # heading a synopsis can attach to
         self.pending: list[tuple[str, str]] = []    # (kind, text) notes for the next paragraph
         self.new_page = False
+        self.prev_el: Element | None = None          # last element written as a paragraph
 
     def run(self, elements: list[Element]) -> None:
         k = 0
@@ -325,6 +290,15 @@ class _Writer:
             else:
                 for kind, text in self.pending:
                     _note(self.last, text, f"after:{kind}")
+
+    def _in_speech(self, el: Element) -> bool:
+        """Whether ``el`` follows a cue, parenthetical or dialogue line with no blank line between."""
+        prev = self.prev_el
+        if prev is None or prev.type not in (ET.CHARACTER, *_DIALOGUE_LINES):
+            return False
+        if el.line and prev.line:
+            return el.line <= prev.line + prev.text.count("\n") + 1
+        return True
 
     def _para(self, kind: str | None, parent: ETree.Element | None = None) -> ETree.Element:
         p = ETree.SubElement(self.content if parent is None else parent, "Paragraph")
@@ -376,7 +350,11 @@ class _Writer:
         if t == ET.BONEYARD:
             self.pending.append(("boneyard", f"/* {el.text} */"))
             return
-        p = self._para(_TYPE_OUT[t], parent)
+        kind = _TYPE_OUT[t]
+        if t == ET.LYRICS and not self._in_speech(el):
+            kind = "Action"               # sung outside a speech prints as action, as in the PDF
+        p = self._para(kind, parent)
+        self.prev_el = el
         if t == ET.SCENE_HEADING and el.scene_number:
             p.set("Number", el.scene_number)
         if t == ET.CENTERED:
@@ -406,8 +384,15 @@ class _Writer:
 
 
 def _block_end(elements: list[Element], k: int) -> int:
+    """End (exclusive) of the speech whose cue is ``elements[k]``: its parentheticals, dialogue and
+    sung lines, up to a blank line in the Fountain source (lyrics after one are their own paragraph)."""
+    end = elements[k].line + elements[k].text.count("\n")
     k += 1
     while k < len(elements) and elements[k].type in _DIALOGUE_LINES:
+        el = elements[k]
+        if el.line and end and el.line > end + 1:
+            break
+        end = el.line + el.text.count("\n") if el.line else 0
         k += 1
     return k
 
@@ -454,33 +439,3 @@ def _text_runs(p: ETree.Element, text: str) -> list[int]:
             t.set("Style", "+".join(names))
         t.text = _XML_ILLEGAL_RE.sub("", chunk)
     return offsets
-
-
-def _write_title_page(tp: ETree.Element, page: dict[str, str]) -> None:
-    content = ETree.SubElement(tp, "Content")
-
-    def para(text: str, align: str) -> None:
-        p = ETree.SubElement(content, "Paragraph", Alignment=align)
-        ETree.SubElement(p, "Text").text = _XML_ILLEGAL_RE.sub("", text)
-
-    for _ in range(14):  # the title sits about a third down the page
-        para("", "Center")
-    for key in ("Title", "Credit", "Author", "Authors", "Source"):
-        if page.get(key):
-            for ln in page[key].split("\n"):
-                para(ln, "Center")
-            para("", "Center")
-    for key, value in page.items():
-        if key in ("Title", "Credit", "Author", "Authors", "Source", "Contact", "Draft date") or not value:
-            continue
-        lines = value.split("\n")
-        para(f"{key}: {lines[0]}", "Left")
-        for ln in lines[1:]:
-            para(ln, "Left")
-        para("", "Left")
-    if page.get("Draft date"):
-        para(page["Draft date"].replace("\n", " "), "Right")
-        para("", "Left")
-    if page.get("Contact"):
-        for ln in page["Contact"].split("\n"):
-            para(ln, "Left")

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio_kit.domain.script import Script
-from studio_kit.engines.writing import lexicon
+from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing.structures import Beat, ScenePlan, StoryBrief, get_structure, plan_story
 from studio_kit.engines.writing.voices import CastMember, DialogueVoice
 from studio_kit.exceptions import BackendError, ScriptError
@@ -99,8 +99,14 @@ def _title(logline: str, parts: lexicon.LoglineParts, rng: random.Random, is_ad:
     if is_ad and parts.protagonist:
         return parts.protagonist.title()
     noun = (parts.objects or parts.places or [parts.protagonist.split(" ")[-1] if parts.protagonist else "story"])[0]
-    patterns = ["The {n}", "{n}", "After the {n}", "The Last {n}", "A {n} at Night", "Keeper of the {n}"]
-    return rng.choice(patterns).format(n=noun.title())
+    # number and article agree with the noun: "Patients at Night", "An Orchid at Night", never "A Patients"
+    if english.is_plural(noun):
+        patterns = ["The {n}", "{n}", "After the {n}", "The Last {n}", "{n} at Night", "Keeper of the {n}"]
+    elif noun in lexicon.ABSTRACT_NOUNS:   # "Truth", "The Storm": a bare abstract noun reads as a title
+        patterns = ["The {n}", "{n}", "After the {n}", "The Last {n}", "{a} {n} at Night", "Keeper of the {n}"]
+    else:                                  # a bare singular count noun ("Message") does not
+        patterns = ["The {n}", "After the {n}", "The Last {n}", "{a} {n} at Night", "Keeper of the {n}"]
+    return rng.choice(patterns).format(n=noun.title(), a=english.indefinite(noun).title())
 
 
 def title_page(title: str, draft_date: str, credit: str = "Written by", author: str = AUTHOR) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from studio_kit.engines.writing.english import is_plural
+
 # -- names ------------------------------------------------------------------------
 # (first name, pronoun possessive) so action lines can say "her hands" correctly.
 FIRST_NAMES: list[tuple[str, str]] = [
@@ -211,6 +213,8 @@ def read_logline(logline: str) -> LoglineParts:
                 if nxt in _STOP or nxt in _DETERMINERS:
                     break
                 after = words[j + 1].lower() if j + 1 < len(words) else ""
+                if phrase and is_plural(phrase[-1]) and not is_plural(nxt):
+                    break  # "three nurses hide the": after a plural noun, a bare word is the verb
                 if w in {"a", "an", "one"} and phrase and nxt.endswith("s") and not nxt.endswith("ss") \
                         and not (after.endswith("s") and not after.endswith("ss")):
                     break  # "a keeper finds a": the -s word is the verb ("a thermos keeps": the next one is)

@@ -31,6 +31,7 @@ from studio_kit.engines.writing.layout import (
     DUAL_FACTOR,
     PaperProfile,
     Run,
+    columns,
     emphasis_runs,
     paper_profile,
     runs_text,
@@ -67,6 +68,8 @@ class Line:
     column: str = ""                  # "", "left" or "right" for dual dialogue
     scene_index: int | None = None
     right_column: list["Line"] | None = None
+    part: int = 0                     # which wrapped line of its source line (0-based) ...
+    parts: int = 1                    # ... out of how many (break rules for action blocks)
     # afterwriting's token type: break rules look at the source token, not the printed kind
     _token: PrintToken | None = field(default=None, repr=False)
 
@@ -115,9 +118,9 @@ class Pagination:
 # ---------------------------------------------------------------- lines
 def _line_x(kind: str, text: str, profile: PaperProfile, dual: str | None) -> tuple[float, str]:
     if kind == "transition":
-        return profile.right_edge_in - len(text) * 0.1, "right"
+        return profile.right_edge_in - columns(text) * 0.1, "right"
     if kind == "centered":
-        return (profile.width_in - len(text) * 0.1) / 2.0, "center"
+        return (profile.width_in - columns(text) * 0.1) / 2.0, "center"
     x = profile.indent(kind)
     if dual:
         x -= (x - profile.left_margin_in) / 2.0
@@ -135,11 +138,15 @@ def _make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         width: float = profile.wrap_width(kind)
         if dual:
             width *= DUAL_FACTOR
-        runs = emphasis_runs(strip_hidden(tok.text)) if tok.text else []
+        if tok.runs is not None:
+            runs = tok.runs
+        else:
+            runs = emphasis_runs(strip_hidden(tok.text)) if tok.text else []
         if tok.lyric:
             runs = [(t, "".join(c for c in "biu" if c in s + "i")) for t, s in runs]
         text = runs[0][0] if len(runs) == 1 else runs_text(runs)
-        spans = wrap(text, width) if len(text) > width else ((0, len(text)),)
+        long = len(text) > width or (not text.isascii() and columns(text) > width)   # CJK: 2 cells a character
+        spans = wrap(text, width) if long else ((0, len(text)),)
         single = len(spans) == 1
         column = dual or ""
         aligned = kind in ("transition", "centered")
@@ -148,16 +155,14 @@ def _make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             if x is None:
                 x = fixed_x[(kind, dual)] = _line_x(kind, "", profile, dual)[0]
             align = "left"
-        first = True
-        for start, end in spans:
+        parts = len(spans)
+        for part, (start, end) in enumerate(spans):
             piece = text if single else text[start:end]
             if aligned:
                 x, align = _line_x(kind, piece, profile, dual)
-            line = Line(kind, piece, x, 0, tok.scene_number if first else None, tok.line, tok.revised,
-                        runs if single else slice_runs(runs, start, end), align, column, tok.scene, None, tok)
-            first = False
-            tok.lines.append(line)
-            append(line)
+            append(Line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
+                        runs if single else slice_runs(runs, start, end), align, column, tok.scene, None,
+                        part, parts, tok))
     return lines
 
 
@@ -170,12 +175,14 @@ def _fold_dual(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     i, n = 0, len(lines)
     pending_left: Line | None = None
+    pending_at = 0
     left_rows = 0
     while i < n:
         ln = lines[i]
         tok = ln._token
         if tok is not None and tok.dual == "left" and tok.type == "character" and ln.right_column is None:
             pending_left, left_rows = ln, 0
+            pending_at = len(out)        # its index in out (list.index here made long scripts quadratic)
         if tok is not None and tok.dual == "right" and tok.type == "character" and pending_left is not None:
             right: list[Line] = []
             while i < n and lines[i].token_type in _DIALOGUE_TYPES:
@@ -185,7 +192,7 @@ def _fold_dual(lines: list[Line]) -> list[Line]:
                 i += 1               # afterwriting also folds the blank line after the right speech
             pending_left.right_column = right
             # left rows = lines from the left cue to the end of out (its separator excluded)
-            start = out.index(pending_left)
+            start = pending_at
             left_rows = sum(1 for x in out[start:] if x.token_type in _DIALOGUE_TYPES)
             pad = len(right) - left_rows
             insert_at = start + left_rows
@@ -225,11 +232,11 @@ def _breaker(lines: list[Line], start: int, index: int, profile: PaperProfile, c
     if ta is not None and ta_t == "transition" and on_t != "transition":
         return False
     if on_t == "action" and on._token is not None:
-        siblings = on._token.lines
-        pos = siblings.index(on) if on in siblings else -1
-        if len(siblings) < 4 and pos != len(siblings) - 1:
+        # where this line sits among the lines its source line wrapped into (no list search: linear)
+        pos, count = on.part, on.parts
+        if count < 4 and pos != count - 1:
             return False
-        if len(siblings) >= 4 and (pos == 0 or pos == len(siblings) - 2):
+        if count >= 4 and (pos == 0 or pos == count - 2):
             return False
     if on_t == "dialogue" and ta_t == "dialogue" and tb_t == "dialogue":
         cue = before
@@ -264,39 +271,64 @@ def _breaker(lines: list[Line], start: int, index: int, profile: PaperProfile, c
 
 
 def _break_pages(lines: list[Line], profile: PaperProfile) -> tuple[list[list[Line]], int]:
-    """Cut the line list into pages (afterwriting's break_lines, iterative)."""
+    """Cut the line list into pages (afterwriting's break_lines, iterative).
+
+    Works on a sliding window of a few pages (``work``) instead of the whole
+    list: a (MORE)/(CONT'D) split inserts two lines, and inserting into the
+    whole script's list made long scripts quadratic. The break rules only
+    look a few lines around the candidate break, well inside the window.
+    """
     limit = profile.lines_per_page
+    window = 3 * limit                  # lines kept ahead of the page start
+    history = limit                     # lines kept behind it (the cue search looks back)
     pages: list[list[Line]] = []
     counter = [0]
-    start = 0
+    n_src = len(lines)
+    pos = 0                             # next line of ``lines`` not yet in ``work``
+    work: list[Line] = []
+    start = 0                           # page start inside ``work``
     while True:
-        while start < len(lines) and not lines[start].text:
+        if start > 2 * history:
+            del work[:start - history]
+            start = history
+        if len(work) - start < window and pos < n_src:
+            take = start + window - len(work)
+            work.extend(lines[pos:pos + take])
+            pos += take
+        while start < len(work) and not work[start].text:
             start += 1          # blank lines and forced breaks at the top of a page are dropped
-        remaining = len(lines) - start
+            if start == len(work) and pos < n_src:
+                work.extend(lines[pos:pos + window])
+                pos += window
+        remaining = len(work) - start + max(0, n_src - pos)
         if remaining <= 0:
             break
+        if len(work) - start < window and pos < n_src:
+            take = start + window - len(work)
+            work.extend(lines[pos:pos + take])
+            pos += take
         forced = 0
         for i in range(1, min(remaining, limit)):
-            if lines[start + i].type == "page_break":
+            if work[start + i].type == "page_break":
                 forced = i
                 break
         if not forced:
             if remaining <= limit:
-                pages.append(lines[start:])
+                pages.append(work[start:])
                 break
             s = limit
             while True:
                 p = s - 1
-                while p and not lines[start + p].text:
+                while p and not work[start + p].text:
                     p -= 1
                 s = p
-                if not p or _breaker(lines, start, start + p, profile, counter):
+                if not p or _breaker(work, start, start + p, profile, counter):
                     break
             if not p:
                 p = limit
         else:
             p = forced - 1
-        pages.append(lines[start:start + p + 1])
+        pages.append(work[start:start + p + 1])
         start += p + 1
     return pages, counter[0]
 

@@ -19,6 +19,8 @@ from studio_kit.domain.script import Script
 from studio_kit.engines.writing.layout import (
     CHAR_WIDTH_IN,
     LINE_HEIGHT_IN,
+    char_columns,
+    columns,
     emphasis_runs,
     paper_profile,
     slice_runs,
@@ -70,8 +72,36 @@ class RenderedPdf:
     warnings: list[str] = field(default_factory=list)
 
 
+# reportlab's built-in Adobe CID fonts (viewers supply the glyphs): the fallback for East Asian text
+CID_FONTS = {"zh": "STSong-Light", "ja": "HeiseiMin-W3", "ko": "HYSMyeongJo-Medium"}
+
+
+def _cid_language(text: str) -> str:
+    """Which CID font suits a line: Japanese if it has kana, Korean if hangul, else Chinese."""
+    for ch in text:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F:
+            return "ja"
+        if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+            return "ko"
+    return "zh"
+
+
+def _cid_covers(ch: str) -> bool:
+    """Characters the CID fonts draw: CJK, kana, hangul, full-width forms, Greek and Cyrillic."""
+    o = ord(ch)
+    return (0x0370 <= o <= 0x04FF or 0x1100 <= o <= 0x11FF or 0x2E80 <= o <= 0x9FFF
+            or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFFEF)
+
+
 class _Writer:
-    """Draws runs of Courier text on the character grid of one reportlab canvas."""
+    """Draws runs of Courier text on the character grid of one reportlab canvas.
+
+    Courier Prime prints every character it has; others fall back, per run of
+    characters, to a CID font (Chinese, Japanese or Korean by the line's
+    script) placed cell by cell on the same grid: a CJK character takes two
+    cells (0.2"), like Final Draft; Greek and Cyrillic take one, squeezed.
+    """
 
     def __init__(self, canvas, page_height_in: float):
         from reportlab.pdfbase import pdfmetrics
@@ -81,9 +111,68 @@ class _Writer:
         face = pdfmetrics.getFont(FONT_FAMILY).face
         self.ascent_pt = face.ascent * FONT_SIZE / 1000.0
         self.covered = face.charToGlyph
-        self.missing: set[str] = set()     # characters Courier Prime has no glyph for (CJK ...)
+        self.missing: set[str] = set()     # characters no bundled or CID font has a glyph for
+        self.cid_used: set[str] = set()    # CID font names used
         # Courier Prime advances 7.19 pt; a little char spacing keeps exactly 10 characters per inch
         self.char_space = CHAR_WIDTH_IN * PT - pdfmetrics.stringWidth("M", FONT_FAMILY, FONT_SIZE)
+
+    def _segments(self, text: str):
+        """Split ``text`` into (chunk, is_fallback) pieces by font coverage."""
+        covered = self.covered
+        out: list[tuple[str, bool]] = []
+        for ch in text:
+            fb = ord(ch) not in covered and (not ch.isspace() or char_columns(ch) == 2)   # U+3000 is 2 cells
+            if fb and not _cid_covers(ch):
+                self.missing.add(ch)
+                fb = False                 # no font has it: Courier Prime's box, one cell wide
+            if out and out[-1][1] == fb:
+                out[-1] = (out[-1][0] + ch, fb)
+            else:
+                out.append((ch, fb))
+        return out
+
+    def _draw_cid(self, x_in: float, baseline: float, chunk: str, font: str) -> float:
+        """Draw fallback characters one grid cell (or two) each; returns the new x in inches.
+
+        Full-width characters go out as one string with the spacing that puts
+        each glyph centred in its two cells (so text extraction keeps words
+        together); anything else is placed character by character.
+        """
+        from reportlab.pdfbase import pdfmetrics
+
+        _register_cid(font)
+        wide_pt = 2 * CHAR_WIDTH_IN * PT
+        group: list[str] = []
+
+        def flush(x: float) -> float:
+            if group:
+                text = "".join(group)
+                self.c.setFont(font, FONT_SIZE)
+                self.c.drawString(x * PT + (wide_pt - FONT_SIZE) / 2.0, baseline, text,
+                                  charSpace=wide_pt - FONT_SIZE)
+                x += len(group) * 2 * CHAR_WIDTH_IN
+                group.clear()
+            return x
+
+        for ch in chunk:
+            cells = char_columns(ch)
+            advance = pdfmetrics.stringWidth(ch, font, FONT_SIZE)
+            if cells == 2 and abs(advance - FONT_SIZE) < 0.01:
+                group.append(ch)
+                continue
+            x_in = flush(x_in)
+            cell_pt = cells * CHAR_WIDTH_IN * PT
+            advance = advance or cell_pt
+            t = self.c.beginText()
+            t.setFont(font, FONT_SIZE)
+            if advance > cell_pt:          # a full-width Greek/Cyrillic glyph in a one-cell slot
+                t.setHorizScale(100.0 * cell_pt / advance)
+                advance = cell_pt
+            t.setTextOrigin(x_in * PT + (cell_pt - advance) / 2.0, baseline)
+            t.textOut(ch)
+            self.c.drawText(t)
+            x_in += cells * CHAR_WIDTH_IN
+        return flush(x_in)
 
     def text(self, x_in: float, top_in: float, runs, colour=(0, 0, 0)) -> None:
         """Draw runs with the text's top at ``top_in`` inches from the page top, left edge ``x_in``."""
@@ -91,17 +180,38 @@ class _Writer:
         x = x_in
         self.c.setFillColorRGB(*colour)
         self.c.setStrokeColorRGB(*colour)
+        language = None
         for text, style in runs:
             if not text:
                 continue
-            if not text.isascii():
-                self.missing.update(ch for ch in text if ord(ch) not in self.covered and not ch.isspace())
-            self.c.setFont(_font_name(style), FONT_SIZE)
-            self.c.drawString(x * PT, baseline, text, charSpace=self.char_space)
+            start_x = x
+            pieces = [(text, False)] if text.isascii() else self._segments(text)
+            for chunk, fallback in pieces:
+                if fallback:
+                    if language is None:
+                        language = _cid_language("".join(t for t, _ in runs))
+                    font = CID_FONTS[language]
+                    self.cid_used.add(font)
+                    x = self._draw_cid(x, baseline, chunk, font)
+                    continue
+                self.c.setFont(_font_name(style), FONT_SIZE)
+                self.c.drawString(x * PT, baseline, chunk, charSpace=self.char_space)
+                x += columns(chunk) * CHAR_WIDTH_IN
             if "u" in style:
                 self.c.setLineWidth(0.6)
-                self.c.line(x * PT, baseline - 1.6, (x + len(text) * CHAR_WIDTH_IN) * PT, baseline - 1.6)
-            x += len(text) * CHAR_WIDTH_IN
+                self.c.line(start_x * PT, baseline - 1.6, x * PT, baseline - 1.6)
+
+
+_cid_registered: set[str] = set()
+
+
+def _register_cid(name: str) -> None:
+    if name not in _cid_registered:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+        _cid_registered.add(name)
 
 
 def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
@@ -156,8 +266,8 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
     warnings = []
     if writer.missing:
         sample = "".join(sorted(writer.missing)[:12])
-        warnings.append(f"{len(writer.missing)} characters have no glyph in Courier Prime and print as boxes "
-                        f"(e.g. {sample}); CJK and other non-Latin scripts need a font that covers them.")
+        warnings.append(f"{len(writer.missing)} characters have no glyph in Courier Prime or the CJK fonts and "
+                        f"print as boxes (e.g. {sample}).")
     return RenderedPdf(path=out, pdf_pages=pdf_pages, pagination=pagination, has_title_page=printed_title,
                        warnings=warnings)
 
@@ -174,6 +284,12 @@ def _draw_page(w: _Writer, page: list[Line], number: int, profile, revision: Rev
             continue
         y = top + ln.row * LINE_HEIGHT_IN
         w.text(ln.x, y, ln.runs or [(ln.text, "")])
+        if ln.type == "scene_heading" and ln.part == 0 and ln.scene_index is not None:
+            # a PDF outline entry per scene, like Final Draft's navigator: readers jump scene to scene
+            key = f"scene-{ln.scene_index}"
+            w.c.bookmarkHorizontal(key, 0, (profile.height_in - y) * PT + LINE_HEIGHT_IN * PT)
+            label = f"{ln.scene_number} {ln.text}" if ln.scene_number else ln.text
+            w.c.addOutlineEntry(label, key, level=0)
         if ln.type == "scene_heading" and ln.scene_number:
             num = str(ln.scene_number)
             w.text(ln.x - (len(num) + 4) * CHAR_WIDTH_IN, y, [(num, "")])
@@ -216,7 +332,7 @@ def _draw_title_page(w: _Writer, script: Script, profile) -> None:
 
     def centred(runs) -> None:
         nonlocal row
-        n = sum(len(t) for t, _ in runs)
+        n = sum(columns(t) for t, _ in runs)
         w.text((profile.width_in - n * CHAR_WIDTH_IN) / 2.0, top + row * LINE_HEIGHT_IN, runs)
         row += 1
 
@@ -246,5 +362,5 @@ def _draw_title_page(w: _Writer, script: Script, profile) -> None:
     for i, runs in enumerate(left):
         w.text(profile.left_margin_in, bottom - (len(left) - 1 - i) * LINE_HEIGHT_IN, runs)
     for i, runs in enumerate(right):
-        n = sum(len(t) for t, _ in runs)
+        n = sum(columns(t) for t, _ in runs)
         w.text(profile.right_edge_in - n * CHAR_WIDTH_IN, bottom - (len(right) - 1 - i) * LINE_HEIGHT_IN, runs)

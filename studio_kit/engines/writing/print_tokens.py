@@ -10,6 +10,7 @@ from element types for FDX imports and hand-built Scripts without line numbers.
 from __future__ import annotations
 
 from studio_kit.domain.script import Element, ElementType, Script
+from studio_kit.engines.writing.layout import emphasis_runs_lines, strip_hidden
 
 DIALOGUE_KINDS = ("character", "parenthetical", "dialogue")
 
@@ -17,7 +18,7 @@ DIALOGUE_KINDS = ("character", "parenthetical", "dialogue")
 class PrintToken:
     """One printed source line (afterwriting's token)."""
 
-    __slots__ = ("type", "text", "dual", "line", "scene", "scene_number", "revised", "lyric", "lines")
+    __slots__ = ("type", "text", "dual", "line", "scene", "scene_number", "revised", "lyric", "runs")
 
     def __init__(self, type_: str, text: str, line: int, scene: int | None, dual: str | None = None,
                  scene_number: str | None = None, revised: bool = False):
@@ -29,7 +30,8 @@ class PrintToken:
         self.scene_number = scene_number
         self.revised = revised
         self.lyric = False
-        self.lines: list = []          # the printed Lines it wrapped into
+        # emphasis runs when they depend on the element's other lines (a "**" opened a line above)
+        self.runs: list | None = None
 
 
 def _clean(el: Element) -> str:
@@ -132,19 +134,26 @@ def print_tokens(script: Script, revised_lines: set[int]) -> list[PrintToken]:
             kind = "dialogue" if in_dialogue else "action"
         dual = block_dual if kind in DIALOGUE_KINDS else None
         number = scene_number if kind == "scene_heading" else None
-        for offset, part in enumerate(_clean(el).split("\n")):
+        parts = _clean(el).split("\n")
+        if kind != "action":
+            parts = [p.strip() for p in parts]
+        if is_lyric:
+            parts = [p.lstrip("~").strip() for p in parts]
+        line_runs = None
+        if len(parts) > 1 and ("*" in text or "_" in text):
+            # emphasis may open on one line and close on a later one of the same element
+            line_runs = emphasis_runs_lines([strip_hidden(p) for p in parts])
+        for offset, part in enumerate(parts):
             src = line + offset if line else 0
             if kind == "action" and not is_lyric and not part.strip():
                 # "  " keeps a paragraph together and prints nothing; other blank lines print blank
                 if part != "  " and tokens and tokens[-1].type != "separator":
                     append(PrintToken("separator", "", src, scene_at))
                 continue
-            if kind != "action":
-                part = part.strip()
-            if is_lyric:
-                part = part.lstrip("~").strip()
             tok = PrintToken(kind, part, src, scene_at, dual, number, src in revised_lines)
             tok.lyric = is_lyric
+            if line_runs is not None:
+                tok.runs = line_runs[offset]
             append(tok)
     while tokens and tokens[-1].type == "separator":
         tokens.pop()

@@ -63,9 +63,14 @@ def split_heading(heading: str) -> tuple[str, str, str]:
                 location, time = text[:k].strip(" .-–—"), tail
                 break
     else:
-        # "INT HOUSE DAY": no separator, the last word is the time
+        # "EXT. ROAD (NIGHT)": the time in parentheses, a common house style (rfind, not a regex:
+        # a backtracking pattern went quadratic on a heading padded with 200,000 spaces)
+        open_at = max(text.rfind("("), text.rfind("（")) if text.endswith((")", "）")) else -1
         k = text.rfind(" ")
-        if k > 0 and _is_time(text[k + 1:]):
+        if open_at > 0 and _is_time(text[open_at + 1:-1]) and text[:open_at].strip(" .-–—"):
+            location, time = text[:open_at].strip(" .-–—"), text[open_at + 1:-1].strip()
+        elif k > 0 and _is_time(text[k + 1:]):
+            # "INT HOUSE DAY": no separator, the last word is the time
             location, time = text[:k].strip(" .-–—"), text[k + 1:]
     p = time.find("(")
     if p > 0:

@@ -145,8 +145,9 @@ def test_text_over_the_limit_is_refused_without_parsing():
     "Title:" + "x" * 100_000 + "\n",
 ])
 def test_pathological_input_is_parsed_in_linear_time(text):
-    started = time.perf_counter()
+    # CPU time, not wall time: a loaded machine must not fail this; a quadratic parse would take minutes
+    started = time.process_time()
     s = parse_fountain(text)
     from studio_kit.engines.writing.stats import script_stats
     script_stats(s)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 5.0

@@ -202,3 +202,61 @@ def test_load_script_picks_fountain_or_fdx_by_extension_and_content(tmp_path):
     assert script.source_format == "fountain" and script.metadata["bytes"] == fountain.stat().st_size
     assert [e.text for e in script.elements] == [e.text for e in from_text.elements]
     assert load_script(FERRY).scenes[0].number == "12A"   # Fountain text straight in
+
+
+# Final Draft's own document shape: what a file must look like for Final Draft to open it
+_FD_TYPES = {"Scene Heading", "Action", "Character", "Parenthetical", "Dialogue", "Transition", "Shot", "General"}
+
+
+def _check_final_draft_shape(xml: str) -> ETree.Element:
+    root = ETree.fromstring(xml.encode("utf-8"))
+    assert root.tag == "FinalDraft" and root.get("DocumentType") == "Script" and root.get("Template") == "No"
+    assert root.get("Version", "").isdigit()
+    assert [c.tag for c in root] in (["Content"], ["Content", "TitlePage"])
+    for para in root.find("Content"):
+        assert para.tag == "Paragraph"
+        dual = para.find("DualDialogue")
+        if dual is not None:                       # <Paragraph><DualDialogue> two speeches </DualDialogue>
+            inner = [p.get("Type") for p in dual]
+            assert inner.count("Character") == 2 and inner[0] == "Character"
+            assert set(inner) <= {"Character", "Parenthetical", "Dialogue"}
+            continue
+        assert para.get("Type") in _FD_TYPES
+        assert all(c.tag in ("Text", "ScriptNote", "SceneProperties") for c in para)
+        for note in para.findall("ScriptNote"):
+            assert note.get("ID", "").isdigit() and note.find("Paragraph/Text") is not None
+    tp = root.find("TitlePage")
+    if tp is not None:
+        assert all(p.tag == "Paragraph" and p.get("Alignment") in ("Center", "Left", "Right") for p in tp.find("Content"))
+    return root
+
+
+def test_export_has_final_draft_document_shape_for_every_sample(samples_dir):
+    for path in sorted((samples_dir / "fountain").glob("*.fountain")):
+        _check_final_draft_shape(write_fdx(parse_fountain(path.read_text(encoding="utf-8"))))
+    root = _check_final_draft_shape(write_fdx(parse_fountain(FERRY)))
+    ids = [n.get("ID") for n in root.iter("ScriptNote")]
+    assert ids and len(ids) == len(set(ids))                       # one ID per note
+
+
+def test_title_page_emphasis_becomes_final_draft_styles_and_comes_back():
+    script = parse_fountain("Title: **THE NIGHT SHIFT**\nAuthor: _Ana_ Lopez\n\nINT. DINER - NIGHT\n\nRain.\n")
+    root = _check_final_draft_shape(write_fdx(script))
+    styled = {t.text: t.get("Style") for t in root.iter("Text") if t.get("Style")}
+    assert styled == {"THE NIGHT SHIFT": "Bold", "Ana": "Underline"}
+    assert "**" not in write_fdx(script)
+    back = read_fdx(write_fdx(script).encode("utf-8"))
+    assert back.title_page["Title"] == "**THE NIGHT SHIFT**" and back.title_page["Author"] == "_Ana_ Lopez"
+
+
+def test_lyrics_after_a_dual_dialogue_are_not_pulled_into_it():
+    script = parse_fountain("INT. ROOM - DAY\n\nBOB\nYes.\n\nEVE ^\nNo.\n\n~Sung on its own\n")
+    root = _check_final_draft_shape(write_fdx(script))
+    dual = root.find("Content/Paragraph/DualDialogue")
+    assert [p.findtext("Text") for p in dual] == ["BOB", "Yes.", "EVE", "No."]
+    sung = [p for p in root.find("Content") if p.findtext("Text") == "Sung on its own"]
+    assert sung and sung[0].get("Type") == "Action" and sung[0].find("Text").get("Style") is None
+    back = read_fdx(write_fdx(script).encode("utf-8"))
+    assert [e.type for e in back.elements][-1] == ET.LYRICS
+    inside = _check_final_draft_shape(write_fdx(parse_fountain("INT. ROOM - DAY\n\nBOB\n~La la la\n")))
+    assert [p.get("Type") for p in inside.find("Content")][-2:] == ["Character", "Dialogue"]

@@ -172,6 +172,8 @@ def test_scenes_carry_heading_parts_dialogue_and_characters():
     ("INT. HOUSE - KITCHEN - NIGHT", ("INT", "HOUSE - KITCHEN", "NIGHT")),
     ("INT. HOUSE - KITCHEN", ("INT", "HOUSE - KITCHEN", "")),
     ("int. house - dusk", ("INT", "HOUSE", "DUSK")),
+    ("EXT. ROAD (NIGHT)", ("EXT", "ROAD", "NIGHT")),
+    ("INT. CAR (MOVING)", ("INT", "CAR (MOVING)", "")),
 ])
 def test_heading_is_split_into_int_ext_location_and_time(heading, parts):
     assert split_heading(heading) == parts

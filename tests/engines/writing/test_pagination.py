@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studio_kit.domain.script import Element, ElementType as E, Scene, Script
+from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.engines.writing.pagination import format_eighths, paginate, parse_eighths
 from studio_kit.exceptions import ScriptError
 
@@ -228,3 +229,34 @@ def test_fdx_import_and_scripts_without_line_numbers_paginate_alike(samples_dir,
     a, b = paginate(numbered), paginate(unnumbered)
     assert [ln.type for ln in a.pages[0]] == [ln.type for ln in b.pages[0]]
     assert a.fractional_pages == pytest.approx(11 / 55)
+
+
+def test_a_long_script_paginates_exactly_like_its_parts(samples_dir):
+    """Forty copies of Cyber Bob, each after a forced break: the same pages, (MORE) splits and
+    eighths forty times over (pagination works on a sliding window; nothing may drift)."""
+    body = (samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain").read_text(encoding="utf-8")
+    body = body[body.index("> FADE IN:"):]
+    one = paginate(parse_fountain(body))
+    many = paginate(parse_fountain("\n\n===\n\n".join([body] * 40)))
+    # (the blank line before each "===" stays on its page, as in afterwriting: count printed lines)
+    assert [sum(1 for ln in p if ln.text) for p in many.pages] == [sum(1 for ln in p if ln.text)
+                                                                  for p in one.pages] * 40
+    assert many.more_splits == 40 * one.more_splits == 40
+    # each copy's last scene also holds the blank line before "===": one eighth more at most
+    assert many.scene_eighths[0::3] == [one.scene_eighths[0]] * 40
+    assert many.scene_eighths[1::3] == [one.scene_eighths[1]] * 40
+    assert set(many.scene_eighths[2::3]) <= {one.scene_eighths[2], one.scene_eighths[2] + 1}
+    assert [ln.text for ln in many.pages[-1]] == [ln.text for ln in one.pages[-1]]
+
+
+def test_pagination_leaves_no_reference_cycles_or_young_garbage():
+    """Lines and tokens free themselves by reference counting, and the objects pagination made
+    are not left for the next young collection to rescan (that cost grew faster than the script)."""
+    import gc
+
+    script = parse_fountain("INT. ROOM - DAY\n\n" + "BOB\nWords and words.\n\nEVE ^\nMore words.\n\n" * 400)
+    gc.collect()
+    result = paginate(script)
+    assert gc.get_count()[0] < 200
+    del result
+    assert gc.collect() == 0

@@ -194,6 +194,95 @@ def test_latin_accents_print_and_missing_glyphs_are_reported(samples_dir, tmp_pa
     from pypdf import PdfReader
 
     assert "Pchnąć w tę łódź" in "".join(p.extract_text() for p in PdfReader(out.path).pages)
+    thai = render_pdf(parse_fountain("INT. ROOM - DAY\n\nสวัสดี says the sign.\n"), tmp_path / "th.pdf")
+    assert thai.warnings and "boxes" in thai.warnings[0]     # no bundled or CID font draws Thai
+
+
+def _fonts(path) -> set[str]:
+    from pypdf import PdfReader
+
+    found = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            found.add(str(font.get_object()["/BaseFont"]).split("+")[-1].lstrip("/"))
+    return found
+
+
+@needs_pdftotext
+def test_chinese_prints_in_a_cid_font_and_reads_back(samples_dir, tmp_path):
     chinese = parse_fountain((samples_dir / "fountain" / "afterwriting-sc-chinese.fountain").read_text(encoding="utf-8"))
     out = render_pdf(chinese, tmp_path / "zh.pdf")
-    assert out.warnings and "Courier Prime" in out.warnings[0]
+    assert out.warnings == []
+    assert {"STSong-Light", "CourierPrime"} <= _fonts(out.path)
+    text = subprocess.run(["pdftotext", str(out.path), "-"], capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    for phrase in ("电影", "这是什么地方？", "约翰静静地站着不动。", "约翰（20）进入医院。"):
+        assert phrase in flat
+    # the cue sits on the 10-cpi grid: two CJK characters centred like a 4-letter name at 3.5"
+    cue = find(words(out.path), "约翰")
+    assert cue and cue[0]["x0"] == pytest.approx(3.5 * PT + 1.2, abs=1)
+
+
+@needs_pdftotext
+def test_cjk_counts_two_cells_when_wrapping_and_japanese_korean_pick_their_fonts(tmp_path):
+    from studio_kit.engines.writing.pagination import paginate
+
+    line = "约翰静静地站着不动" * 5                      # 45 characters = 90 cells: two lines at 61
+    script = parse_fountain(f"INT. 医院 - DAY\n\n{line}\n\nけんじ\nこんにちは。\n\n민수\n안녕하세요.\n")
+    action = [ln for page in paginate(script).pages for ln in page if ln.type == "action"]
+    assert [len(ln.text) for ln in action] == [30, 15]
+    out = render_pdf(script, tmp_path / "cjk.pdf", title_page=False)
+    assert {"STSong-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium"} <= _fonts(out.path)
+    ws = words(out.path)
+    first = find(ws, action[0].text)[0]
+    assert first["x1"] - first["x0"] == pytest.approx(30 * 0.2 * PT - 2.4, abs=1.5)   # 60 cells of 0.1"
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out.path), "-"], capture_output=True,
+                                              text=True).stdout)
+    assert "こんにちは。" in flat and "안녕하세요." in flat
+
+
+@needs_pdftotext
+def test_bold_note_spanning_four_source_lines_prints_bold_without_asterisks(samples_dir, tmp_path):
+    from studio_kit.engines.writing.pagination import paginate
+
+    bob = parse_fountain((samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain").read_text(encoding="utf-8"))
+    note = [ln for ln in paginate(bob).pages[0] if ln.source_line in (19, 20, 21, 22)]
+    assert [ln.text for ln in note][0] == "Note: For your own creative purposes,"
+    assert len(note) == 4 and all(ln.runs and all(st == "b" for _, st in ln.runs) for ln in note)
+    out = render_pdf(bob, tmp_path / "bob.pdf", title_page=False)
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out.path), "-"], capture_output=True,
+                          text=True).stdout
+    assert "**" not in text and "s.earthbound.io/CyberBobPD" in text
+
+
+def test_emphasis_pairs_across_lines_of_one_element_but_not_across_blank_lines():
+    from studio_kit.engines.writing.pagination import paginate
+
+    script = parse_fountain("INT. ROOM - DAY\n\nShe reads *the letter\nslowly* and _under\n  \n"
+                            "lined_ text.\n\n**Not bold\n\nacross paragraphs**\n")
+    runs = {ln.text: ln.runs for page in paginate(script).pages for ln in page if ln.type == "action"}
+    assert runs["She reads the letter"] == [("She reads ", ""), ("the letter", "i")]
+    assert runs["slowly and _under"] == [("slowly", "i"), (" and _under", "")]
+    assert "lined_ text." in runs                  # "  " is a paragraph break for emphasis
+    assert "**Not bold" in runs and "across paragraphs**" in runs
+
+
+@needs_pdftotext
+def test_latin_after_cjk_and_an_ideographic_space_stays_on_the_grid(tmp_path):
+    out = render_pdf(parse_fountain("INT. A - DAY\n\n约翰\u3000进入。 Then he leaves.\n"), tmp_path / "g.pdf",
+                     title_page=False)
+    ws = words(out.path)
+    # 约翰 (4 cells) + U+3000 (2) + 进入。 (6) + space (1) = 13 cells of 0.1" after the 1.5" margin
+    assert find(ws, "Then")[0]["x0"] == pytest.approx((1.5 + 13 * 0.1) * PT, abs=0.5)
+    assert find(ws, "进")[0]["x0"] == pytest.approx((1.5 + 6 * 0.1) * PT + 1.2, abs=0.5)
+
+
+def test_every_scene_heading_is_a_pdf_outline_entry(cyber_bob, tmp_path):
+    from pypdf import PdfReader
+
+    reader = PdfReader(render_pdf(cyber_bob, tmp_path / "o.pdf").path)
+    entries = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    assert entries == [("EXT. PARK--DAY", 2), ("EXT. SUBURBAN TRAFFIC INTERSECTION--DAY", 4),
+                       ("INT. TRAFFIC LIGHT HORIZONTAL BEAM--NIGHT", 4)]
+    numbered = PdfReader(render_pdf(parse_fountain(SHORT), tmp_path / "n.pdf").path)
+    assert [item.title for item in numbered.outline] == ["7A INT. DINER - NIGHT", "8 EXT. PARKING LOT - NIGHT"]
