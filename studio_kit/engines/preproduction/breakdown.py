@@ -96,6 +96,33 @@ def synopsis_line(scene: Scene, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _one_name_per_part(script: Script) -> list[Scene]:
+    """Scenes with every alias cue folded into its part ("BOB" in a script that calls him CYBER BOB),
+    so a 1st AD's cast list carries one number per actor. Aliases come from the character engine's
+    cast list, the one place that decides them."""
+    from studio_kit.engines.characters.cast import find_aliases
+
+    aliases = find_aliases(script)
+    if not aliases:
+        return list(script.scenes)
+
+    def fold(names: list[str]) -> list[str]:
+        out: list[str] = []
+        for name in names:
+            name = aliases.get(name, name)
+            if name not in out:
+                out.append(name)
+        return out
+
+    folded = []
+    for scene in script.scenes:
+        dialogue = [b.model_copy(update={"character": aliases.get(b.character, b.character)}) for b in scene.dialogue]
+        folded.append(scene.model_copy(update={
+            "speaking_characters": fold(scene.speaking_characters),
+            "mentioned_characters": fold(scene.mentioned_characters), "dialogue": dialogue}))
+    return folded
+
+
 def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Breakdown:
     """Break a script down into one sheet per scene.
 
@@ -115,11 +142,12 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
         from studio_kit.engines.preproduction.edits import EditLog
 
         log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
-    cast = tagging.number_cast(script.scenes)
+    scenes = _one_name_per_part(script)
+    cast = tagging.number_cast(scenes)
     if log is not None and log.cast_numbers:
         cast = tagging.lock_cast_numbers(cast, log.cast_numbers)
     sheets: list[BreakdownSheet] = []
-    for scene in script.scenes:
+    for scene in scenes:
         if (scene.eighths or 0) <= 0:
             warnings.append(f"scene {scene.number or scene.index + 1} ({scene.heading}) has zero length")
         tags = tagging.tag_scene(scene, cast)
@@ -134,7 +162,7 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
             page=_page_of(script, scene.index)))
     members = []
     for name, (cid, count, speaks) in sorted(cast.items(), key=lambda kv: kv[1][0]):
-        idx = [s.index for s in script.scenes if name in s.characters]
+        idx = [s.index for s in scenes if name in s.characters]
         members.append(CastMember(id=cid, name=name, scenes=count, scene_indices=idx, speaking=speaks))
     breakdown = Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
                           metadata={"source_path": script.metadata.get("source_path", "")})

@@ -164,7 +164,7 @@ def test_breakdown_of_a_sample_script(samples_dir):
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bd = break_down(script)
     assert len(bd.sheets) == 3
-    assert {"BOB", "CYBER BOB", "MARGARET"} <= {c.name for c in bd.cast}
+    assert {"CYBER BOB", "MARGARET"} <= {c.name for c in bd.cast} and "BOB" not in {c.name for c in bd.cast}
     assert "PHONE" in bd.elements(Cat.PROPS)
 
 
@@ -284,3 +284,17 @@ def test_breakdown_sheets_carry_the_script_page_each_scene_starts_on(reel_text):
         scene.eighths = 3
     kept = break_down(script)
     assert {s.eighths for s in kept.sheets} == {3} and [s.page for s in kept.sheets] == expected
+
+
+def test_an_actor_cued_under_two_names_gets_one_cast_number(samples_dir):
+    from studio_kit.engines.preproduction.breakdown import break_down
+    from studio_kit.engines.writing.io import load_script
+
+    breakdown = break_down(load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))
+    names = [m.name for m in breakdown.cast]
+    assert "BOB" not in names and "BOSS" not in names          # folded into their parts
+    assert names[0] == "CYBER BOB"                             # the lead is number 1
+    bob_tags = [t for s in breakdown.sheets for t in s.tags if t.cast_id == 1]
+    assert {t.matched for t in bob_tags} >= {"BOB"}            # the cue as written stays traceable
+    assert len({t.cast_id for t in breakdown.sheets[0].tags if t.cast_id}) == \
+        len([t for t in breakdown.sheets[0].tags if t.cast_id])  # one tag per actor per scene
