@@ -199,3 +199,164 @@ def test_board_opens_another_script_from_the_environment(studio_home, samples_di
     assert not board._alert.visible
     assert board.state.summary()["scenes"] == 3                  # the sample's 3 scene headings
     assert sum(r["kind"] == "strip" for r in board.board.rows) == 3
+
+
+def _long_take(exchanges: int = 56) -> str:
+    """A short script whose attic scene runs about 7 pages (longer than a 5 4/8-page shoot day)."""
+    argument = "".join(f"\nBO\nLine {i} of the argument that never ends, said twice as loud.\n\nANA\nAnswer {i}.\n"
+                       for i in range(exchanges))
+    return ("Title: Long Take\n\nINT. KITCHEN - DAY\n\nANA makes coffee.\n\nANA\nMorning.\n"
+            "\nINT. ATTIC - NIGHT\n\nBO climbs the ladder with a TORCH.\n" + argument
+            + "\nEXT. GARDEN - DAY\n\nANA waters the roses.\n\nANA\nDone.\n")
+
+
+def test_a_scene_longer_than_a_day_is_split_into_parts_shot_in_order(fresh, tmp_path):
+    from studio_kit.ui.stripboard_widget import board_rows
+
+    script = tmp_path / "long_take.fountain"
+    script.write_text(_long_take())
+    st = fresh(script_path=script)                    # the old board refused this script outright
+    attic = st.breakdown.sheet(1)
+    assert attic.eighths >= 7 * 8 > st.limits.eighths_per_day
+    parts = [s for s in st.strips.values() if s.source_index == 1]
+    assert [p.scene_number for p in parts] == ["2 pt 1", "2 pt 2"]
+    assert sum(p.eighths for p in parts) == attic.eighths and all(p.eighths <= st.limits.eighths_per_day for p in parts)
+    assert st.parts_before == [(parts[0].scene_index, parts[1].scene_index)]
+    assert any("split into 2 parts" in w for w in st.schedule.warnings)
+    assert sum(d.eighths for d in st.schedule.days) == st.breakdown.total_eighths and not st.problems()
+    flat = [i for d in plan_of(st.schedule) for i in d]
+    first, second = parts[0].scene_index, parts[1].scene_index
+    assert flat.index(first) < flat.index(second)
+    rows = [r for r in board_rows(st.schedule) if r["kind"] == "strip" and r["scene"] == "2"]
+    assert sorted(r["part"] for r in rows) == ["pt 1", "pt 2"]
+    # dragging part 2 ahead of part 1 is allowed but flagged; the call sheet still reads the whole scene's sheet
+    st.move_strip(second, before=flat[0])
+    assert any("2 pt 2" in p and "split scene" in p for p in st.problems())
+    day = next(d.number for d in st.schedule.days if second in [s.scene_index for s in d.strips])
+    sheet = st.call_sheet(day)
+    assert "2 pt 2" in [s.scene_number for s in sheet.scenes]
+    assert "TORCH" in [r.item for r in sheet.requirements]
+    # re-optimising passes the part order to the solver again
+    st.optimise(2)
+    flat = [i for d in plan_of(st.schedule) for i in d]
+    assert flat.index(first) < flat.index(second) and not st.problems()
+
+
+def _cast_drafts() -> tuple[str, str]:
+    """A first draft (ANA in most scenes) and a revision in which CY outgrows everyone."""
+    first = ("INT. FLAT - DAY\n\nANA\nHi.\n\nBO\nHi.\n\nINT. SHOP - DAY\n\nANA\nTwo.\n\nCY\nSure.\n"
+             "\nEXT. PARK - DAY\n\nANA\nBye.\n")
+    extra = "".join(f"\nEXT. PIER {i} - NIGHT\n\nCY\nStill here.\n\nDEE\nMe too.\n" for i in range(4))
+    return first, first + extra
+
+
+def test_locked_cast_numbers_survive_loading_a_revised_script(fresh, tmp_path):
+    from studio_kit.ui.board_views import cast_html
+
+    first, revised = _cast_drafts()
+    script = tmp_path / "numbers.fountain"
+    script.write_text(first)
+    st = fresh(script_path=script)
+    assert [(c.id, c.name) for c in st.breakdown.cast] == [(1, "ANA"), (2, "BO"), (3, "CY")]
+    assert not st.cast_locked and "Not locked" in cast_html(st.breakdown, st.log.cast_numbers)
+    assert st.lock_cast() == {"ANA": 1, "BO": 2, "CY": 3}
+    assert st.cast_locked and "&#128274; 3. CY" in cast_html(st.breakdown, st.log.cast_numbers)
+    import json
+    assert json.loads(st.edits_path.read_text())["cast_numbers"] == {"ANA": 1, "BO": 2, "CY": 3}
+
+    script.write_text(revised)                                       # the writer delivers a revision
+    unlocked = fresh(script_path=script)                             # another home: no edit log, no lock
+    assert {c.name: c.id for c in unlocked.breakdown.cast}["CY"] == 1     # the tagger alone renumbers
+    again = BoardState(script, home=st.home, time_limit=2)           # the producer's home: log re-applied
+    ids = {c.name: c.id for c in again.breakdown.cast}
+    assert (ids["ANA"], ids["BO"], ids["CY"]) == (1, 2, 3) and ids["DEE"] == 4
+    assert {r.cast_id for r in again.dood.rows} == {1, 2, 3, 4}
+    assert {t.name: t.cast_id for s in again.breakdown.sheets for t in s.tags_in("cast")}["CY"] == 3
+    st.load(script)                                                  # reloading in the same session, too
+    assert {c.name: c.id for c in st.breakdown.cast}["CY"] == 3
+
+
+def test_dood_grid_prints_movie_magic_drop_and_pickup_marks(fresh, tmp_path):
+    from studio_kit.ui.board_views import dood_html
+
+    scenes = "".join(f"\nEXT. SITE {i} - DAY\n\nANA\nDay {i}.\n" + ("\nBO\nBack.\n" if i in (0, 13) else "")
+                     for i in range(14))
+    script = tmp_path / "gap.fountain"
+    script.write_text(scenes)
+    st = fresh(script_path=script)
+    st.set_plan([[i] for i in range(14)])                             # BO works days 1 and 14 only
+    bo = st.dood.row(2)
+    assert bo.labels[0] == "SWD" and bo.labels[13] == "PWF" and bo.codes[0].value == "SW"
+    html = dood_html(st.dood)
+    row = html.split('data-cast="2"')[1].split("</tr>")[0]
+    assert 'data-code="SWD" data-mark="drop">SWD<' in row and 'data-code="PWF" data-mark="pickup">PWF<' in row
+    assert row.count('class="code gap"') == 12                       # off payroll in between, not held
+    assert 'background:#B0BEC5' in row and 'background:#81D4FA' in row
+    assert ">WD</span> work, then drop" in html and ">PW</span> pickup" in html
+    assert ">D</span>" not in html and ">P</span>" not in html       # no bare D/P codes any more
+    assert st.call_sheet(14).cast[-1].status == "PWF"
+    assert st.budget.account("1400").lines[1].units == 2             # paid for 2 work days, no 12 holds
+
+
+def test_call_sheets_and_budget_follow_the_hand_ordered_board(fresh):
+    from studio_kit.ui.stripboard_widget import board_rows
+
+    import datetime as dt
+
+    st = fresh(start_date=dt.date(2027, 3, 1))                       # a Monday
+    optimised_units = {ln.description: ln.units for ln in st.budget.account("1400").lines}
+    st.edit_budget_line("1400", 2, "rate", 777)                       # the producer's deal for cast #3
+    plan = [[i] for i in range(11, -1, -1)]                           # reversed, one strip a day
+    plan[0] += plan.pop(1)                                            # ... but scenes 12 and 11 together
+    st.keep_limits = False
+    st.set_plan(plan)
+    rows = board_rows(st.schedule)
+    breaks = [r for r in rows if r["kind"] == "day"]
+    assert len(breaks) == len(st.schedule.days) == 11
+    day_scenes, current = [], []
+    for r in rows:                                                    # the stripboard, day by day
+        if r["kind"] == "day":
+            day_scenes.append(current)
+            current = []
+        else:
+            current.append(r["scene"])
+    for n, day in enumerate(st.schedule.days, start=1):
+        cs = st.call_sheet(n)
+        assert (cs.day_number, cs.total_days) == (n, len(breaks))
+        assert [s.scene_number for s in cs.scenes] == day_scenes[n - 1]     # in the dragged order
+        assert cs.date == day.date and f"{cs.date:%a %d %b %Y}" == breaks[n - 1]["date"]
+        assert f"day {n} of {len(breaks)}" in _call_sheet_text(cs).lower()
+    assert st.call_sheet(6).date == dt.date(2027, 3, 8)                # weekends off, as on the board
+    # the budget prices this board: shoot days, cast days from its DOOD, location days from its strips
+    assert st.budget.globals["SHOOT_DAYS"].value == 11
+    for line in st.budget.account("1400").lines:
+        number = int(line.description.split(".")[0])
+        assert line.units == st.dood.row(number).total
+    assert {ln.description: ln.units for ln in st.budget.account("1400").lines} != optimised_units
+    assert st.budget.account("1400").lines[2].description.startswith("3. ")
+    assert st.budget.account("1400").lines[2].rate == 777 and not st.budget_notes      # the deal is kept
+
+
+def _call_sheet_text(cs) -> str:
+    from studio_kit.engines.preproduction.callsheet import render_html
+    import re
+    return re.sub(r"<[^>]+>|\s+", " ", render_html(cs))
+
+
+def test_board_viewer_shows_the_script_page_and_locks_the_cast_list(studio_home):
+    import json
+
+    from studio_kit.ui.breakdown_board import BreakdownBoard
+
+    board = BreakdownBoard()
+    board.__panel__()
+    board.scene_select.value = 5                                     # scene 6 starts on script page 4
+    head = board.sheet_pane.object.split('data-field="script-page"')[1].split("</div>")[0]
+    assert ">4</b>" in head and "6 of 12" in board.sheet_pane.object
+    assert "Not locked" in board.cast_info.object and board.lock_button.name == "Lock cast numbers"
+    board.lock_button.clicks += 1
+    assert not board._alert.visible
+    log = json.loads((studio_home / "boards" / "the-last-reel.edits.json").read_text())
+    assert log["cast_numbers"] == {"MAYA": 1, "OTTO": 2, "DEVLIN": 3, "PRIYA": 4}
+    assert "cast numbers locked" in board.script_info.object and "&#128274; 1. MAYA" in board.cast_info.object
+    assert board.lock_button.name == "Lock new cast numbers"

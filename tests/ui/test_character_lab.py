@@ -74,3 +74,39 @@ def test_an_unlocked_avatar_render_is_refused_in_an_alert_and_nothing_is_stored(
     expect(alert).to_contain_text("Fix:")
     expect(page.get_by_text("Traceback")).to_have_count(0)
     assert service.project_context().list_assets(kind="character_render") == []
+
+
+def test_storyboard_frame_tab_renders_a_scored_frame_and_lists_it(studio_home, serve_dashboard, page):
+    from playwright.sync_api import expect
+
+    from studio_kit.engines.characters import service
+
+    _open(serve_dashboard, page, studio_home)
+    _create(page, "Nova Reyes")
+    page.get_by_role("button", name="Lock identity").click()
+    _said(page, "Locked Nova Reyes v1")
+
+    page.locator(".bk-tab", has_text="Storyboard frame").click()
+    page.get_by_label("Shot size").select_option("medium")
+    heading = page.get_by_label("Scene heading")
+    heading.fill("EXT. PARK - DUSK")
+    heading.press("Enter")
+    page.get_by_label("Caption").fill("Nova waits for the last bus.")
+    page.get_by_label("Caption").press("Enter")
+    page.get_by_role("button", name="Render frame").click()
+    _said(page, "Rendered a medium frame of Nova Reyes — EXT. PARK - DUSK. Identity scores: Nova Reyes 1.000")
+
+    frame = page.locator(".cl-frame").first
+    expect(frame).to_contain_text("EXT. PARK - DUSK")
+    expect(frame).to_contain_text("Nova waits for the last bus.")
+    expect(frame.locator(".cl-frame-score")).to_have_text("1.000")
+    expect(frame).to_contain_text("previz exact")
+    img = frame.locator("img")
+    img.wait_for()
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+    width, height = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")
+    assert width > 0 and abs(width / height - 16 / 9) < 0.02          # a 16:9 storyboard frame, decoded
+    expect(page.locator(".cl-frames .cl-frame")).to_have_count(1)       # and listed with the stored frames
+
+    frames = service.project_context().list_assets(kind="storyboard_frame")
+    assert len(frames) == 1 and frames[0].meta["consistency"]["nova-reyes"]["score"] == 1.0

@@ -147,3 +147,75 @@ def test_continuity_tab_flags_a_look_change_without_a_wardrobe_tag(lab):
     html = lab.continuity.object
     assert "continuity issue(s)" in html and "MAYA changes from &#x27;booth&#x27; (scene 1) to &#x27;coat&#x27;" in html
     assert html.index("<th>MAYA</th>") < html.index("<th>OTTO</th>")     # the character on screen comes first
+
+
+def test_cast_list_shows_each_part_s_size_and_the_editor_edits_aliases_and_species(lab):
+    from studio_kit.engines.characters import service
+    from studio_kit.ui.character_lab import SAMPLE_SCRIPT
+
+    lab._act(lambda: lab.cast_from_script(SAMPLE_SCRIPT))
+    labels = {v: k for k, v in lab.cast.options.items()}
+    assert labels["maya"].startswith("Maya  ·  lead") and labels["otto"].startswith("Otto  ·  supporting")
+    lab.select("otto")
+    assert lab.editor.species.value == "human" and lab.editor.aliases.value == ""
+    assert lab.editor.changes(lab.bible) == {}
+    lab.editor.aliases.value = "Mr. Otto,  Old Man"
+    lab.editor.species.value = "Ghost"
+    assert lab.editor.changes(lab.bible) == {"aliases": ["Mr. Otto", "Old Man"], "species": "ghost"}
+    lab._act(lab.save)
+    stored = service.get_character("otto")
+    assert stored.aliases == ["Mr. Otto", "Old Man"] and stored.species == "ghost"
+    assert "also cued as Mr. Otto, Old Man" in lab.header.object and "<span class='cl-chip'>ghost</span>" in lab.header.object
+    assert service.get_character("Old Man").character_id == "otto"          # the alias finds the bible
+
+
+def test_storyboard_frame_tab_renders_scores_and_lists_stored_frames(lab):
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Nova Reyes")
+    _create(lab, "Ava Host")
+    lab._act(lab.lock)                                              # Ava locked, Nova left as concept art
+    assert set(lab.frame_cast.options.values()) == {"nova-reyes", "ava-host"}
+    assert "Ava Host (locked)" in lab.frame_cast.options
+    lab.frame_cast.value = ["ava-host", "nova-reyes"]
+    lab.frame_size.value = "over-the-shoulder"
+    lab.frame_heading.value = "EXT. PARK - DUSK"
+    lab.frame_caption.value = "Ava hands Nova the script."
+    lab._act(lab.render_frame)
+    assert lab.alert.alert_type == "success", lab.alert.object
+    assert "over-the-shoulder frame of Ava Host, Nova Reyes — EXT. PARK - DUSK" in lab.alert.object
+    assert "Identity scores: Ava Host 1.000" in lab.alert.object
+    view = lab.frame_view.object
+    assert "EXT. PARK - DUSK" in view and "Ava hands Nova the script." in view and "data:image/png;base64," in view
+    assert re.search(r"data-character='ava-host'><td>Ava Host</td><td class='ok cl-frame-score'>1\.000</td>", view)
+    assert "previz exact" in view and "Nova Reyes</td><td class='cl-muted'>unlocked: not scored" in view
+    frames = service.project_context().list_assets(kind="storyboard_frame")
+    assert len(frames) == 1 and frames[0].meta["scene"]["time_of_day"] == "DUSK"
+    assert frames[0].meta["shot"]["size"] == "over-the-shoulder"
+    assert lab.frames.object.count("class='cl-frame'") == 1
+
+    lab.frame_cast.value = []                                       # none picked: the character on screen
+    lab.frame_size.value = "close-up"
+    lab._act(lab.render_frame)
+    assert "close-up frame of Ava Host" in lab.alert.object
+    assert lab.frames.object.count("class='cl-frame'") == 2
+    assert lab.frames.object.index("close-up") < lab.frames.object.index("over-the-shoulder")   # newest first
+
+
+def test_render_cards_say_which_scorer_was_used_and_why():
+    from studio_kit.ui.character_views import render_card, scorer_summary
+
+    base = {"name": "Nova", "view": "front", "expression": "neutral", "version": 1, "locked": True,
+            "backend": "diffusers", "threshold": 0.45, "flagged": False, "score": 0.71}
+    face = render_card({**base, "consistency": {"method": "face:dlib-resnet", "threshold": 0.45,
+                                                "details": {"distance": 0.29}}}, "data:,", 1)
+    assert "scored by <b>face identity</b>" in face and "dlib face distance 0.29" in face and "≤ 0.55" in face
+    fallback = {"method": "perceptual:hist+phash", "threshold": 0.78,
+                "details": {"histogram": 0.91, "phash": 0.84, "hamming": 10, "face": "no face found in the render"}}
+    label, why = scorer_summary(fallback)
+    assert label == "perceptual" and "Hamming 10/64" in why and "face identity not used: no face found in the render" in why
+    label, why = scorer_summary({**fallback, "details": {"histogram": 0.9, "phash": 0.8, "hamming": 12}})
+    assert "no face identity locked" in why
+    label, why = scorer_summary({"method": "previz-params", "threshold": 0.999, "details": {"differs": ["hair"]}})
+    assert label == "previz exact" and "differs in hair" in why
+    assert "scored by" not in render_card({**base, "score": None, "locked": False}, "data:,", 2)   # concept art

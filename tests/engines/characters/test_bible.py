@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from studio_kit.domain.character import CharacterBible
 from studio_kit.engines.characters.bible import (bibles_from_script, find_introduction, mine_age, mine_appearance,
-                                                 mine_pronouns, mine_traits)
+                                                 mine_clothing, mine_occupation, mine_pronouns, mine_traits)
 
 
 def test_bible_for_every_speaking_character_with_mined_descriptions(harbour_script):
@@ -14,7 +14,8 @@ def test_bible_for_every_speaking_character_with_mined_descriptions(harbour_scri
     assert mara.appearance.hair == "close-cropped" and mara.appearance.hair_color == "grey"
     assert mara.appearance.build == "wiry" and "scar" in mara.appearance.marks
     assert mara.wardrobe["default"].description == "yellow raincoat"
-    assert mara.description.startswith("MARA (30s), wiry")
+    assert mara.description == ("Mara (30s), wiry, with close-cropped grey hair and a scar through one eyebrow, "
+                                "stands in a yellow raincoat.")
     assert jonah.age == 60 and jonah.pronouns == "he/him"
     assert jonah.appearance.build == "stocky" and jonah.appearance.eyes == "brown"
     assert "bearded" in jonah.appearance.marks
@@ -69,3 +70,78 @@ def test_introduction_missing_gives_empty_descriptions(harbour_script):
     assert [b.name for b in bibles] == ["Jonah"]
     round_trip = CharacterBible.from_json(bibles[0].to_json())
     assert round_trip == bibles[0]
+
+
+def test_the_last_reel_descriptions_are_whole_clean_sentences(studio_home):
+    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.ui.character_lab import SAMPLE_SCRIPT
+
+    bibles = {b.name: b for b in bibles_from_script(load_script(SAMPLE_SCRIPT))}
+    maya, otto, devlin, priya = (bibles[n] for n in ("Maya", "Otto", "Devlin", "Priya"))
+    # the whole sentence, not cut at the prop in capitals ("threads a FILM REEL")
+    assert maya.description == ("Maya (30s, ink on her fingers, a projectionist who has not slept) threads a film reel "
+                                "with practised hands.")
+    assert otto.description.endswith("sits in the front row with a thermos of coffee and two paper cups.")
+    for b in bibles.values():
+        assert b.description[-1] in ".!?" and not b.description.isupper(), b.description
+    # costume pieces go to the wardrobe, jobs to the occupation: neither is a personality trait
+    assert otto.traits == [] and otto.wardrobe["default"].description == "cardigan"
+    assert otto.source["occupation"] == "owner" and "cane" in otto.appearance.marks
+    assert devlin.wardrobe["default"].description == "sharp suit, sharper shoes" and devlin.traits == []
+    assert priya.wardrobe["default"].description == "white cotton gloves" and "slowly" not in priya.traits
+    assert maya.source["occupation"] == "projectionist" and priya.source["occupation"] == "archivist"
+    assert [maya.pronouns, otto.pronouns, devlin.pronouns, priya.pronouns] == ["she/her", "he/him", "he/him", "she/her"]
+
+
+def test_cyber_bob_descriptions_keep_each_character_to_its_own_words(samples_dir):
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    bibles = {b.name: b for b in bibles_from_script(load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))}
+    assert bibles["Cyber Bob"].description == ("Cyber Bob, 40, a white man, a mild, goofy, fairly daft pawn of a soul, "
+                                               "strolls through the park.")
+    # introduced inside Bob's sentence: her own clause, then the next sentence that is about her
+    assert bibles["Margaret"].description.startswith("Margaret, 37, a white woman, amicable")
+    assert bibles["Margaret"].description.endswith("She leads the dog on a leash.")
+    assert bibles["Dog"].description == "A cute dog."
+    assert bibles["Cyber Boss"].pronouns == "they/them" and bibles["Cyber Boss"].species == "cloud"
+
+
+def test_hair_words_are_hair_not_build():
+    app = mine_appearance("ROSA, 60, short grey hair, a small scar on her chin")
+    assert app.hair == "short" and app.hair_color == "grey" and app.build == "" and app.marks == "scar"
+    assert mine_appearance("a short, stocky man with short hair").build == "stocky, short"
+    assert mine_appearance("tall, long black hair").build == "tall"
+
+
+def test_wardrobe_and_job_words_are_not_traits():
+    intro = "OTTO (70s, the old owner, cardigan, CANE) sits in the front row."
+    assert mine_traits(intro, "OTTO") == []
+    assert mine_clothing(intro, "OTTO") == ("cardigan", [])
+    assert mine_occupation(intro, "OTTO") == "owner"
+    assert mine_clothing("NED, 30, in a red hoodie, black boots", "NED") == ("red hoodie, black boots",
+                                                                              ["#b23a3a", "#2b2b2e"])
+    assert mine_traits("JUNE, 40, a nurse, kind, stubborn, sleepless", "JUNE") == ["kind", "sleepless"]
+    assert mine_occupation("JUNE, 40, a night-shift nurse who hums", "JUNE") == "night-shift nurse"
+    assert mine_traits("CYBER BOSS, an ageless, faceless cloud", "CYBER BOSS") == ["ageless"]
+
+
+def test_pronouns_need_evidence():
+    assert mine_pronouns("SAM, 30, sits down.") == "they/them"
+    assert mine_pronouns("ALEX, 30, hands her the keys.") == "they/them"          # "her" is someone else
+    assert mine_pronouns("ALEX, 30, watches him go.") == "they/them"
+    assert mine_pronouns("JO, 40, sits down.", "She smiles.") == "she/her"
+    assert mine_pronouns("KIM, a mother of two, waits.") == "she/her"
+    assert mine_pronouns("LEE, 50, checks his watch.") == "he/him"
+    assert mine_pronouns("MAYA (30s, ink on her fingers)") == "she/her"
+    assert mine_pronouns("TESS, the man's daughter") == "she/her"                # the man is someone else
+
+
+def test_later_pronouns_belong_to_the_character_named_last(tmp_path):
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    path = tmp_path / "s.fountain"
+    path.write_text("INT. OFFICE - DAY\n\nROBIN (30s) and KAI (40s) sit at a desk.\n\nROBIN\nHi.\n\nKAI\nHello.\n\n"
+                    "Robin hands Kai the file. He reads it.\n\nKai smiles. Robin hands her a pen.\n\nROBIN\nSign.\n",
+                    encoding="utf-8")
+    bibles = {b.name: b for b in bibles_from_script(load_script(path))}
+    assert bibles["Robin"].pronouns == "they/them"     # "He" follows Kai, "her" is the object of Robin's verb
