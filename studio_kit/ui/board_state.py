@@ -11,6 +11,12 @@ the DOOD follow the new order, and with ``keep_limits`` a day that overflows
 its page, hour or company-move limit spills its last strips into the next
 day ("the day breaks move"). Lengths are eighths of a page, hours are
 shooting hours.
+
+A scene longer than a shoot day is split into parts ("12 pt 1", "12 pt 2")
+as the engine's scheduler does; the parts must shoot in order, which the
+optimiser is told and a hand order is checked against. The budget and the
+call sheets always follow the board as it stands (hand order included); the
+producer's edits to budget lines are replayed on every re-derived budget.
 """
 from __future__ import annotations
 
@@ -113,11 +119,16 @@ def reflow(days: list[list[Strip]], limits: ScheduleLimits) -> list[list[Strip]]
     return [d for d in days if d]
 
 
+def _stem(description: str) -> str:
+    """A budget line's identity without its changing qualifier: "3. PRIYA (day player)" -> "3. PRIYA"."""
+    return description.split(" (", 1)[0].strip()
+
+
 class BoardState:
     """Everything one producer's session of the board works on."""
 
     def __init__(self, script_path: str | Path | None = None, *, limits: ScheduleLimits | None = None,
-                 time_limit: float = 3.0, preset: str = "micro-short-medium", start_date: dt.date | None = None,
+                 time_limit: float = 3.0, preset: str = "auto", start_date: dt.date | None = None,
                  callsheet: dict[str, Any] | None = None, home: Path | None = None, num_workers: int = 2):
         from studio_kit.config import get_settings
 
@@ -129,6 +140,8 @@ class BoardState:
         self.callsheet = dict(callsheet or {})
         self.num_workers = num_workers
         self.keep_limits = True
+        self.budget_edits: list[tuple[str, int, str, str, Any]] = []   # (account, line, description, field, value)
+        self.budget_notes: list[str] = []                          # hand edits that no longer found their line
         self.load(script_path or SAMPLE_SCRIPT)
 
     # -- loading -----------------------------------------------------------------------
@@ -147,6 +160,7 @@ class BoardState:
             self.script = load_script(self.script_path)
             self.edits_path = edit_log_path(self.home, self.script_path)
             self.log = EditLog.load(self.edits_path)
+            self.budget_edits, self.budget_notes = [], []     # a new script is priced afresh
             self._breakdown()
             self.optimise()
         except BaseException:
@@ -164,11 +178,21 @@ class BoardState:
         self.load(path)
 
     def _breakdown(self) -> None:
+        """Breakdown with the edit log replayed, and its strips (scenes longer than a day split into parts)."""
         from studio_kit.engines.preproduction import stripboard as sb
         from studio_kit.engines.preproduction.breakdown import break_down
 
         self.breakdown: Breakdown = break_down(self.script, edits=self.log)
-        self.strips = {s.scene_index: s for s in sb.strips_from_breakdown(self.breakdown, self.limits)}
+        strips, self.parts_before, self.split_notes = sb.split_long_strips(
+            sb.strips_from_breakdown(self.breakdown, self.limits), self.limits)
+        self.strips = {s.scene_index: s for s in strips}
+
+    @property
+    def constraints(self):
+        """What every board must respect: the parts of a split scene shoot in order."""
+        from studio_kit.engines.preproduction.constraints import ScheduleConstraints
+
+        return ScheduleConstraints(before=list(self.parts_before))
 
     @property
     def title(self) -> str:
@@ -179,12 +203,13 @@ class BoardState:
         """Re-optimise the whole board with CP-SAT (replaces any hand order)."""
         from studio_kit.engines.preproduction.schedule import optimise
 
-        self.schedule = optimise(list(self.strips.values()), limits=self.limits,
+        self.schedule = optimise(list(self.strips.values()), limits=self.limits, constraints=self.constraints,
                                  time_limit=time_limit or self.time_limit, num_workers=self.num_workers,
                                  start_date=self.start_date, title=self.title,
                                  cast_names={m.id: m.name for m in self.breakdown.cast})
+        self.schedule.warnings.extend(self.split_notes)
         self.optimised = self.schedule
-        self._after_schedule(rebudget=True)
+        self._after_schedule()
         return self.schedule
 
     def set_limits(self, limits: ScheduleLimits, start_date: dt.date | None = None,
@@ -203,6 +228,9 @@ class BoardState:
         """A hand-made day plan (scene indices per day in shooting order), kept as given."""
         from studio_kit.engines.preproduction import stripboard as sb
 
+        if {i for day in plan for i in day} != set(self.strips):
+            raise BoardError("The day plan does not hold every strip of the board exactly once.",
+                             hint="Re-optimise to rebuild the board.")
         days = [[self.strips[i] for i in day] for day in plan if day]
         if self.keep_limits:
             days = reflow(days, self.limits)
@@ -214,8 +242,8 @@ class BoardState:
         self.schedule = self.schedule.model_copy(update={
             "days": built, "objective": scored["objective"], "status": "MANUAL",
             "company_moves": int(scored["company_moves"]), "cast_days": int(scored["cast_days"]),
-            "day_night_flips": int(scored["day_night_flips"])})
-        self._after_schedule(rebudget=False)
+            "day_night_flips": int(scored["day_night_flips"]), "warnings": list(self.split_notes)})
+        self._after_schedule()
         return self.schedule
 
     def move_strip(self, scene_index: int, before: int | None) -> Schedule:
@@ -225,18 +253,24 @@ class BoardState:
         return self.set_board(tokens)
 
     def problems(self) -> list[str]:
+        """Day limits the board breaks, and split scenes whose parts are out of order."""
         from studio_kit.engines.preproduction.schedule import violations
 
-        return violations(self.schedule)
+        out = violations(self.schedule)
+        where = {s.scene_index: (d.number, k) for d in self.schedule.days for k, s in enumerate(d.strips)}
+        for a, b in self.parts_before:
+            if where[a] > where[b]:
+                pa, pb = self.strips[a], self.strips[b]
+                out.append(f"sc. {pb.scene_number} (day {where[b][0]}) is shot before sc. {pa.scene_number} "
+                           f"(day {where[a][0]}): the parts of a split scene shoot in order")
+        return out
 
-    def _after_schedule(self, rebudget: bool) -> None:
+    def _after_schedule(self) -> None:
+        """DOOD and budget follow the board as it stands now (hand order included)."""
         from studio_kit.engines.preproduction.dood import day_out_of_days
 
         self.dood: DayOutOfDays = day_out_of_days(self.schedule)
-        if rebudget or not hasattr(self, "budget"):
-            self.derive_budget()
-        else:
-            self.sync_budget()
+        self.derive_budget(keep_edits=True)
 
     # -- breakdown edits (persisted as an edit log) -----------------------------------------
     def _edited(self) -> None:
@@ -244,7 +278,10 @@ class BoardState:
         self._store_log()
         plan = plan_of(self.schedule)
         self._breakdown()
-        self.set_plan(plan)          # same order; cast on strips, DOOD and call sheets follow the edit
+        if {i for day in plan for i in day} == set(self.strips):
+            self.set_plan(plan)      # same order; cast on strips, DOOD and call sheets follow the edit
+        else:                        # the strips themselves changed (a scene split differently): solve again
+            self.optimise()
 
     def _store_log(self) -> None:
         """Keep every version of the edit log in the project store too (kind ``breakdown-edits``), for the audit trail."""
@@ -280,6 +317,18 @@ class BoardState:
         self.log.merge(category, sources, into, user="board")
         self._edited()
 
+    def lock_cast(self) -> dict[str, int]:
+        """Lock the cast numbers in the edit log: later drafts keep them (new characters are numbered after)."""
+        if not self.breakdown.cast:
+            raise BoardError("This script has no cast to lock.")
+        locked = self.log.lock_cast(self.breakdown)
+        self._edited()
+        return locked
+
+    @property
+    def cast_locked(self) -> bool:
+        return bool(self.log.cast_numbers)
+
     def _tag(self, scene_index: int, category: str, name: str):
         sheet = self.breakdown.sheet(scene_index)
         for t in sheet.tags:
@@ -289,24 +338,68 @@ class BoardState:
                          hint="Pick a tag shown on the breakdown sheet.")
 
     # -- budget ----------------------------------------------------------------------------
-    def derive_budget(self, preset: str | None = None) -> None:
-        """Price the breakdown and schedule with a preset (discards hand edits to the detail lines)."""
+    def derive_budget(self, preset: str | None = None, *, keep_edits: bool = False) -> None:
+        """Price the breakdown and the board as it stands (cast days from its DOOD, location days from
+        its strips, SHOOT_DAYS from its day count).
+
+        With ``keep_edits`` the producer's line edits are replayed on the new
+        budget; without (a new preset) they are discarded.
+        """
         from studio_kit.engines.preproduction.budget_derive import derive_budget
 
         self.preset = preset or self.preset
-        self.budget = derive_budget(self.breakdown, self.schedule, self.preset, dood=self.dood, script=self.script)
+        self.budget = derive_budget(self.breakdown, self.schedule, self.preset_name, dood=self.dood, script=self.script)
+        if not keep_edits:
+            self.budget_edits, self.budget_notes = [], []
+            return
+        kept, self.budget_notes = [], []
+        for account, line, description, field, value in self.budget_edits:
+            index = self._budget_line(account, line, description)
+            if index is None:
+                self.budget_notes.append(f"{account} “{description}”: {field} {value} no longer applies "
+                                         "(the line is gone from the re-derived budget)")
+                continue
+            self._update_line(account, index, field, value)
+            kept.append((account, index, description, field, value))   # a renamed line is found by its new name next
+        self.budget_edits = kept
 
-    def sync_budget(self) -> None:
-        """Keep hand-edited lines; follow the schedule's shoot-day count through the SHOOT_DAYS global."""
-        from studio_kit.engines.preproduction.budget import set_global
+    @property
+    def preset_name(self) -> str:
+        """The preset the budget is priced with; "auto" picks one by length, as `studio budget` does
+        (a short under 40 pages is not priced like a feature)."""
+        if self.preset != "auto":
+            return self.preset
+        from studio_kit.cli.budget import AUTO_FEATURE_PAGES
 
-        if "SHOOT_DAYS" in self.budget.globals and self.budget.globals["SHOOT_DAYS"].value != len(self.schedule.days):
-            set_global(self.budget, "SHOOT_DAYS", len(self.schedule.days))
+        short = self.breakdown.total_eighths < AUTO_FEATURE_PAGES * 8
+        return "micro-short-medium" if short else "indie-feature-medium"
 
-    def edit_budget_line(self, account: str, index: int, field: str, value: Any) -> None:
+    def _budget_line(self, account: str, line: int, description: str) -> int | None:
+        """Index of the line a hand edit was made on: same description, else same name (a cast member's
+        tier may change when the board changes their work days); among equals, the same position."""
+        try:
+            lines = self.budget.account(account).lines
+        except KeyError:
+            return None
+        for match in (lambda d: d == description, lambda d: _stem(d) == _stem(description)):
+            found = [i for i, ln in enumerate(lines) if match(ln.description)]
+            if len(found) == 1 or line in found:
+                return found[0] if len(found) == 1 else line
+        return None
+
+    def _update_line(self, account: str, index: int, field: str, value: Any) -> None:
         from studio_kit.engines.preproduction.budget import update_line
 
         update_line(self.budget, account, index, **{field: value})
+
+    def edit_budget_line(self, account: str, index: int, field: str, value: Any) -> None:
+        """Edit one detail line; the edit is remembered and replayed when the board re-prices the budget."""
+        try:
+            description = self.budget.account(account).lines[index].description
+        except (KeyError, IndexError):
+            description = ""
+        self._update_line(account, index, field, value)      # raises BudgetError on a bad value or line
+        self.budget_edits.append((account, index, description, field, value))
 
     def top_sheet(self):
         from studio_kit.engines.preproduction.budget import compute

@@ -19,6 +19,34 @@ DOOD_COLOURS = {
 }
 
 
+def dood_mark(label: str) -> str:
+    """"pickup", "drop", "pickup drop" or "" for a printed DOOD cell ("PW", "WD", "PWD", "SW" ...).
+
+    Movie Magic prints drop/pickup as marks on work days: a pickup cell starts
+    with P ("PW", "PWF"), a drop cell is a work day ending in D ("WD", "SWD").
+    """
+    marks = []
+    if label.startswith("P") and "W" in label:
+        marks.append("pickup")
+    if label.endswith("D") and "W" in label:
+        marks.append("drop")
+    return " ".join(marks)
+
+
+def dood_fill(label: str) -> str:
+    """CSS background of a printed DOOD cell: pickup blue, drop grey-blue (both, split, on a "PWD")."""
+    mark = dood_mark(label)
+    if mark == "pickup drop":
+        return (f"linear-gradient(135deg, {DOOD_COLOURS[DoodCode.PICKUP]} 50%, "
+                f"{DOOD_COLOURS[DoodCode.DROP]} 50%)")
+    if mark:
+        return DOOD_COLOURS[DoodCode.PICKUP if mark == "pickup" else DoodCode.DROP]
+    try:
+        return DOOD_COLOURS[DoodCode(label)]
+    except ValueError:
+        return DOOD_COLOURS[DoodCode.OFF]
+
+
 def _ink(hex_colour: str) -> str:
     """Black or white text, whichever reads better on ``hex_colour``."""
     h = hex_colour.lstrip("#")
@@ -27,8 +55,9 @@ def _ink(hex_colour: str) -> str:
 
 
 def sheet_html(sheet: BreakdownSheet, breakdown: Breakdown) -> str:
-    """One breakdown sheet: the scene header and a box per category with its coloured elements."""
+    """One breakdown sheet: the scene header (with script page and sheet n of N) and a box per category."""
     colour, colour_name = strip_colour(sheet.int_ext, sheet.is_night)
+    number = next((n for n, s in enumerate(breakdown.sheets, start=1) if s.scene_index == sheet.scene_index), 0)
     cast = {c.id: c.name for c in breakdown.cast}
     boxes = []
     for cat in BreakdownCategory:
@@ -61,6 +90,8 @@ def sheet_html(sheet: BreakdownSheet, breakdown: Breakdown) -> str:
     <div><span class="lbl">Int/Ext</span><b>{escape(sheet.int_ext)}</b></div>
     <div><span class="lbl">Day/Night</span><b>{escape(sheet.time_of_day or ('NIGHT' if sheet.is_night else 'DAY'))}</b></div>
     <div><span class="lbl">Pages</span><b class="big">{sheet.pages}</b></div>
+    <div data-field="script-page"><span class="lbl">Script page</span><b class="big">{sheet.page or "–"}</b></div>
+    <div data-field="sheet"><span class="lbl">Sheet</span><b>{number} of {len(breakdown.sheets)}</b></div>
   </div>
   <div class="bs-syn"><span class="lbl">Synopsis</span> {escape(sheet.synopsis)}
     <span class="bs-meta">Set: {escape(sheet.location)} · strip {colour_name} · script line {sheet.line}</span></div>
@@ -94,7 +125,26 @@ SHEET_CSS = """
 .tag.manual { box-shadow: 0 0 0 2px #ff6f00; }
 .tag.unsure { border-style: dashed; opacity: .8; }
 .none { color: #aaa; font-size: 11px; font-style: italic; }
+.cast-list { display: flex; flex-wrap: wrap; gap: 4px; font-family: Helvetica, Arial, sans-serif; }
+.tag.castno { --c: #ef5350; }
+.tag.castno.locked { background: #fff; border: 1.5px solid #333; }
+.cast-state { margin-top: 6px; font: 12px Helvetica, Arial, sans-serif; color: #555; }
 """
+
+
+def cast_html(breakdown: Breakdown, locked: dict[str, int]) -> str:
+    """The cast list as numbered on the board; a padlock on numbers locked in the edit log."""
+    if not breakdown.cast:
+        return '<div class="none">No cast in this script.</div>'
+    names = {k.upper() for k in locked}
+    chips = "".join(
+        f'<span class="tag castno{" locked" if m.name.upper() in names else ""}" data-cast="{m.id}" '
+        f'title="{m.scenes} scene(s)">{"&#128274; " if m.name.upper() in names else ""}{m.id}. {escape(m.name)}</span>'
+        for m in breakdown.cast)
+    state = (f"Locked: {len(locked)} name(s). Revised drafts keep these numbers; new characters are numbered "
+             f"after {max(locked.values())}, and a cut character's number is not reused." if locked else
+             "Not locked: the numbers follow scene counts (1 = most scenes) and may change with a new draft.")
+    return f'<div class="cast-list">{chips}</div><div class="cast-state">{escape(state)}</div>'
 
 
 def elements_html(breakdown: Breakdown) -> str:
@@ -124,42 +174,58 @@ ELEMENTS_CSS = """
 .el th { text-align: left; font-size: 10px; text-transform: uppercase; color: #666; padding: 3px 6px; }
 .el td { border-top: 1px solid #eee; padding: 3px 6px; }
 .el td.n { text-align: right; width: 3em; }
+.el .tag { white-space: nowrap; }
 """
 
 
+def _dood_cell(label: str, dropped: bool) -> str:
+    """One printed DOOD cell; a day between a drop and its pickup is hatched (off payroll, not a hold)."""
+    mark = dood_mark(label)
+    attrs = f' data-mark="{mark}"' if mark else ""
+    if dropped:
+        return f'<td class="code gap" data-code="{escape(label)}" title="dropped: off payroll">{escape(label)}</td>'
+    return f'<td class="code" style="background:{dood_fill(label)}" data-code="{escape(label)}"{attrs}>{escape(label)}</td>'
+
+
 def dood_html(dood: DayOutOfDays) -> str:
-    """Cast × shoot days with the codes coloured, then work/hold/travel/total columns."""
+    """Cast × shoot days as printed (``DoodRow.labels``: SW, W, WF, SWF, H, WD/SWD, PW/PWF/PWD, T, R),
+    coloured by code (pickup cells blue, drop cells grey-blue), then work/hold/travel/total columns."""
     if not dood.rows:
         return '<div class="dood-empty">No cast on this schedule.</div>'
-    heads = "".join(f'<th class="d">Day {n}<br><small>{escape(d.strftime("%a %d %b") if d else "")}</small></th>'
-                    for n, d in zip(dood.day_numbers, dood.dates))
+    heads = "".join(f'<th class="d">Day&nbsp;{n}<br><small>{escape(d.strftime("%a") if d else "")}<br>'
+                    f'{escape(d.strftime("%d %b") if d else "")}</small></th>' for n, d in zip(dood.day_numbers, dood.dates))
     body = []
     for r in dood.rows:
-        cells = "".join(f'<td class="code" style="background:{DOOD_COLOURS[c]}" data-code="{c.value}">{c.value}</td>'
-                        for c in r.codes)
+        off = {d for a, b in zip(r.drop_days, r.pickup_days) for d in range(a + 1, b)}   # dropped: off payroll
+        cells = "".join(_dood_cell(label, n in off) for n, label in enumerate(r.labels, start=1))
         body.append(f'<tr data-cast="{r.cast_id}"><th class="who">{r.cast_id}. {escape(r.name)}</th>{cells}'
                     f'<td class="n">{r.work}</td><td class="n">{r.hold}</td><td class="n">{r.travel}</td>'
                     f'<td class="n tot">{r.total}</td>'
                     f'<td class="n">{r.start_day or ""}</td><td class="n">{r.finish_day or ""}</td></tr>')
-    legend = " ".join(f'<span style="background:{DOOD_COLOURS[c]}">{c.value}</span> {name}' for c, name in (
-        (DoodCode.START_WORK, "start work"), (DoodCode.WORK, "work"), (DoodCode.WORK_FINISH, "work finish"),
-        (DoodCode.START_WORK_FINISH, "start-work-finish"), (DoodCode.HOLD, "hold"), (DoodCode.DROP, "drop"),
-        (DoodCode.PICKUP, "pickup"), (DoodCode.TRAVEL, "travel"), (DoodCode.REHEARSAL, "rehearsal")))
+    legend = " ".join(f'<span style="background:{dood_fill(label)}">{label}</span> {name}' for label, name in (
+        ("SW", "start work"), ("W", "work"), ("WF", "work finish"), ("SWF", "start-work-finish"), ("H", "hold"),
+        ("WD", "work, then drop (SWD: start, then drop)"), ("PW", "pickup, work (PWF: pickup, finish)"),
+        ("T", "travel"), ("R", "rehearsal")))
+    legend += ' <span class="gap-key"></span> dropped (off payroll)'
     return f"""
-<table class="dood"><thead><tr><th class="who">Cast</th>{heads}<th>Work</th><th>Hold</th><th>Travel</th>
-<th>Total</th><th>Start</th><th>Finish</th></tr></thead><tbody>{''.join(body)}</tbody></table>
-<div class="legend">{legend} · drop/pickup after {dood.drop_after_days} idle days</div>"""
+<div class="dood-wrap"><table class="dood"><thead><tr><th class="who">Cast</th>{heads}<th>Work</th><th>Hold</th><th>Travel</th>
+<th>Total</th><th>Start</th><th>Finish</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>
+<div class="legend">{legend} · drop/pickup when idle more than {dood.drop_after_days} days</div>"""
 
 
 DOOD_CSS = """
 .dood { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif; font-size: 13px; background: #fff; }
-.dood th, .dood td { border: 1px solid #9e9e9e; padding: 5px 9px; text-align: center; }
+.dood-wrap { overflow-x: auto; max-width: 100%; }      /* a feature's 20+ days scroll, the cast column stays */
+.dood th, .dood td { border: 1px solid #9e9e9e; padding: 5px 7px; text-align: center; }
+.dood th.who { position: sticky; left: 0; z-index: 1; white-space: nowrap; }
 .dood thead th { background: #263238; color: #fff; font-size: 11px; text-transform: uppercase; }
 .dood thead th small { text-transform: none; opacity: .8; }
 .dood th.who { text-align: left; min-width: 150px; background: #eceff1; color: #111; }
 .dood thead th.who { background: #263238; color: #fff; }
-.dood td.code { font-weight: 700; font-family: 'Courier Prime', 'Courier New', monospace; min-width: 46px; }
+.dood td.code { font-weight: 700; font-family: 'Courier Prime', 'Courier New', monospace; min-width: 38px; }
 .dood td.tot { font-weight: 700; background: #eceff1; }
+.dood td.gap, .legend .gap-key { background-image: repeating-linear-gradient(45deg, #cfd8dc 0 2px, transparent 2px 7px); }
+.legend .gap-key { width: 18px; height: 12px; vertical-align: middle; }
 .legend { margin-top: 8px; font-size: 12px; color: #444; font-family: Helvetica, Arial, sans-serif; }
 .legend span { display: inline-block; padding: 0 6px; border: 1px solid #9e9e9e; font-weight: 700; margin-left: 8px; }
 """

@@ -111,6 +111,9 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.merge_into = w.TextInput(label="Keep as", placeholder="FILM REEL", width=150)
         self.merge_button = w.Button(label="Merge", width=90, align="end")
         self.merge_button.on_click(self._on_merge)
+        self.lock_button = w.Button(label="Lock cast numbers", icon="lock", width=190, align="end")
+        self.lock_button.on_click(self._on_lock_cast)
+        self.cast_info = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.SHEET_CSS])
         # stripboard
         self.board = StripboardBoard(sizing_mode="stretch_width")
         self.board.param.watch(self._on_board_order, "order")
@@ -125,16 +128,17 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.kpis = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.KPI_CSS])
         from studio_kit.engines.preproduction.budget import preset_names
 
-        self.preset = w.Select(label="Budget preset", options=preset_names(), value=self.state.preset, width=220)
+        self.preset = w.Select(label="Budget preset", options=preset_names(), value=self.state.preset_name, width=220)
         self.rebudget = w.Button(label="Rebuild budget from boards", width=220, align="end")
         self.rebudget.on_click(self._on_rebudget)
         self.top_pane = pn.pane.HTML(width=430)
+        self.budget_info = pn.pane.Markdown(sizing_mode="stretch_width")
         self.chart = pn.pane.HoloViews(sizing_mode="stretch_width", height=300)
         self.detail = w.Tabulator(show_index=False, sizing_mode="stretch_width", height=420, layout="fit_data_stretch",
                                   groupby=["account_title"], hidden_columns=["account_title", "account"],
                                   titles={"line": "#", "unit_label": "per", "multiplier": "x", "fringe_total": "fringes $"},
-                                  formatters={c: MONEY for c in ("rate", "subtotal",
-                                                                                         "fringe_total", "total")})
+                                  formatters={c: MONEY for c in ("rate", "subtotal", "fringe_total", "total")},
+                                  widths={"fringes": 150, "total": 120})   # the fringe codes must not hide the total
         self.detail.on_edit(self._on_budget_edit)
         self.day_select = w.Select(label="Shoot day", width=160)
         self.day_select.param.watch(lambda e: (self._draw_call_sheet(), self._name_downloads()), "value")
@@ -161,19 +165,13 @@ class BreakdownBoard(pn.viewable.Viewer):
         }
 
     # -- drawing -------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Redraw everything from the state (after a load, an edit or a new board order)."""
+    def refresh(self, board_only: bool = False) -> None:
+        """Redraw from the state. After a load or a tag edit everything; after a new board order
+        (``board_only``) only what follows the schedule: header, stripboard, DOOD, budget, call sheets."""
         st = self.state
         self.kpis.object = views.kpi_html(st.summary())
-        self.script_info.object = (f"**{st.title}**  \n`{st.script_path.name}` · {len(st.log.edits)} tag edit(s) "
-                                   f"in the edit log")
-        options = {f"{s.scene_number:>3}  {s.heading}  ({s.pages})": s.scene_index for s in st.breakdown.sheets}
-        keep = self.scene_select.value
-        self.scene_select.options = options
-        self.scene_select.value = keep if keep in options.values() else next(iter(options.values()))
-        self._draw_sheet()
-        self.elements_pane.object = views.elements_html(st.breakdown)
-        self._merge_options()
+        if not board_only:
+            self._draw_breakdown()
         self._draw_board()
         self.dood_pane.object = views.dood_html(st.dood)
         self._draw_budget()
@@ -183,6 +181,20 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.day_select.value = keep_day if keep_day in days.values() else 1
         self._draw_call_sheet()
         self._name_downloads()
+
+    def _draw_breakdown(self) -> None:
+        st = self.state
+        self.script_info.object = (f"**{st.title}**  \n`{st.script_path.name}` · {len(st.log.edits)} tag edit(s) "
+                                   f"in the edit log" + (" · cast numbers locked" if st.cast_locked else ""))
+        options = {f"{s.scene_number:>3}  {s.heading}  ({s.pages})": s.scene_index for s in st.breakdown.sheets}
+        keep = self.scene_select.value
+        self.scene_select.options = options
+        self.scene_select.value = keep if keep in options.values() else next(iter(options.values()))
+        self._draw_sheet()
+        self.elements_pane.object = views.elements_html(st.breakdown)
+        self._merge_options()
+        self.cast_info.object = views.cast_html(st.breakdown, st.log.cast_numbers)
+        self.lock_button.name = "Lock new cast numbers" if st.cast_locked else "Lock cast numbers"
 
     def _name_downloads(self) -> None:
         """File names the browser saves under (title, and the day for the call sheet)."""
@@ -216,7 +228,8 @@ class BreakdownBoard(pn.viewable.Viewer):
             f"{sched.day_night_flips} day/night flips** ({'hand-ordered' if sched.status == 'MANUAL' else sched.status})"
             f"  \nLast optimisation: {opt.status} in {opt.solve_seconds:.2f} s, objective {opt.objective:g}, "
             f"lower bound {opt.lower_bound:g}, gap {opt.gap:.1%}. Baselines — {base}.  \n"
-            f"Drag strips (or the black day breaks) to reorder; drop after the last day break to add a day.")
+            + "".join(f"⚠ {w}  \n" for w in st.split_notes)
+            + "Drag strips (or the black day breaks) to reorder; drop after the last day break to add a day.")
 
     def _draw_budget(self) -> None:
         import holoviews as hv
@@ -225,8 +238,16 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.domain.budget import TopSheetGroup
         from studio_kit.engines.preproduction.budget import detail_rows, format_money
 
-        top = self.state.top_sheet()
+        st = self.state
+        self.preset.value = st.budget.preset          # "auto" shows the preset it chose for this script
+        top = st.top_sheet()
         shares = top.shares()
+        days = len(st.schedule.days)
+        self.budget_info.object = (
+            f"Priced from the board as it stands: **{days} shoot day{'s' * (days != 1)}**"
+            f"{' (hand-ordered)' if st.schedule.status == 'MANUAL' else ''}, cast days from its DOOD, location "
+            f"days from its strips. {len(st.budget_edits)} hand edit(s) re-applied."
+            + "".join(f"  \n⚠ {n}" for n in st.budget_notes))
         rows = "".join(
             f'<tr><td>{g.label}</td><td class="m">{format_money(top.group_total(g), top.currency)}</td>'
             f'<td class="m">{shares[g]:.1%}</td></tr>' for g in TopSheetGroup)
@@ -304,7 +325,7 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _on_board_order(self, event) -> None:
         if event.new:
             self.state.set_board(list(event.new))
-        self.refresh()
+        self.refresh(board_only=True)
 
     @guarded
     def _on_reoptimise(self, event) -> None:
@@ -313,7 +334,7 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.state.optimise(self.solver_limit.value)
         finally:
             self.reoptimise.loading = False
-        self.refresh()
+        self.refresh(board_only=True)
 
     @guarded
     def _on_keep_limits(self, event) -> None:
@@ -321,7 +342,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.ui.board_state import plan_of
 
         self.state.set_plan(plan_of(self.state.schedule))
-        self.refresh()
+        self.refresh(board_only=True)
 
     def _picked(self) -> tuple[str, str]:
         from studio_kit.ui.board_state import BoardError
@@ -351,6 +372,11 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _on_merge(self, event) -> None:
         self.state.merge_tags(self.merge_category.value, list(self.merge_sources.value), self.merge_into.value)
         self.merge_into.value = ""
+        self.refresh()
+
+    @guarded
+    def _on_lock_cast(self, event) -> None:
+        self.state.lock_cast()
         self.refresh()
 
     @guarded
@@ -396,9 +422,13 @@ class BreakdownBoard(pn.viewable.Viewer):
             pn.FlexBox(self.tag_pick, self.new_category, self.recat_button, self.remove_button, align_items="flex-end"),
             pn.FlexBox(self.merge_category, self.merge_sources, self.merge_into, self.merge_button,
                        align_items="flex-end"),
-            title="Edit tags (kept in the edit log, re-applied to every new draft)", sizing_mode="stretch_width")
+            title="Edit tags (kept in the edit log, re-applied to every new draft)", sizing_mode="stretch_width",
+            margin=(10, 5))
+        cast_card = pn.Card(self.cast_info, pn.Row(self.lock_button),
+                            title="Cast list (lock the numbers once the board is out)", sizing_mode="stretch_width",
+                            margin=(10, 5))
         breakdown = pn.Row(pn.Column(self.scene_select, width=330),
-                           pn.Column(self.sheet_pane, edit_card, sizing_mode="stretch_width"),
+                           pn.Column(self.sheet_pane, edit_card, cast_card, sizing_mode="stretch_width"),
                            sizing_mode="stretch_width")
         legend = pn.pane.HTML(
             '<div style="font:12px Helvetica,Arial;display:flex;gap:10px;align-items:center">Strips: ' + "".join(
@@ -411,7 +441,7 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.solver_info, legend, self.board, sizing_mode="stretch_width")
         dood = pn.Column(pn.Row(pn.HSpacer(), self.downloads["dood_xlsx"]), self.dood_pane, sizing_mode="stretch_width")
         budget = pn.Column(pn.Row(self.preset, self.rebudget, pn.HSpacer(), self.downloads["budget_xlsx"]),
-                           pn.Row(self.top_pane, self.chart, sizing_mode="stretch_width"),
+                           self.budget_info, pn.Row(self.top_pane, self.chart, sizing_mode="stretch_width"),
                            pn.pane.Markdown("**Detail** — edit amount, units, rate or multiplier; totals follow."),
                            self.detail, sizing_mode="stretch_width")
         calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,

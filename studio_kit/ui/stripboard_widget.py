@@ -19,7 +19,11 @@ def board_rows(schedule: Schedule, cast_names: dict[int, str] | None = None) -> 
     rows: list[dict] = []
     for n, day in enumerate(schedule.days):
         for s in day.strips:
-            rows.append({"kind": "strip", "token": f"s{s.scene_index}", "scene": s.scene_number,
+            number, part = s.scene_number, ""
+            if s.source_index is not None and " pt " in number:    # a long scene split into parts: "12 pt 2"
+                number, part = number.rsplit(" pt ", 1)
+            rows.append({"kind": "strip", "token": f"s{s.scene_index}", "scene": number,
+                         "part": f"pt {part}" if part else "",
                          "ie": s.int_ext or "", "dn": "N" if s.night else "D", "set": s.location,
                          "synopsis": s.synopsis, "pages": s.pages, "cast": ", ".join(str(c) for c in s.cast_ids),
                          "colour": s.colour, "site": s.site})
@@ -78,10 +82,11 @@ export function render({ model, el }) {
           (row.over ? `<span class="db-over">over the day limit: ${esc(row.over)}</span>` : '');
       } else {
         div.className = 'strip';
-        div.dataset.scene = row.scene;
+        div.dataset.scene = row.part ? `${row.scene} ${row.part}` : row.scene;
         div.style.background = row.colour;
         div.innerHTML = `<span class="grip">&#8942;&#8942;</span>` +
-          `<span class="sc">${esc(row.scene)}</span><span class="ie">${esc(row.ie)}</span>` +
+          `<span class="sc">${esc(row.scene)}${row.part ? `<small class="part">${esc(row.part)}</small>` : ''}</span>` +
+          `<span class="ie">${esc(row.ie)}</span>` +
           `<span class="dn">${esc(row.dn)}</span>` +
           `<span class="set"><b>${esc(row.set)}</b><small>${esc(row.synopsis)}</small></span>` +
           `<span class="cast">${esc(row.cast)}</span><span class="pg">${esc(row.pages)}</span>`;
@@ -128,8 +133,9 @@ export function render({ model, el }) {
          border-radius: 0 0 4px 4px; overflow: hidden; user-select: none; }
 .strip, .daybreak { display: flex; align-items: center; gap: 10px; padding: 4px 10px; cursor: grab;
                     border-bottom: 1px solid #8a8a8a; min-height: 30px; }
-.strip .grip, .daybreak .grip { color: #777; font-size: 14px; width: 16px; }
-.strip .sc { font-weight: 700; width: 44px; text-align: right; font-size: 15px; }
+.strip .grip, .daybreak .grip { color: #777; font-size: 14px; width: 16px; flex: none; letter-spacing: -4px; }
+.strip .sc { font-weight: 700; width: 44px; text-align: right; font-size: 15px; line-height: 1.05; }
+.strip .sc .part { display: block; font-size: 10px; font-weight: 400; white-space: nowrap; }
 .strip .ie { width: 56px; font-weight: 700; }
 .strip .dn { width: 22px; font-weight: 700; }
 .strip .set { flex: 1; display: flex; flex-direction: column; overflow: hidden; }

@@ -299,9 +299,9 @@ def test_dood_grid_prints_movie_magic_drop_and_pickup_marks(fresh, tmp_path):
 
 
 def test_call_sheets_and_budget_follow_the_hand_ordered_board(fresh):
-    from studio_kit.ui.stripboard_widget import board_rows
-
     import datetime as dt
+
+    from studio_kit.ui.stripboard_widget import board_rows
 
     st = fresh(start_date=dt.date(2027, 3, 1))                       # a Monday
     optimised_units = {ln.description: ln.units for ln in st.budget.account("1400").lines}
@@ -338,8 +338,9 @@ def test_call_sheets_and_budget_follow_the_hand_ordered_board(fresh):
 
 
 def _call_sheet_text(cs) -> str:
-    from studio_kit.engines.preproduction.callsheet import render_html
     import re
+
+    from studio_kit.engines.preproduction.callsheet import render_html
     return re.sub(r"<[^>]+>|\s+", " ", render_html(cs))
 
 
@@ -360,3 +361,26 @@ def test_board_viewer_shows_the_script_page_and_locks_the_cast_list(studio_home)
     assert log["cast_numbers"] == {"MAYA": 1, "OTTO": 2, "DEVLIN": 3, "PRIYA": 4}
     assert "cast numbers locked" in board.script_info.object and "&#128274; 1. MAYA" in board.cast_info.object
     assert board.lock_button.name == "Lock new cast numbers"
+
+
+def test_budget_preset_follows_the_script_length_unless_the_producer_picks_one(fresh):
+    st = fresh()
+    assert st.preset == "auto" and st.budget.preset == "micro-short-medium"        # a 6-page short
+    long_sheets = [s.model_copy(update={"eighths": 30}) for s in st.breakdown.sheets]  # 45 pages: a feature
+    st.breakdown = st.breakdown.model_copy(update={"sheets": long_sheets})
+    assert st.preset_name == "indie-feature-medium"
+    st.derive_budget("micro-short-high")                              # the producer's choice sticks
+    assert st.budget.preset == "micro-short-high" and st.preset_name == "micro-short-high"
+
+
+def test_a_budget_edit_whose_line_is_gone_is_reported_not_misapplied(fresh):
+    st = fresh()
+    priya = next(i for i, ln in enumerate(st.budget.account("1400").lines) if "PRIYA" in ln.description)
+    st.edit_budget_line("1400", priya, "rate", 999)
+    rates = [ln.rate for ln in st.budget.account("1400").lines]
+    for sheet in [s for s in st.breakdown.sheets if "PRIYA" in [t.name for t in s.tags_in("cast")]]:
+        st.remove_tag(sheet.scene_index, "cast", "PRIYA")             # the producer cuts her from the breakdown
+    lines = st.budget.account("1400").lines
+    assert not any("PRIYA" in ln.description for ln in lines) and 999 not in [ln.rate for ln in lines]
+    assert [ln.rate for ln in lines] == [r for i, r in enumerate(rates) if i != priya]
+    assert len(st.budget_notes) == 1 and "PRIYA" in st.budget_notes[0] and not st.budget_edits

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from studio_kit.domain.preproduction import parse_eighths
+from studio_kit.domain.preproduction import WORK_LABELS, parse_eighths
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,10 @@ def test_dood_grid_top_sheet_and_tag_editing(studio_home, serve_dashboard, page)
     names = grid.locator("tbody th.who").all_inner_texts()
     assert names[0] == "1. MAYA" and len(names) == 4
     codes = set(grid.locator("td.code").all_inner_texts()) - {""}
-    assert codes and codes <= {"SW", "W", "WF", "SWF", "H", "D", "P", "T", "R"}
+    assert codes and codes <= set(WORK_LABELS) | {"H", "T", "R"}      # the printed labels (WD, PW ...), no bare D/P
     assert any(c in codes for c in ("SWF", "SW"))
+    legend = page.locator(".legend").inner_text()
+    assert "WD work, then drop" in legend and "PW pickup" in legend
 
     page.locator(".bk-tab", has_text="Budget").first.click()
     top = page.locator("table.top")
@@ -126,3 +128,59 @@ def test_dood_grid_top_sheet_and_tag_editing(studio_home, serve_dashboard, page)
     page.locator(".bsheet .tag.manual", has_text="CARBON RODS").wait_for()
     log = json.loads((studio_home / "boards" / "the-last-reel.edits.json").read_text())
     assert [(e["op"], e["category"], e["name"]) for e in log["edits"]] == [("add", "props", "CARBON RODS")]
+    assert page.locator(".bsheet [data-field=script-page] b").inner_text() == "1"      # scene 1 starts on page 1
+    # locking the cast list writes the numbers into the same edit log
+    page.get_by_role("button", name="Lock cast numbers").click()
+    page.get_by_role("button", name="Lock new cast numbers").wait_for()
+    assert page.locator(".cast-list .tag.locked").count() == 4
+    log = json.loads((studio_home / "boards" / "the-last-reel.edits.json").read_text())
+    assert log["cast_numbers"] == {"MAYA": 1, "OTTO": 2, "DEVLIN": 3, "PRIYA": 4}
+
+
+def test_a_long_scene_shows_as_ordered_parts_and_call_sheets_follow_the_dragged_board(studio_home, serve_dashboard,
+                                                                                      page, tmp_path):
+    argument = "".join(f"\nBO\nLine {i} of the argument that never ends, said twice as loud.\n\nANA\nAnswer {i}.\n"
+                       for i in range(56))                             # about 7 pages: longer than a shoot day
+    script = tmp_path / "long_take.fountain"
+    script.write_text("Title: Long Take\n\nINT. KITCHEN - DAY\n\nANA makes coffee.\n\nANA\nMorning.\n"
+                      "\nINT. ATTIC - NIGHT\n\nBO climbs the ladder with a TORCH.\n" + argument
+                      + "\nEXT. GARDEN - DAY\n\nANA waters the roses.\n\nANA\nDone.\n")
+    url = serve_dashboard("dashboards/breakdown_board.py", env={"STUDIO_HOME": str(studio_home),
+                                                                "STUDIO_BOARD_SCRIPT": str(script)})
+    page.goto(url)
+    page.locator(".kpi").first.wait_for()
+    assert page.locator(".bk-alert-danger:visible").count() == 0          # no "longer than a day" error any more
+    page.locator(".bk-tab", has_text="Stripboard").first.click()
+    page.locator(".board .daybreak").first.wait_for()
+    assert page.get_by_text("split into 2 parts").count() == 1
+    parts = page.locator('.board .strip[data-scene^="2 pt"]')
+    assert parts.evaluate_all("els => els.map(e => e.dataset.scene)") == ["2 pt 1", "2 pt 2"]   # in board order
+    assert parts.first.locator(".part").inner_text() == "pt 1"
+    # the first strip dropped after the last day break: a new last day
+    tokens, before = _board(page)
+    page.locator(f'.board [data-token="{tokens[0]}"]').drag_to(page.locator('.board .daybreak').last,
+                                                                target_position={"x": 40, "y": 20})
+    for _ in range(60):                                   # until the server's redraw closes the new day
+        tokens_after, after = _board(page)
+        if len(after) == len(before) + 1:
+            break
+        page.wait_for_timeout(500)
+    assert tokens_after[-2:] == [tokens[0], "day"] and sum(after) == sum(before)
+    days = len(after)
+    page.locator(".bk-tab", has_text="Call sheets").first.click()
+    numbers = page.locator(".board .strip").evaluate_all(
+        "els => Object.fromEntries(els.map(e => [e.dataset.token, e.dataset.scene]))")
+    breaks = [i for i, t in enumerate(tokens_after) if t == "day"]
+    board_days = [tokens_after[a + 1:b] for a, b in zip([-1] + breaks, breaks + [len(tokens_after)])]
+    board_days = [[numbers[t] for t in d] for d in board_days if d]
+    assert len(board_days) == days
+    page.locator(".bk-tab", has_text="Call sheets").first.click()
+    for n in (1, days):                                                   # first and the new last day
+        if n > 1:
+            day_select = page.locator("select").filter(has_text="Day 1 ·").first
+            labels = day_select.locator("option").all_inner_texts()
+            day_select.select_option(label=next(o for o in labels if o.startswith(f"Day {n} ")))
+        frame = page.frame_locator(f"iframe[title='call sheet day {n}']")
+        frame.locator("#day").get_by_text(f"Day {n} of {days}").wait_for()
+        scenes = frame.locator("#scenes tr td:first-child").all_inner_texts()
+        assert [s for s in scenes if s != "Total pages"] == board_days[n - 1]

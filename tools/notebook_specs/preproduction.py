@@ -12,7 +12,8 @@ from studio_kit.ui.board_state import SAMPLE_SCRIPT
 print(SAMPLE_SCRIPT.name)"""),
 ("md", """## 1. Breakdown
 One sheet per scene: heading, INT/EXT, day/night, length in eighths and the tagged elements in the standard
-categories, each with its colour and Universal Category ID. Cast is numbered like a cast list (1 = most scenes)."""),
+categories, each with its colour and Universal Category ID. Cast is numbered like a cast list (1 = most scenes).
+Each sheet also carries the script page the scene starts on."""),
 ("code", """from studio_kit.domain.preproduction import format_eighths
 from studio_kit.engines.preproduction.breakdown import break_down, load_script
 
@@ -21,7 +22,7 @@ bd = break_down(script)
 print(f"{len(bd.sheets)} scenes, {format_eighths(bd.total_eighths)} pages")
 print("cast:", ", ".join(f"{c.id}. {c.name} ({c.scenes} scenes)" for c in bd.cast))
 sheet = bd.sheets[2]
-print(f"\\nscene {sheet.scene_number}: {sheet.heading} - {sheet.pages} pages - {sheet.synopsis}")
+print(f"\\nscene {sheet.scene_number} (script page {sheet.page}): {sheet.heading} - {sheet.pages} pages - {sheet.synopsis}")
 for tag in sheet.tags:
     print(f"  {tag.category.label:22} {tag.uci} {tag.colour}  {tag.name!r:16} line {tag.line}, confidence {tag.confidence:.2f}")"""),
 ("md", """## 2. Manual corrections that survive a new draft
@@ -39,6 +40,16 @@ print("set dressing:", sorted(bd.elements("set_dressing")))
 print("FILM REEL in scenes (0-based):", bd.elements("props").get("FILM REEL"), "| plain REEL left:", "REEL" in bd.elements("props"))
 print("sound/music:", bd.elements("sound_music"))
 log.save(os.path.join(os.environ["STUDIO_HOME"], "the_last_reel.edits.json"))   # the log is plain JSON"""),
+("md", """Once the stripboard is out, cast numbers must not move: a revision in which OTTO outgrows MAYA would
+otherwise renumber everyone on every strip, DOOD and call sheet. Locking writes the cast list into the same
+edit log; later drafts keep those numbers, new characters are numbered after them and a cut character's
+number is retired (the board's **Lock cast numbers** button, or `studio breakdown --lock-cast --edits`)."""),
+("code", """locked = log.lock_cast(bd)
+print("locked:", locked)
+revision = script.model_copy(deep=True)
+revision.scenes = [s for s in revision.scenes if "OTTO" not in s.characters]     # a draft that cuts Otto
+print("revision, numbered afresh:", [(c.id, c.name) for c in break_down(revision).cast])
+print("revision, locked numbers: ", [(c.id, c.name) for c in break_down(revision, edits=log).cast])"""),
 ("md", """## 3. Optimised stripboard
 CP-SAT assigns strips to shoot days under the day limits (pages, hours, company moves) and minimises
 company moves, cast days and day/night flips. The result is compared with script order and a greedy sort
@@ -53,9 +64,20 @@ print(f"{sched.status} in {sched.solve_seconds:.2f} s: objective {sched.objectiv
 for b in sched.baselines:
     print(f"  {b.name:20} {b.days} days, {b.company_moves} company moves, {b.cast_days} cast days")
 print(f"  {'optimised':20} {len(sched.days)} days, {sched.company_moves} company moves, {sched.cast_days} cast days")
+for warning in sched.warnings:                   # e.g. a scene longer than a shoot day, split into parts
+    print("warning:", warning)
 for day in sched.days:
     print(f"day {day.number} {day.date:%a %d %b}: " + ", ".join(f"{s.scene_number} {s.colour_name}" for s in day.strips)
           + f" | {day.pages} pages, {day.company_moves} company move(s)")"""),
+("md", """A scene longer than a shoot day is split into parts shot in order ("12 pt 1", "12 pt 2"), as a 1st AD
+splits a sheet; `schedule_breakdown` (and the board) do it for you and tell the solver the parts' order. With
+a deliberately tight half-page day, the sample's longer scenes split like this:"""),
+("code", """from studio_kit.engines.preproduction import stripboard as sb
+
+tight = ScheduleLimits(eighths_per_day=4)
+parts, keep_order, notes = sb.split_long_strips(sb.strips_from_breakdown(bd, tight), tight)
+print(len(bd.sheets), "scenes ->", len(parts), "strips;", len(keep_order), "must-shoot-before pairs")
+print(notes[0])"""),
 ("md", """## 4. Reordering by hand
 A first AD moves strips; day totals and moves follow. `violations` lists whatever the new order breaks."""),
 ("code", """from studio_kit.engines.preproduction.schedule import reschedule, violations
@@ -66,12 +88,15 @@ manual = reschedule(sched, plan)
 print([d.pages for d in sched.days], "->", [d.pages for d in manual.days])
 print(violations(manual) or "no limit broken")"""),
 ("md", """## 5. Day-out-of-days
-SW start work, W work, WF work finish, SWF a one-day player, H hold, D/P drop and pickup after a long gap."""),
+SW start work, W work, WF work finish, SWF a one-day player, H hold, T travel, R rehearsal. An actor idle for
+more than 10 days is dropped and picked up instead of held, printed the Movie Magic way on the adjoining work
+days: "WD" (or "SWD") on the last day worked before the gap, "PW" (or "PWF") on the day they return.
+`row.codes` keeps the plain work codes; `row.labels` is the row as printed."""),
 ("code", """import pandas as pd
 from studio_kit.engines.preproduction.dood import day_out_of_days
 
 dood = day_out_of_days(sched)
-pd.DataFrame({f"Day {n}": [r.codes[i].value for r in dood.rows] for i, n in enumerate(dood.day_numbers)}
+pd.DataFrame({f"Day {n}": [r.labels[i] for r in dood.rows] for i, n in enumerate(dood.day_numbers)}
              | {"work": [r.work for r in dood.rows], "hold": [r.hold for r in dood.rows]},
              index=[f"{r.cast_id}. {r.name}" for r in dood.rows])"""),
 ("md", """## 6. Budget
@@ -86,11 +111,15 @@ print("cast line:", cast.lines[0].description, cast.lines[0].units, cast.lines[0
 update_line(budget, "1400", 0, rate=cast.lines[0].rate + 250)
 print("after a $250/day raise:", format_money(compute(budget).grand_total))"""),
 ("md", """## 7. Call sheet
-Sunrise and sunset are computed for the location (here London)."""),
+Sunrise and sunset are computed for the location (here London). Call sheets and the budget follow whichever
+board they are given: here the hand-reordered one, so "day X of Y" matches that stripboard (on the command
+line, `studio callsheet` and `studio budget` take `--schedule schedule.json` for the same reason)."""),
 ("code", """from studio_kit.engines.preproduction.callsheet import build_call_sheet
 
-cs = build_call_sheet(sched, bd, 1, {"lat": 51.5074, "lon": -0.1278, "timezone": "Europe/London",
-                                     "location_name": "London"}, dood=dood)
+manual_dood = day_out_of_days(manual)
+cs = build_call_sheet(manual, bd, 1, {"lat": 51.5074, "lon": -0.1278, "timezone": "Europe/London",
+                                      "location_name": "London"}, dood=manual_dood)
+assert [s.scene_number for s in cs.scenes] == [s.scene_number for s in manual.days[0].strips]
 print(f"{cs.title}: day {cs.day_number} of {cs.total_days}, {cs.weekday} {cs.date}, crew call {cs.crew_call:%H:%M}, "
       f"sunrise {cs.sunrise}, sunset {cs.sunset}")
 for c in cs.cast:
@@ -99,5 +128,5 @@ for c in cs.cast:
 * The whole package in one run: `studio run preproduction_package -p script_path my.fountain`
   (files and stored assets).
 * The interactive board: `panel serve dashboards/breakdown_board.py` — drag strips, re-optimise, edit tags,
-  edit the budget, download call sheets."""),
+  lock cast numbers, edit the budget, download call sheets (budget and call sheets follow the board as dragged)."""),
 ]

@@ -4,12 +4,13 @@ Script in, pre-production package out: breakdown, optimised stripboard schedule,
 
 Every file is written to `output_dir` and stored as an asset of the project (kinds `breakdown`, `schedule`,
 `budget`, `callsheet`). Corrections made on the Breakdown & Budget Board (its edit log in
-`STUDIO_HOME/boards/`) are applied to the breakdown first."""),
+`STUDIO_HOME/boards/`) are applied to the breakdown first, including cast numbers locked there. Scenes longer
+than a shoot day are split into parts shot in order; the run lists each split."""),
 ("params", """script_path: str = None  # required: Fountain screenplay to plan (absolute, relative to where you run studio, or to STUDIO_HOME); run directly without it, the notebook uses the built-in sample short
 output_dir: str = ""  # folder for the files (blank: STUDIO_HOME/outputs/preproduction/<script name>)
 pages_per_day: str = "5 4/8"  # page limit per shoot day, in eighths ("5 4/8") or decimal ("5.5")
 time_limit: float = 10.0  # CP-SAT solver time limit in seconds
-preset: str = "indie-feature-medium"  # budget preset: micro-short-{low,medium,high} or indie-feature-{low,medium,high}
+preset: str = "auto"  # budget preset: micro-short-{low,medium,high}, indie-feature-{low,medium,high}, or auto (micro-short-medium under 40 pages, else indie-feature-medium)
 start_date: str = ""  # first shoot day YYYY-MM-DD (blank: next Monday)
 lat: float = 34.0522  # latitude of the shooting location for sunrise/sunset (decimal degrees)
 lon: float = -118.2437  # longitude of the shooting location (decimal degrees)
@@ -65,7 +66,8 @@ bd = break_down(sc, edits=edits if edits.exists() else None)
 breakdown_files = export_breakdown(bd, out / "breakdown")
 print(f"{len(bd.sheets)} scenes, {format_eighths(bd.total_eighths)} pages, {len(bd.cast)} cast"
       + (f", {len(bd.warnings)} warnings" if bd.warnings else "")
-      + (f" (edit log {edits.name} applied)" if edits.exists() else ""))"""),
+      + (f" (edit log {edits.name} applied" + (", cast numbers locked" if bd.metadata.get("cast_locked") else "")
+         + ")" if edits.exists() else ""))"""),
 ("md", """## Schedule and day-out-of-days
 CP-SAT stripboard under the day limits, compared with script order and a greedy sort by location."""),
 ("code", """from studio_kit.engines.preproduction.dood import day_out_of_days
@@ -83,7 +85,9 @@ print(f"{len(sched.days)} shoot days from {first_day}, {sched.company_moves} com
       f"{sched.solve_seconds:.2f} s, gap {sched.gap:.1%}")
 for day in sched.days:
     print(f"  day {day.number} {day.date}: scenes {', '.join(s.scene_number for s in day.strips)} "
-          f"- {day.pages} pages, {day.company_moves} moves")"""),
+          f"- {day.pages} pages, {day.company_moves} moves")
+for warning in sched.warnings:            # scenes longer than a shoot day, split into parts
+    print("warning:", warning)"""),
 ("md", """## Budget
 Derived from the breakdown and the schedule (cast days from the DOOD, locations from the strips, crew weeks
 from prep/shoot/wrap), priced with the preset; XLSX with live formulas, CSV and PDF."""),
@@ -91,6 +95,10 @@ from prep/shoot/wrap), priced with the preset; XLSX with live formulas, CSV and 
 from studio_kit.engines.preproduction.budget_derive import derive_budget
 from studio_kit.engines.preproduction.budget_export import export_budget
 
+from studio_kit.cli.budget import AUTO_FEATURE_PAGES
+
+if preset == "auto":                      # a line producer does not price a 6-page short like a feature
+    preset = "micro-short-medium" if bd.total_eighths < AUTO_FEATURE_PAGES * 8 else "indie-feature-medium"
 budget = derive_budget(bd, sched, preset, dood=dood, script=sc)
 top = compute(budget)
 budget_files = export_budget(budget, out / "budget")
