@@ -19,7 +19,7 @@ from studio_kit.domain.character import (
     CharacterStyle,
 )
 
-ROLES = ["lead", "supporting", "day player", "minor", "presenter", "mascot"]
+ROLES = ["lead", "supporting", "minor", "day player", "presenter", "mascot"]   # cast.py's sizes, then the modes
 PRONOUNS = ["she/her", "he/him", "they/them"]
 LOGO_POSITIONS = ["chest", "left-chest", "back", "hat"]
 FORBIDDEN_CHOICES = ["palette", "wardrobe", *APPEARANCE_FIELDS, "expression:angry", "expression:sad",
@@ -29,6 +29,13 @@ APPEARANCE_HINTS = {"face": "round, freckled, sharp cheekbones", "hair": "long w
                     "skin": "olive, dark brown, pale", "eyes": "green, brown, hooded",
                     "marks": "scar over left brow, glasses, beard"}
 DEFAULT_SWATCH = "#8a8f98"
+
+
+def species_options() -> list[str]:
+    """"human" and every animal / thing previz can draw (its creature forms), for the species picker."""
+    from studio_kit.backends.image.previz_creatures import SPECIES_FORMS
+
+    return ["human", *SPECIES_FORMS]
 
 
 class ColourStrip(pn.viewable.Viewer):
@@ -90,7 +97,11 @@ class BibleEditor(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         w = pn.widgets
-        self.name_input = w.TextInput(label="Name")
+        self.name_input = w.TextInput(label="Name", sizing_mode="stretch_width")
+        self.aliases = w.TextInput(label="Also cued as (aliases, comma separated)", placeholder="Bob, Mr. B")
+        self.species = w.AutocompleteInput(label="Species", options=species_options(), restrict=False,
+                                           min_characters=0, value="human", width=130,
+                                           description="human, or the animal / thing the character is (dog, cloud…)")
         self.role = w.Select(label="Role", options=list(ROLES), width=130)
         self.age = w.IntInput(label="Age (years)", value=None, start=0, end=130, width=100)
         self.pronouns = w.AutocompleteInput(label="Pronouns", options=PRONOUNS, restrict=False, min_characters=0,
@@ -137,6 +148,8 @@ class BibleEditor(pn.viewable.Viewer):
     def load(self, bible: CharacterBible) -> None:
         """Fill every widget from ``bible``."""
         self.name_input.value = bible.name
+        self.aliases.value = ", ".join(bible.aliases)
+        self.species.value = bible.species
         self.role.options = ROLES if bible.role in ROLES else ROLES + [bible.role]
         self.role.value = bible.role
         self.age.value = bible.age
@@ -173,6 +186,8 @@ class BibleEditor(pn.viewable.Viewer):
             default = next(iter(wardrobe), None)
         values: dict[str, Any] = {
             "name": self.name_input.value.strip(), "role": self.role.value, "age": self.age.value,
+            "aliases": [a.strip() for a in self.aliases.value.split(",") if a.strip()],
+            "species": self.species.value.strip().lower() or "human",
             "pronouns": self.pronouns.value.strip() or "they/them", "description": self.description.value.strip(),
             "traits": [t.strip() for t in self.traits.value.split(",") if t.strip()],
             "backstory": self.backstory.value.strip(),
@@ -208,7 +223,9 @@ class BibleEditor(pn.viewable.Viewer):
         card = {"sizing_mode": "stretch_width", "collapsible": True, "header_background": "#eef1f0", "margin": (4, 0)}
         appearance = pn.GridBox(*self.appearance.values(), ncols=2, sizing_mode="stretch_width")
         return pn.Column(
-            pn.Card(self.name_input, pn.Row(self.role, self.age, self.pronouns), self.description, self.traits,
+            pn.Card(pn.Row(self.name_input, self.species, margin=0), self.aliases,
+                    pn.Row(self.role, self.age, self.pronouns),
+                    self.description, self.traits,
                     self.backstory, self.voice_profile, title="Who they are", **card),
             pn.Card(appearance, pn.pane.Markdown("**Colour palette**", margin=(4, 10, 0, 10)), self.palette,
                     title="Appearance", **card),

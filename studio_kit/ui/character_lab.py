@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 VIEWS = ["front", "three-quarter", "profile"]
 EXPRESSIONS = ["neutral", "happy", "angry", "sad", "surprised"]
 GALLERY_LIMIT = 12            # newest renders shown per character (older ones stay in the store)
+FRAME_LIMIT = 8               # stored storyboard frames listed under the newest one
+FRAME_WIDTH = 960             # px, the newest frame on screen (rendered 1280 × 720, stored full size)
+SHOT_SIZES = ["wide", "medium", "close-up", "over-the-shoulder", "insert"]   # previz.SHOT_SIZES, without importing it
 SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
 
 
@@ -114,6 +117,20 @@ class CharacterLab(pn.viewable.Viewer):
         self.continuity = pn.pane.HTML("<p class='cl-muted'>Which look each character wears in each scene, and "
                                        "where it changes without a wardrobe change in the script.</p>",
                                        sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        # storyboard frame: characters in the shot, framing, scene heading, caption
+        self.frame_cast = w.MultiChoice(label="Characters in the shot", options={}, sizing_mode="stretch_width",
+                                        placeholder="none picked: the character on screen")
+        self.frame_size = w.Select(label="Shot size", options=SHOT_SIZES, width=170)
+        self.frame_heading = w.TextInput(label="Scene heading", value="EXT. PARK - DUSK",
+                                         sizing_mode="stretch_width", min_width=220)
+        self.frame_caption = w.TextInput(label="Caption", placeholder="What happens in the shot",
+                                         sizing_mode="stretch_width")
+        self.frame_button = w.Button(label="Render frame", color="primary", width=130, margin=(22, 5, 5, 5))
+        self.frame_button.on_click(lambda _e: self._act(self.render_frame, busy=self.frame_view))
+        self.frame_view = pn.pane.HTML("<p class='cl-muted'>Pick the characters in the shot (locked ones are drawn "
+                                       "from their identity and scored), a shot size and a scene heading.</p>",
+                                       sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=120)
+        self.frames = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.history = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.diff = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.tabs = pn.Tabs(
@@ -121,6 +138,11 @@ class CharacterLab(pn.viewable.Viewer):
                                   self.gallery, sizing_mode="stretch_width")),
             ("Turnaround sheet", pn.Column(self.sheet_button, self.sheet_caption, self.sheet_image,
                                            sizing_mode="stretch_width")),
+            ("Storyboard frame", pn.Column(
+                self.frame_cast, pn.Row(self.frame_size, self.frame_heading, self.frame_button,
+                                        sizing_mode="stretch_width"),
+                self.frame_caption, self.frame_view, pn.pane.Markdown("#### Stored frames"), self.frames,
+                sizing_mode="stretch_width")),
             ("Continuity", pn.Column(pn.Row(self.continuity_script, self.continuity_button), self.continuity,
                                      sizing_mode="stretch_width")),
             ("Versions", pn.Column(self.history, pn.pane.Markdown("#### What changed since the previous version"),
@@ -237,8 +259,9 @@ class CharacterLab(pn.viewable.Viewer):
                                       ctx=self.ctx)
         self.refresh()
         score = result.score
-        scored = (f" Identity score {score.score:.3f} ({score.method})" + (" — FLAGGED for drift." if score.flagged
-                                                                          else ".")) if score else \
+        scorer = views.scorer_summary(score.to_dict())[0] if score else ""
+        scored = (f" Identity score {score.score:.3f} ({scorer}, {score.method})" +
+                  (" — FLAGGED for drift." if score.flagged else ".")) if score else \
             " Concept render (lock the identity to score renders)."
         warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
         return f"Rendered {bible.name} {self.view.value} / {self.expression.value}.{scored}{warn}"
@@ -282,6 +305,45 @@ class CharacterLab(pn.viewable.Viewer):
         self.refresh()
         return f"Built the character sheet of {bible.name} ({len(paths) - 1} panels)."
 
+    def render_frame(self) -> str:
+        """A storyboard frame of the chosen characters (default: the one on screen), scored and stored."""
+        chosen = list(self.frame_cast.value) or ([self.bible.character_id] if self.bible else [])
+        if not chosen:
+            raise CharacterError("Pick at least one character for the frame.",
+                                 hint="Choose them in 'Characters in the shot'.")
+        heading = self.frame_heading.value.strip() or "INT. STUDIO - DAY"
+        result = self._service.render_frame(chosen, size=self.frame_size.value, scene=heading,
+                                            description=self.frame_caption.value.strip(),
+                                            backend=self.backend.value, ctx=self.ctx)
+        names = self._names()
+        url = views.png_data_url(result.image, FRAME_WIDTH)
+        self.frame_view.object = views.frame_card(result.asset.meta, url, result.asset.id, names,
+                                                  result.asset.created_at)
+        self._refresh_frames()
+        scores = ", ".join(f"{names.get(k, k)} {v.score:.3f}{' (DRIFT)' if v.flagged else ''}"
+                           for k, v in result.scores.items())
+        warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
+        return (f"Rendered a {self.frame_size.value} frame of {', '.join(names.get(c, c) for c in result.asset.meta['characters'])}"
+                f" — {heading}. " + (f"Identity scores: {scores}." if scores else "No locked character: not scored.")
+                + warn)
+
+    def _names(self) -> dict[str, str]:
+        return {b.character_id: b.name for b in self._service.list_characters(self.ctx)}
+
+    def _refresh_frames(self) -> None:
+        """The stored storyboard frames of the project, newest first (thumbnails, scores by character)."""
+        assets = sorted(self.ctx.list_assets(kind="storyboard_frame"), key=lambda a: a.id, reverse=True)
+        if not assets:
+            self.frames.object = "<p class='cl-muted'>No stored frames yet.</p>"
+            return
+        names, cards = self._names(), []
+        for a in assets[:FRAME_LIMIT]:
+            if a.id not in self._thumbs:
+                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), 300)
+            cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
+        more = f"<p class='cl-muted'>…and {len(assets) - FRAME_LIMIT} older.</p>" if len(assets) > FRAME_LIMIT else ""
+        self.frames.object = "<div class='cl-frames'>" + "".join(cards) + "</div>" + more
+
     def check_continuity(self) -> str:
         """Wardrobe continuity of the chosen screenplay against the project's bibles."""
         choice = self.continuity_script.value
@@ -318,8 +380,13 @@ class CharacterLab(pn.viewable.Viewer):
 
     def _refresh_cast(self, bibles: list[CharacterBible] | None = None) -> None:
         bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
-        self.cast.options = {f"{b.name}  ·  {b.mode.value}  ·  v{b.version} {b.stage.value}{'  · locked' if b.locked else ''}":
-                             b.character_id for b in bibles}
+        # the role is the cast list's size of the part (lead / supporting / minor / day player, cast.py)
+        self.cast.options = {f"{b.name}  ·  {b.role}{'  ·  ' + b.mode.value if b.mode != CharacterMode.ACTOR else ''}"
+                             f"  ·  v{b.version} {b.stage.value}{'  · locked' if b.locked else ''}": b.character_id
+                             for b in bibles}
+        chosen = [c for c in self.frame_cast.value if c in {b.character_id for b in bibles}]
+        self.frame_cast.options = {f"{b.name}{' (locked)' if b.locked else ''}": b.character_id for b in bibles}
+        self.frame_cast.value = chosen
 
     def refresh(self, load_sheet: bool = False) -> None:
         """Re-read the character from the store and redraw everything that shows it."""
@@ -327,10 +394,11 @@ class CharacterLab(pn.viewable.Viewer):
         bible = self.bible
         self.header.object = views.header_html(bible, self._portrait(bible))
         for widget in (self.save_button, self.lock_button, self.version_button, self.approve_button,
-                       self.render_button, self.sheet_button):
+                       self.render_button, self.sheet_button, self.frame_button):
             widget.disabled = bible is None
         if bible is None:
             self.gallery.object = views.gallery_html([])
+            self._refresh_frames()
             return
         self._refresh_cast()
         self.editor.load(bible)
@@ -356,6 +424,7 @@ class CharacterLab(pn.viewable.Viewer):
                                                f"v{bible.version} {bible.stage.value} (current)")
         else:
             self.diff.object = "<p class='cl-muted'>No stored version yet.</p>"
+        self._refresh_frames()
         if load_sheet:
             self._load_stored_sheet(bible)
 

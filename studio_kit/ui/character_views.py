@@ -42,6 +42,18 @@ LAB_CSS = """
 .cl-flag { display:inline-block; background:#c0392b; color:#fff; border-radius:3px; padding:0 5px; font-size:11px;
   margin-left:4px; }
 .cl-muted { color:#778; font-style:italic; }
+.cl-scorer { margin-top:3px; font-size:11px; color:#556; line-height:1.35; }
+.cl-scorer b { color:#2f5d62; }
+.cl-frame { background:#fff; border:1px solid #dde3e1; border-radius:8px; overflow:hidden; margin-bottom:12px;
+  box-shadow:0 1px 3px rgba(0,0,0,.06); }
+.cl-frame img { display:block; width:100%; background:#f3f2ee; }
+.cl-frame .cl-cap { padding:8px 12px 10px; font-size:13px; color:#334; line-height:1.5; }
+.cl-frame .cl-slug { font:600 13px/1.3 'Courier Prime', 'Courier New', monospace; letter-spacing:.3px; }
+.cl-frame table { border-collapse:collapse; margin-top:4px; font-size:12px; }
+.cl-frame td { padding:2px 10px 2px 0; vertical-align:top; }
+.cl-frame .ok { color:#2f7a4b; font-weight:700; } .cl-frame .bad { color:#c0392b; font-weight:700; }
+.cl-frames { display:flex; flex-wrap:wrap; gap:12px; }
+.cl-frames .cl-frame { width:300px; margin:0; }
 table.cl-history { border-collapse:collapse; width:100%; font-size:13px; }
 table.cl-history th { text-align:left; border-bottom:2px solid #cfd8d6; padding:5px 8px; color:#3c4a4c; }
 table.cl-history td { border-bottom:1px solid #e6ebea; padding:5px 8px; vertical-align:top; }
@@ -117,14 +129,50 @@ def header_html(bible: Any, portrait: str | None = None) -> str:
     if bible is None:
         return ("<div class='cl-header'><h2>Character Lab</h2></div><p class='cl-muted'>Create a character in the "
                 "sidebar, or cast every speaking part from a screenplay.</p>")
+    species = [bible.species] if getattr(bible, "species", "human") != "human" else []
     chips = "".join(f"<span class='cl-chip'>{esc(x)}</span>" for x in
-                    (bible.role, bible.mode.value, bible.style.value, f"{bible.stage.value} stage"))
+                    (bible.role, *species, bible.mode.value, bible.style.value, f"{bible.stage.value} stage"))
+    aliases = f" · also cued as {esc(', '.join(bible.aliases))}" if getattr(bible, "aliases", None) else ""
     age = f"{bible.age}, " if bible.age is not None else ""
     face = f"<img class='cl-portrait' alt='{esc(bible.name)}' src='{portrait}'/>" if portrait else ""
     return (f"<div class='cl-header'>{face}<h2>{esc(bible.name)}</h2>{chips}{swatches(bible.palette)}"
             f"<span style='flex:1'></span>{lock_badge(bible)}</div>"
             f"<div class='cl-muted' style='font-style:normal'>{esc(age)}{esc(bible.pronouns)}"
-            f"{' — ' + esc(bible.description) if bible.description else ''}</div>")
+            f"{aliases}{' — ' + esc(bible.description) if bible.description else ''}</div>")
+
+
+def scorer_summary(consistency: dict[str, Any] | None) -> tuple[str, str]:
+    """(which scorer, why) for a stored consistency score: previz exact, face identity, image embedding or
+    perceptual, with the numbers behind it and, for the perceptual fallback, why face identity was not used."""
+    if not consistency:
+        return "not scored", "concept render: no locked identity to compare with"
+    method = str(consistency.get("method") or "")
+    d = consistency.get("details") or {}
+    threshold = consistency.get("threshold")
+    kind = method.split(":")[0]
+    if kind == "previz-params":
+        differ = d.get("differs") or []
+        return "previz exact", ("drawn from the locked identity's parameters, compared one by one: "
+                                + (f"differs in {', '.join(map(str, differ))}" if differ else "all match"))
+    if kind == "face":
+        limit = f" (same person ≤ {1 - float(threshold):.2f})" if threshold is not None else ""
+        return "face identity", (f"a face in the locked references and in the render: dlib face distance "
+                                 f"{d.get('distance')}{limit}")
+    if kind == "embedding":
+        cos = d.get("cosine")
+        return f"image embedding ({method.partition(':')[2] or 'local encoder'})", \
+            f"cosine {float(cos):.3f} to the locked reference embedding" if cos is not None else "local image encoder"
+    if "error" in d:
+        return "perceptual", str(d["error"])
+    why_not_face = (f"face identity not used: {d['face']}" if d.get("face") else
+                    "no face identity locked (no face in the references) and no image encoder configured")
+    return "perceptual", (f"colour histogram {d.get('histogram')} + pHash {d.get('phash')} "
+                          f"(Hamming {d.get('hamming')}/64); {why_not_face}")
+
+
+def scorer_html(consistency: dict[str, Any] | None) -> str:
+    label, why = scorer_summary(consistency)
+    return f"<div class='cl-scorer' title='{esc(why)}'>scored by <b>{esc(label)}</b> — {esc(why)}</div>"
 
 
 def render_card(meta: dict[str, Any], image_url: str, asset_id: Any, created: Any = None) -> str:
@@ -150,7 +198,37 @@ def render_card(meta: dict[str, Any], image_url: str, asset_id: Any, created: An
             f"src='{image_url}'/>"
             f"<div class='cl-cap'>{score_html}<b>{esc(meta.get('view'))}</b> · {esc(meta.get('expression'))}{look}{flag}"
             f"<br>v{esc(meta.get('version'))} {lock} · {esc(meta.get('backend'))}"
-            f"{' · ' + esc(created.strftime('%d %b %H:%M')) if hasattr(created, 'strftime') else ''}{warns}</div></div>")
+            f"{' · ' + esc(created.strftime('%d %b %H:%M')) if hasattr(created, 'strftime') else ''}"
+            f"{scorer_html(meta.get('consistency')) if score is not None else ''}{warns}</div></div>")
+
+
+def frame_card(meta: dict[str, Any], image_url: str, asset_id: Any, names: dict[str, str] | None = None,
+               created: Any = None, detail: bool = True) -> str:
+    """A storyboard frame: the image, the scene heading and shot, the caption, and one identity score per
+    locked character in it (which scorer, and why, when ``detail``); unlocked characters say so."""
+    names = names or {}
+    shot, scene = meta.get("shot") or {}, meta.get("scene") or {}
+    scores = meta.get("consistency") or {}
+    rows = []
+    for cid in meta.get("characters") or []:
+        c = scores.get(cid)
+        who = esc(names.get(cid, cid))
+        if c is None:
+            rows.append(f"<tr><td>{who}</td><td class='cl-muted'>unlocked: not scored</td><td></td></tr>")
+            continue
+        cls = "bad" if c.get("flagged") else "ok"
+        label, why = scorer_summary(c)
+        rows.append(f"<tr data-character='{esc(cid)}'><td>{who}</td><td class='{cls} cl-frame-score'>"
+                    f"{float(c['score']):.3f}{' DRIFT' if c.get('flagged') else ''}</td>"
+                    f"<td title='{esc(why)}'>{esc(label)}{' — ' + esc(why) if detail else ''}</td></tr>")
+    when = f" · {esc(created.strftime('%d %b %H:%M'))}" if hasattr(created, "strftime") else ""
+    number = f"{esc(shot.get('number'))} · " if shot.get("number") else ""
+    caption = f"<div>{esc(shot.get('description'))}</div>" if shot.get("description") else ""
+    return (f"<div class='cl-frame' data-asset='{esc(asset_id)}'><img alt='storyboard frame "
+            f"{esc(scene.get('heading', ''))}' src='{image_url}'/><div class='cl-cap'>"
+            f"<div class='cl-slug'>{esc(scene.get('heading') or '')}</div>"
+            f"<div>{number}<b>{esc(shot.get('size'))}</b> · {esc(meta.get('backend'))}{when}</div>{caption}"
+            f"<table>{''.join(rows)}</table></div></div>")
 
 
 def gallery_html(cards: list[str]) -> str:

@@ -38,7 +38,13 @@ bible = service.get_character(name, ctx)
 look = bible.appearance
 print(f"{bible.name} ({bible.character_id}): {bible.role}, {bible.mode.value}, v{bible.version} {bible.stage.value}; "
       f"age {bible.age if bible.age is not None else '?'}, {bible.pronouns}")
-print("Look:", ", ".join(f"{k}={v}" for k, v in look.model_dump().items() if v) or "from the renderer's defaults")"""),
+print("Look:", ", ".join(f"{k}={v}" for k, v in look.model_dump().items() if v) or "from the renderer's defaults")
+if bible.species != "human" or bible.aliases:
+    print(f"Species: {bible.species}; also cued as: {', '.join(bible.aliases) or '—'}")
+if bible.description:
+    print("Description:", bible.description)
+print("Traits:", ", ".join(bible.traits) or "—", "| wardrobe:",
+      "; ".join(f"{k}: {w.description or '—'}" for k, w in bible.wardrobe.items()) or "—")"""),
 ("md", """## Concept render and identity lock
 One front view first (a concept render while unlocked). Locking freezes the look, the seed and the reference embedding; every later panel is scored against it."""),
 ("code", """concept = service.render(bible.character_id, backend=backend, ctx=ctx)
@@ -58,17 +64,21 @@ sheet_asset = ctx.latest("character_sheet", f"{bible.character_id}-sheet.png")
 # the sheet's eight panels are the newest renders of this character (stored by service.sheet)
 renders = sorted((a for a in ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id),
                  key=lambda a: a.id)[-(len(paths) - 1):]
-scores, flagged = {}, []
+from studio_kit.ui.character_views import scorer_summary
+
+scores, flagged, scorers = {}, [], {}
 for asset in renders:
     key = asset.meta["view"] if not asset.name.endswith("-cu.png") else f"expression-{asset.meta['expression']}"
     scores[key] = asset.meta.get("score")
+    scorers[key] = scorer_summary(asset.meta.get("consistency"))[0]   # previz exact / face identity / perceptual
     if asset.meta.get("flagged"):
         flagged.append(key)
 print(f"Sheet: {paths['sheet']} (stored as asset {sheet_asset.id})")
 for key, path in paths.items():
     if key != "sheet":
         score = scores.get(key)
-        print(f"  {key:22} {'unscored' if score is None else f'{score:.3f}'}{'  FLAGGED' if key in flagged else ''}  {path.name}")"""),
+        print(f"  {key:22} {'unscored' if score is None else f'{score:.3f}'} {scorers.get(key, ''):14}"
+              f"{'  FLAGGED' if key in flagged else ''}  {path.name}")"""),
 ("code", """from IPython.display import Image, display
 
 display(Image(filename=str(paths["sheet"]), width=900))"""),

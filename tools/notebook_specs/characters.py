@@ -64,7 +64,23 @@ script_path.write_text(SCRIPT, encoding="utf-8")
 created, kept = service.create_from_script(script_path)
 for bible in created:
     look = {k: v for k, v in bible.appearance.model_dump().items() if v}
-    print(f"{bible.name:5} {bible.role:10} age {bible.age}, {bible.pronouns}; look {look}; seed {bible.seed}")"""),
+    print(f"{bible.name:5} {bible.role:10} age {bible.age}, {bible.pronouns}; look {look}; seed {bible.seed}")
+    print(f"      {bible.description}")
+    print(f"      traits {bible.traits or '—'}; wardrobe {[w.description for w in bible.wardrobe.values()] or '—'}; "
+          f"occupation {bible.source.get('occupation') or '—'}; species {bible.species}")"""),
+("md", """The role is the part's size on the cast list (lead, supporting, minor, day player) from dialogue and scenes;
+"short grey hair" is June's hair, not her build, and her job goes to the description, not her traits. Pronouns come
+only from evidence in the script (he/she/his/her near the name, or a gendered noun), otherwise they/them.
+A script can also cast animals and things (`species`) and cue one character by two names (`aliases`):"""),
+("code", """from studio_kit.engines.preproduction.breakdown import load_script
+from studio_kit.engines.characters.bible import bibles_from_script
+
+park = Path(settings.home) / "park.fountain"
+park.write_text(
+    "EXT. PARK - DAY\\n\\nCAPTAIN NOVA REYES, 40, strolls past a SCRUFFY DOG.\\n\\nNOVA\\nMorning.\\n\\n"
+    "DOG\\nWoof.\\n\\nNova scratches the dog behind its ears.\\n\\nCAPTAIN NOVA REYES\\nGood boy.\\n", encoding="utf-8")
+for b in bibles_from_script(load_script(park)):
+    print(f"{b.name:20} {b.role:10} species {b.species:6} aliases {b.aliases}  pronouns {b.pronouns}")"""),
 ("md", """## Dress them
 Bibles are edited with `update_character`: a palette (hex colours), named wardrobe looks (assignable per scene) and a style.
 Leo's costume plan puts him in his street clothes in scene 2 — we will see the continuity report catch that."""),
@@ -106,6 +122,18 @@ try:
 except CharacterError as err:
     print("refused:", err.message)
     print("fix:", err.hint)"""),
+("md", """## Storyboard frames
+`render_frame` draws a storyboard frame of several characters from their locked identities: a shot size (wide, medium,
+close-up, over-the-shoulder, insert), a scene heading that sets the backdrop and the light (INT/EXT, DAY/NIGHT/DAWN/DUSK)
+and a caption. Each locked character in it is scored against its identity, and the frame is stored."""),
+("code", """leo = service.lock("Leo")
+frame = service.render_frame(["June", "Leo"], size="wide", scene="EXT. HOSPITAL ROOF - DAWN",
+                             description="June and Leo watch the sun come up.")
+print(f"stored {frame.asset.name} (asset {frame.asset.id}), {frame.image.width}×{frame.image.height} px")
+for cid, score in frame.scores.items():
+    print(f"  {cid:5} {score.score:.3f} by {score.method} (threshold {score.threshold}, flagged {score.flagged})")
+assert frame.scores and not frame.flagged
+display(frame.image.resize((640, 360)))"""),
 ("md", """## The character sheet
 A turnaround (front, three-quarter, profile) and five expressions on one PNG, plus each panel alone.
 Every panel is stored as a scored render."""),

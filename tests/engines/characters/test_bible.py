@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 from studio_kit.domain.character import CharacterBible
-from studio_kit.engines.characters.bible import (bibles_from_script, find_introduction, mine_age, mine_appearance,
-                                                 mine_clothing, mine_occupation, mine_pronouns, mine_traits)
+from studio_kit.engines.characters.bible import (
+    bibles_from_script,
+    find_introduction,
+    mine_age,
+    mine_appearance,
+    mine_clothing,
+    mine_occupation,
+    mine_pronouns,
+    mine_traits,
+)
 
 
 def test_bible_for_every_speaking_character_with_mined_descriptions(harbour_script):
@@ -145,3 +153,34 @@ def test_later_pronouns_belong_to_the_character_named_last(tmp_path):
                     encoding="utf-8")
     bibles = {b.name: b for b in bibles_from_script(load_script(path))}
     assert bibles["Robin"].pronouns == "they/them"     # "He" follows Kai, "her" is the object of Robin's verb
+
+
+def test_a_description_keeps_the_sentence_opening_unless_it_is_someone_else_s(tmp_path):
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    path = tmp_path / "s.fountain"
+    path.write_text("INT. BAR - NIGHT\n\nAcross the room, JOHN (40s, a tired BARTENDER) polishes a glass. He sighs. "
+                    "The jukebox dies.\n\nJOHN\nLast call.\n\nHe slides a beer to NELL, 30, who pays in coins.\n\n"
+                    "NELL\nKeep the change.\n", encoding="utf-8")
+    bibles = {b.name: b for b in bibles_from_script(load_script(path))}
+    assert bibles["John"].description == ("Across the room, John (40s, a tired bartender) polishes a glass. "
+                                          "He sighs.")
+    assert bibles["John"].pronouns == "he/him" and bibles["John"].source["occupation"] == "bartender"
+    assert bibles["Nell"].description == "Nell, 30, who pays in coins."
+    assert bibles["Nell"].pronouns == "they/them"
+
+
+def test_titles_do_not_end_the_introduction(tmp_path):
+    from studio_kit.engines.preproduction.breakdown import load_script
+
+    path = tmp_path / "s.fountain"
+    path.write_text("INT. SHOP - DAY\n\nMR. SMITH (50s, a shopkeeper in a brown apron) counts coins. DR. ADA LOVELACE, "
+                    "36, taps the COUNTER.\n\nMR. SMITH\nClosed.\n\nDR. ADA LOVELACE\nNot for me.\n\nAda smiles.\n\n"
+                    "ADA\nTwo loaves.\n", encoding="utf-8")
+    bibles = {b.name: b for b in bibles_from_script(load_script(path))}
+    smith, ada = bibles["Mr. Smith"], bibles["Dr. Ada Lovelace"]
+    assert smith.description == "Mr. Smith (50s, a shopkeeper in a brown apron) counts coins."
+    assert smith.age == 55 and smith.source["occupation"] == "shopkeeper"
+    assert smith.wardrobe["default"].description == "brown apron" and smith.pronouns == "he/him"   # "Mr."
+    assert ada.description == "Dr. Ada Lovelace, 36, taps the counter." and ada.aliases == ["Ada"]
+    assert ada.pronouns == "they/them"
