@@ -1,6 +1,7 @@
 """The diffusers image backend on a tiny Stable Diffusion pipeline built, saved and loaded back in the test."""
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -61,7 +62,13 @@ def test_txt2img_from_a_saved_pipeline_folder(backend, sd_dir):
     assert pixels(image).std() > 1  # not a flat fill
     info = backend.last_render
     assert info["seed"] == 1234 and info["mode"] == "txt2img" and info["steps"] == 2
-    assert "black short curly hair" in info["prompt"] and "standing in the rain" in info["prompt"]
+    # the tiny tokenizer has one token per character: 75 characters of prompt, identity first
+    assert "black short curly hair" in info["prompt"] and "34-year-old woman" in info["prompt"]
+    assert len(backend.pipeline().tokenizer(info["prompt"])["input_ids"]) <= 77
+    assert info["prompt_tokens"] <= 75 and info["max_prompt_tokens"] == 75
+    assert "'standing in the rain'" in info["prompt_dropped"]  # what did not fit is named ...
+    assert any("standing in the rain" in n and "left out" in n for n in info["notes"])  # ... for the user
+    assert image.info["studio_prompt_dropped"] == info["prompt_dropped"]
     assert "blurry" in info["negative_prompt"]
     assert image.info["studio_seed"] == 1234
     assert backend.model_id == str(sd_dir)
@@ -133,7 +140,8 @@ def test_ip_adapter_reference_images_condition_the_render(sd_dir, tmp_path):
     checker = Image.fromarray((np.indices((32, 32)).sum(0) % 2 * 255).astype(np.uint8)).convert("RGB")
     grey = Image.new("RGB", (32, 32), (128, 128, 128))
     with_ref = ip.render(one_step(seed=5, reference_images=[checker]))
-    assert ip.last_render["notes"] == ["ip_adapter: ip-adapter_sd15.safetensors scale 1"]
+    assert [n for n in ip.last_render["notes"] if n.startswith("ip_adapter")] == \
+        ["ip_adapter: ip-adapter_sd15.safetensors scale 1"]
     with_ref_again = ip.render(one_step(seed=5, reference_images=[checker]))
     with_other_ref = ip.render(one_step(seed=5, reference_images=[grey]))
     assert np.array_equal(pixels(with_ref), pixels(with_ref_again))
@@ -226,3 +234,100 @@ def test_renders_on_cuda_in_half_precision(sd_dir):
     b = gpu.render(req(identities=[MAYA]))
     assert a.size == (64, 64) and np.array_equal(pixels(a), pixels(b))
     assert gpu.pipeline().unet.dtype == torch.float16
+
+
+class _LogTap(logging.Handler):
+    """Collects the records of the diffusers and transformers loggers (diffusers does not propagate)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        for name in ("diffusers", "transformers"):
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        for name in ("diffusers", "transformers"):
+            logging.getLogger(name).removeHandler(self)
+
+
+LONG = {**MAYA, "description": "tired night-shift paramedic with a stubborn streak",
+        "appearance": {"face": "angular freckled", "hair": "shoulder-length braided", "hair_color": "copper red",
+                       "eyes": "grey-green", "skin": "pale olive", "build": "tall", "marks": "scar over left eyebrow"},
+        "wardrobe": {"uniform": {"description": "paramedic jacket with reflective stripes",
+                                 "colors": ["#1b2b5b", "#d62828", "#f2f2f2"]}}}
+
+
+def test_long_prompts_are_fitted_so_clip_truncates_nothing(backend):
+    request = fast(identities=[LONG], prompt="standing in the rain", style="stylized")
+    pipe = backend.pipeline()
+    from studio_kit.backends.image.prompts import build_prompt
+
+    unfitted, _ = build_prompt(request, max_tokens=None)
+    with _LogTap() as tap:  # the tap hears the warning when a prompt is too long ...
+        pipe.encode_prompt(unfitted, "cpu", 1, False)
+    assert any("truncated" in m for m in tap.messages)
+    with _LogTap() as tap:  # ... and hears nothing from a render through the backend
+        image = backend.render(request)
+    assert image.size == (64, 64)
+    assert not [m for m in tap.messages if "truncated" in m or "longer than" in m], tap.messages
+    info = backend.last_render
+    assert "copper red shoulder-length braided hair" in info["prompt"]
+    assert any("clean linework" in d for d in info["prompt_dropped"])
+    assert info["negative_dropped"] and len(pipe.tokenizer(info["negative_prompt"])["input_ids"]) <= 77
+
+
+def test_sdxl_fits_both_tokenizers(tmp_path):
+    xl = DiffusersImageBackend.from_pretrained(build_tiny_sdxl(tmp_path / "tiny-sdxl"), device="cpu")
+    with _LogTap() as tap:
+        xl.render(fast(identities=[LONG]))
+    assert not [m for m in tap.messages if "truncated" in m], tap.messages
+    assert xl.last_render["prompt_tokens"] <= 75 and xl.last_render["prompt_dropped"]
+
+
+class T5TokenizerFast:
+    """Stands in for a T5 tokenizer (only its name, window and backend tokenizer are used)."""
+
+    model_max_length = 512
+
+    def __init__(self):
+        from tokenizers import Tokenizer, models, pre_tokenizers
+
+        self.backend_tokenizer = Tokenizer(models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+        self.backend_tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+
+
+class _SD3Like:
+    def __init__(self, clip):
+        self.tokenizer, self.tokenizer_2, self.tokenizer_3 = clip, clip, T5TokenizerFast()
+
+    def __call__(self, prompt=None, prompt_2=None, prompt_3=None, negative_prompt=None, negative_prompt_2=None,
+                 negative_prompt_3=None, max_sequence_length=256):
+        raise AssertionError("not rendered here")
+
+
+class _FluxLike:
+    def __init__(self, clip):
+        self.tokenizer, self.tokenizer_2 = clip, T5TokenizerFast()
+
+    def __call__(self, prompt=None, prompt_2=None, max_sequence_length=512):
+        raise AssertionError("not rendered here")
+
+
+@pytest.mark.parametrize("kind,arg", [(_SD3Like, "prompt_3"), (_FluxLike, "prompt_2")])
+def test_t5_pipelines_get_the_whole_prompt_and_clip_the_fitted_one(kind, arg):
+    from tiny_models import tiny_clip_tokenizer
+
+    from studio_kit.backends.image.diffusers_sd import fit_to_pipeline
+
+    clip = tiny_clip_tokenizer()
+    fitted, extra = fit_to_pipeline(kind(clip), req(identities=[LONG], prompt="standing in the rain"))
+    assert len(clip(fitted.prompt)["input_ids"]) <= 77 and fitted.dropped
+    assert set(extra) == ({"prompt_3", "negative_prompt_3"} if arg == "prompt_3" else {"prompt_2"})
+    assert "standing in the rain" in extra[arg] and "clean linework" in extra[arg]  # nothing left out for T5
+    assert len(extra[arg]) > len(fitted.prompt)

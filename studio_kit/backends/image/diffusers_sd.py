@@ -6,11 +6,14 @@ in memory per (path, device, dtype). Text-to-image uses the pipeline as saved,
 image-to-image reuses its components through ``AutoPipelineForImage2Image.from_pipe``
 (no second copy of the weights).
 
-The prompt comes from :func:`studio_kit.backends.image.prompts.build_prompt`, the
-seed from the request or else the character's locked identity seed, so a locked
-character renders the same way every time. Reference images condition the render
-through IP-Adapter when its weights are present locally (``STUDIO_IP_ADAPTER_PATH``);
-otherwise they are skipped and the skip is noted in the render info.
+The prompt comes from :func:`studio_kit.backends.image.prompts.fit_prompt`, fitted to
+the pipeline's own CLIP tokenizer(s) (77 tokens) so nothing is cut silently: what had
+to be left out is named in the render notes. SD3 / Flux also get the whole prompt on
+their long-window T5 encoder (``prompt_3`` / ``prompt_2``). The seed comes from the
+request or else the character's locked identity seed, so a locked character renders
+the same way every time. Reference images condition the render through IP-Adapter
+when its weights are present locally (``STUDIO_IP_ADAPTER_PATH``); otherwise they are
+skipped and the skip is noted in the render info.
 
 torch and diffusers are imported inside methods: importing this module is cheap.
 """
@@ -26,7 +29,7 @@ from typing import Any
 
 from studio_kit.backends.base import Availability, require_extra
 from studio_kit.backends.image.base import ImageBackend, ImageRequest
-from studio_kit.backends.image.prompts import build_prompt
+from studio_kit.backends.image.prompts import CLIP_MAX_TOKENS, PromptFit, fit_prompt
 from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageError
 
 NO_MODEL = "no local diffusers pipeline configured (set STUDIO_IMAGE_MODEL_PATH)"
@@ -86,6 +89,85 @@ def request_seed(request: ImageRequest, prompt: str) -> int:
 def _denoiser(pipe):
     """The UNet (SD 1.5 / SDXL) or transformer (SD3 / Flux) of a pipeline."""
     return getattr(pipe, "unet", None) or getattr(pipe, "transformer", None)
+
+
+def _clip_tokenizers(pipe) -> list[Any]:
+    """The pipeline's CLIP tokenizers (one for SD 1.5 / Flux, two for SDXL / SD3): they share the window."""
+    found = []
+    for name in ("tokenizer", "tokenizer_2"):
+        tok = getattr(pipe, name, None)
+        if tok is not None and "clip" in type(tok).__name__.lower():
+            found.append(tok)
+    return found
+
+
+def _t5_prompt_args(pipe, accepted: Any) -> tuple[str, str, Any, int] | None:
+    """(prompt kwarg, negative kwarg, tokenizer, token budget) of a pipeline's T5 encoder, if any.
+
+    SD3 feeds T5 through ``prompt_3``, Flux through ``prompt_2``; the budget is the call's
+    ``max_sequence_length`` default (256 / 512) less the end marker.
+    """
+    for name, arg, neg in (("tokenizer_3", "prompt_3", "negative_prompt_3"),
+                           ("tokenizer_2", "prompt_2", "negative_prompt_2")):
+        tok = getattr(pipe, name, None)
+        if tok is not None and "t5" in type(tok).__name__.lower() and arg in accepted:
+            length = accepted["max_sequence_length"].default if "max_sequence_length" in accepted else None
+            if not isinstance(length, int):
+                length = min(int(tok.model_max_length), 512)
+            return arg, neg if neg in accepted else "", tok, length - 1
+    return None
+
+
+def count_tokens(tok, text: str) -> int:
+    """Tokens ``tok`` makes of ``text``, start/end markers excluded.
+
+    The Rust tokenizer is asked directly: the transformers wrappers log "sequence longer than
+    the model" for every over-long trial, which is the very thing fitting avoids.
+    """
+    backend = getattr(tok, "backend_tokenizer", None)
+    if backend is None:
+        return len(tok.tokenize(text))
+    counting = getattr(tok, "_studio_counting_tokenizer", None)
+    if counting is None:
+        # a private copy: the pipeline's own calls leave padding-to-77 and truncation switched on
+        # in the shared Rust tokenizer, which would make every text count 77 (or at most 77)
+        from tokenizers import Tokenizer
+
+        counting = Tokenizer.from_str(backend.to_str())
+        counting.no_padding()
+        counting.no_truncation()
+        tok._studio_counting_tokenizer = counting
+    return len(counting.encode(text, add_special_tokens=False).ids)
+
+
+def _window(tok) -> int:
+    """Content tokens a CLIP tokenizer's encoder reads (model_max_length less start/end markers)."""
+    length = int(getattr(tok, "model_max_length", 0) or 0)
+    # an unset model_max_length is a huge sentinel: assume CLIP's 77
+    return (length if 2 < length <= 4096 else CLIP_MAX_TOKENS + 2) - 2
+
+
+def fit_to_pipeline(pipe, request: ImageRequest) -> tuple[PromptFit, dict[str, str]]:
+    """The request's prompt pair fitted to ``pipe``'s CLIP window, plus full-length T5 prompts.
+
+    Counting uses the pipeline's own tokenizers (the larger count of SDXL's two), so the text
+    encoders never truncate; the second value holds ``prompt_3``/``prompt_2`` (and negatives)
+    for a T5 encoder that can read the whole prompt.
+    """
+    tokenizers = _clip_tokenizers(pipe)
+    if tokenizers:
+        def counter(text: str) -> int:
+            return max(count_tokens(tok, text) for tok in tokenizers)
+        fitted = fit_prompt(request, counter, min(_window(tok) for tok in tokenizers))
+    else:
+        fitted = fit_prompt(request)
+    extra: dict[str, str] = {}
+    t5 = _t5_prompt_args(pipe, inspect.signature(pipe.__call__).parameters)
+    if t5 is not None:
+        arg, neg, tok, budget = t5
+        full = fit_prompt(request, lambda text: count_tokens(tok, text), budget)
+        extra = {arg: full.prompt, **({neg: full.negative} if neg else {})}
+    return fitted, extra
 
 
 def _generation_size(side: int) -> int:
@@ -257,14 +339,18 @@ class DiffusersImageBackend(ImageBackend):
         references = [as_pil(r, "reference image") for r in request.reference_images]
 
         torch, _, _ = self._torch_setup()
-        prompt, negative = build_prompt(request)
-        seed = request_seed(request, prompt)
-        width, height = _generation_size(request.width), _generation_size(request.height)
-        notes: list[str] = []
         pipe = self.pipeline()
         if init is not None:
             pipe = self.img2img_pipeline()
-        kwargs: dict[str, Any] = {"prompt": prompt, "negative_prompt": negative,
+        fitted, long_prompts = fit_to_pipeline(pipe, request)
+        prompt, negative = fitted.prompt, fitted.negative
+        seed = request_seed(request, prompt)
+        width, height = _generation_size(request.width), _generation_size(request.height)
+        notes: list[str] = fitted.notes()
+        for arg in long_prompts:
+            if arg.startswith("prompt"):
+                notes.append(f"{arg}: the whole prompt goes to the T5 text encoder (longer window)")
+        kwargs: dict[str, Any] = {"prompt": prompt, "negative_prompt": negative, **long_prompts,
                                   "num_inference_steps": int(request.steps),
                                   "guidance_scale": float(request.guidance),
                                   "generator": torch.Generator("cpu").manual_seed(seed)}
@@ -286,8 +372,8 @@ class DiffusersImageBackend(ImageBackend):
             _denoiser(pipe)._studio_ip_adapter = None
         accepted = inspect.signature(pipe.__call__).parameters
         for name in [k for k in kwargs if k not in accepted]:
-            if name == "negative_prompt":  # e.g. Flux without true CFG
-                notes.append("negative prompt: not supported by this pipeline, dropped")
+            if name.startswith("negative_prompt"):  # e.g. Flux without true CFG
+                notes.append(f"{name.replace('_', ' ')}: not supported by this pipeline, dropped")
             kwargs.pop(name)
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         try:
@@ -300,6 +386,10 @@ class DiffusersImageBackend(ImageBackend):
         if image.size != (request.width, request.height):
             image = image.resize((request.width, request.height))
         self.last_render = {"prompt": prompt, "negative_prompt": negative, "seed": seed,
+                            "prompt_tokens": fitted.tokens, "max_prompt_tokens": fitted.max_tokens,
+                            "prompt_dropped": list(fitted.dropped),
+                            "negative_dropped": list(fitted.dropped_negative),
+                            **{k: v for k, v in long_prompts.items() if k in kwargs},
                             "steps": int(kwargs.get("num_inference_steps", request.steps)),
                             "guidance": float(request.guidance),
                             "mode": "img2img" if init is not None else "txt2img",

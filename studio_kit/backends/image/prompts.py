@@ -12,12 +12,20 @@ wardrobe {look: {description, colors}}, brand {locked_palette, forbidden, logo} 
 optionally ``look`` (that subject's wardrobe look in this scene). Missing keys are
 simply left out of the prompt.
 
-Order matters: CLIP text encoders read at most 77 tokens, so framing and the
-subject come first and style terms last.
+CLIP text encoders read at most 77 tokens and silently cut the rest, so the prompt
+is assembled from prioritised :class:`Part` s and fitted to a token budget
+(:func:`fit_prompt`): the identity (name-free appearance, species, wardrobe look
+colours, brand lock) is kept first, shot/view/expression/scene next, description
+and palette after, style and quality terms last. What was left out is returned so
+the render can say so. Negative prompts get the same budget.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from studio_kit.backends.image.base import ImageRequest
 
@@ -111,6 +119,124 @@ def _unique(terms: Iterable[str]) -> list[str]:
     return out
 
 
+#: part priorities, most important first: what is dropped last when a prompt is too long
+IDENTITY = 0   # name-free appearance, species, wardrobe look colours, brand lock: who this is
+FRAMING = 1    # shot size, angle, view, expression, action, scene and light: what the shot is
+CHARACTER = 2  # free-text description, palette phrase, mode wording: helpful, not identifying
+STYLE = 3      # style and quality terms: the first to go
+
+#: CLIP text encoders read 77 tokens, two of them the start/end markers
+CLIP_MAX_TOKENS = 75
+
+
+@dataclass(frozen=True)
+class Part:
+    """One comma-separated phrase of a prompt with its priority (lower = kept longer).
+
+    ``short`` is a shorter wording tried when the full one does not fit; ``lead`` is the text
+    that joins it to the phrase before (", " normally, "; " between two subjects).
+    """
+
+    text: str
+    priority: int
+    label: str = ""
+    short: str = ""
+    lead: str = ", "
+
+
+@dataclass
+class PromptFit:
+    """A prompt pair fitted to a token budget, with what had to be left out (for the render notes)."""
+
+    prompt: str
+    negative: str
+    dropped: list[str] = field(default_factory=list)
+    dropped_negative: list[str] = field(default_factory=list)
+    tokens: int = 0
+    negative_tokens: int = 0
+    max_tokens: int | None = CLIP_MAX_TOKENS
+
+    def notes(self) -> list[str]:
+        """Human-readable lines naming every dropped or shortened phrase (empty when all fitted)."""
+        out = []
+        for what, dropped in (("prompt", self.dropped), ("negative prompt", self.dropped_negative)):
+            if dropped:
+                out.append(f"{what}: left out to fit {self.max_tokens} text-encoder tokens: "
+                           + "; ".join(dropped))
+        return out
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+|\d|\S")
+
+
+def estimate_clip_tokens(text: str) -> int:
+    """A deliberately high estimate of CLIP BPE tokens in ``text`` (start/end markers excluded).
+
+    CLIP splits digits one by one and punctuation apart from words; common words up to five
+    letters are single tokens, longer or rarer ones split into pieces of roughly four letters,
+    so a word counts ``ceil(letters / 4)`` tokens (at least one). Non-ASCII letters count one
+    token per UTF-8 byte (byte-level BPE). Real CLIP counts are at or below this.
+    """
+    count = 0
+    for match in _WORD_RE.finditer(text):
+        run = match.group()
+        if not run.isascii():
+            count += len(run.encode())
+        elif run.isalpha():
+            count += 1 if len(run) <= 5 else math.ceil(len(run) / 4)
+        else:
+            count += 1
+    return count
+
+
+def join_parts(parts: Iterable[Part]) -> str:
+    """The prompt text of ``parts`` in order, each after its ``lead`` (none before the first)."""
+    out = ""
+    for part in parts:
+        if part.text:
+            out += (part.lead if out else "") + part.text
+    return out
+
+
+def _unique_parts(parts: Iterable[Part]) -> list[Part]:
+    """Parts with tidy text, empty and repeated phrases (case-insensitive) removed, first kept."""
+    seen, out = set(), []
+    for part in parts:
+        text = " ".join(str(part.text).split()).strip(" ,")
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(replace(part, text=text))
+    return out
+
+
+def fit_parts(parts: list[Part], counter: Callable[[str], int],
+              max_tokens: int | None) -> tuple[str, list[str], int]:
+    """(text, dropped phrases, tokens): the most important parts that fit ``max_tokens``.
+
+    Parts are tried by priority (then reading order) and kept when the whole text still fits,
+    else their ``short`` wording is tried; kept parts stay in reading order. Counting the
+    whole text each time (not summing parts) keeps the comma tokens and BPE merges honest.
+    """
+    if max_tokens is None or counter(join_parts(parts)) <= max_tokens:
+        text = join_parts(parts)
+        return text, [], counter(text)
+    chosen: dict[int, Part] = {}
+    dropped: list[str] = []
+    for i in sorted(range(len(parts)), key=lambda k: (parts[k].priority, k)):
+        part = parts[i]
+        for text in (part.text, part.short):
+            trial = {**chosen, i: replace(part, text=text)}
+            if text and counter(join_parts(trial[k] for k in sorted(trial))) <= max_tokens:
+                chosen = trial
+                if text != part.text:
+                    dropped.append(f"{part.text!r} shortened to {text!r}")
+                break
+        else:
+            dropped.append(repr(part.text))
+    text = join_parts(chosen[k] for k in sorted(chosen))
+    return text, dropped, counter(text)
+
+
 def _subject_noun(identity: dict[str, Any]) -> str:
     species = str(identity.get("species") or "human").strip().lower()
     if species != "human":  # the script casts an animal or a thing: "a dog", not "a man"
@@ -145,38 +271,51 @@ def pick_look(identity: dict[str, Any], wardrobe: str | None) -> dict[str, Any] 
     return look if isinstance(look, dict) else {"description": str(look)}
 
 
-def describe_identity(identity: dict[str, Any], wardrobe: str | None = None, *, palette: bool = True) -> str:
-    """One subject phrase: '34-year-old woman, oval face, short black hair, ... wearing a navy suit'."""
+def identity_parts(identity: dict[str, Any], wardrobe: str | None = None, *,
+                   palette: bool = True) -> list[Part]:
+    """The subject phrase of one identity as prioritised parts, in reading order.
+
+    Name-free appearance (species/age noun, face, hair and its colour, eyes, skin, build, marks)
+    and the wardrobe look with its colours are :data:`IDENTITY`; the free-text description and
+    the palette phrase are :data:`CHARACTER` and give way first when the prompt is too long.
+    """
     age = identity.get("age")
     years = _age_years(age)
     noun = _subject_noun(identity)
     head = f"{years}-year-old {noun}" if years is not None else (f"{noun} in their {age}" if age else noun)
     app = identity.get("appearance") or {}
-    parts = [head, identity.get("description") or ""]
+    parts = [Part(head, IDENTITY, "species"), Part(identity.get("description") or "", CHARACTER, "description")]
     if app.get("face"):
-        parts.append(f"{app['face']} face")
+        parts.append(Part(f"{app['face']} face", IDENTITY, "face"))
     hair = " ".join(str(app[k]) for k in ("hair_color", "hair") if app.get(k))
     if hair:
-        parts.append(hair if "hair" in hair.lower() else f"{hair} hair")
-    if app.get("eyes"):
-        parts.append(app["eyes"] if "eye" in str(app["eyes"]).lower() else f"{app['eyes']} eyes")
-    if app.get("skin"):
-        parts.append(app["skin"] if "skin" in str(app["skin"]).lower() else f"{app['skin']} skin")
-    if app.get("build"):
-        parts.append(app["build"] if "build" in str(app["build"]).lower() else f"{app['build']} build")
+        parts.append(Part(hair if "hair" in hair.lower() else f"{hair} hair", IDENTITY, "hair"))
+    for key in ("eyes", "skin", "build"):
+        value = app.get(key)
+        if value:
+            word = "eye" if key == "eyes" else key
+            parts.append(Part(value if word in str(value).lower() else f"{value} {key}", IDENTITY, key))
     marks = app.get("marks")
     if marks:
-        parts.extend(marks if isinstance(marks, (list, tuple)) else [marks])
+        parts.extend(Part(m, IDENTITY, "marks") for m in (marks if isinstance(marks, (list, tuple)) else [marks]))
     # a per-subject "look" (a storyboard frame's scene wardrobe) beats the request-wide one
     look = pick_look(identity, identity.get("look") or wardrobe)
     if look:
         colours = colour_names(look.get("colors") or look.get("colours"))
         wear = f"wearing {look.get('description') or 'an outfit'}"
-        parts.append(f"{wear} in {' and '.join(colours)}" if colours else wear)
+        # when the whole look does not fit, its colours alone still keep the character recognisable
+        short = f"{' and '.join(colours)} outfit" if colours else ""
+        parts.append(Part(f"{wear} in {' and '.join(colours)}" if colours else wear, IDENTITY, "wardrobe",
+                          short))
     colours = colour_names(identity.get("palette")) if palette else []
     if colours:
-        parts.append(f"colour palette of {', '.join(colours)}")
-    return ", ".join(_unique(parts))
+        parts.append(Part(f"colour palette of {', '.join(colours)}", CHARACTER, "palette"))
+    return parts
+
+
+def describe_identity(identity: dict[str, Any], wardrobe: str | None = None, *, palette: bool = True) -> str:
+    """One subject phrase: '34-year-old woman, oval face, short black hair, ... wearing a navy suit'."""
+    return join_parts(_unique_parts(identity_parts(identity, wardrobe, palette=palette)))
 
 
 #: brand "forbidden" entries that name a *locked field* (a change the render may not make), not a
@@ -218,7 +357,7 @@ def _brand_positives(brand: dict[str, Any] | None) -> list[str]:
     """Positive terms from brand guidelines: the logo (text, place, colour) and the locked palette."""
     if not isinstance(brand, dict):
         return []
-    terms = []
+    terms: list[str] = []
     logo = brand.get("logo")
     if isinstance(logo, dict) and logo:
         text = logo.get("text") or "brand"
@@ -233,77 +372,102 @@ def _brand_positives(brand: dict[str, Any] | None) -> list[str]:
     return terms
 
 
-def build_prompt(request: ImageRequest) -> tuple[str, str]:
-    """(prompt, negative prompt) for ``request``: framing, subjects, look, scene, style.
-
-    A locked character's own style wins over ``request.style`` for character renders
-    so every portrait of it looks alike; storyboard frames use ``request.style``.
-    """
-    positive: list[str] = []
-    negative: list[str] = list(BASE_NEGATIVE)
+def _prompt_parts(request: ImageRequest) -> tuple[list[Part], list[Part]]:
+    """(positive parts, negative parts) of ``request`` in reading order, each with its priority."""
+    positive: list[Part] = []
+    negative: list[Part] = [Part(t, STYLE, "quality") for t in BASE_NEGATIVE]
     identities = [i for i in request.identities if isinstance(i, dict)]
     shot = request.shot or {}
     scene = request.scene or {}
 
     frame = request.kind == "frame"
     size = str(getattr(shot.get("size"), "value", shot.get("size")) or "").lower()
-    if frame:
-        positive.append(SHOT_TERMS.get(size, size and f"{size} shot"))
-        angle = str(shot.get("angle") or "").lower()
-        if angle and angle != "eye level":
-            positive.append(ANGLE_TERMS.get(angle, f"{angle} angle"))
-    elif size:
-        positive.append(SHOT_TERMS.get(size, f"{size} shot"))
-    else:
-        positive.append("character portrait")
-    if request.prompt:
-        positive.append(request.prompt)
+    if size:
+        positive.append(Part(SHOT_TERMS.get(size, f"{size} shot"), FRAMING, "shot size"))
+    elif not frame:
+        positive.append(Part("character portrait", FRAMING, "shot size"))
+    angle = str(shot.get("angle") or "").lower()
+    if frame and angle and angle != "eye level":
+        positive.append(Part(ANGLE_TERMS.get(angle, f"{angle} angle"), FRAMING, "angle"))
+    subjects = identities
+    wanted = {str(s).lower() for s in shot.get("subjects") or []}
+    if frame and wanted:
+        subjects = [i for i in identities if str(i.get("name", "")).lower() in wanted] or identities
+    # the request's own words are the subject when no character is cast, else the action
+    free = IDENTITY if not subjects else FRAMING
+    positive.extend(Part(t, free, "prompt") for t in request.prompt.split(","))
 
-    scene_terms: list[str] = []
+    scene_parts: list[Part] = []
     if shot.get("description"):
-        scene_terms.append(str(shot["description"]))
+        scene_parts.append(Part(str(shot["description"]), FRAMING, "action"))
     if scene:
         int_ext = str(getattr(scene.get("int_ext"), "value", scene.get("int_ext")) or "").upper()
         place = str(scene.get("location") or "").lower()
         if place:
             where = {"INT": "interior", "EXT": "exterior", "INT/EXT": "interior and exterior",
                      "INT-EXT": "interior and exterior", "EST": "establishing shot of"}.get(int_ext, "at")
-            scene_terms.append(f"{where} {place}")
+            scene_parts.append(Part(f"{where} {place}", FRAMING, "location"))
         tod = str(getattr(scene.get("time_of_day"), "value", scene.get("time_of_day")) or "").upper()
         if tod:
-            scene_terms.append(TIME_TERMS.get(tod, tod.lower()))
-    if frame:  # storyboard: CLIP reads 77 tokens, so the action and the place come before the cast
-        positive.extend(scene_terms)
+            scene_parts.append(Part(TIME_TERMS.get(tod, tod.lower()), FRAMING, "time of day"))
+    if frame:  # storyboard: the action and the place read before the cast
+        positive.extend(scene_parts)
 
-    subjects = identities
-    wanted = {str(s).lower() for s in shot.get("subjects") or []}
-    if frame and wanted:
-        subjects = [i for i in identities if str(i.get("name", "")).lower() in wanted] or identities
     # frames show wardrobe colours; the palette phrase is for portraits and sheets
-    described = [describe_identity(i, request.wardrobe, palette=not frame) for i in subjects]
+    described = [identity_parts(i, request.wardrobe, palette=not frame) for i in subjects]
     if len(described) > 1:
-        positive.append(f"{len(described)} people: " + "; ".join(described))
-    else:
-        positive.extend(described)
+        positive.append(Part(f"{len(described)} people:", IDENTITY, "cast"))
+    for n, parts in enumerate(described):
+        if len(described) > 1 and parts:
+            parts[0] = replace(parts[0], lead=" " if n == 0 else "; ")
+        positive.extend(parts)
     for identity in subjects:
-        positive.append(MODE_TERMS.get(str(identity.get("mode") or ""), ""))
-        positive.extend(_brand_positives(identity.get("brand")))
-        negative.extend(_brand_negatives(identity.get("brand")))
+        positive.append(Part(MODE_TERMS.get(str(identity.get("mode") or ""), ""), CHARACTER, "mode"))
+        positive.extend(Part(t, IDENTITY, "brand") for t in _brand_positives(identity.get("brand")))
+        negative.extend(Part(t, IDENTITY, "brand") for t in _brand_negatives(identity.get("brand")))
 
     if subjects:
         if not (frame and request.view == "front"):
-            positive.append(VIEW_TERMS.get(request.view, f"{request.view} view"))
+            positive.append(Part(VIEW_TERMS.get(request.view, f"{request.view} view"), FRAMING, "view"))
         if not (frame and request.expression == "neutral"):
-            positive.append(EXPRESSION_TERMS.get(request.expression, f"{request.expression} expression"))
+            positive.append(Part(EXPRESSION_TERMS.get(request.expression, f"{request.expression} expression"),
+                                 FRAMING, "expression"))
     if not frame:
-        positive.extend(scene_terms)
+        positive.extend(scene_parts)
 
     style = request.style
     if not frame and subjects and subjects[0].get("style"):
         style = str(subjects[0]["style"])
     pos_style, neg_style = STYLE_TERMS.get(style, ((style,), ()))
-    positive.extend(pos_style)
-    negative.extend(neg_style)
-    if request.negative_prompt:
-        negative.append(request.negative_prompt)
-    return ", ".join(_unique(positive)), ", ".join(_unique(negative))
+    positive.extend(Part(t, STYLE, "style") for t in pos_style)
+    negative.extend(Part(t, FRAMING, "style") for t in neg_style)
+    negative.extend(Part(t, IDENTITY, "request") for t in request.negative_prompt.split(","))
+    return _unique_parts(positive), _unique_parts(negative)
+
+
+def fit_prompt(request: ImageRequest, token_counter: Callable[[str], int] | None = None,
+               max_tokens: int | None = CLIP_MAX_TOKENS) -> PromptFit:
+    """The prompt pair for ``request`` fitted to ``max_tokens`` text-encoder tokens, with what was dropped.
+
+    ``token_counter`` counts a text's tokens without start/end markers (a pipeline passes its own
+    tokenizer); without one :func:`estimate_clip_tokens` over-counts so the result still fits CLIP.
+    ``max_tokens=None`` keeps everything (for long-window encoders such as T5). Identity parts are
+    kept first, framing and scene next, description/palette after, style and quality terms last.
+    """
+    counter = token_counter or estimate_clip_tokens
+    positive, negative = _prompt_parts(request)
+    prompt, dropped, tokens = fit_parts(positive, counter, max_tokens)
+    neg, neg_dropped, neg_tokens = fit_parts(negative, counter, max_tokens)
+    return PromptFit(prompt, neg, dropped, neg_dropped, tokens, neg_tokens, max_tokens)
+
+
+def build_prompt(request: ImageRequest, token_counter: Callable[[str], int] | None = None,
+                 max_tokens: int | None = CLIP_MAX_TOKENS) -> tuple[str, str]:
+    """(prompt, negative prompt) for ``request``: framing, subjects, look, scene, style.
+
+    Both fit ``max_tokens`` tokens as counted by ``token_counter`` (see :func:`fit_prompt`, which
+    also says what was left out). A locked character's own style wins over ``request.style`` for
+    character renders so every portrait of it looks alike; storyboard frames use ``request.style``.
+    """
+    fitted = fit_prompt(request, token_counter, max_tokens)
+    return fitted.prompt, fitted.negative

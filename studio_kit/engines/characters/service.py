@@ -196,12 +196,20 @@ def render(name: str, *, backend: str | None = None, view: str = "front", expres
                 "consistency": score.to_dict() if score else None,
                 "score": score.score if score else None, "threshold": score.threshold if score else None,
                 "flagged": score.flagged if score else False,
-                "warnings": [v.to_dict() for v in warnings]}
+                "warnings": [v.to_dict() for v in warnings], **_render_notes(engine)}
         asset = ctx.put_asset(buf.getvalue(), kind=versions.RENDER_KIND,
                               name=f"{bible.character_id}-{view}-{expression}{'-cu' if close_up else ''}.png",
                               parent_id=parent.id if parent else None,
                               provenance=call.provenance() if call else {}, meta=meta)
     return RenderResult(image, asset, score, warnings)
+
+
+def _render_notes(engine: Any) -> dict[str, Any]:
+    """What a model backend says about its last render (prompt parts left out to fit the text
+    encoder, IP-Adapter use) so the stored render shows it; previz has nothing to add."""
+    last = getattr(engine, "last_render", None) or {}
+    keys = ("notes", "prompt", "prompt_dropped", "negative_dropped", "prompt_tokens")
+    return {f"render_{k}": last[k] for k in keys if k in last}
 
 
 def _verified(bible: CharacterBible) -> CharacterBible:
@@ -287,7 +295,7 @@ def render_frame(names: Iterable[str], *, size: str = "wide", scene: str | dict[
                                                             if b.identity},
                 "consistency": {k: v.to_dict() for k, v in scores.items()},
                 "flagged": [k for k, v in scores.items() if v.flagged],
-                "warnings": [v.to_dict() for v in warnings]}
+                "warnings": [v.to_dict() for v in warnings], **_render_notes(engine)}
         label = f"{number}-" if number else ""
         asset = ctx.put_asset(buf.getvalue(), kind="storyboard_frame",
                               name=f"frame-{label}{size}-{'-'.join(b.character_id for b in bibles)}.png",

@@ -43,6 +43,9 @@ def test_locked_character_through_diffusers_gets_a_perceptual_score(ctx, tiny_sd
     assert meta["backend"] == "diffusers" and meta["consistency"]["method"] == "perceptual:hist+phash"
     assert meta["score"] == 1.0 and not meta["flagged"]      # same seed, same identity -> same image
     assert again.asset.provenance["seed"] == 77
+    # the tiny pipeline's tokenizer keeps ~75 characters: what was left out is stored with the render
+    assert meta["render_prompt_dropped"] and any("left out" in n for n in meta["render_notes"])
+    assert "red" in meta["render_prompt"]                    # identity terms are kept first
     assert Image.open(service.project_context(ctx).asset_path(again.asset.id)).size == (64, 64)
 
 
