@@ -157,23 +157,18 @@ def callsheet(script: Path = typer.Argument(..., help="Fountain screenplay."),
               edits: Optional[Path] = typer.Option(None, help="JSON edit log of breakdown corrections."),
               out: Path = typer.Option(Path("callsheets"), "-o", "--out", help="Folder for HTML and PDF.")) -> None:
     """Call sheet for one shoot day as HTML and PDF (sunrise/sunset for the location)."""
-    import yaml
     from rich.console import Console
 
     from studio_kit.engines.preproduction.callsheet import (
         CallSheetError, CallSheetSettings, build_call_sheet, write_html, write_pdf,
     )
 
+    from studio_kit.store.files import read_yaml_mapping
+
     values: dict = {}
     if settings is not None:
-        if not settings.is_file():
-            raise CallSheetError(f"Settings file {settings} does not exist", hint="Pass a YAML file of call sheet fields.")
-        try:
-            values = yaml.safe_load(settings.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise CallSheetError(f"Settings file {settings} is not valid YAML: {exc}") from None
-        if not isinstance(values, dict):
-            raise CallSheetError(f"Settings file {settings} must be a mapping of call sheet fields")
+        values = read_yaml_mapping(settings, "Call sheet settings file", CallSheetError,
+                                   hint="Pass a YAML mapping of call sheet fields (lat, lon, timezone, crew_call ...).")
     given = {"lat": lat, "lon": lon, "timezone": tz, "location_name": location_name, "nearest_hospital": hospital,
              "start_date": _date(start_date), "crew_call": _time(crew_call, "--crew-call"),
              "shooting_call": _time(shooting_call, "--shooting-call")}

@@ -192,3 +192,25 @@ def sweep_partials(root: Path, older_than_s: float = 3600.0) -> list[Path]:
             except FileNotFoundError:
                 continue
     return removed
+
+
+def read_yaml_mapping(path: str | Path, what: str, error: type, hint: str) -> dict:
+    """A user's YAML (or JSON) file that must hold a mapping: rates, constraints, call sheet fields.
+
+    Missing file, bad YAML and a non-mapping top level each raise ``error`` (a StudioError
+    subclass) naming ``what`` and the file, with ``hint`` as the fix. An empty file is ``{}``.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{what} {path} does not exist.", hint=hint)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise error(f"{what} {path} is not valid YAML: {exc}", hint=hint) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise error(f"{what} {path} must hold a mapping at the top level, not {type(loaded).__name__}.", hint=hint)
+    return loaded

@@ -89,20 +89,11 @@ def load_budget_data(override: str | Path | Mapping[str, Any] | None = None) -> 
         return data
     if isinstance(override, Mapping):
         return deep_merge(data, override)
-    path = Path(override)
-    if not path.is_file():
-        raise BudgetError(f"Budget override file {path} does not exist",
-                          hint="Pass the path of a YAML file with the rates you want to change.")
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BudgetError(f"Budget override file {path} is not valid YAML: {exc}",
-                          hint="Check the indentation and quoting; every key is `name: value`.") from None
-    if loaded is None:
-        return data
-    if not isinstance(loaded, Mapping):
-        raise BudgetError(f"Budget override file {path} must hold a mapping at the top level, not {type(loaded).__name__}",
-                          hint="Start the file with keys such as `fringes:` or `crew_week:`.")
+    from studio_kit.store.files import read_yaml_mapping
+
+    loaded = read_yaml_mapping(override, "Budget override file", BudgetError,
+                               hint="Pass a YAML file of the rates to change, with keys such as `fringes:` or "
+                               "`crew_week:` (every key is `name: value`).")
     return deep_merge(data, loaded)
 
 

@@ -40,17 +40,11 @@ def load_constraints(path: str | Path, breakdown: Breakdown) -> ScheduleConstrai
         fixed: {"7": 1}
         days: 20
     """
-    import yaml
+    from studio_kit.store.files import read_yaml_mapping
 
     p = Path(path)
-    if not p.is_file():
-        raise ScheduleError(f"Constraints file {p} does not exist.", hint="Pass a YAML or JSON constraints file.")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ScheduleError(f"Constraints file {p} is not valid YAML/JSON: {exc}.") from exc
-    if not isinstance(raw, dict):
-        raise ScheduleError(f"Constraints file {p} must hold a mapping (cast_available:, before:, ...).")
+    raw = read_yaml_mapping(p, "Constraints file", ScheduleError,
+                            hint="Pass a YAML or JSON mapping with keys such as cast_available:, before:, fixed:.")
     names = {m.name.upper(): m.id for m in breakdown.cast}
     ids = {m.id for m in breakdown.cast}
     scenes = {s.scene_number: s.scene_index for s in breakdown.sheets}

@@ -23,29 +23,10 @@ def strip_notes(text: str) -> str:
         return text
     out: list[str] = []
     pos = 0
-    depth = 0
-    in_note = False
-    for m in _COMMENT_TOKEN_RE.finditer(text):
-        tok = m.group()
-        if depth:
-            if tok == "/*":
-                depth += 1
-            elif tok == "*/":
-                depth -= 1
-                if not depth:
-                    pos = m.end()
-        elif in_note:
-            if tok == "]]":
-                in_note = False
-                pos = m.end()
-        elif tok in ("/*", "[["):
-            out.append(text[pos:m.start()])
-            if tok == "/*":
-                depth = 1
-            else:
-                in_note = True
-    if not depth and not in_note:
-        out.append(text[pos:])
+    for start, end, _kind, _inner in comment_spans(text):
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -118,32 +99,7 @@ def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
 
 def _split_comments(text: str) -> list[tuple[ElementType, str]]:
     """Top-level notes/boneyard in a comment-only line, in order, inner text stripped."""
-    found: list[tuple[ElementType, str]] = []
-    depth = 0
-    in_note = False
-    start = 0
-    for m in _COMMENT_TOKEN_RE.finditer(text):
-        tok = m.group()
-        if depth:
-            if tok == "/*":
-                depth += 1
-            elif tok == "*/":
-                depth -= 1
-                if not depth:
-                    found.append((ET.BONEYARD, text[start:m.start()].strip()))
-        elif in_note:
-            if tok == "]]":
-                in_note = False
-                found.append((ET.NOTE, text[start:m.start()].strip()))
-        elif tok == "/*":
-            depth, start = 1, m.end()
-        elif tok == "[[":
-            in_note, start = True, m.end()
-    if depth:
-        found.append((ET.BONEYARD, text[start:].strip()))
-    elif in_note:
-        found.append((ET.NOTE, text[start:].strip()))
-    return found
+    return [(kind, inner.strip()) for _start, _end, kind, inner in comment_spans(text)]
 
 
 def _comment_state(line: str, depth: int, in_note: bool) -> tuple[int, bool]:
