@@ -33,7 +33,7 @@ from studio_kit.backends.image.prompts import CLIP_MAX_TOKENS, PromptFit, fit_pr
 from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageError
 
 NO_MODEL = "no local diffusers pipeline configured (set STUDIO_IMAGE_MODEL_PATH)"
-MIN_SIDE, MAX_SIDE = 64, 4096  # pixels; diffusers needs sides that are multiples of 8
+MIN_SIDE, MAX_SIDE = 64, 4096  # pixels; diffusers needs sides that are multiples of 8 (16 for SD3 / Flux)
 
 _PIPELINES: dict[tuple[str, str, str], Any] = {}
 _LOCK = threading.Lock()
@@ -170,9 +170,19 @@ def fit_to_pipeline(pipe, request: ImageRequest) -> tuple[PromptFit, dict[str, s
     return fitted, extra
 
 
-def _generation_size(side: int) -> int:
-    """The nearest multiple of 8 (pixels) the pipeline can produce."""
-    return max(MIN_SIDE, int(round(side / 8)) * 8)
+def _size_multiple(pipe) -> int:
+    """Pixels a side must be a multiple of: the VAE factor (8) for a UNet, times the latent patch
+    (SD3 ``patch_size`` 2, Flux's 2×2 packing) for a transformer — SD3 refuses anything else.
+    Never below 8: SD 1.5 / SDXL check for multiples of 8 whatever their VAE."""
+    factor = max(8, int(getattr(pipe, "vae_scale_factor", 8) or 8))
+    if getattr(pipe, "transformer", None) is not None:
+        factor *= int(getattr(pipe, "patch_size", 2) or 2)
+    return factor
+
+
+def _generation_size(side: int, multiple: int = 8) -> int:
+    """The nearest multiple of ``multiple`` (pixels) the pipeline can produce, at least MIN_SIDE."""
+    return max(MIN_SIDE, round(side / multiple) * multiple)
 
 
 class DiffusersImageBackend(ImageBackend):
@@ -345,7 +355,8 @@ class DiffusersImageBackend(ImageBackend):
         fitted, long_prompts = fit_to_pipeline(pipe, request)
         prompt, negative = fitted.prompt, fitted.negative
         seed = request_seed(request, prompt)
-        width, height = _generation_size(request.width), _generation_size(request.height)
+        multiple = _size_multiple(pipe)
+        width, height = _generation_size(request.width, multiple), _generation_size(request.height, multiple)
         notes: list[str] = fitted.notes()
         for arg in long_prompts:
             if arg.startswith("prompt"):
@@ -371,6 +382,14 @@ class DiffusersImageBackend(ImageBackend):
             pipe.unload_ip_adapter()
             _denoiser(pipe)._studio_ip_adapter = None
         accepted = inspect.signature(pipe.__call__).parameters
+        true_cfg = accepted.get("true_cfg_scale")
+        if true_cfg is not None and not (isinstance(true_cfg.default, (int, float)) and true_cfg.default > 1):
+            # Flux takes negative prompts but reads them only with true CFG (true_cfg_scale > 1, twice
+            # the transformer work); at its default they would be silently ignored: say so instead
+            for name in [k for k in kwargs if k.startswith("negative_prompt")]:
+                notes.append(f"{name.replace('_', ' ')}: ignored by {type(pipe).__name__} without true CFG, "
+                             "dropped")
+                kwargs.pop(name)
         for name in [k for k in kwargs if k not in accepted]:
             if name.startswith("negative_prompt"):  # e.g. Flux without true CFG
                 notes.append(f"{name.replace('_', ' ')}: not supported by this pipeline, dropped")
