@@ -1,7 +1,6 @@
 """The diffusers image backend on a tiny Stable Diffusion pipeline built, saved and loaded back in the test."""
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from tiny_models import build_tiny_ip_adapter, build_tiny_sd, build_tiny_sdxl  # noqa: E402
+from tiny_models import LogTap as _LogTap, build_tiny_ip_adapter, build_tiny_sd, build_tiny_sdxl  # noqa: E402
 
 from studio_kit.backends.image.base import ImageRequest  # noqa: E402
 from studio_kit.backends.image.diffusers_sd import NO_MODEL, DiffusersImageBackend  # noqa: E402
@@ -234,26 +233,6 @@ def test_renders_on_cuda_in_half_precision(sd_dir):
     b = gpu.render(req(identities=[MAYA]))
     assert a.size == (64, 64) and np.array_equal(pixels(a), pixels(b))
     assert gpu.pipeline().unet.dtype == torch.float16
-
-
-class _LogTap(logging.Handler):
-    """Collects the records of the diffusers and transformers loggers (diffusers does not propagate)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-    def __enter__(self):
-        for name in ("diffusers", "transformers"):
-            logging.getLogger(name).addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        for name in ("diffusers", "transformers"):
-            logging.getLogger(name).removeHandler(self)
 
 
 LONG = {**MAYA, "description": "tired night-shift paramedic with a stubborn streak",

@@ -6,7 +6,6 @@ Spies on the pipelines' own encoder methods check what actually reached each enc
 """
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 sys.path.insert(0, str(Path(__file__).parent))
+from tiny_models import LogTap as _LogTap
 from tiny_models_t5 import build_tiny_flux, build_tiny_sd3
 
 from studio_kit.backends.image.base import ImageRequest
@@ -70,26 +70,6 @@ class _Spy:
             seen.extend([prompt] if isinstance(prompt, str) else prompt)
             return original(*args, **kwargs)
         return spy
-
-
-class _LogTap(logging.Handler):
-    """Collects diffusers / transformers log records (diffusers does not propagate to the root)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-    def __enter__(self):
-        for name in ("diffusers", "transformers"):
-            logging.getLogger(name).addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        for name in ("diffusers", "transformers"):
-            logging.getLogger(name).removeHandler(self)
 
 
 def test_folder_loads_renders_at_size_and_t5_gets_the_whole_prompt(family, monkeypatch):

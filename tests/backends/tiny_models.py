@@ -3,6 +3,8 @@ a CLIP vision encoder. Each is saved with save_pretrained into a folder and load
 backend under test, exactly like a user's local model folder."""
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 
 SCREENPLAY_LINES = [
@@ -184,3 +186,23 @@ def build_tiny_sdxl(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     pipe.save_pretrained(folder)
     return folder
+
+
+class LogTap(logging.Handler):
+    """Collects the records of the diffusers and transformers loggers (diffusers does not propagate)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        for name in ("diffusers", "transformers"):
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        for name in ("diffusers", "transformers"):
+            logging.getLogger(name).removeHandler(self)

@@ -6,6 +6,7 @@ single left-to-right passes over the text (no backtracking regexes).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from studio_kit.domain.script import ElementType
 
@@ -66,15 +67,11 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
-def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
-    """Top-level notes and boneyard in ``text``: (start, end, NOTE|BONEYARD, inner text).
-
-    Boneyard nests (``/* a /* b */ c */`` is one span); an unclosed one runs
-    to the end of the text.
-    """
-    spans: list[tuple[int, int, ElementType, str]] = []
-    depth = 0
-    in_note = False
+def _walk_comments(text: str, depth: int, in_note: bool,
+                   on_close: Callable[[int, re.Match, ElementType], None] | None = None) -> tuple[int, bool, int]:
+    """The one note/boneyard state machine: read ``text`` from state (boneyard ``depth``,
+    ``in_note``), call ``on_close(start, closing_match, kind)`` for each top-level comment that
+    closes, and return the state at the end plus where the last top-level comment opened."""
     start = 0
     for m in _COMMENT_TOKEN_RE.finditer(text):
         tok = m.group()
@@ -83,15 +80,31 @@ def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
                 depth += 1
             elif tok == "*/":
                 depth -= 1
-                if not depth:
-                    spans.append((start, m.end(), ET.BONEYARD, text[start + 2:m.start()]))
+                if not depth and on_close:
+                    on_close(start, m, ET.BONEYARD)
         elif in_note:
             if tok == "]]":
                 in_note = False
-                spans.append((start, m.end(), ET.NOTE, text[start + 2:m.start()]))
+                if on_close:
+                    on_close(start, m, ET.NOTE)
         elif tok in ("/*", "[["):
             start = m.start()
             depth, in_note = (1, False) if tok == "/*" else (0, True)
+    return depth, in_note, start
+
+
+def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
+    """Top-level notes and boneyard in ``text``: (start, end, NOTE|BONEYARD, inner text).
+
+    Boneyard nests (``/* a /* b */ c */`` is one span); an unclosed one runs
+    to the end of the text.
+    """
+    spans: list[tuple[int, int, ElementType, str]] = []
+
+    def close(start: int, m: re.Match, kind: ElementType) -> None:
+        spans.append((start, m.end(), kind, text[start + 2:m.start()]))
+
+    depth, in_note, start = _walk_comments(text, 0, False, close)
     if depth or in_note:
         spans.append((start, len(text), ET.BONEYARD if depth else ET.NOTE, text[start + 2:]))
     return spans
@@ -104,18 +117,5 @@ def _split_comments(text: str) -> list[tuple[ElementType, str]]:
 
 def _comment_state(line: str, depth: int, in_note: bool) -> tuple[int, bool]:
     """Boneyard depth and open-note flag after reading ``line`` from that state."""
-    for m in _COMMENT_TOKEN_RE.finditer(line):
-        tok = m.group()
-        if depth:
-            if tok == "/*":
-                depth += 1
-            elif tok == "*/":
-                depth -= 1
-        elif in_note:
-            if tok == "]]":
-                in_note = False
-        elif tok == "/*":
-            depth = 1
-        elif tok == "[[":
-            in_note = True
+    depth, in_note, _ = _walk_comments(line, depth, in_note)
     return depth, in_note
