@@ -19,6 +19,8 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
+from studio_kit.exceptions import NotFoundError
+
 CENT = Decimal("0.01")
 
 
@@ -135,7 +137,7 @@ class Budget(BaseModel):
         for acc in self.accounts:
             if acc.code == code:
                 return acc
-        raise KeyError(code)
+        raise NotFoundError(f"No account {code} in this budget.", hint="Use an account code from the chart of accounts.")
 
 
 class LineTotal(BaseModel):

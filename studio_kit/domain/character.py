@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from studio_kit.domain.voice import VoiceProfile
 
 try:  # the writing engine owns the dialogue voice model; fall back to a plain dict without it
     from studio_kit.engines.writing.voices import DialogueVoice  # type: ignore
@@ -67,7 +69,7 @@ class VersionStage(str, Enum):
     FINAL = "final"
 
     @property
-    def next(self) -> "VersionStage | None":
+    def next(self) -> VersionStage | None:
         order = list(VersionStage)
         i = order.index(self)
         return order[i + 1] if i + 1 < len(order) else None
@@ -139,7 +141,7 @@ class BrandGuidelines(BaseModel):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class CharacterBible(BaseModel):
@@ -167,6 +169,7 @@ class CharacterBible(BaseModel):
     mode: CharacterMode = CharacterMode.ACTOR
     seed: int = 0
     voice_profile: str | None = None    # voice backend reference, e.g. "piper:joe" or "espeak:en-us+f3"
+    voice: VoiceProfile | None = None   # post-production voice (None: derived from the bible when voiced)
     dialogue_voice: Any = None          # writing engine's DialogueVoice (or its dict form)
     brand: BrandGuidelines | None = None
     reference_images: list[str] = Field(default_factory=list)  # asset ids or file paths of approved references
@@ -174,7 +177,7 @@ class CharacterBible(BaseModel):
     # lifecycle
     version: int = 1
     stage: VersionStage = VersionStage.CONCEPT
-    identity: "IdentityRecord | None" = None
+    identity: IdentityRecord | None = None
     created_at: datetime = Field(default_factory=_now)
 
     @field_validator("palette", mode="before")
@@ -218,7 +221,7 @@ class CharacterBible(BaseModel):
         return self.model_dump_json(indent=2)
 
     @classmethod
-    def from_json(cls, data: str | bytes) -> "CharacterBible":
+    def from_json(cls, data: str | bytes) -> CharacterBible:
         return cls.model_validate_json(data)
 
 
@@ -253,6 +256,9 @@ class IdentityRecord(BaseModel):
     #: 128-d dlib face descriptor of the main face in the references (empty: no face / no ``faces`` extra)
     face_embedding: tuple[float, ...] = ()
     perceptual: tuple[tuple[str, Any], ...] = ()   # (("phash", "hex"), ("histogram", (floats...)))
+    voice: VoiceProfile | None = None   # the voice frozen with the look (post-production reads this when locked)
+    #: 3D previz body frozen with the look (height in m, build, hair, face; backends/image/blender3d/mannequin.py)
+    mannequin: tuple[tuple[str, Any], ...] = ()
     locked_at: datetime
     locked_by: str
     hash: str = ""
@@ -264,6 +270,10 @@ class IdentityRecord(BaseModel):
             exclude.add("face_embedding")
         if self.species == "human":  # likewise records from before species existed
             exclude.add("species")
+        if self.voice is None:  # likewise records from before voice profiles existed
+            exclude.add("voice")
+        if not self.mannequin:  # and from before the 3D previz
+            exclude.add("mannequin")
         data = self.model_dump(mode="json", exclude=exclude)
         return "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -296,6 +306,7 @@ class IdentityRecord(BaseModel):
                 "logo": self.brand.logo.model_dump() if self.brand.logo else {}}),
             "reference_hashes": list(self.reference_hashes),
             "embedding": list(self.embedding),
+            **({"mannequin": dict(self.mannequin)} if self.mannequin else {}),
         }
 
 

@@ -12,12 +12,14 @@ project-specific categories take ids from 500 up.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
+from studio_kit.exceptions import NotFoundError
 
 
 class BreakdownCategory(str, Enum):
@@ -42,7 +44,7 @@ class BreakdownCategory(str, Enum):
     NOTES = "notes"
 
     @property
-    def info(self) -> "CategoryInfo":
+    def info(self) -> CategoryInfo:
         return CATEGORY_TABLE[self]
 
     @property
@@ -104,6 +106,11 @@ CATEGORY_TABLE: dict[BreakdownCategory, CategoryInfo] = {
 CUSTOM_UCI_START = 500  # project-specific categories are numbered from here
 
 
+#: automatic tags below this confidence wait in the Breakdown Board's review queue: shown, not counted
+#: (no cast number on the strip or call sheet) until a person confirms or removes them
+REVIEW_CONFIDENCE = 0.6
+
+
 class TagOrigin(str, Enum):
     AUTO = "auto"        # the rule/lexicon tagger
     MANUAL = "manual"    # a person's edit
@@ -128,6 +135,13 @@ class Tag(BaseModel):
     cast_id: int | None = None     # cast tags: the cast-list number
     count: int | None = None       # extras: head count when the script gives one
     note: str = ""
+    context: str = ""              # the source line as written (why the tag is there)
+    kind: str = ""                 # cast: on-camera, cg, animal, voice, graphic (see characters.cast.part_kind)
+
+    @property
+    def needs_review(self) -> bool:
+        """An automatic guess a person should confirm (low confidence); confirmed tags are manual."""
+        return self.origin != TagOrigin.MANUAL and self.confidence < REVIEW_CONFIDENCE
 
     @property
     def colour(self) -> str:
@@ -136,6 +150,49 @@ class Tag(BaseModel):
     @property
     def uci(self) -> int:
         return self.category.uci
+
+
+#: heading times that carry the previous scene's time of day (STANDARDS: time of day carries through)
+INHERITED_TIMES = {"", "CONTINUOUS", "CONT", "CONT'D", "CONTINUED", "LATER", "MOMENTS LATER", "A MOMENT LATER",
+                   "MOMENTS AFTER", "SECONDS LATER", "MINUTES LATER", "A FEW MINUTES LATER", "SAME", "SAME TIME",
+                   "SIMULTANEOUS", "IMMEDIATELY AFTER", "THE SAME", "SAME MOMENT"}
+_DAY_PARTS = (
+    ("dawn", ("DAWN", "SUNRISE", "DAYBREAK", "FIRST LIGHT", "PRE-DAWN", "PREDAWN", "BREAK OF DAY")),
+    ("dusk", ("DUSK", "SUNSET", "MAGIC HOUR", "GOLDEN HOUR", "TWILIGHT", "SUNDOWN", "BLUE HOUR", "NIGHTFALL")),
+    ("night", ("NIGHT", "EVENING", "MIDNIGHT", "LATE NIGHT", "PRE-DAWN DARK", "WITCHING HOUR")),
+    ("day", ("DAY", "MORNING", "AFTERNOON", "NOON", "MIDDAY", "MID-DAY", "LUNCHTIME", "LATE AFTERNOON", "SUNNY")),
+)
+
+
+def day_part(time_of_day: str) -> str:
+    """The light a heading's time asks for: "day", "night", "dawn", "dusk"; "" when the time carries the
+    previous scene's (CONTINUOUS, LATER, MOMENTS LATER, SAME ...) or says nothing about light."""
+    t = " ".join(time_of_day.upper().replace("—", "-").split())
+    if t in INHERITED_TIMES:
+        return ""
+    for part, words in _DAY_PARTS:
+        if any(w == t or f" {w} " in f" {t} " for w in words):
+            return part
+    return ""
+
+
+def element_id(category: BreakdownCategory, name: str) -> str:
+    """Stable id of an element across scenes: "props:film reel"."""
+    norm = re.sub(r"\s+", " ", name.strip().lower())
+    return f"{category.value}:{norm}"
+
+
+def dedupe(tags: list[Tag]) -> list[Tag]:
+    """One tag per element per scene: keep the most confident (first on a tie)."""
+    best: dict[str, Tag] = {}
+    order: list[str] = []
+    for t in tags:
+        if t.element_id not in best:
+            best[t.element_id] = t
+            order.append(t.element_id)
+        elif t.confidence > best[t.element_id].confidence:
+            best[t.element_id] = t
+    return [best[k] for k in order]
 
 
 class BreakdownSheet(BaseModel):
@@ -152,10 +209,17 @@ class BreakdownSheet(BaseModel):
     line: int = 0                      # source line of the heading
     page: int = 0                      # script page the scene starts on (1-based; 0 = unknown)
     tags: list[Tag] = Field(default_factory=list)
+    time_written: str = ""             # the heading's time when it was carried over ("CONTINUOUS")
+    time_from: str = ""                # the scene number whose time of day it carries
+
+    @property
+    def day_part(self) -> str:
+        """day, night, dawn or dusk (a carried-over time is resolved when the breakdown is made)."""
+        return day_part(self.time_of_day) or "day"
 
     @property
     def is_night(self) -> bool:
-        return self.time_of_day.upper() in {"NIGHT", "DUSK", "EVENING", "LATE NIGHT", "MIDNIGHT"}
+        return self.day_part == "night"
 
     @property
     def is_exterior(self) -> bool:
@@ -166,7 +230,8 @@ class BreakdownSheet(BaseModel):
 
     @property
     def cast_ids(self) -> list[int]:
-        return sorted({t.cast_id for t in self.tags if t.category == BreakdownCategory.CAST and t.cast_id is not None})
+        return sorted({t.cast_id for t in self.tags if t.category == BreakdownCategory.CAST and t.cast_id is not None
+                       and not t.needs_review})
 
     @property
     def pages(self) -> str:
@@ -182,6 +247,16 @@ class CastMember(BaseModel):
     scenes: int = 0                     # number of scenes the character is in
     scene_indices: list[int] = Field(default_factory=list)
     speaking: bool = True
+    aliases: list[str] = Field(default_factory=list)     # other cues folded into this part ("BOB")
+    kind: str = "on-camera"            # on-camera (an actor), cg (VFX), animal, voice (voice artist only), graphic
+    needs: list[str] = Field(default_factory=list)       # what the part takes: actor, vfx, animal, wrangler,
+                                                         # voice session, screen graphic, playback
+    description: str = ""              # the script's introduction of the part
+
+    @property
+    def on_camera_actor(self) -> bool:
+        """Booked as a (SAG) performer on camera: call times, makeup, pension and health."""
+        return "actor" in self.needs or not self.needs
 
 
 class Breakdown(BaseModel):
@@ -197,13 +272,14 @@ class Breakdown(BaseModel):
         for s in self.sheets:
             if s.scene_index == scene_index:
                 return s
-        raise KeyError(scene_index)
+        raise NotFoundError(f"No scene {scene_index} in the breakdown of {self.title!r}.",
+                            hint="Use a 0-based scene index of this breakdown's sheets.")
 
     def cast_member(self, cast_id: int) -> CastMember:
         for c in self.cast:
             if c.id == cast_id:
                 return c
-        raise KeyError(cast_id)
+        raise NotFoundError(f"No cast id {cast_id} on the cast list.", hint="Use a number from the cast list.")
 
     def elements(self, category: BreakdownCategory) -> dict[str, list[int]]:
         """Element name -> scene indices it appears in, for one category."""
@@ -219,6 +295,10 @@ class Breakdown(BaseModel):
     def total_eighths(self) -> int:
         return sum(s.eighths for s in self.sheets)
 
+    def review_queue(self) -> list[tuple[BreakdownSheet, Tag]]:
+        """Low-confidence automatic tags waiting for a person (sheet, tag), in script order."""
+        return [(s, t) for s in self.sheets for t in s.tags if t.needs_review]
+
 
 # -- stripboard --------------------------------------------------------------
 
@@ -230,15 +310,23 @@ STRIP_COLOURS = {
     ("INT", True): ("#64B5F6", "blue"),
     ("EXT", True): ("#81C784", "green"),
 }
+#: dawn and dusk (magic hour) are short windows tied to sunrise/sunset: strips of their own colour
+SUN_WINDOW_COLOURS = {"dawn": ("#F8BBD0", "pink"), "dusk": ("#FFCC80", "orange")}
 DAY_BREAK_COLOUR = "#000000"
 WEEK_BREAK_COLOUR = "#FB8C00"
 
 
-def strip_colour(int_ext: str, night: bool) -> tuple[str, str]:
-    """(hex, name) of a strip; INT/EXT and I/E count as exterior (the harder case to light)."""
+def is_exterior(int_ext: str) -> bool:
+    """INT/EXT and I/E count as exterior (the harder case to light)."""
     ie = int_ext.upper()
-    key = "EXT" if ("EXT" in ie or ie in {"I/E", "EST"}) else "INT"
-    return STRIP_COLOURS[(key, night)]
+    return "EXT" in ie or ie in {"I/E", "EST"}
+
+
+def strip_colour(int_ext: str, night: bool, part: str = "") -> tuple[str, str]:
+    """(hex, name) of a strip; INT/EXT and I/E count as exterior; dawn and dusk have their own colours."""
+    if part in SUN_WINDOW_COLOURS:
+        return SUN_WINDOW_COLOURS[part]
+    return STRIP_COLOURS[("EXT" if is_exterior(int_ext) else "INT", night)]
 
 
 class Strip(BaseModel):
@@ -259,6 +347,15 @@ class Strip(BaseModel):
     colour_name: str = "white"
     synopsis: str = ""
     source_index: int | None = None     # a part of a long scene: the breakdown sheet it comes from
+    day_part: str = ""                  # day, night, dawn, dusk ("" = from ``night``)
+
+    @property
+    def part(self) -> str:
+        return self.day_part or ("night" if self.night else "day")
+
+    @property
+    def exterior(self) -> bool:
+        return is_exterior(self.int_ext)
 
     @property
     def pages(self) -> str:
@@ -280,6 +377,12 @@ class ShootDay(BaseModel):
     hours: float = 0.0                   # shooting hours incl. company-move time
     company_moves: int = 0               # site changes within the day
     week: int = 1                        # 1-based shooting week (week breaks between)
+    crew_call: dt.time | None = None     # general crew call (set from the day's first light and turnaround)
+    shooting_call: dt.time | None = None
+    wrap: dt.datetime | None = None      # estimated wrap (may be after midnight)
+    rest_hours: float | None = None      # crew rest since the previous day's wrap
+    forced_calls: list[str] = Field(default_factory=list)   # turnarounds shorter than the rule, reported
+    call_note: str = ""                  # why the call is when it is (night day, dawn window, turnaround)
 
     @property
     def pages(self) -> str:
@@ -306,6 +409,20 @@ class ScheduleLimits(BaseModel):
     company_moves_per_day: int = 2
     hours_per_page: float = 2.0          # estimate used when a strip has no hours
     company_move_hours: float = 1.0      # time lost per move
+    sun_window_eighths: int = 8          # pages a dawn or dusk window holds on one day
+    crew_turnaround_hours: float = 12.0  # rest between wrap and next crew call (union rules vary)
+    cast_turnaround_hours: float = 12.0  # rest between an actor's wrap and next call
+
+
+class ScheduleConstraints(BaseModel):
+    """What the schedule must respect. Days are 1-based shoot-day numbers; scenes are 0-based indices."""
+
+    cast_available: dict[int, list[int]] = Field(default_factory=dict)     # cast id -> the only days they can work
+    cast_unavailable: dict[int, list[int]] = Field(default_factory=dict)   # cast id -> days they cannot work
+    location_available: dict[str, list[int]] = Field(default_factory=dict)  # site or set -> days it can be used
+    before: list[tuple[int, int]] = Field(default_factory=list)            # (a, b): shoot a no later than b
+    fixed: dict[int, int] = Field(default_factory=dict)                    # scene index -> day
+    days: int | None = None                                                # exact number of day slots to use
 
 
 class BaselineResult(BaseModel):
@@ -337,6 +454,8 @@ class Schedule(BaseModel):
     cast_names: dict[int, str] = Field(default_factory=dict)
     start_date: dt.date | None = None
     warnings: list[str] = Field(default_factory=list)
+    moved: list[int] | None = None             # re-optimised: scene indices that left their published day
+    previous_objective: float | None = None    # re-optimised: the published board's objective for these strips
 
     @property
     def gap(self) -> float:
@@ -353,13 +472,16 @@ class Schedule(BaseModel):
         for b in self.baselines:
             if b.name == name:
                 return b
-        raise KeyError(name)
+        raise NotFoundError(f"No baseline named {name!r} in this schedule.",
+                            hint="Save a baseline under that name first, or use one of: "
+                                 + ", ".join(b.name for b in self.baselines) + ".")
 
     def day_of(self, scene_index: int) -> int:
         for d in self.days:
             if any(s.scene_index == scene_index for s in d.strips):
                 return d.number
-        raise KeyError(scene_index)
+        raise NotFoundError(f"Scene {scene_index} is not on any shoot day of this schedule.",
+                            hint="Use a 0-based scene index of a scheduled strip.")
 
 
 # -- day out of days -----------------------------------------------------------
@@ -439,7 +561,7 @@ class DayOutOfDays(BaseModel):
         for r in self.rows:
             if r.cast_id == cast_id:
                 return r
-        raise KeyError(cast_id)
+        raise NotFoundError(f"No cast id {cast_id} on the cast list.", hint="Use a number from the cast list.")
 
 
 # Alias the brief and downstream code use.

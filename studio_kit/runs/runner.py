@@ -6,16 +6,20 @@ index and error, and raises :class:`~studio_kit.exceptions.RunError`.
 """
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from studio_kit.exceptions import RunError
+from studio_kit.runs.heartbeat import beating
 from studio_kit.runs.parameters import validate_parameters
 from studio_kit.runs.templates import Template, find_template
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -32,28 +36,15 @@ class RunResult:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-@contextlib.contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    """Set env vars for the kernel subprocess (papermill's kernel inherits os.environ)."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_template(name: str, parameters: dict[str, Any] | None = None, output: str | Path | None = None, *,
                  org: str | None = None, project: str | None = None, progress: bool = True,
-                 store: Any = None, raise_on_error: bool = True) -> RunResult:
+                 store: Any = None, raise_on_error: bool = True, run_id: int | None = None) -> RunResult:
     """Execute template ``name`` with ``parameters`` (strings are converted to declared types).
 
     The run is recorded in the project store of ``org``/``project`` (default: settings).
     Returns a :class:`RunResult`; on a failing cell raises RunError unless ``raise_on_error=False``.
+    ``run_id`` executes a run already recorded as queued (the batch runner and job queue create the
+    row first, so a retry after a worker died re-runs the same row instead of adding one).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -66,10 +57,12 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
     params = validate_parameters(template, dict(parameters or {}))
     store = store or open_store()
     ctx = store.project(org or settings.org, project or settings.project, user=settings.user)
-    run_id = ctx.create_run(template.name, params)
+    ctx.reap_stale_runs()  # a run killed earlier does not stay "running" once another starts
+    if run_id is None:
+        run_id = ctx.create_run(template.name, params)
     out_path = Path(output) if output else settings.home / "runs" / f"{run_id:05d}-{template.name}.ipynb"
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    ctx.update_run(run_id, status="running", started_at=_now())
+    ctx.start_run(run_id)
     t0 = time.perf_counter()
     env = {"STUDIO_HOME": str(settings.home.resolve()), "STUDIO_ORG": ctx.org_slug,
            "STUDIO_PROJECT": ctx.project_slug, "STUDIO_RUN_ID": str(run_id)}
@@ -77,10 +70,12 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
         env["STUDIO_DATABASE_URL"] = settings.database_url
     error: PapermillExecutionError | None = None
     try:
-        with _env(env):
+        # a run whose beats stop and whose process is gone is marked interrupted by the next command
+        # that lists or starts runs (ProjectContext.reap_stale_runs)
+        with beating(lambda: ctx.beat_run(run_id), settings.run_heartbeat_s, f"studio-run-{run_id}"):
             papermill.execute_notebook(str(template.path), str(out_path), parameters=params,
                                        kernel_name=settings.kernel_name, progress_bar=progress,
-                                       cwd=str(template.path.parent), kernel_manager_class=_local_kernel_manager())
+                                       cwd=str(template.path.parent), kernel_manager_class=_local_kernel_manager(env))
     except PapermillExecutionError as exc:
         error = exc
     except Exception as exc:  # kernel died, bad notebook ... still a failed run, not a corrupt one
@@ -91,7 +86,9 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
     duration = time.perf_counter() - t0
     asset_id = None
     if out_path.exists():
-        asset = ctx.put_asset(out_path, kind="run_notebook", name=f"{template.name}.ipynb",
+        from studio_kit.store import AssetKind
+
+        asset = ctx.put_asset(out_path, kind=AssetKind.RUN_NOTEBOOK, name=f"{template.name}.ipynb",
                               provenance={"template": template.name, "params": params, "run_id": run_id,
                                           "duration_s": round(duration, 3)},
                               meta={"status": "failed" if error else "succeeded"})
@@ -113,9 +110,13 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
     return result
 
 
-def _local_kernel_manager():
+def _local_kernel_manager(env: dict[str, str]):
     """Kernels talk over local IPC sockets in a temp folder, not TCP ports: nothing listens on the
-    network and ipykernel's "running over TCP without encryption" warning stays out of the output."""
+    network and ipykernel's "running over TCP without encryption" warning stays out of the output.
+
+    ``env`` (the run's store, org, project and run id) goes to the kernel process only: this
+    process's ``os.environ`` is never changed, so two runs in one process (threads, a dashboard)
+    cannot see each other's settings."""
     import tempfile
 
     from jupyter_client.manager import KernelManager
@@ -125,6 +126,10 @@ def _local_kernel_manager():
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="studio-kernel-"), "kernel"))
             super().__init__(**kwargs)
+
+        async def _async_start_kernel(self, **kw: Any) -> None:
+            kw["env"] = {**os.environ, **kw.get("env", {}), **env}  # the launcher's Popen env
+            await super()._async_start_kernel(**kw)
 
     return LocalKernelManager
 
@@ -159,6 +164,6 @@ def _scrap_outputs(path: Path) -> dict[str, Any]:
 
 
 def _now():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -59,7 +59,18 @@ def inspect_template(path: Path) -> Template:
 
     if not path.exists():
         raise ParameterError(f"Template file {path} does not exist.", hint="Run `studio templates` to list templates.")
-    raw = papermill.inspect_notebook(str(path))
+    if not path.is_file():
+        raise ParameterError(f"Template {path} is not a file.", hint="Pass a .ipynb notebook file.")
+    try:
+        raw = papermill.inspect_notebook(str(path))
+    except ValueError as exc:  # nbformat's NotJSONError and papermill's "no kernel name" are ValueErrors
+        what = "has no kernel name in its metadata" if "kernel name" in str(exc) else "is not a readable notebook"
+        raise ParameterError(f"Template {path} {what} ({str(exc).splitlines()[0][:120]}).",
+                             hint="Save it from Jupyter (it records metadata.kernelspec.name), or pick a "
+                                  "template from `studio templates`.") from exc
+    except (KeyError, AttributeError, TypeError, RecursionError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"Template {path} is not a valid notebook: {type(exc).__name__}: {exc}.",
+                             hint="Open and save it in Jupyter, or pick a template from `studio templates`.") from exc
     params = tuple(
         TemplateParameter(name=p["name"], type_name=str(p.get("inferred_type_name") or "None"),
                           default=str(p.get("default")), help=str(p.get("help") or ""))

@@ -10,9 +10,9 @@ Every read and write of a context is scoped to its organization (and project):
 another org's ids behave like ids that do not exist (TenantAccessError).
 """
 from studio_kit.store.context import OrgContext, ProjectContext
-from studio_kit.store.models import (AssetRecord, AuditRecord, OrgRecord, ProjectRecord, RunRecord,
-                                     UsageRecord)
+from studio_kit.store.kinds import AssetKind
+from studio_kit.store.models import AssetRecord, AuditRecord, OrgRecord, ProjectRecord, RunRecord, UsageRecord
 from studio_kit.store.store import Store, dispose_engines, open_store
 
-__all__ = ["open_store", "Store", "ProjectContext", "OrgContext", "AssetRecord", "RunRecord",
+__all__ = ["open_store", "Store", "AssetKind", "ProjectContext", "OrgContext", "AssetRecord", "RunRecord",
            "AuditRecord", "UsageRecord", "ProjectRecord", "OrgRecord", "dispose_engines"]

@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import mimetypes
+import os
 import random
+import socket
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +27,21 @@ from sqlmodel import select
 
 from studio_kit.exceptions import StoreError, TenantAccessError
 from studio_kit.store import files
-from studio_kit.store.models import (RUN_STATUSES, Asset, AssetRecord, AuditEvent, AuditRecord, Project,
-                                     ProjectRecord, Run, RunRecord, UsageEvent, UsageRecord, to_record)
+from studio_kit.store.kinds import AssetKind, asset_kind
+from studio_kit.store.models import (
+    RUN_STATUSES,
+    Asset,
+    AssetRecord,
+    AuditEvent,
+    AuditRecord,
+    Project,
+    ProjectRecord,
+    Run,
+    RunRecord,
+    UsageEvent,
+    UsageRecord,
+    to_record,
+)
 from studio_kit.store.session import TenantSession, db_errors, scoped
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,10 +49,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.store.store import Store
 
 RUN_FIELDS = {"status", "parameters", "started_at", "finished_at", "duration_s", "output_asset_id",
-              "error", "error_cell_index"}
+              "error", "error_cell_index", "heartbeat_at", "owner_pid", "owner_host"}
+#: a run's error starts with this when its process died under it (kill -9, power cut, OOM killer)
+INTERRUPTED = "interrupted"
+#: a running run with no owner recorded (written before owners existed) is given up after a day
+_OWNERLESS_STALE_S = 24 * 3600.0
 # mimetypes does not know the screenplay formats
 _MIME_BY_SUFFIX = {".fountain": "text/x-fountain", ".fdx": "application/xml", ".ipynb": "application/x-ipynb+json",
                    ".md": "text/markdown", ".otio": "application/json"}
+log = logging.getLogger(__name__)
 _VERSION_RETRIES = 25  # concurrent writers of the same (kind, name) race for the next version
 
 
@@ -52,9 +74,15 @@ def _jsonable(value: Any, what: str) -> dict[str, Any]:
                          hint="Replace NaN/infinite numbers with None or a string.") from exc
 
 
+_MAX_ID = 2**63 - 1  # BIGINT: SQLite refuses larger integers with OverflowError
+
+
 def _check_id(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise StoreError(f"{what} id must be an integer, got {value!r}.")
+    if not 0 < value <= _MAX_ID:
+        raise TenantAccessError(f"{what} {value} not found: ids are whole numbers from 1 to {_MAX_ID}.",
+                                hint=f"List what exists with ctx.list_{what.lower()}s().")
     return value
 
 
@@ -67,14 +95,57 @@ def _as_datetime(value: Any, field: str) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     raise StoreError(f"Run field {field} must be a datetime or epoch seconds, got {value!r}.")
+
+
+def _stale_after(settings: Any) -> float:
+    """Seconds without a heartbeat after which a run's owner counts as gone: four missed beats."""
+    return 4 * float(getattr(settings, "run_heartbeat_s", 15.0))
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host (a zombie counts as gone)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, it is just not ours
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (macOS): os.kill said it exists
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def owner_gone(run: RunRecord, now: datetime, stale_after_s: float) -> str | None:
+    """Why the owner of a running run is gone, or None while it may still be working.
+
+    Same host: the owner's pid no longer exists, or it stopped beating (hung, or its pid
+    was reused). Another host: no heartbeat for ``stale_after_s``. No owner recorded: no
+    sign of life for a day.
+    """
+    last = run.heartbeat_at or run.started_at or run.created_at
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    silent = (now - last).total_seconds()
+    if run.owner_pid is None:
+        return f"no owner recorded and no sign of life for {silent:.0f} s" if silent > _OWNERLESS_STALE_S else None
+    host = socket.gethostname()
+    if run.owner_host == host and not pid_alive(run.owner_pid):
+        return f"its process {run.owner_pid} on {host} is gone"
+    if silent > stale_after_s:
+        return f"no heartbeat from process {run.owner_pid} on {run.owner_host} for {silent:.0f} s"
+    return None
 
 
 class _Scoped:
     """Shared plumbing: the store, the tenant ids and a scoped session factory."""
 
-    def __init__(self, store: "Store", org_id: int, org_slug: str, project_id: int | None = None):
+    def __init__(self, store: Store, org_id: int, org_slug: str, project_id: int | None = None):
         self.store = store
         self.org_id = org_id
         self.org_slug = org_slug
@@ -106,8 +177,10 @@ class _Scoped:
                 stmt = stmt.limit(limit)
             return [to_record(r, record) for r in s.exec(stmt).all()]
 
-    def list_assets(self, kind: str | None = None, name: str | None = None) -> list[AssetRecord]:
-        """Assets (every version), oldest first; filter by ``kind`` and/or ``name``."""
+    def list_assets(self, kind: AssetKind | str | None = None, name: str | None = None) -> list[AssetRecord]:
+        """Assets (every version), oldest first; filter by ``kind`` (an :class:`AssetKind` or its
+        string) and/or ``name``."""
+        kind = kind.value if isinstance(kind, AssetKind) else kind
         where = [c for c in ((Asset.kind == kind) if kind else None, (Asset.name == name) if name else None)
                  if c is not None]
         return self._list(Asset, AssetRecord, *where)
@@ -136,7 +209,7 @@ class OrgContext(_Scoped):
         with self.session() as s:
             return [to_record(r, ProjectRecord) for r in s.exec(select(Project).order_by(Project.slug)).all()]
 
-    def project(self, project_slug: str, user: str | None = None, create: bool = False) -> "ProjectContext":
+    def project(self, project_slug: str, user: str | None = None, create: bool = False) -> ProjectContext:
         return self.store.project(self.org_slug, project_slug, user=user, create=create)
 
     def audit(self, action: str, target: str | None = None, detail: dict | None = None,
@@ -155,7 +228,7 @@ class OrgContext(_Scoped):
 class ProjectContext(_Scoped):
     """One project of one organization, acting as ``user``. Get it from ``store.project(org, project)``."""
 
-    def __init__(self, store: "Store", org_id: int, org_slug: str, project_id: int, project_slug: str,
+    def __init__(self, store: Store, org_id: int, org_slug: str, project_id: int, project_slug: str,
                  user: str):
         super().__init__(store, org_id, org_slug, project_id)
         self.project_slug = project_slug
@@ -173,7 +246,7 @@ class ProjectContext(_Scoped):
         return self.store.asset_root
 
     # -- assets ------------------------------------------------------------------
-    def put_asset(self, data: bytes | str | Path, kind: str, name: str, parent_id: int | None = None,
+    def put_asset(self, data: bytes | str | Path, kind: AssetKind | str, name: str, parent_id: int | None = None,
                   provenance: dict | None = None, meta: dict | None = None,
                   mime: str | None = None) -> AssetRecord:
         """Store a new version of (kind, name) and return its record.
@@ -191,10 +264,12 @@ class ProjectContext(_Scoped):
             data = bytes(data)
         elif not isinstance(data, bytes):
             raise StoreError(f"Asset data must be bytes, str or Path, got {type(data).__name__}.")
-        for label, value, limit in (("kind", kind, 64), ("name", name, 255)):
-            if not isinstance(value, str) or not value.strip() or len(value) > limit:
-                raise StoreError(f"Asset {label} {value!r} is not valid.",
-                                 hint=f"Give a non-empty {label} of at most {limit} characters.")
+        if isinstance(kind, str) and "\x00" in kind:
+            raise StoreError(f"Asset kind {kind!r} is not valid.", hint="Give a kind without NUL bytes.")
+        kind = asset_kind(kind)
+        if not isinstance(name, str) or not name.strip() or len(name) > 255 or "\x00" in name:
+            raise StoreError(f"Asset name {name!r} is not valid.",
+                             hint="Give a non-empty name of at most 255 characters, without NUL bytes.")
         provenance = _jsonable(provenance, "provenance")
         provenance.setdefault("created_by", self.user)
         meta = _jsonable(meta, "meta")
@@ -204,9 +279,10 @@ class ProjectContext(_Scoped):
             record = self._insert_asset(stored, kind, name, parent_id, provenance, meta, mime)
         except BaseException:
             if stored.created:
-                # if the database is gone too, the file stays for store.sweep_orphan_files()
-                with contextlib.suppress(StoreError):
+                try:
                     self._remove_if_unreferenced(stored.rel_path)
+                except StoreError as cleanup:  # the database is gone too: the sweep on open removes the file
+                    log.warning("Left %s for the orphan sweep: %s", stored.rel_path, cleanup.message)
             raise
         if not (self.store.asset_root / stored.rel_path).is_file():
             # a concurrent delete of an identical asset removed the shared file: write it back
@@ -278,9 +354,18 @@ class ProjectContext(_Scoped):
             return [to_record(r, AssetRecord) for r in rows]
 
     def latest(self, kind: str, name: str) -> AssetRecord | None:
-        """The newest version of (kind, name), or None."""
-        history = self.versions(kind, name)
-        return history[-1] if history else None
+        """The newest version of (kind, name), or None: one row read backwards from the unique
+        (project, kind, name, version) index, however many versions there are."""
+        return self.version(kind, name)
+
+    def version(self, kind: str, name: str, version: int | None = None) -> AssetRecord | None:
+        """Version ``version`` of (kind, name) (the newest when None), or None when there is none."""
+        query = select(Asset).where(Asset.kind == kind, Asset.name == name)
+        query = query.order_by(Asset.version.desc()).limit(1) if version is None else \
+            query.where(Asset.version == version)
+        with self.session() as s:
+            row = s.exec(query).first()
+            return to_record(row, AssetRecord) if row is not None else None
 
     def update_asset_meta(self, asset_id: int, meta: dict, replace: bool = False) -> AssetRecord:
         """Merge ``meta`` into the asset's meta (or replace it). Content and version never change."""
@@ -312,6 +397,13 @@ class ProjectContext(_Scoped):
         self._remove_if_unreferenced(rel_path)
 
     # -- runs --------------------------------------------------------------------------
+    def list_runs(self, limit: int | None = 50, reap: bool = True) -> list[RunRecord]:
+        """Template runs, newest first; runs whose process is gone are marked interrupted first
+        (``reap=False`` only looks)."""
+        if reap:
+            self.reap_stale_runs()
+        return super().list_runs(limit)
+
     def create_run(self, template: str, parameters: dict | None = None, status: str = "queued") -> int:
         """Record a template run; returns its id."""
         if status not in RUN_STATUSES:
@@ -337,7 +429,7 @@ class ProjectContext(_Scoped):
             if fields.get("output_asset_id") is not None:
                 self._get(s, Asset, fields["output_asset_id"], "Asset")
             for key, value in fields.items():
-                if key in ("started_at", "finished_at"):
+                if key in ("started_at", "finished_at", "heartbeat_at"):
                     value = _as_datetime(value, key)
                 elif key == "parameters":
                     value = _jsonable(value, "parameters")
@@ -345,6 +437,52 @@ class ProjectContext(_Scoped):
             s.add(row)
             s.commit()
             return to_record(row, RunRecord)
+
+    def start_run(self, run_id: int) -> RunRecord:
+        """Mark a run ``running``, owned by this process (pid and host), with a first heartbeat."""
+        now = datetime.now(UTC)
+        return self.update_run(run_id, status="running", started_at=now, heartbeat_at=now,
+                               owner_pid=os.getpid(), owner_host=socket.gethostname())
+
+    def beat_run(self, run_id: int) -> None:
+        """Record that the run's owner is still alive (called every few seconds while it works)."""
+        with self.session() as s:
+            row = self._get(s, Run, run_id, "Run")
+            if row.status == "running":
+                row.heartbeat_at = datetime.now(UTC)
+                s.add(row)
+                s.commit()
+
+    def stale_runs(self, stale_after_s: float | None = None) -> list[tuple[RunRecord, str]]:
+        """Running runs whose owner is gone, each with the reason (see :func:`owner_gone`)."""
+        stale_after_s = _stale_after(self.store.settings) if stale_after_s is None else stale_after_s
+        now = datetime.now(UTC)
+        found = []
+        for run in self._list(Run, RunRecord, Run.status == "running"):
+            reason = owner_gone(run, now, stale_after_s)
+            if reason:
+                found.append((run, reason))
+        return found
+
+    def reap_stale_runs(self, stale_after_s: float | None = None) -> list[RunRecord]:
+        """Mark every run whose owner is gone ``failed`` with an "interrupted: ..." error; returns them.
+
+        Every command that lists or starts runs calls this first, so a run killed
+        mid-way never stays ``running`` forever.
+        """
+        reaped = []
+        for run, reason in self.stale_runs(stale_after_s):
+            with self.session() as s:
+                row = self._get(s, Run, run.id, "Run")
+                if row.status != "running":
+                    continue  # it finished between the look and the write
+                row.status, row.error = "failed", f"{INTERRUPTED}: {reason}"
+                row.finished_at = datetime.now(UTC)
+                s.add(row)
+                s.add(self._audit_row("run.interrupted", f"run:{row.id}", {"reason": reason}))
+                s.commit()
+                reaped.append(to_record(row, RunRecord))
+        return reaped
 
     def get_run(self, run_id: int) -> RunRecord:
         with self.session() as s:
@@ -364,20 +502,47 @@ class ProjectContext(_Scoped):
             s.commit()
             return to_record(row, AuditRecord)
 
-    def record_usage(self, call: "CallRecord") -> UsageRecord:
+    def record_usage(self, call: CallRecord) -> UsageRecord:
         """Store one backend call (a :class:`studio_kit.registry.CallRecord`) as a UsageEvent."""
         with self.session() as s:
             row = UsageEvent(user=self.user, backend=f"{call.modality}.{call.backend}", modality=call.modality,
                              method=call.method, model=call.model, units=float(call.units), unit=call.unit,
                              seconds=float(call.seconds), ok=bool(call.ok),
-                             at=datetime.fromtimestamp(call.started_at, tz=timezone.utc),
+                             at=datetime.fromtimestamp(call.started_at, tz=UTC),
                              org_id=self.org_id, project_id=self.project_id)
             s.add(row)
             s.commit()
             return to_record(row, UsageRecord)
 
+    def record_usage_once(self, key: str, *, backend: str, units: float, unit: str, seconds: float = 0.0,
+                          user: str | None = None, method: str = "report", model: str | None = None,
+                          at: datetime | None = None) -> tuple[UsageRecord, bool]:
+        """Store usage measured outside a backend call, once per ``key`` (unique per organization).
+
+        Returns the row and whether it was created now; a repeated report of the same ``key``
+        returns the stored row unchanged (kernel-time polls and API retries are idempotent)."""
+        if not key or len(key) > 255:
+            raise StoreError(f"A usage key must be 1-255 characters, not {len(key or '')}.",
+                             hint="Name what was measured, e.g. 'hub:alice/:2026-12-06T09:00:00Z'.")
+        modality = backend.split(".", 1)[0]
+        with self.session() as s:
+            found = s.exec(select(UsageEvent).where(UsageEvent.key == key)).first()
+            if found is not None:
+                return to_record(found, UsageRecord), False
+            row = UsageEvent(user=user or self.user, backend=backend, modality=modality, method=method, model=model,
+                             units=float(units), unit=unit, seconds=float(seconds), ok=True, key=key,
+                             at=at or datetime.now(UTC), org_id=self.org_id, project_id=self.project_id)
+            s.add(row)
+            try:
+                s.commit()
+            except IntegrityError:          # a concurrent report of the same key won the race
+                s.rollback()
+                found = s.exec(select(UsageEvent).where(UsageEvent.key == key)).first()
+                return to_record(found, UsageRecord), False
+            return to_record(row, UsageRecord), True
+
     @contextlib.contextmanager
-    def recording(self) -> Iterator["ProjectContext"]:
+    def recording(self) -> Iterator[ProjectContext]:
         """Store every backend call made through ``registry.invoke`` inside the block."""
         from studio_kit.registry import recording
 

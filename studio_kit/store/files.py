@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from studio_kit.exceptions import AssetError
 
 CHUNK = 1 << 20  # bytes read at a time when hashing or copying a file
+log = logging.getLogger(__name__)
 PARTIAL_PREFIX = ".partial-"
 
 
@@ -61,8 +63,8 @@ def _fsync_dir(folder: Path) -> None:
         return
     try:
         os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
+    except OSError as exc:  # pragma: no cover - some filesystems cannot fsync a folder
+        log.warning("Could not fsync folder %s (%s): a power cut now could lose the last rename.", folder, exc)
     finally:
         os.close(fd)
 
@@ -173,6 +175,11 @@ def stored_files(root: Path, older_than_s: float = 0.0) -> dict[str, Path]:
                 continue
             found[path.relative_to(root).as_posix()] = path
     return found
+
+
+def partial_files(root: Path) -> list[Path]:
+    """Every ``.partial-*`` temp file under ``root`` (writes in progress or killed mid-way)."""
+    return sorted(root.rglob(PARTIAL_PREFIX + "*")) if root.is_dir() else []
 
 
 def sweep_partials(root: Path, older_than_s: float = 3600.0) -> list[Path]:

@@ -7,14 +7,17 @@ be passed as ``version_dirs``.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from studio_kit.exceptions import StoreError
@@ -92,8 +95,36 @@ def ensure_schema(engine: Engine, version_dirs: Iterable[Path | str] = ()) -> se
     return upgrade(engine, "heads", version_dirs)
 
 
+def grant_app_role(engine: Engine, role: str) -> None:
+    """Let PostgreSQL role ``role`` use the store's tables in the engine's current schema.
+
+    Run it as the role that migrated the store (the tables' owner). The application
+    then connects as ``role``: a role that is not a superuser and has no BYPASSRLS,
+    so the row-level security of migration 0002 applies to everything it sends.
+    """
+    if engine.dialect.name != "postgresql":
+        raise StoreError("Row-level security roles exist only on PostgreSQL.",
+                         hint="On SQLite the scoped session is the tenant wall; nothing to grant.")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise StoreError(f"Role name {role!r} is not valid.", hint="Use lower-case letters, digits and '_'.")
+    with engine.begin() as conn:
+        super_, bypass = conn.execute(text("select rolsuper, rolbypassrls from pg_roles where rolname = :r"),
+                                      {"r": role}).one_or_none() or (None, None)
+        if super_ is None:
+            raise StoreError(f"PostgreSQL role {role!r} does not exist.",
+                             hint=f"Create it first: CREATE ROLE {role} LOGIN PASSWORD '...';")
+        if super_ or bypass:
+            raise StoreError(f"Role {role!r} is a superuser or has BYPASSRLS: the tenant wall would not hold.",
+                             hint="Connect the application through an ordinary role.")
+        schema = conn.execute(text("select current_schema()")).scalar_one()
+        conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+        conn.exec_driver_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
+        conn.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {role}')
+        conn.exec_driver_sql(f'REVOKE INSERT, UPDATE, DELETE ON "{schema}".alembic_version FROM {role}')
+
+
 def _lookup(script: ScriptDirectory, rev: str):
     try:
         return script.get_revision(rev)
-    except Exception:  # alembic raises several types for unknown revisions
+    except (RevisionError, CommandError):  # unknown, ambiguous or malformed revision ids
         return None

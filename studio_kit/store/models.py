@@ -6,13 +6,13 @@ hands out (so callers never hold a live session). Every table with user data
 carries ``org_id`` (and ``project_id`` where it applies): the scoped session in
 :mod:`studio_kit.store.session` filters on them.
 
-Times are UTC. Column and constraint names here must match migration 0001
+Times are UTC. Column and constraint names here must match the migrations
 (``tests/store/test_migrations.py`` compares them).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -21,7 +21,7 @@ RUN_STATUSES = ("queued", "running", "succeeded", "failed")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _when(**kw: Any) -> Any:
@@ -38,7 +38,7 @@ class OrganizationBase(SQLModel):
 class Organization(OrganizationBase, table=True):
     __tablename__ = "organization"
     __table_args__ = (UniqueConstraint("slug", name="uq_organization_slug"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _when()
 
 
@@ -55,7 +55,7 @@ class UserBase(SQLModel):
 class User(UserBase, table=True):
     __tablename__ = "studio_user"
     __table_args__ = (UniqueConstraint("org_id", "name", name="uq_studio_user_org_id_name"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
     created_at: datetime = _when()
 
@@ -68,17 +68,17 @@ class ProjectBase(SQLModel):
 class Project(ProjectBase, table=True):
     __tablename__ = "project"
     __table_args__ = (UniqueConstraint("org_id", "slug", name="uq_project_org_id_slug"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
     created_at: datetime = _when()
-    created_by: Optional[str] = Field(default=None, max_length=120)
+    created_by: str | None = Field(default=None, max_length=120)
 
 
 class ProjectRecord(ProjectBase):
     id: int
     org_id: int
     created_at: datetime
-    created_by: Optional[str] = None
+    created_by: str | None = None
 
 
 # -- assets --------------------------------------------------------------------
@@ -87,15 +87,15 @@ class AssetBase(SQLModel):
     kind: str = Field(max_length=64, description="What the file is: script, breakdown, image, notebook ...")
     name: str = Field(max_length=255, description="File name inside the project; versions share it.")
     version: int = Field(description="1, 2, 3 ... per (project, kind, name).")
-    parent_id: Optional[int] = Field(default=None, description="Asset this one was derived from.")
+    parent_id: int | None = Field(default=None, description="Asset this one was derived from.")
     sha256: str = Field(max_length=64, description="Hex SHA-256 of the file content.")
     size: int = Field(description="File size in bytes.")
-    mime: Optional[str] = Field(default=None, max_length=127)
+    mime: str | None = Field(default=None, max_length=127)
     path: str = Field(max_length=512, description="File path relative to the asset root.")
     provenance: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
                                        description="backend, model, seed, params, input_hashes, duration, created_by.")
     meta: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    created_by: Optional[str] = Field(default=None, max_length=120)
+    created_by: str | None = Field(default=None, max_length=120)
 
 
 class Asset(AssetBase, table=True):
@@ -105,10 +105,10 @@ class Asset(AssetBase, table=True):
         Index("ix_asset_org_id_project_id_kind", "org_id", "project_id", "kind"),
         Index("ix_asset_path", "path"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
     project_id: int = Field(foreign_key="project.id", index=True)
-    parent_id: Optional[int] = Field(default=None, foreign_key="asset.id", ondelete="SET NULL")
+    parent_id: int | None = Field(default=None, foreign_key="asset.id", ondelete="SET NULL")
     created_at: datetime = _when()
 
 
@@ -127,21 +127,25 @@ class RunBase(SQLModel):
     template: str = Field(max_length=255, description="Template name, e.g. 'hello_project'.")
     parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default="queued", max_length=16, description="queued, running, succeeded or failed.")
-    started_at: Optional[datetime] = Field(default=None, sa_type=DateTime(timezone=True))
-    finished_at: Optional[datetime] = Field(default=None, sa_type=DateTime(timezone=True))
-    duration_s: Optional[float] = Field(default=None, description="Wall time of the run in seconds.")
-    output_asset_id: Optional[int] = Field(default=None, description="Executed notebook asset.")
-    error: Optional[str] = Field(default=None)
-    error_cell_index: Optional[int] = Field(default=None, description="Index of the cell that raised.")
-    created_by: Optional[str] = Field(default=None, max_length=120)
+    started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    duration_s: float | None = Field(default=None, description="Wall time of the run in seconds.")
+    output_asset_id: int | None = Field(default=None, description="Executed notebook asset.")
+    error: str | None = Field(default=None)
+    error_cell_index: int | None = Field(default=None, description="Index of the cell that raised.")
+    created_by: str | None = Field(default=None, max_length=120)
+    heartbeat_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True),
+                                             description="Last sign of life from the process running it.")
+    owner_pid: int | None = Field(default=None, description="Process id of the process running it.")
+    owner_host: str | None = Field(default=None, max_length=255, description="Host name of that process.")
 
 
 class Run(RunBase, table=True):
     __tablename__ = "run"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
     project_id: int = Field(foreign_key="project.id", index=True)
-    output_asset_id: Optional[int] = Field(default=None, foreign_key="asset.id", ondelete="SET NULL")
+    output_asset_id: int | None = Field(default=None, foreign_key="asset.id", ondelete="SET NULL")
     created_at: datetime = _when()
 
 
@@ -157,40 +161,44 @@ class RunRecord(RunBase):
 class AuditEventBase(SQLModel):
     actor: str = Field(max_length=120)
     action: str = Field(max_length=120, description="Dotted verb, e.g. 'asset.put', 'character.lock'.")
-    target: Optional[str] = Field(default=None, max_length=255)
+    target: str | None = Field(default=None, max_length=255)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
 class AuditEvent(AuditEventBase, table=True):
     __tablename__ = "audit_event"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
-    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     at: datetime = _when()
 
 
 class AuditRecord(AuditEventBase):
     id: int
     org_id: int
-    project_id: Optional[int] = None
+    project_id: int | None = None
     at: datetime
 
 
 class UsageEventBase(SQLModel):
-    user: Optional[str] = Field(default=None, max_length=120)
+    user: str | None = Field(default=None, max_length=120)
     backend: str = Field(max_length=120, description="modality.name, e.g. 'text.procedural'.")
     modality: str = Field(max_length=32)
     method: str = Field(max_length=64)
-    model: Optional[str] = Field(default=None, max_length=512)
+    model: str | None = Field(default=None, max_length=512)
     units: float = Field(default=0.0, description="Amount metered, in ``unit``.")
     unit: str = Field(default="calls", max_length=32)
     seconds: float = Field(default=0.0, description="Wall time of the backend call in seconds.")
     ok: bool = True
+    key: str | None = Field(default=None, max_length=255,
+                               description="Idempotency key of usage reported from outside a backend call "
+                                           "(one server lifetime, one API report); unique per organization.")
 
 
 class UsageEvent(UsageEventBase, table=True):
     __tablename__ = "usage_event"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    __table_args__ = (UniqueConstraint("org_id", "key", name="uq_usage_event_org_id_key"),)
+    id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     at: datetime = _when()
@@ -214,5 +222,13 @@ def to_record(row: SQLModel, record_cls: type[SQLModel]) -> Any:
     data = {name: getattr(row, name) for name in record_cls.model_fields}
     for key, value in data.items():
         if isinstance(value, datetime) and value.tzinfo is None:
-            data[key] = value.replace(tzinfo=timezone.utc)
+            data[key] = value.replace(tzinfo=UTC)
     return record_cls.model_validate(data)
+
+
+from studio_kit.store.ops_models import OPS_ORG_TABLES, OPS_PROJECT_TABLES  # noqa: E402  studio ops (issue 15)
+
+ORG_TABLES, PROJECT_TABLES = ORG_TABLES + OPS_ORG_TABLES, PROJECT_TABLES + OPS_PROJECT_TABLES
+from studio_kit.store.platform_models import PLATFORM_ORG_TABLES, PLATFORM_PROJECT_TABLES  # noqa: E402  issue 16
+
+ORG_TABLES, PROJECT_TABLES = ORG_TABLES + PLATFORM_ORG_TABLES, PROJECT_TABLES + PLATFORM_PROJECT_TABLES

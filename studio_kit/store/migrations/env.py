@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool
-
 from sqlmodel import SQLModel
 
 from studio_kit.store import models  # noqa: F401  (registers the tables on the metadata)

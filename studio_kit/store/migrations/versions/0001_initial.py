@@ -7,8 +7,8 @@ Create Date: 2026-11-25
 Frozen snapshot of studio_kit/store/models.py at 0001: later model changes get a
 new migration, never an edit here.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None

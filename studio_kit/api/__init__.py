@@ -1,0 +1,11 @@
+"""The REST API over the engines' services (FastAPI): ``create_app(store)`` builds it.
+
+Imported only by `studio api`, tests and deployments (FastAPI is an optional extra).
+"""
+from __future__ import annotations
+
+
+def create_app(store=None):
+    from studio_kit.api.app import create_app as _create
+
+    return _create(store)

@@ -1,0 +1,1 @@
+../../deploy/jupyterhub/jupyterhub_config.py
