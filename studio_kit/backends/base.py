@@ -30,6 +30,33 @@ class Availability:
     reason: str = "ready"
 
 
+def missing_module(*modules: str, extra: str = "ml") -> Availability | None:
+    """``Availability(False, …)`` naming the first of ``modules`` not installed (and the extra that has
+    it), or None when all are there. Looks only, imports nothing."""
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            return Availability(False, f"needs '{module}': pip install 'studio_kit[{extra}]'")
+    return None
+
+
+def local_pipeline_availability(settings: Any, setting: str, no_model: str, check_folder: Any) -> Availability:
+    """Availability of a diffusers-style backend: torch/diffusers/transformers installed and the folder
+    named by ``settings.<setting>`` passing ``check_folder`` (which raises BackendUnavailableError)."""
+    missing = missing_module("torch", "diffusers", "transformers")
+    if missing is not None:
+        return missing
+    path = getattr(settings, setting, None) if settings is not None else None
+    if not path:
+        return Availability(False, no_model)
+    try:
+        check_folder(Path(path).expanduser())
+    except BackendUnavailableError as exc:
+        return Availability(False, exc.message)
+    return Availability(True, f"local pipeline {path}")
+
+
 class Backend:
     """Base class of every backend plugin."""
 
@@ -52,7 +79,7 @@ class Backend:
         return Availability(True)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, **options: Any) -> "Backend":
+    def from_pretrained(cls, path: str | Path, **options: Any) -> Backend:
         """Load a backend from a local model folder. Fails clearly when the folder is missing."""
         path = Path(path).expanduser()
         if not path.exists():

@@ -29,6 +29,7 @@ class ImageRequest(BaseModel):
     init_image: Any = None             # PIL image for img2img
     strength: float = 0.6              # img2img denoising strength
     reference_images: list[Any] = Field(default_factory=list)  # PIL images (IP-Adapter)
+    control_images: dict[str, Any] = Field(default_factory=dict)  # ControlNet conditioning: "depth", "openpose" (PIL)
     identities: list[dict[str, Any]] = Field(default_factory=list)  # locked identity records of the subjects
     view: str = "front"                # front, three-quarter, profile
     expression: str = "neutral"        # neutral, happy, angry, sad, surprised

@@ -20,14 +20,13 @@ torch and diffusers are imported inside methods: importing this module is cheap.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import inspect
 import math
-import threading
 from pathlib import Path
 from typing import Any
 
-from studio_kit.backends.base import Availability, require_extra
+from studio_kit.backends.base import Availability, local_pipeline_availability, require_extra
+from studio_kit.backends.cache import MODELS, cached_diffusers_pipeline
 from studio_kit.backends.image.base import ImageBackend, ImageRequest
 from studio_kit.backends.image.prompts import CLIP_MAX_TOKENS, PromptFit, fit_prompt
 from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageError
@@ -35,8 +34,6 @@ from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageEr
 NO_MODEL = "no local diffusers pipeline configured (set STUDIO_IMAGE_MODEL_PATH)"
 MIN_SIDE, MAX_SIDE = 64, 4096  # pixels; diffusers needs sides that are multiples of 8 (16 for SD3 / Flux)
 
-_PIPELINES: dict[tuple[str, str, str], Any] = {}
-_LOCK = threading.Lock()
 
 
 def _check_folder(path: Path) -> None:
@@ -194,8 +191,12 @@ class DiffusersImageBackend(ImageBackend):
 
     def __init__(self, model_path: str | Path | None = None, *, device: str = "auto",
                  ip_adapter_path: str | Path | None = None, dtype: str | None = None,
-                 ip_adapter_scale: float = 0.6, **options: Any):
+                 ip_adapter_scale: float = 0.6, controlnet_path: str | Path | None = None,
+                 controlnet_scale: float = 1.0, **options: Any):
         super().__init__(model_path, **options)
+        #: a local ControlNetModel folder; its name says what it reads ("openpose"/"pose", else depth)
+        self.controlnet_path = Path(controlnet_path).expanduser() if controlnet_path else None
+        self.controlnet_scale = float(controlnet_scale)
         self.device = device
         self.dtype = dtype
         self.ip_adapter_path = Path(ip_adapter_path).expanduser() if ip_adapter_path else None
@@ -207,20 +208,10 @@ class DiffusersImageBackend(ImageBackend):
     # -- discovery -----------------------------------------------------------
     @classmethod
     def availability(cls, settings: Any = None) -> Availability:
-        for module in ("torch", "diffusers", "transformers"):
-            if importlib.util.find_spec(module) is None:
-                return Availability(False, f"needs '{module}': pip install 'studio_kit[ml]'")
-        path = getattr(settings, "image_model_path", None) if settings is not None else None
-        if not path:
-            return Availability(False, NO_MODEL)
-        try:
-            _check_folder(Path(path).expanduser())
-        except BackendUnavailableError as exc:
-            return Availability(False, exc.message)
-        return Availability(True, f"local pipeline {path}")
+        return local_pipeline_availability(settings, "image_model_path", NO_MODEL, _check_folder)
 
     @classmethod
-    def from_settings(cls, settings: Any, **options: Any) -> "DiffusersImageBackend":
+    def from_settings(cls, settings: Any, **options: Any) -> DiffusersImageBackend:
         if not getattr(settings, "image_model_path", None):
             raise BackendUnavailableError(
                 f"Image backend 'diffusers': {NO_MODEL}.",
@@ -228,10 +219,11 @@ class DiffusersImageBackend(ImageBackend):
                 "folder, or use the offline default STUDIO_IMAGE_BACKEND=previz.")
         options.setdefault("device", settings.device)
         options.setdefault("ip_adapter_path", settings.ip_adapter_path)
+        options.setdefault("controlnet_path", getattr(settings, "controlnet_path", None))
         return cls.from_pretrained(settings.image_model_path, **options)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, **options: Any) -> "DiffusersImageBackend":
+    def from_pretrained(cls, path: str | Path, **options: Any) -> DiffusersImageBackend:
         """Load the pipeline in ``path`` now, so a bad folder fails here and not mid-render."""
         path = Path(path).expanduser()
         _check_folder(path)
@@ -257,38 +249,64 @@ class DiffusersImageBackend(ImageBackend):
     def pipeline(self):
         """The text-to-image pipeline for this folder (loaded once per process)."""
         torch, device, dtype = self._torch_setup()
-        diffusers = require_extra("diffusers", "ml", self.name)
-        key = (str(self.model_path.resolve()), device, str(dtype))
-        with _LOCK:
-            if key not in _PIPELINES:
-                try:
-                    pipe = diffusers.DiffusionPipeline.from_pretrained(self.model_path, local_files_only=True,
-                                                                       dtype=dtype)
-                except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                    raise BackendUnavailableError(
-                        f"Image backend 'diffusers' could not load the pipeline in {self.model_path}: {exc}",
-                        hint="The folder must be a complete diffusers pipeline saved with save_pretrained.") from exc
-                pipe.to(device)
-                pipe.set_progress_bar_config(disable=True)
-                _PIPELINES[key] = pipe
-            return _PIPELINES[key]
+        require_extra("diffusers", "ml", self.name)
+        return cached_diffusers_pipeline("image", self.model_path, device, dtype)
 
     def img2img_pipeline(self):
         """An image-to-image pipeline sharing the loaded components (no extra weights in memory)."""
         torch, device, dtype = self._torch_setup()
         diffusers = require_extra("diffusers", "ml", self.name)
-        key = (str(self.model_path.resolve()) + "#img2img", device, str(dtype))
-        with _LOCK:
-            if key not in _PIPELINES:
-                base = _PIPELINES[(str(self.model_path.resolve()), device, str(dtype))]
-                try:
-                    pipe = diffusers.AutoPipelineForImage2Image.from_pipe(base)
-                except (ValueError, KeyError) as exc:
-                    raise BackendError(f"Image backend 'diffusers': {type(base).__name__} has no image-to-image "
-                                       f"variant: {exc}", hint="Render without init_image.") from exc
-                pipe.set_progress_bar_config(disable=True)
-                _PIPELINES[key] = pipe
-            return _PIPELINES[key]
+        key = ("image.diffusers", str(self.model_path.resolve()) + "#img2img", device, str(dtype))
+
+        def load():
+            base = self.pipeline()
+            try:
+                pipe = diffusers.AutoPipelineForImage2Image.from_pipe(base)
+            except (ValueError, KeyError) as exc:
+                raise BackendError(f"Image backend 'diffusers': {type(base).__name__} has no image-to-image "
+                                   f"variant: {exc}", hint="Render without init_image.") from exc
+            pipe.set_progress_bar_config(disable=True)
+            return pipe
+
+        return MODELS.get_or_load(key, load)
+
+    def controlnet_pipeline(self, base):
+        """The ControlNet variant of the loaded pipeline (shared components) with the local ControlNet."""
+        _, device, dtype = self._torch_setup()
+        diffusers = require_extra("diffusers", "ml", self.name)
+        key = ("image.diffusers", str(self.model_path.resolve()) + "#controlnet:" + str(self.controlnet_path),
+               device, str(dtype))
+
+        def load():
+            try:
+                net = diffusers.ControlNetModel.from_pretrained(self.controlnet_path, local_files_only=True,
+                                                                torch_dtype=dtype).to(device)
+                pipe = diffusers.AutoPipelineForText2Image.from_pipe(base, controlnet=net)
+            except (OSError, ValueError, KeyError) as exc:
+                raise BackendUnavailableError(
+                    f"Image backend 'diffusers' could not load the ControlNet in {self.controlnet_path}: {exc}",
+                    hint="Point STUDIO_CONTROLNET_PATH at a ControlNetModel folder saved with save_pretrained "
+                    "that matches the pipeline family.") from exc
+            pipe.set_progress_bar_config(disable=True)
+            return pipe
+
+        return MODELS.get_or_load(key, load)
+
+    def _control(self, request: ImageRequest, notes: list[str]) -> tuple[str, Any] | None:
+        """(kind, image) of the conditioning the configured ControlNet reads, or None with a note why not."""
+        if not request.control_images:
+            return None
+        if self.controlnet_path is None or not (self.controlnet_path / "config.json").is_file():
+            where = self.controlnet_path or "STUDIO_CONTROLNET_PATH (not set)"
+            notes.append(f"controlnet: skipped, no local ControlNet at {where}")
+            return None
+        name = self.controlnet_path.name.lower()
+        kind = "openpose" if "pose" in name else "depth"
+        if kind not in request.control_images:
+            notes.append(f"controlnet: skipped, the ControlNet reads {kind} and the request has "
+                         f"{', '.join(sorted(request.control_images))}")
+            return None
+        return kind, as_pil(request.control_images[kind], f"{kind} control image")
 
     def _find_ip_adapter(self, pipe) -> tuple[Path, str, str] | None:
         """(root, subfolder, weight file) of local IP-Adapter weights matching the pipeline family."""
@@ -375,6 +393,12 @@ class DiffusersImageBackend(ImageBackend):
                           num_inference_steps=steps)
         else:
             kwargs.update(width=width, height=height)
+            control = self._control(request, notes)
+            if control is not None:  # the staging of a 3D previz frame (depth / pose) holds the layout
+                pipe = self.controlnet_pipeline(pipe)
+                kwargs.update(image=control[1].resize((width, height)),
+                              controlnet_conditioning_scale=self.controlnet_scale)
+                notes.append(f"controlnet: {control[0]} from {self.controlnet_path} scale {self.controlnet_scale:g}")
         if references and self._ip_adapter(pipe, notes):
             kwargs["ip_adapter_image"] = references[0] if len(references) == 1 else [references]
         elif not references and getattr(_denoiser(pipe), "_studio_ip_adapter", None):

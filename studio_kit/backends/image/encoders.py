@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from studio_kit.backends.base import require_extra
+from studio_kit.backends.base import Availability, Backend, require_extra
+from studio_kit.backends.cache import MODELS
 from studio_kit.exceptions import BackendUnavailableError
 
 ENV_VAR = "STUDIO_IMAGE_ENCODER_PATH"
 
-_ENCODERS: dict[tuple[str, str], "ImageEncoder"] = {}
-_LOCK = threading.Lock()
 
 
 def configured_encoder_path(settings: Any = None) -> Path | None:
@@ -119,8 +117,47 @@ def load_image_encoder(settings: Any = None, *, device: str = "cpu") -> ImageEnc
     path = configured_encoder_path(settings)
     if path is None:
         return None
-    key = (str(path.resolve()), device)
-    with _LOCK:
-        if key not in _ENCODERS:
-            _ENCODERS[key] = ImageEncoder(path, device=device)
-        return _ENCODERS[key]
+    return MODELS.get_or_load(("encoder.clip", str(path.resolve()), device),
+                              lambda: ImageEncoder(path, device=device))
+
+
+class ClipEncoderBackend(Backend):
+    """The configured CLIP image encoder as a registered backend (``encoder.clip``).
+
+    Engines call ``registry.invoke(backend, "embed", image)`` so every embedding is
+    recorded in usage and provenance like any other model call.
+    """
+
+    name: ClassVar[str] = "clip"
+    modality: ClassVar[str] = "encoder"
+    capabilities: ClassVar[frozenset[str]] = frozenset({"embed-image"})
+    extra: ClassVar[str | None] = "ml"
+    unit: ClassVar[str] = "images"
+
+    def __init__(self, model_path: str | Path | None = None, *, device: str = "cpu", **options: Any):
+        super().__init__(model_path, device=device, **options)
+        if self.model_path is None:
+            raise BackendUnavailableError("Encoder backend 'clip': no image encoder folder configured.",
+                                          hint=f"Set {ENV_VAR} to a local CLIP vision model folder.")
+        path = self.model_path.expanduser()
+        self.encoder: ImageEncoder = MODELS.get_or_load(("encoder.clip", str(path.resolve()), device),
+                                                        lambda: ImageEncoder(path, device=device))
+
+    @classmethod
+    def availability(cls, settings: Any = None) -> Availability:
+        path = configured_encoder_path(settings)
+        if path is None:
+            return Availability(False, f"no image encoder configured (set {ENV_VAR})")
+        return Availability(True, str(path))
+
+    @classmethod
+    def from_settings(cls, settings: Any = None, **options: Any) -> ClipEncoderBackend:
+        return cls(configured_encoder_path(settings), **options)
+
+    @property
+    def model_id(self) -> str:
+        return self.encoder.model_id
+
+    def embed(self, image: Any) -> list[float]:
+        """Unit-length CLIP embedding of an image."""
+        return self.encoder.embed(image)

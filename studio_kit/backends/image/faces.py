@@ -20,9 +20,13 @@ from __future__ import annotations
 import importlib.util
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+
+from studio_kit.backends.base import Availability, Backend
+from studio_kit.backends.cache import MODELS
+from studio_kit.exceptions import BackendUnavailableError
 
 #: minimum face score (1 − dlib distance) for "same person": distance ≤ 0.55
 FACE_THRESHOLD = 0.45
@@ -31,8 +35,6 @@ DETECT_MAX_SIDE = 640
 #: a detected face must be at least this many pixels wide (at detection scale) to be embedded
 MIN_FACE_PX = 32
 
-_LOCK = threading.Lock()
-_ENCODER: FaceEncoder | None | bool = False   # False: not tried yet
 
 
 def _model_dir() -> Path | None:
@@ -109,13 +111,53 @@ def faces_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("dlib", "cv2")) and _model_dir() is not None
 
 
+def _try_face_encoder() -> FaceEncoder | None:
+    try:
+        return FaceEncoder() if faces_available() else None
+    except (ImportError, RuntimeError, AttributeError):
+        return None
+
+
 def load_face_encoder() -> FaceEncoder | None:
     """The process-wide face encoder, or None when the ``faces`` extra is not installed."""
-    global _ENCODER
-    with _LOCK:
-        if _ENCODER is False:
-            try:
-                _ENCODER = FaceEncoder() if faces_available() else None
-            except (ImportError, RuntimeError, AttributeError):
-                _ENCODER = None
-        return _ENCODER or None
+    return MODELS.get_or_load(("encoder.face",), _try_face_encoder)
+
+
+class FaceEncoderBackend(Backend):
+    """The dlib face encoder as a registered backend (``encoder.face``).
+
+    Engines call ``registry.invoke(backend, "embed", image)``: each descriptor is
+    recorded in usage and provenance like any other model call.
+    """
+
+    name: ClassVar[str] = "face"
+    modality: ClassVar[str] = "encoder"
+    capabilities: ClassVar[frozenset[str]] = frozenset({"embed-face", "detect-face"})
+    extra: ClassVar[str | None] = "faces"
+    unit: ClassVar[str] = "images"
+
+    def __init__(self, model_path: Any = None, **options: Any):
+        super().__init__(None, **options)
+        encoder = load_face_encoder()
+        if encoder is None:
+            raise BackendUnavailableError("Encoder backend 'face': the faces extra is not installed.",
+                                          hint="pip install 'studio_kit[faces]' (dlib-bin, face-recognition-models, "
+                                          "opencv-python<5).")
+        self.encoder: FaceEncoder = encoder
+
+    @classmethod
+    def availability(cls, settings: Any = None) -> Availability:
+        if not faces_available():
+            return Availability(False, "faces extra not installed (dlib, OpenCV, face-recognition-models)")
+        return Availability(True, FaceEncoder.model_id)
+
+    @property
+    def model_id(self) -> str:
+        return FaceEncoder.model_id
+
+    def detect(self, image: Any) -> tuple[int, int, int, int] | None:
+        return self.encoder.detect(image)
+
+    def embed(self, image: Any) -> list[float] | None:
+        """The 128-d descriptor of the largest face, or None when no face is found."""
+        return self.encoder.embed(image)

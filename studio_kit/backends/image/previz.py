@@ -21,6 +21,15 @@ Backdrops are cached per (size, setting, light), so a frame costs only its
 figures: well over 20 frames/s at 1280×720 on one core (``benchmarks/bench_previz.py``).
 The parameters each figure was drawn with are returned in ``image.info["previz"]``
 (JSON) for exact consistency checks.
+
+Takes: a frame's ``ImageRequest.seed`` picks the take — the set dressing (prop,
+window, door, lamp and sun placement, the skyline), the paper mottling and a
+small framing offset within the shot size's tolerance — while the figures are
+drawn from each identity's own seed, so a character looks exactly the same in
+every take and its consistency score holds. The same seed gives the same
+pixels; ``seed`` None or 0 draws the original take (the frames of earlier
+releases, pixel for pixel). Character panels ignore the seed: a model sheet is
+the lock itself.
 """
 from __future__ import annotations
 
@@ -29,15 +38,13 @@ import json
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.fonts import FONT_PATHS, font  # noqa: F401 - FONT_PATHS re-exported
 from studio_kit.backends.image.previz_creatures import fit_head
 from studio_kit.backends.image.previz_figure import INK, PAPER, FigureSpec, _mix, draw_figure, figure_spec
 from studio_kit.exceptions import ImageError
-
-FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-              "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 
 # time of day → (sky top, sky at horizon, light on figures 0..1)
 LIGHTING = {
@@ -53,16 +60,12 @@ LIGHTING = {
 }
 SHOT_SIZES = ("wide", "medium", "close-up", "over-the-shoulder", "insert")
 SUPERSAMPLE = 2
+# how far a take may move the framing, as a fraction of the picture (x, y): within what reads as the same size
+FRAMING_TOLERANCE = {"wide": (0.04, 0.015), "medium": (0.035, 0.02), "close-up": (0.03, 0.02),
+                     "over-the-shoulder": (0.025, 0.015), "insert": (0.0, 0.0)}
 
 
-@lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default()
+_font = font  # the old private name, kept for callers outside this module for one release
 
 
 def _lighting(time_of_day: str) -> tuple[tuple[int, int, int], tuple[int, int, int], float]:
@@ -75,6 +78,16 @@ def _lighting(time_of_day: str) -> tuple[tuple[int, int, int], tuple[int, int, i
 
 def _hash(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def _take(seed: int | None) -> int:
+    """The take a request's seed selects: 0 (the original take) for None or 0, else a 32-bit number."""
+    return int(seed) % 2**32 if seed else 0
+
+
+def _salted(text: str, take: int) -> str:
+    """``text`` unchanged for the original take (so its hashes, and its pixels, stay as they were)."""
+    return f"{text}#take{take}" if take else text
 
 
 def _gradient(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], c0: tuple[int, int, int],
@@ -99,28 +112,30 @@ def _hatch(draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], ga
 
 
 @lru_cache(maxsize=16)  # ~11 MB each at 2× 1280×720: a storyboard run rarely needs more sets
-def _backdrop(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str) -> Image.Image:
+def _backdrop(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str,
+              take: int = 0) -> Image.Image:
     """The empty set for a frame or character panel, on grained paper; cached, callers copy it."""
-    return _paper_grain(_draw_set(width, height, setting, time_of_day, location, angle))
+    return _paper_grain(_draw_set(width, height, setting, time_of_day, location, angle, take), take=take)
 
 
-def _paper_grain(img: Image.Image, strength: float = 5.0) -> Image.Image:
-    """Low-frequency paper/marker mottling (fixed seed: the same set always looks the same)."""
+def _paper_grain(img: Image.Image, strength: float = 5.0, take: int = 0) -> Image.Image:
+    """Low-frequency paper/marker mottling (seeded per take: the same set and take always look the same)."""
     import numpy as np
 
     w, h = img.size
-    noise = np.random.default_rng(7).normal(0.0, 1.0, (h // 6 + 1, w // 6 + 1)).astype(np.float32)
+    noise = np.random.default_rng([7, take] if take else 7).normal(0.0, 1.0, (h // 6 + 1, w // 6 + 1)).astype(np.float32)
     grain = Image.fromarray((noise * strength + 128).clip(0, 255).astype(np.uint8), "L").resize((w, h), Image.BILINEAR)
     arr = np.asarray(img, dtype=np.int16) + (np.asarray(grain, dtype=np.int16)[..., None] - 128)
     return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB")
 
 
-def _draw_set(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str) -> Image.Image:
+def _draw_set(width: int, height: int, setting: str, time_of_day: str, location: str, angle: str,
+              take: int = 0) -> Image.Image:
     img = Image.new("RGB", (width, height), PAPER)
     d = ImageDraw.Draw(img)
     sky, haze, light = _lighting(time_of_day)
     horizon = int(height * {"high": 0.32, "overhead": 0.18, "low": 0.68}.get(angle, 0.5))
-    vx = width // 2 + (_hash(location) % 7 - 3) * width // 40
+    vx = width // 2 + (_hash(_salted(location, take)) % 7 - 3) * width // 40
     lw = max(2, width // 500)
     ink_soft = _mix(INK, PAPER, 0.35)
     if setting == "studio":  # character panels: a cyclorama wall with a floor line
@@ -132,7 +147,7 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
             d.line([(width / 2 + i * width / 14, floor), (width / 2 + i * width / 3.2, height)],
                    fill=_mix(INK, PAPER, 0.8), width=1)
         return img
-    rng = _hash(location + setting)
+    rng = _hash(_salted(location + setting, take))
     if setting.startswith("EXT"):
         _gradient(d, (0, 0, width, horizon), sky, haze, 10)
         ground = _mix(haze, (150, 150, 140), 0.5 if light > 0.7 else 0.2)
@@ -200,6 +215,8 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
         door_x = bx0 + bw * (0.72 if rng % 2 else 0.08)
         d.rectangle((door_x, by0 + bh * 0.3, door_x + bw * 0.16, by1), fill=_mix(wall, (110, 90, 70), 0.35),
                     outline=INK, width=lw)
+        if take:  # another take redresses the set: a picture on the back wall and a cabinet, placed by the take
+            _dress_room(d, take, (bx0, by0, bx1, by1), win_x, ww, door_x, wall, lw)
         if light < 0.7:  # a practical: a floor lamp throwing a pool of warm light at night
             lx = bx0 + bw * (0.45 if rng % 2 else 0.35)
             top_y, shade_h = by0 + bh * 0.3, bh * 0.12
@@ -221,19 +238,56 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
     return img
 
 
+def _dress_room(d: ImageDraw.ImageDraw, take: int, back: tuple[float, float, float, float], win_x: float,
+                win_w: float, door_x: float, wall: tuple[int, int, int], lw: int) -> None:
+    """Background props of a take: a framed picture on the back wall clear of the window and the door, and a
+    low cabinet against it. Only set dressing: the figures stand in front and are drawn from their identities."""
+    import random
+
+    r = random.Random(take)
+    bx0, by0, bx1, by1 = back
+    bw, bh = bx1 - bx0, by1 - by0
+    taken = sorted([(win_x, win_x + win_w), (door_x, door_x + bw * 0.16)])
+    gaps = [(a, b) for a, b in zip([bx0] + [e for _, e in taken], [s for s, _ in taken] + [bx1]) if b - a > bw * 0.12]
+    if gaps:  # the picture, in the widest gap the take picks
+        a, b = gaps[r.randrange(len(gaps))]
+        pw = min(b - a - bw * 0.04, bw * r.uniform(0.09, 0.16))
+        px = r.uniform(a + bw * 0.02, b - bw * 0.02 - pw)
+        py = by0 + bh * r.uniform(0.12, 0.3)
+        d.rectangle((px, py, px + pw, py + pw * r.uniform(0.6, 1.1)), fill=_mix(wall, (150, 160, 170), r.random() * 0.6),
+                    outline=INK, width=lw)
+    cw = bw * r.uniform(0.14, 0.24)  # the cabinet stands on the floor line of the back wall
+    cx = r.uniform(bx0, bx1 - cw)
+    ch = bh * r.uniform(0.14, 0.26)
+    d.rectangle((cx, by1 - ch, cx + cw, by1), fill=_mix(wall, (120, 96, 72), 0.5), outline=INK, width=lw)
+    d.line([(cx, by1 - ch * 0.5), (cx + cw, by1 - ch * 0.5)], fill=INK, width=1)
+
+
+def _framing(take: int, size: str, w: int, h: int) -> tuple[float, float]:
+    """A take's framing offset in px: the camera sits a little elsewhere, within the shot size's tolerance."""
+    if not take:
+        return 0.0, 0.0
+    import random
+
+    r = random.Random(take ^ 0x5EED)
+    fx, fy = FRAMING_TOLERANCE.get(size, (0.0, 0.0))
+    return r.uniform(-fx, fx) * w, r.uniform(-fy, fy) * h
+
+
 class PrevizImageBackend(ImageBackend):
     """Procedural storyboard renderer: the offline default image backend."""
 
     name: ClassVar[str] = "previz"
-    capabilities: ClassVar[frozenset[str]] = frozenset({"character", "frame", "turnaround", "expression",
-                                                        "deterministic"})
+    # no "deterministic": that capability means "a new seed gives the same picture", and a frame's seed picks its
+    # take (same seed, same pixels)
+    capabilities: ClassVar[frozenset[str]] = frozenset({"character", "frame", "turnaround", "expression"})
 
     @property
     def model_id(self) -> str | None:
         return "previz-v1"
 
     @classmethod
-    def from_settings(cls, settings: Any = None, **options: Any) -> "PrevizImageBackend":
+    def from_settings(cls, settings: Any = None, **options: Any) -> PrevizImageBackend:
         return cls(**options)
 
     def render(self, request: ImageRequest) -> Image.Image:
@@ -299,23 +353,29 @@ class PrevizImageBackend(ImageBackend):
         tod = str(scene.get("time_of_day") or "DAY").upper()
         angle = str(shot.get("angle") or "eye level").lower()
         img = Image.new("RGB", (w, h), (255, 255, 255))
+        take = _take(request.seed)
         img.paste(_backdrop(w, ph, "EXT" if setting.startswith("EXT") else "INT", tod,
-                            str(scene.get("location") or ""), angle), (0, 0))
+                            str(scene.get("location") or ""), angle, take), (0, 0))
         d = ImageDraw.Draw(img)
         light = _lighting(tod)[2]
-        specs = [figure_spec(i, request.wardrobe) for i in request.identities]
-        self._place(d, specs, size, w, ph, light, request.expression)
+        specs = [figure_spec(i, request.wardrobe) for i in request.identities]  # identity seeds, never the take's
+        dx, dy = _framing(take, size, w, ph)
+        self._place(d, specs, size, w, ph, light, request.expression, dx, dy)
         d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
         self._caption(d, request, shot, scene, size, w, h, ph)
         if angle == "dutch":
             picture = img.crop((0, 0, w, ph)).rotate(6, resample=Image.BILINEAR, fillcolor=PAPER)
             img.paste(picture, (0, 0))
             d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
-        return img, {"figures": [s.as_params() for s in specs], "size": size, "setting": setting,
-                     "time_of_day": tod, "angle": angle}
+        params = {"figures": [s.as_params() for s in specs], "size": size, "setting": setting,
+                  "time_of_day": tod, "angle": angle}
+        if take:
+            params["take"] = {"seed": take, "offset": [round(dx / w, 4), round(dy / ph, 4)]}
+        return img, params
 
     def _place(self, d: ImageDraw.ImageDraw, specs: list[FigureSpec], size: str, w: int, h: int, light: float,
-               expression: str) -> None:
+               expression: str, dx: float = 0.0, dy: float = 0.0) -> None:
+        """Stage the figures for ``size``; (dx, dy) is a take's framing offset in px (0 for the original take)."""
         n = len(specs)
         if size == "insert":
             self._insert(d, specs[0] if specs else None, w, h, light)
@@ -325,34 +385,36 @@ class PrevizImageBackend(ImageBackend):
         if size == "over-the-shoulder" and n >= 1:
             subject = specs[1] if n > 1 else specs[0]
             head = h * 0.22
-            draw_figure(d, subject, w * 0.64, _top(subject, h * 0.16, head, h), head, view="three-quarter",
+            draw_figure(d, subject, w * 0.64 + dx, _top(subject, h * 0.16 + dy, head, h), head, view="three-quarter",
                         expression=expression, facing=-1, light=light)
             fg = specs[0]
-            draw_figure(d, fg, w * 0.17, h * 0.3, h * 0.5, view="front", facing=1, light=light * 0.7, back=True)
+            draw_figure(d, fg, w * 0.17 + dx, h * 0.3 + dy, h * 0.5, view="front", facing=1, light=light * 0.7,
+                        back=True)
             return
         if size == "close-up":
-            draw_figure(d, specs[0], w * 0.46, h * 0.14, h * 0.52, view="three-quarter" if n > 1 else "front",
+            draw_figure(d, specs[0], w * 0.46 + dx, h * 0.14 + dy, h * 0.52, view="three-quarter" if n > 1 else "front",
                         expression=expression, facing=1, light=light)
             return
         if size == "medium":
             head = h * (0.2 if n <= 2 else 0.15)
             slots = [0.5] if n == 1 else [0.28 + 0.44 * i / (n - 1) for i in range(n)]
-            for i, (spec, x) in enumerate(zip(specs, slots)):
+            for spec, x in zip(specs, slots):
                 view = "front" if n == 1 else "three-quarter"
                 facing = 1 if x < 0.5 else -1
-                draw_figure(d, spec, w * x, _top(spec, h * 0.12, head, h), head, view=view, expression=expression,
+                draw_figure(d, spec, w * x + dx, _top(spec, h * 0.12 + dy, head, h), head, view=view, expression=expression,
                             facing=facing, light=light)
             return
         # wide: full figures standing on the floor line, spread across the frame
-        floor = h * 0.93
+        floor = h * 0.93 + dy
         for i, spec in enumerate(specs):
             head = h * 0.68 / 7.4
-            x = w * (i + 1) / (n + 1)
+            slot = w * (i + 1) / (n + 1)
+            x = slot + dx  # the take moves the camera, not where anyone faces
             view = "front" if n == 1 else "three-quarter"
             # a cloud hangs in the sky over the scene; everyone else stands on the floor
-            top = h * 0.04 if spec.form == "cloud" else floor - head * spec.height
+            top = h * 0.04 + dy if spec.form == "cloud" else floor - head * spec.height
             draw_figure(d, spec, x, top, head, view=view, expression=expression,
-                        facing=1 if x < w / 2 else -1, light=light)
+                        facing=1 if slot < w / 2 else -1, light=light)
 
     def _insert(self, d: ImageDraw.ImageDraw, spec: FigureSpec | None, w: int, h: int, light: float) -> None:
         """A detail shot: a tabletop in perspective, an object, a hand reaching in."""

@@ -20,7 +20,6 @@ from typing import Any
 from studio_kit.backends.image.previz_creatures import FORM_HEIGHT, draw_creature, form_of
 from studio_kit.backends.image.previz_ink import INK, PAPER, Pen, _ellipse_pts, _limb, _mix  # noqa: F401 - re-exported
 
-
 HAIR_COLOURS = {
     "black": (30, 28, 30), "jet": (20, 20, 24), "dark brown": (70, 45, 30), "brown": (110, 72, 42),
     "chestnut": (125, 60, 35), "auburn": (150, 60, 30), "red": (180, 70, 35), "ginger": (200, 100, 40),
@@ -42,9 +41,13 @@ EYE_COLOURS = {"blue": (60, 110, 190), "green": (60, 140, 80), "brown": (95, 60,
 NATURAL_EYES = ("blue", "green", "brown", "hazel", "grey", "amber", "black")
 #: most specific first: "long wavy" is long, "short curly" is curly
 HAIR_STYLES = ("bald", "afro", "ponytail", "bun", "long", "bob", "curly", "wavy", "spiky", "buzz", "short")
-_DEFAULT_STYLES = ("short", "wavy", "long", "curly", "bun", "ponytail", "buzz", "bob", "spiky")
-_DEFAULT_HAIR = ("black", "dark brown", "brown", "blonde", "auburn", "red", "grey")
-_DEFAULT_SKIN = ("fair", "light", "olive", "tan", "brown", "dark", "pale")
+#: what the previz draws where the script says nothing: neutral, not invented (no blond spiky hair for a
+#: character whose hair is never described). A storyboard artist's plain placeholder: short neutral hair,
+#: an even mid skin tone, dark eyes. People still differ through costume colours and build.
+NEUTRAL_HAIR_STYLE = "short"
+NEUTRAL_HAIR = (92, 84, 78)
+NEUTRAL_SKIN = (222, 196, 172)
+NEUTRAL_EYES = (70, 66, 64)
 _DEFAULT_PALETTES = (("#3b5b92", "#2f2f38", "#c8a165"), ("#8c2f39", "#3d3d3d", "#e0c48b"),
                      ("#2e7d5b", "#5a4632", "#f1e3c6"), ("#6b4c9a", "#23262e", "#d9a441"),
                      ("#c0612b", "#2a3d52", "#efe6d2"), ("#1f6f8b", "#4b3b2f", "#f4d35e"),
@@ -116,7 +119,6 @@ def figure_spec(identity: dict[str, Any], look: str | None = None) -> FigureSpec
 def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
     ident = json.loads(identity_json)
     seed = int(ident.get("seed") or int(hashlib.sha256(ident.get("name", "").encode()).hexdigest()[:8], 16))
-    pick = lambda options, salt: options[_mixbits(seed, salt) % len(options)]  # noqa: E731 - tiny local chooser
     app = ident.get("appearance") or {}
     hair_text = f"{app.get('hair', '')} {app.get('hair_color', '')}".lower()
     marks = f"{app.get('marks', '')} {app.get('face', '')} {app.get('eyes', '')} {app.get('hair', '')}".lower()
@@ -131,15 +133,13 @@ def _figure_spec(identity_json: str, look: str | None) -> FigureSpec:
                  "cornrow": "buzz", "messy": "spiky", "tousled": "wavy", "straight": "short"}.get(
             next((w for w in ("crew", "shaved", "mohawk", "braid", "dreadlock", "shoulder", "pixie",
                               "receding", "balding", "crop", "cornrow", "messy", "tousled", "straight")
-                  if w in hair_text), ""), None) or pick(_DEFAULT_STYLES, 3)
+                  if w in hair_text), ""), None) or NEUTRAL_HAIR_STYLE
     hair = _first_word_match(app.get("hair_color") or app.get("hair") or "", HAIR_COLOURS)
     if hair is None:
-        hair = HAIR_COLOURS[pick(_DEFAULT_HAIR, 7)]
-        if isinstance(age, int) and age >= 62:
-            hair = HAIR_COLOURS["grey"]
-    skin = _first_word_match(app.get("skin") or "", SKIN_TONES) or SKIN_TONES[pick(_DEFAULT_SKIN, 11)]
-    # unspecified eyes get a natural colour; red/violet only when the bible asks for them
-    eyes = _first_word_match(app.get("eyes") or "", EYE_COLOURS) or EYE_COLOURS[pick(NATURAL_EYES, 13)]
+        hair = HAIR_COLOURS["grey"] if isinstance(age, int) and age >= 62 else NEUTRAL_HAIR
+    skin = _first_word_match(app.get("skin") or "", SKIN_TONES) or NEUTRAL_SKIN
+    # undescribed eyes are drawn dark and plain; a colour only when the bible gives one
+    eyes = _first_word_match(app.get("eyes") or "", EYE_COLOURS) or NEUTRAL_EYES
 
     species = str(ident.get("species") or "human").lower()
     form = form_of(species)
@@ -219,6 +219,8 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
     ``back`` draws the figure from behind (over-the-shoulder foregrounds).
     """
     pen = Pen(draw, spec.seed, max(1.5, head / 22), light)
+    if view == "back":        # the turnaround's back view: the figure seen from behind
+        view, back = "front", True
     if spec.form != "human":  # animals and clouds have their own bodies
         draw_creature(pen, spec, cx, top, head, view=view, expression=expression, facing=facing, back=back)
         return
@@ -273,8 +275,16 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
              (cx - wa, waist_y), (cx - hp, hip_y), (cx + hp, hip_y), (cx + wa, waist_y), (cx + sh, sh_y + head * 0.2),
              (cx + sh * 0.92, sh_y), (cx + sh * 0.55, sh_y - head * 0.08)]
     if turn >= 0.9:
-        arm(-facing)
+        # a real profile: the torso turns side-on (chest forward, back straight) and the far arm is hidden
+        depth = spec.shoulders * head / 2 * 0.62
+        f = facing
+        torso = [(cx - f * depth * 0.55, sh_y - head * 0.05), (cx + f * depth * 0.45, sh_y - head * 0.02),
+                 (cx + f * depth * 0.9, sh_y + head * 0.45), (cx + f * depth * 0.75, waist_y),
+                 (cx + f * hp * 0.62, hip_y), (cx - f * hp * 0.7, hip_y), (cx - f * depth * 0.62, waist_y),
+                 (cx - f * depth * 0.8, sh_y + head * 0.35)]
     pen.shape(torso, spec.top)
+    if turn >= 0.9:      # side-on, the shading and the belt follow the turned torso's depth
+        sh = wa = hp = spec.shoulders * head / 2 * 0.62 * 0.8
     # shadow side of the torso: the key light comes from screen-left
     draw.polygon([(cx + sh * 0.4, sh_y + head * 0.05), (cx + sh * 0.95, sh_y + head * 0.22), (cx + wa * 0.97, waist_y),
                   (cx + hp * 0.97, hip_y - 2), (cx + hp * 0.45, hip_y - 2), (cx + wa * 0.35, waist_y)],
@@ -287,8 +297,9 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
         draw.line([(x0, y0), (x0 + wa * 0.12, y0 - head * 0.65)], fill=hatch_ink, width=max(1, pen.w // 2))
     # accent: collar / tie / belt in the third colour
     tx = cx + facing * turn * head * 0.2
-    pen.shape([(tx - head * 0.14, sh_y - head * 0.06), (tx + head * 0.14, sh_y - head * 0.06),
-               (tx, sh_y + head * 0.75)], spec.accent)
+    if turn < 0.9 and not back:     # the collar/tie faces the camera; in profile and from behind it is hidden
+        pen.shape([(tx - head * 0.14, sh_y - head * 0.06), (tx + head * 0.14, sh_y - head * 0.06),
+                   (tx, sh_y + head * 0.75)], spec.accent)
     pen.shape([(cx - wa * 1.02, waist_y + head * 0.35), (cx + wa * 1.02, waist_y + head * 0.35),
                (cx + wa * 1.06, waist_y + head * 0.5), (cx - wa * 1.06, waist_y + head * 0.5)], spec.accent)
     # the logo goes where the brand guidelines place it: chest / left-chest seen from the front,
@@ -326,10 +337,40 @@ def draw_figure(draw: Any, spec: FigureSpec, cx: float, top: float, head: float,
 
 def _draw_head(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, head: float, turn: float,
                facing: int, expression: str, back: bool) -> None:
-    draw = pen.draw
     hh = head / 2
     style = spec.hair_style
-    # back hair (behind the face): long, bob, ponytail, afro, curly volume
+    _draw_back_hair(pen, spec, hx, hy, hw, hh, turn, facing)
+
+    face_pts = _ellipse_pts(hx, hy, hw, hh, 32, jaw=spec.jaw)
+    if turn > 0.3 and not back:  # three-quarter/profile: nose breaks the outline on the facing side
+        nose_y = hy + hh * 0.15
+        face_pts = [(x + facing * hw * 0.22 * turn * max(0.0, 1 - abs(y - nose_y) / (hh * 0.28)) if (x - hx) * facing > 0
+                     else x, y) for x, y in face_pts]
+    if not back and turn > 0.2:  # the ear shows on the side turned away from the camera
+        ex_ = hx - facing * hw * (0.9 - 0.75 * turn) * (1 if turn < 0.9 else 0.15)
+        pen.shape(_ellipse_pts(ex_, hy + hh * 0.05, hw * 0.14, hh * 0.2, 12), spec.skin)
+    pen.shape(face_pts, spec.hair if back else spec.skin)
+    if not back and turn > 0.2:
+        ex_ = hx - facing * hw * (0.9 - 0.75 * turn) * (1 if turn < 0.9 else 0.15)
+        pen.shape(_ellipse_pts(ex_, hy + hh * 0.05, hw * 0.14, hh * 0.2, 12), spec.skin)
+    if back:
+        return
+    if style != "bald":  # hair cap on top of the head
+        _draw_hair_cap(pen, spec, hx, hy, hw, hh, turn, facing)
+
+    # features move towards the facing side as the head turns
+    fx = hx + facing * turn * hw * 0.45
+    ey = hy - hh * 0.02
+    eye_dx = hw * 0.42 * (1 - 0.35 * turn)
+    _draw_eyes(pen, spec, hx, fx, ey, eye_dx, hw, hh, head, turn, facing, expression)
+    _draw_nose_and_mouth(pen, spec, hx, hy, fx, ey, hw, hh, turn, facing, expression)
+    _draw_marks(pen, spec, fx, ey, hy, eye_dx, hw, hh)
+
+
+def _draw_back_hair(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, hh: float, turn: float,
+                    facing: int) -> None:
+    """Hair behind the face: long, bob, ponytail, afro, curly volume."""
+    style = spec.hair_style
     if style in ("long", "bob", "wavy"):  # hair that hangs: a curtain behind the face down to jaw/shoulders
         drop = {"long": 1.9, "bob": 0.95, "wavy": 1.25}[style]
         spread = {"long": 1.25, "bob": 1.12, "wavy": 1.18}[style]
@@ -350,53 +391,44 @@ def _draw_head(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, head
     if style == "bun":
         pen.shape(_ellipse_pts(hx - facing * turn * hw * 0.4, hy - hh * 1.05, hw * 0.42, hh * 0.32, 16), spec.hair)
 
-    face_pts = _ellipse_pts(hx, hy, hw, hh, 32, jaw=spec.jaw)
-    if turn > 0.3 and not back:  # three-quarter/profile: nose breaks the outline on the facing side
-        nose_y = hy + hh * 0.15
-        face_pts = [(x + facing * hw * 0.22 * turn * max(0.0, 1 - abs(y - nose_y) / (hh * 0.28)) if (x - hx) * facing > 0
-                     else x, y) for x, y in face_pts]
-    if not back and turn > 0.2:  # the ear shows on the side turned away from the camera
-        ex_ = hx - facing * hw * (0.9 - 0.75 * turn) * (1 if turn < 0.9 else 0.15)
-        pen.shape(_ellipse_pts(ex_, hy + hh * 0.05, hw * 0.14, hh * 0.2, 12), spec.skin)
-    pen.shape(face_pts, spec.hair if back else spec.skin)
-    if not back and turn > 0.2:
-        ex_ = hx - facing * hw * (0.9 - 0.75 * turn) * (1 if turn < 0.9 else 0.15)
-        pen.shape(_ellipse_pts(ex_, hy + hh * 0.05, hw * 0.14, hh * 0.2, 12), spec.skin)
-    if back:
-        return
-    # hair cap on top of the head
-    if style != "bald":
-        cap_depth = {"buzz": 0.35, "short": 0.5, "spiky": 0.45}.get(style, 0.62)
-        a0, a1 = math.pi * 1.02, math.pi * 1.98
-        cap = _ellipse_pts(hx - facing * turn * hw * 0.12, hy - hh * 0.06, hw * 1.06, hh * 1.04, 18, a0, a1)
-        fringe_y = hy - hh * (1 - cap_depth * 1.1)
-        part = hx + spec.parting * hw * 0.35
-        if turn > 0.3:  # turned away: the hair covers the back of the skull down to the nape
-            back_x = hx - facing * hw * 1.02
-            tail = [(hx + facing * hw * 0.7, fringe_y + hh * 0.1), (hx - facing * hw * 0.1, fringe_y + hh * 0.25),
-                    (back_x, hy + hh * 0.45)]
-            cap += tail if facing > 0 else tail[::-1]  # the arc ends screen-right: walk back from there
-        else:
-            cap += [(hx + hw * 1.0, fringe_y + hh * 0.15), (part, fringe_y), (hx - hw * 1.0, fringe_y + hh * 0.15)]
-        pen.shape(cap, spec.hair)
-        if style == "spiky":
-            for i in range(5):
-                x = hx - hw * 0.8 + i * hw * 0.4
-                pen.shape([(x - hw * 0.2, hy - hh * 0.8), (x + hw * 0.05, hy - hh * 1.45), (x + hw * 0.2, hy - hh * 0.8)],
-                          spec.hair)
-        if style in ("curly", "afro"):  # bumps break the top of the silhouette into curls
-            for i in range(7):
-                a = math.pi * (1.08 + i * 0.14)
-                r = hw * (0.3 if style == "curly" else 0.38)
-                x, y = hx + math.cos(a) * hw * 1.0, hy - hh * 0.06 + math.sin(a) * hh * 0.98
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=pen.wash(spec.hair))
-                draw.arc((x - r, y - r, x + r, y + r), 180 + i * 8 - 40, 180 + i * 8 + 120, fill=INK,
-                         width=max(1, pen.w - 1))
 
-    # features move towards the facing side as the head turns
-    fx = hx + facing * turn * hw * 0.45
-    ey = hy - hh * 0.02
-    eye_dx = hw * 0.42 * (1 - 0.35 * turn)
+def _draw_hair_cap(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, hh: float, turn: float,
+                   facing: int) -> None:
+    """The hair on top of the head (not bald): a cap with a fringe or a parting, spikes or curls."""
+    draw = pen.draw
+    style = spec.hair_style
+    cap_depth = {"buzz": 0.35, "short": 0.5, "spiky": 0.45}.get(style, 0.62)
+    a0, a1 = math.pi * 1.02, math.pi * 1.98
+    cap = _ellipse_pts(hx - facing * turn * hw * 0.12, hy - hh * 0.06, hw * 1.06, hh * 1.04, 18, a0, a1)
+    fringe_y = hy - hh * (1 - cap_depth * 1.1)
+    part = hx + spec.parting * hw * 0.35
+    if turn > 0.3:  # turned away: the hair covers the back of the skull down to the nape
+        back_x = hx - facing * hw * 1.02
+        tail = [(hx + facing * hw * 0.7, fringe_y + hh * 0.1), (hx - facing * hw * 0.1, fringe_y + hh * 0.25),
+                (back_x, hy + hh * 0.45)]
+        cap += tail if facing > 0 else tail[::-1]  # the arc ends screen-right: walk back from there
+    else:
+        cap += [(hx + hw * 1.0, fringe_y + hh * 0.15), (part, fringe_y), (hx - hw * 1.0, fringe_y + hh * 0.15)]
+    pen.shape(cap, spec.hair)
+    if style == "spiky":
+        for i in range(5):
+            x = hx - hw * 0.8 + i * hw * 0.4
+            pen.shape([(x - hw * 0.2, hy - hh * 0.8), (x + hw * 0.05, hy - hh * 1.45), (x + hw * 0.2, hy - hh * 0.8)],
+                      spec.hair)
+    if style in ("curly", "afro"):  # bumps break the top of the silhouette into curls
+        for i in range(7):
+            a = math.pi * (1.08 + i * 0.14)
+            r = hw * (0.3 if style == "curly" else 0.38)
+            x, y = hx + math.cos(a) * hw * 1.0, hy - hh * 0.06 + math.sin(a) * hh * 0.98
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=pen.wash(spec.hair))
+            draw.arc((x - r, y - r, x + r, y + r), 180 + i * 8 - 40, 180 + i * 8 + 120, fill=INK,
+                     width=max(1, pen.w - 1))
+
+
+def _draw_eyes(pen: Pen, spec: FigureSpec, hx: float, fx: float, ey: float, eye_dx: float, hw: float, hh: float,
+               head: float, turn: float, facing: int, expression: str) -> None:
+    """Eyes (one in profile, the far one foreshortened), an eyepatch, brows that carry the expression, glasses."""
+    draw = pen.draw
     eyes = [fx - eye_dx, fx + eye_dx] if turn < 0.9 else [hx + facing * hw * 0.55]
     if 0.3 < turn < 0.9:  # far eye is foreshortened
         eyes = [fx - facing * eye_dx * 0.7, fx + facing * eye_dx * 0.9]
@@ -431,6 +463,11 @@ def _draw_head(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, head
     if spec.glasses and len(eyes) == 2:
         pen.stroke([(eyes[0] + er * 2.1, ey), (eyes[1] - er * 2.1, ey)], pen.w)
 
+
+def _draw_nose_and_mouth(pen: Pen, spec: FigureSpec, hx: float, hy: float, fx: float, ey: float, hw: float,
+                         hh: float, turn: float, facing: int, expression: str) -> None:
+    """Nose, beard, the mouth of the expression, and a moustache over the lip."""
+    draw = pen.draw
     # nose
     nx = fx + facing * turn * hw * 0.35
     pen.stroke([(nx, ey + hh * 0.05), (nx + facing * hw * 0.12 * (0.4 + turn), hy + hh * 0.3),
@@ -456,6 +493,12 @@ def _draw_head(pen: Pen, spec: FigureSpec, hx: float, hy: float, hw: float, head
     if spec.moustache or spec.beard:  # after the mouth: a moustache sits over the lip
         pen.shape([(mx - mw, my - hh * 0.06), (mx, my - hh * 0.16), (mx + mw, my - hh * 0.06), (mx, my - hh * 0.09)],
                   spec.hair)
+
+
+def _draw_marks(pen: Pen, spec: FigureSpec, fx: float, ey: float, hy: float, eye_dx: float, hw: float,
+                hh: float) -> None:
+    """A scar across the cheek, freckles."""
+    draw = pen.draw
     if spec.scar:
         sx = fx + eye_dx * 0.9
         pen.stroke([(sx - hw * 0.1, ey + hh * 0.1), (sx + hw * 0.15, ey + hh * 0.45)], pen.w)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.base import Availability
@@ -62,13 +63,13 @@ class OpenAITextBackend(TextBackend):
         return Availability(True, f"server {url} model {getattr(settings, 'openai_model', 'local')}")
 
     @classmethod
-    def from_settings(cls, settings: Any, **options: Any) -> "OpenAITextBackend":
+    def from_settings(cls, settings: Any, **options: Any) -> OpenAITextBackend:
         options.setdefault("model", settings.openai_model)
         options.setdefault("api_key", settings.openai_api_key)
         return cls(settings.openai_base_url, **options)
 
     @classmethod
-    def from_pretrained(cls, path: str, **options: Any) -> "OpenAITextBackend":
+    def from_pretrained(cls, path: str | Path, **options: Any) -> OpenAITextBackend:
         """For this backend the 'model location' is the server's base URL."""
         return cls(str(path), **options)
 

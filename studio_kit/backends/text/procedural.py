@@ -27,6 +27,7 @@ from studio_kit.backends.text import procedural_grammar as G
 from studio_kit.backends.text.base import TextBackend
 from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing.layout import wrap
+from studio_kit.engines.writing.premise import read_premise
 from studio_kit.engines.writing.structures import ScenePlan, StoryBrief
 from studio_kit.engines.writing.voices import CastMember
 
@@ -66,6 +67,7 @@ class SceneWriter:
         self.tone = lexicon.tone_words(brief.tone)
         self.people = [brief.member(n) or CastMember(name=n) for n in plan.characters]
         self.speakers = list(self.people)
+        self.premise = read_premise(brief.logline)
         memory.setdefault("introduced", set())
         memory.setdefault("lines", set())
         memory.setdefault("actions", set())
@@ -88,12 +90,22 @@ class SceneWriter:
         self.last_catchphrase: dict[str, str] = {}
         self.last_speaker: CastMember | None = None
         self._line_templates: set[str] = set()
-        self.scene_said: set[str] = set()        # sentences spoken in this scene (lower case)
+        # sentences already said in this script (lower case): nobody says the same thing twice
+        self.scene_said: set[str] = memory.setdefault("said", set())
+        self.premise_line_done = False
         self.scene_actions: set[str] = set()     # action templates used in this scene
         self.scene_entrances: set[str] = set()
 
     # -- bookkeeping -------------------------------------------------------------
-    def _add(self, paragraph: str, lines: int) -> None:
+    def _add(self, paragraph: str, lines: int, action: bool = False) -> None:
+        if action:  # an action sentence the script already used is dropped (and the paragraph re-measured)
+            kept = [x for x in re.split(r"(?<=[.!?])\s+", paragraph.strip())
+                    if len(x.split()) < 3 or x.strip().lower() not in self.scene_said]
+            if not any(len(x.split()) >= 3 for x in kept):
+                return
+            paragraph = " ".join(kept)
+            self.scene_said |= _sentences(paragraph)
+            lines = _count(paragraph, "action")
         self.paragraphs.append(paragraph)
         self.used += lines + 1  # every paragraph is followed by a blank line
 
@@ -107,10 +119,13 @@ class SceneWriter:
         def values() -> dict[str, str]:
             adj = voice.word(self.rng, self.genre["words"]) if voice else self.rng.choice(self.genre["words"])
             return {
-                "other": listener.first_name.title() if listener else "",
+                "other": (listener.name.title() if listener.role.lower() == "day player"
+                          else listener.first_name.title()) if listener else "",
                 "obj": self.obj, "thing": self.thing, "place": self.place, "adj": adj,
                 "time": self.rng.choice(G.TIMES), "stake": self.rng.choice(self.genre["stakes"]),
                 "threat": self.rng.choice(self.genre["threats"]), "product": self.brief.product or self.brief.title,
+                "setting": "the " + self.premise.setting if self.premise.setting else self.place,
+                "conflict": "the " + self.premise.conflict if self.premise.conflict else self.obj,
             }
 
         return self._grammatical(template, values)
@@ -134,9 +149,15 @@ class SceneWriter:
         """One line of dialogue in the speaker's voice, not used before in this script."""
         voice = speaker.voice_or_default(self.brief.seed)
         text = ""
+        premise = ""
+        if not self.premise_line_done:   # the scene's first line speaks of the premise
+            premise = self._premise_sentence(G.PREMISE_LINES, speaker, listener)
+            self.premise_line_done = True
         for _ in range(10):
-            self._line_templates: set[str] = set()  # one template once per line
+            self._line_templates = set()  # one template once per line
             sentences = list(dict.fromkeys(self._sentence(speaker, listener, intents) for _k in range(3)))
+            if premise:
+                sentences = [premise] + sentences[:2]
             text = voice.shape(sentences, self.rng, self.last_catchphrase.get(speaker.name))
             if listener and self.rng.random() < 0.25:  # a reply often starts by reacting
                 text = voice.register(f"{self.rng.choice(G.REACTIONS)} {text}")
@@ -151,14 +172,18 @@ class SceneWriter:
             if key not in self.memory["lines"]:
                 self.memory["lines"].add(key)
                 break
+        # whatever the tries gave, no sentence of three words or more is said twice in the script
+        # (a long script can use up a beat's pool): drop repeats, and if nothing is left, react
+        kept: list[str] = []
+        for x in re.split(r"(?<=[.!?])\s+", text.strip()):
+            low = x.strip().lower()
+            if len(x.split()) < 3 or (low not in self.scene_said and low not in {k.lower() for k in kept}):
+                kept.append(x)
+        if any(len(x.split()) >= 2 for x in kept):
+            text = " ".join(kept)
+        else:
+            text = self.rng.choice([r for r in map(voice.register, G.REACTIONS) if len(r.split()) < 3])
         said = _sentences(text)
-        if said & self.scene_said:
-            # no fresh line in ten tries (a long scene used up the beat's pool): drop the repeated
-            # sentences rather than say them twice, if anything is left
-            kept = [x for x in re.split(r"(?<=[.!?])\s+", text) if x.strip().lower() not in self.scene_said]
-            if any(len(x.split()) >= 2 for x in kept):
-                text = " ".join(kept)
-                said = _sentences(text)
         self.scene_said |= said
         for phrase in voice.catchphrases:
             if phrase in text:
@@ -216,8 +241,8 @@ class SceneWriter:
             self.prop_named = True  # props are capitalised on first mention, for the breakdown
         def values() -> dict[str, str]:
             return {
-                "Name": actor.first_name.title() if actor else "Someone",
-                "Other": other.first_name.title() if other else "",
+                "Name": self._name(actor) if actor else "Someone",
+                "Other": self._name(other) if other else "",
                 "poss": actor.pronoun if actor else "their", "poss2": other.pronoun if other else "their",
                 "thing": self.thing, "PROP": prop, "adverb": self.rng.choice(self.tone["adverbs"]),
                 "weather": self.rng.choice(self.tone["weather"]), "product": self.brief.product,
@@ -225,6 +250,99 @@ class SceneWriter:
             }
 
         return self._grammatical(template, values)
+
+    # -- the premise -------------------------------------------------------------
+    def _hero(self) -> CastMember | None:
+        hero = self.brief.cast[0] if self.brief.cast else None
+        onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}]
+        return hero if hero is not None and any(m.name == hero.name for m in onscreen) else \
+            (onscreen[0] if onscreen else None)
+
+    def _premise_values(self, who: CastMember | None) -> dict[str, str]:
+        """Slot values that put the logline on the page; an element the logline lacks is left out."""
+        p = self.premise
+        poss = who.pronoun if who else "their"
+        # "they" would need plural verbs ("all they want"): a they is named again instead
+        subj = {"her": "she", "his": "he"}.get(poss) or (self._name(who) if who else "they")
+        hero = self.brief.cast[0] if self.brief.cast else None
+        vals = {"Name": self._name(who) if who else "", "poss": poss, "subj": subj,
+                "poss_self": {"her": "herself", "his": "himself"}.get(poss, "themself")}
+        if p.predicate and who is not None and hero is not None and who.name == hero.name:
+            pred = p.predicate
+            # "stranded on the moon must repair ...": the participle clause sits between commas
+            m = re.match(r"(\w+ed\b.*?)\s+(must|has to|have to|is|are|will|can|tries|try|decides|decide)\b(.*)", pred)
+            if m and " " in m.group(1):
+                pred = f", {m.group(1)}, {m.group(2)}{m.group(3)}"
+            # "Three nurses hide ...": one of them is our hero, the others are with her
+            vals["Name_all"] = f"{vals['Name']} and the other {p.hero_noun}" if p.hero_plural else vals["Name"]
+            vals["predicate"] = pred
+        if p.occupation:
+            vals["occupation"] = p.occupation
+            vals["a_occupation"] = english.indefinite(p.occupation) + " " + p.occupation
+        if p.setting:
+            vals["setting"] = "the " + p.setting
+        if p.central_object:
+            vals["object"] = "the " + p.central_object
+        if p.conflict:
+            vals["conflict"] = "the " + p.conflict
+        person = next((x for x in p.people if x.split()[-1] not in {hero_word for hero_word in [p.hero_noun]}), "")
+        if person:
+            # "her estranged son" said by the hero; another speaker says "your"/"the"
+            vals["person"] = person
+        if p.antagonist:
+            vals["antagonist"] = p.antagonist
+        if "antagonist" in vals or "conflict" in vals:
+            vals["antagonist_or_conflict"] = vals.get("antagonist") or vals["conflict"]
+        for key in list(vals):
+            if key in {"setting", "object", "conflict", "person", "antagonist"}:
+                vals[key.capitalize()] = vals[key][0].upper() + vals[key][1:]
+                vals[key.capitalize() + "_cap"] = vals[key.capitalize()]
+        return vals
+
+    def _premise_sentence(self, pool: dict[str, list[str]], who: CastMember | None,
+                          listener: CastMember | None = None) -> str:
+        """A sentence of the premise for this beat, not used before in the script ("" when none fits)."""
+        vals = self._premise_values(who)
+        if listener is not None:
+            vals["other"] = listener.first_name.title()
+            if "person" in vals and who is not None and listener is not None:   # "your son" to the hero
+                lead = self.brief.cast[0] if self.brief.cast else None
+                if lead is not None and listener.name == lead.name:
+                    vals["person"] = re.sub(r"^(her|his|their)\b", "your", vals["person"])
+                elif lead is not None and who.name == lead.name:
+                    vals["person"] = re.sub(r"^(her|his|their)\b", "my", vals["person"])
+                vals["Person_cap"] = vals["person"][0].upper() + vals["person"][1:]
+        hero = self.brief.cast[0].name if self.brief.cast else ""
+        options = [t for t in pool.get(self.plan.kind, pool["setup"])
+                   if all(f in vals for f in re.findall(r"\{(\w+)\}", t))]
+        if pool is G.PREMISE_LINES:
+            # only the hero speaks of the hero's life ("I'm a court reporter"); only the hero is told "You're ..."
+            if who is None or who.name != hero:
+                options = [t for t in options if not re.search(r"\b(I|I'm|I've|me|my)\b", t)]
+            if listener is None or listener.name != hero:
+                options = [t for t in options if not re.search(r"\b(You|you|you're|You're)\b", t)]
+        self.rng.shuffle(options)
+        options.sort(key=lambda t: "{predicate}" not in t)   # the logline itself comes first, once
+        for template in options:
+            for slot in re.findall(r"\{(\w+)\}", template):   # "the patients are waiting", not "is"
+                if slot.lower().split("_")[0] in {"person", "object", "conflict", "setting", "antagonist"}:
+                    template = english.agree(template, slot, english.is_plural(vals[slot]))
+            text = _sentence_case(english.fix_articles(template.format(**vals))).replace(" , ", ", ")
+            if not _sentences(text) & self.scene_said:
+                return text
+        return ""
+
+    def _premise_action(self) -> None:
+        who = self._hero()
+        text = self._premise_sentence(G.PREMISE_ACTION, who)
+        if text:
+            self._add(text, _count(text, "action"), action=True)
+
+    def _name(self, m: CastMember) -> str:
+        """How action names a character: a first name, or "the bailiff" for a day player."""
+        if m.role.lower() == "day player":
+            return "the " + m.name.lower()
+        return m.first_name.title()
 
     # -- paragraphs --------------------------------------------------------------
     def _opening(self) -> None:
@@ -250,7 +368,7 @@ class SceneWriter:
             if plan.int_ext.startswith("INT") and rng.random() < 0.6:  # the genre's rooms are interiors
                 extra.append(rng.choice(self.genre["atmosphere"]))
         text = _sentence_case(" ".join([first] + extra))
-        self._add(text, _count(text, "action"))
+        self._add(text, _count(text, "action"), action=True)
 
     def _entrances(self) -> None:
         parts = []
@@ -277,7 +395,7 @@ class SceneWriter:
             parts.append(f"{lead} {entrance}.")
         if parts:
             text = " ".join(parts)
-            self._add(text, _count(text, "action"))
+            self._add(text, _count(text, "action"), action=True)
 
     def _cue(self, m: CastMember) -> str:
         return f"{m.name} (V.O.)" if m.role.lower() in {"announcer", "narrator"} else m.name
@@ -324,7 +442,7 @@ class SceneWriter:
                 more = self._action(pool, actor, other)
                 if more not in text:
                     text += " " + self._pronoun_start(more, actor)
-        self._add(text, _count(text, "action"))
+        self._add(text, _count(text, "action"), action=True)
 
     def _business_pool(self, together: bool) -> list[str]:
         pool = G.BUSINESS if together else G.SOLO_BUSINESS
@@ -359,7 +477,7 @@ class SceneWriter:
         if self.plan.int_ext.startswith("EXT"):
             pool = [t for t in pool if not any(w in t for w in G.INTERIOR_WORDS)] or pool
         text = self._action(pool, actor, other)
-        self._add(text, _count(text, "action"))
+        self._add(text, _count(text, "action"), action=True)
 
     # -- scene -------------------------------------------------------------------
     def write(self) -> str:
@@ -370,36 +488,45 @@ class SceneWriter:
         self._opening()
         if self._room() > 4:
             self._entrances()
+        self._premise_action()
         solo = len(self.speakers) < 2
-        last_was_talk = False
-        while self._room() > 5:
-            if solo:
-                if (last_was_talk or self.rng.random() < 0.45) and self._fresh_business() >= 3:
-                    self._business()
-                    last_was_talk = False
-                else:
-                    me = self.speakers[0]
-                    self_word = {"her": "herself", "his": "himself"}.get(me.pronoun, "themself")
-                    self._dialogue(me, None, intents, paren=f"to {self_word}")
-                    last_was_talk = True
-            elif not last_was_talk or self.rng.random() < 0.25:
-                self._exchange(intents)
-                last_was_talk = True
-            else:
-                self._business()
-                last_was_talk = False
+        last_was_talk = self._last_was_talk = False
+        stalls = 0
+        while self._room() > 5 and stalls < 6:
+            before = self.used
+            self._step(solo, intents, last_was_talk)
+            last_was_talk = self._last_was_talk
+            stalls = stalls + 1 if self.used == before else 0
         if not solo and not any("\n" in p for p in self.paragraphs[2:]) and self.speakers:
             self._exchange(intents)  # a scene with people in it has at least one exchange
         if self._room() > 1:
             self._closing()
         return "\n\n".join(self.paragraphs[1:]) + "\n"
 
+    def _step(self, solo: bool, intents: list[str], last_was_talk: bool) -> None:
+        """One paragraph or exchange of the scene's middle; sets ``_last_was_talk``."""
+        if solo:
+            if (last_was_talk or self.rng.random() < 0.45) and self._fresh_business() >= 3:
+                self._business()
+                self._last_was_talk = False
+            else:
+                me = self.speakers[0]
+                self_word = {"her": "herself", "his": "himself"}.get(me.pronoun, "themself")
+                self._dialogue(me, None, intents, paren=f"to {self_word}")
+                self._last_was_talk = True
+        elif not last_was_talk or self.rng.random() < 0.25:
+            self._exchange(intents)
+            self._last_was_talk = True
+        else:
+            self._business()
+            self._last_was_talk = False
+
     def _write_ad(self) -> str:
         kind = self.plan.kind if self.plan.kind in G.AD_ACTION else "hook"
         onscreen = [m for m in self.people if m.role.lower() not in {"announcer", "narrator"}] or self.people
         actor = onscreen[0] if onscreen else None
         text = self._action(G.AD_ACTION[kind], actor, None)
-        self._add(text, _count(text, "action"))
+        self._add(text, _count(text, "action"), action=True)
         voices = [m for m in self.people if m.role.lower() in {"announcer", "narrator"}]
         speaker = voices[0] if voices and kind in {"product", "cta"} else (
             onscreen[-1] if kind == "proof" else actor)

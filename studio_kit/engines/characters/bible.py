@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from studio_kit.domain.character import (Appearance, CharacterBible, CharacterStyle, WardrobeLook, seed_for,
-                                         slugify)
+from studio_kit.domain.cast import GENERIC_CUES, _holds, cast_list, part_kind
+from studio_kit.domain.character import Appearance, CharacterBible, CharacterStyle, WardrobeLook, seed_for, slugify
 from studio_kit.domain.script import ElementType, Script
-from studio_kit.engines.characters.cast import GENERIC_CUES, _holds, cast_list
 
 HAIR_COLOUR_WORDS = ("black", "jet-black", "dark", "brown", "dark brown", "chestnut", "auburn", "red", "ginger",
                      "copper", "strawberry", "blonde", "blond", "sandy", "platinum", "grey", "gray", "silver",
@@ -124,7 +124,7 @@ def find_introduction(script: Script, name: str) -> tuple[int, str] | None:
 
 
 def describe_introduction(paragraph: str, intro: str, cues: list[str], display: str, pronouns: str,
-                          others: list[str] = ()) -> str:
+                          others: Sequence[str] = ()) -> str:
     """The bible description: the whole introduction sentence in prose case (a character introduced in
     someone else's sentence gets its own clause: ``Margaret, 37, a white woman, ...``), plus the next
     sentences of the paragraph while they are about the character (``She leads the dog on a leash.``).
@@ -162,7 +162,7 @@ def describe_introduction(paragraph: str, intro: str, cues: list[str], display: 
     return _prose_case(text, cues, display, others)
 
 
-def _prose_case(text: str, cues: list[str], display: str, others: list[str]) -> str:
+def _prose_case(text: str, cues: list[str], display: str, others: Sequence[str]) -> str:
     """Screenplay capitals to prose: this character's cue → its name, other cues → Title Case, the rest lower."""
     def fix(m: re.Match) -> str:
         run = m.group(0)
@@ -259,12 +259,12 @@ def mine_appearance(intro: str) -> Appearance:
     if re.search(r"\bredhead\b", low):
         colour = colour or "red"
     if not colour:
-        m = re.search(r"\b(blonde|blond|brunette)\b", low)
-        colour = {"brunette": "brown"}.get(m.group(1), m.group(1)) if m else ""
+        named = re.search(r"\b(blonde|blond|brunette)\b", low)
+        colour = {"brunette": "brown"}.get(named.group(1), named.group(1)) if named else ""
     eyes = ""
-    m = re.search(rf"\b({_words_re(EYE_WORDS)})[ -](?:eyes|eyed)\b", low)
-    if m:
-        eyes = m.group(1)
+    eyed = re.search(rf"\b({_words_re(EYE_WORDS)})[ -](?:eyes|eyed)\b", low)
+    if eyed:
+        eyes = eyed.group(1)
     # a build word that modifies hair, a mark or a costume is not the body's build: "short grey hair",
     # "a small scar", "a big red coat" (up to two words between it and the noun)
     owned = _words_re(("hair", "haired", "beard", "moustache", "mustache", "scar", "tattoo", "nose", "eyes", "hands",
@@ -276,6 +276,11 @@ def mine_appearance(intro: str) -> Appearance:
         build.remove("broad")
     skin = [w for w in SKIN_WORDS if re.search(rf"\b{w}\b", low)]
     skin += [m.group(1) for m in re.finditer(r"\b([a-z]+)-skinned\b", low)]
+    # what the script says of a person's colour or origin, as it says it: "a white man", "a Black woman"
+    skin += [m.group(1) for m in re.finditer(
+        r"\b(white|black|brown|asian|east asian|south asian|latina|latino|latinx|hispanic|indigenous|"
+        r"mixed-race|biracial|arab|middle eastern)\s+(?:[a-z\-]+\s+)?(?:man|woman|boy|girl|guy|lady|gentleman|"
+        r"person|kid|teen|teenager|child)\b", low)]
     face = [m.group(0) for m in re.finditer(r"\b([a-z]+)[ -](?:face|faced|jawed|jaw|cheekbones)\b", low)]
     face += [w for w in ("weathered", "chiselled", "chiseled", "gaunt", "baby-faced", "round-faced") if w in low
              and not any(w in f for f in face)]
@@ -435,13 +440,47 @@ def _later_pronoun(paragraphs: list[tuple[int, str]], name: str, after_line: int
     return " ".join(found)
 
 
-def _dialogue_voice(role: str, age: int | None, seed: int) -> Any:
+#: interjections that open a line: a verbal tic when a character really opens lines with them again and again
+_OPENERS = ("uh", "um", "uhm", "er", "erm", "eh", "oh", "ah", "hm", "hmm", "well", "look", "listen", "hey", "so",
+            "okay", "ok", "like", "yeah", "man", "dude", "honey", "sir", "see")
+
+
+def _dialogue_voice(role: str, age: int | None, seed: int, lines: list[str] | None = None) -> Any:
+    """How the character talks, read from their real lines: sentence length, contractions (formality),
+    tics they actually repeat, lines they actually say more than once. Nothing invented: a character who
+    never repeats a phrase has no catchphrase, one who never says "Look," has no such tic."""
     try:
         from studio_kit.engines.writing.voices import DialogueVoice
     except ImportError:  # writing engine absent: store a plain description the writer can read later
         return {"role": role}
     preset = "child" if isinstance(age, int) and age < 13 else {"lead": "protagonist"}.get(role, "supporting")
-    return DialogueVoice.for_role(preset, random.Random(seed))
+    base = DialogueVoice.for_role(preset, random.Random(seed))
+    lines = [" ".join(t.split()) for t in (lines or []) if t.strip()]
+    if not lines:
+        return base.model_copy(update={"verbal_tics": [], "catchphrases": [], "vocabulary": []})
+    sentences = [x for t in lines for x in re.split(r"(?<=[.!?])\s+", t) if x.strip()]
+    lengths = sorted(len(x.split()) for x in sentences)
+    median = lengths[len(lengths) // 2]
+    words = [w for t in lines for w in t.split()]
+    contractions = sum(1 for w in words if re.search(r"[a-z]'(?:s|re|ve|ll|d|t|m)\b", w.lower()))
+    formality = round(max(0.0, min(1.0, 0.6 - 4 * contractions / max(1, len(words)))), 2)
+    openers: dict[str, int] = {}
+    for t in lines:
+        first = re.match(r"([A-Za-z]+)([,.!?—]|\s)", t)
+        if first and first.group(1).lower() in _OPENERS:
+            key = first.group(1).capitalize() + ("," if first.group(2) in ", " else first.group(2))
+            openers[key] = openers.get(key, 0) + 1
+    tics = [k for k, n in openers.items() if n >= 2]
+    said: dict[str, int] = {}
+    for x in sentences:
+        key = x.strip()
+        if len(key.split()) >= 2:
+            said[key] = said.get(key, 0) + 1
+    catch = [k for k, n in said.items() if n >= 2]
+    return DialogueVoice(vocabulary=[], sentence_length=max(2, min(30, median)), verbal_tics=tics,
+                         tic_rate=round(sum(openers.get(t, 0) for t in tics) / len(lines), 2) if tics else 0.0,
+                         formality=formality, catchphrases=catch,
+                         catchphrase_rate=round(sum(said[c] for c in catch) / len(lines), 2) if catch else 0.0)
 
 
 def bibles_from_script(script: Script, names: list[str] | None = None) -> list[CharacterBible]:
@@ -481,6 +520,7 @@ def bibles_from_script(script: Script, names: list[str] | None = None) -> list[C
         later = " ".join(_later_pronoun(paragraphs, c, line, others) for c in entry.cues)
         pronouns = mine_pronouns(intro, following + " " + later)
         paragraph = next((t for ln, t in paragraphs if ln == line), intro)
+        kinds = part_kind(script, name, list(entry.aliases))
         out.append(CharacterBible(
             character_id=slugify(name), name=display, aliases=[a.title() if a.isupper() else a for a in entry.aliases],
             role=role, age=age, pronouns=pronouns,
@@ -489,10 +529,13 @@ def bibles_from_script(script: Script, names: list[str] | None = None) -> list[C
             traits=mine_traits(intro, intro_name) if intro else [], appearance=mine_appearance(intro),
             palette=colours, wardrobe=wardrobe, default_look="default" if wardrobe else None,
             style=CharacterStyle.STYLIZED, species=mine_species("|".join([*entry.cues, intro_name]), intro),
-            seed=seed, dialogue_voice=_dialogue_voice(role, age, seed),
+            seed=seed, dialogue_voice=_dialogue_voice(role, age, seed, [
+                b.text for sc in script.scenes for b in sc.dialogue if b.character in entry.cues]),
             source={"script": script.title, "path": script.metadata.get("source_path"), "line": line,
                     "cues": entry.cues, "dialogue_blocks": entry.dialogue_blocks,
                     "scenes": len(entry.scenes), "first_scene": entry.first_scene + 1,
-                    "introduction": intro, "occupation": mine_occupation(intro, intro_name) if intro else ""},
+                    "introduction": intro, "occupation": mine_occupation(intro, intro_name) if intro else "",
+                    # how the part is produced, as the breakdown and the budget price it (one reading of the script)
+                    "performer": kinds[0], "needs": kinds[1]},
         ))
     return out

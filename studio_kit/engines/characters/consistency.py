@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from studio_kit.domain.character import IdentityRecord
+from studio_kit.registry import Backend, invoke
 
 #: minimum score per method; below → the render is flagged for review
 THRESHOLDS = {"previz-params": 0.999, "embedding": 0.80, "perceptual": 0.78, "face": 0.45}
@@ -170,9 +171,9 @@ def _crop(image: Any, box: tuple[float, float, float, float], dx: float = 0.0, d
           scale: float = 1.0) -> Any:
     """Crop ``box`` (fractions, may reach outside the frame: padded with the border colour), jittered."""
     w, h = image.size
-    l, t, r, b = box
-    bw, bh = (r - l) * scale, (b - t) * scale
-    cx, cy = (l + r) / 2 + dx * (r - l), (t + b) / 2 + dy * (b - t)
+    left, top, right, bottom = box
+    bw, bh = (right - left) * scale, (bottom - top) * scale
+    cx, cy = (left + right) / 2 + dx * (right - left), (top + bottom) / 2 + dy * (bottom - top)
     return image.convert("RGB").crop((round((cx - bw / 2) * w), round((cy - bh / 2) * h),
                                       round((cx + bw / 2) * w), round((cy + bh / 2) * h)))
 
@@ -260,20 +261,20 @@ def score_render(image: Any, identity: IdentityRecord, *, look: str | None = Non
     if encoder is None:
         encoder = _configured_encoder(settings)
     if encoder is not None and identity.embedding:
-        vec = np.asarray(encoder.embed(image), dtype=np.float64)
+        vec = np.asarray(embed(encoder, image), dtype=np.float64)
         ref = np.asarray(identity.embedding, dtype=np.float64)
         cos = float(vec @ ref / ((np.linalg.norm(vec) * np.linalg.norm(ref)) or 1.0))
-        model = identity.embedding_model or getattr(encoder, "model_id", type(encoder).__name__)
+        model = identity.embedding_model or encoder_model(encoder)
         return _scored(max(0.0, min(1.0, cos)), f"embedding:{model}", THRESHOLDS["embedding"], {"cosine": cos})
 
     face_note = None
     if identity.face_embedding and face_encoder is not False:
         faces = face_encoder or _face_encoder()
-        vec = faces.embed(image) if faces is not None else None
-        if vec is not None:
+        face_vec = embed(faces, image) if faces is not None else None
+        if face_vec is not None:
             from studio_kit.backends.image.faces import face_similarity
 
-            value, distance = face_similarity(vec, identity.face_embedding)
+            value, distance = face_similarity(face_vec, identity.face_embedding)
             return _scored(value, "face:dlib-resnet", THRESHOLDS["face"], {"distance": round(distance, 4)})
         face_note = "no face found in the render" if faces is not None else "faces extra not installed"
 
@@ -281,9 +282,9 @@ def score_render(image: Any, identity: IdentityRecord, *, look: str | None = Non
     if not signature:
         return _scored(0.0, "perceptual:hist+phash", THRESHOLDS["perceptual"],
                        {"error": "identity has no reference signature; re-lock the character"})
-    value, parts = perceptual_similarity(image, signature)
-    if face_note:  # the reference has a face: say why it was not used
-        parts = {**parts, "face": face_note}
+    value, found = perceptual_similarity(image, signature)
+    # the reference has a face: say why it was not used
+    parts: dict[str, Any] = {**found, "face": face_note} if face_note else found
     return _scored(value, "perceptual:hist+phash", THRESHOLDS["perceptual"], parts)
 
 
@@ -293,22 +294,49 @@ def _scored(value: float, method: str, threshold: float, details: dict[str, Any]
 
 
 def _configured_encoder(settings: Any) -> Any:
-    """The local image encoder from settings, or None (module absent or nothing configured)."""
-    try:
-        from studio_kit.backends.image.encoders import load_image_encoder
-    except ImportError:
-        return None
+    """The registered image encoder (``encoder.clip``) when one is configured, else None."""
+    from studio_kit.registry import optional_backend
+
     if settings is None:
         from studio_kit.config import get_settings
 
         settings = get_settings()
-    return load_image_encoder(settings)
+    return optional_backend("encoder", "clip", settings=settings)
 
 
 def _face_encoder() -> Any:
-    """The optional dlib face encoder, or None without the ``faces`` extra."""
-    try:
-        from studio_kit.backends.image.faces import load_face_encoder
-    except ImportError:
-        return None
-    return load_face_encoder()
+    """The registered face encoder (``encoder.face``), or None without the ``faces`` extra."""
+    from studio_kit.registry import optional_backend
+
+    return optional_backend("encoder", "face")
+
+
+class _GivenEncoder(Backend):
+    """An encoder object the caller handed in (a notebook's or a test's own), wrapped as a backend
+    so its calls go through ``invoke`` and are recorded like the registered encoders'."""
+
+    modality = "encoder"
+    unit = "images"
+
+    def __init__(self, encoder: Any):
+        super().__init__()
+        self.encoder = encoder
+        self.name = type(encoder).__name__  # type: ignore[misc]  # recorded as the backend name
+
+    @property
+    def model_id(self) -> str:
+        return str(getattr(self.encoder, "model_id", type(self.encoder).__name__))
+
+    def embed(self, image: Any) -> Any:
+        return self.encoder.embed(image)
+
+
+def embed(encoder: Any, image: Any) -> Any:
+    """``encoder``'s embedding of ``image`` through :func:`~studio_kit.registry.invoke` (usage + provenance)."""
+    backend = encoder if isinstance(encoder, Backend) else _GivenEncoder(encoder)
+    return invoke(backend, "embed", image, inputs=[image])
+
+
+def encoder_model(encoder: Any) -> str:
+    """The model name an encoder's embeddings are recorded under."""
+    return str(getattr(encoder, "model_id", None) or type(encoder).__name__)

@@ -25,8 +25,9 @@ The report lists:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from studio_kit.domain.character import CharacterBible
 from studio_kit.domain.script import ElementType, Scene, Script
@@ -174,7 +175,7 @@ def wardrobe_tags(script: Script, *, use_breakdown: bool = True) -> tuple[list[W
 def continuity_report(script: Script, bibles: Iterable[CharacterBible] = (), *,
                       use_breakdown: bool = True) -> ContinuityReport:
     """Scene-by-scene looks for every character and the continuity problems among them."""
-    from studio_kit.engines.characters.cast import find_aliases
+    from studio_kit.domain.cast import find_aliases
 
     bibles = list(bibles)
     # one person under several cues ("BOB" / "CYBER BOB"): fold every cue into one canonical name
@@ -190,9 +191,9 @@ def continuity_report(script: Script, bibles: Iterable[CharacterBible] = (), *,
     tags, source = wardrobe_tags(script, use_breakdown=use_breakdown)
     tagged: dict[tuple[str, int], list[str]] = {}
     for t in tags:
-        items = tagged.setdefault((who(t.character), t.scene_index), [])
-        if t.item not in items:
-            items.append(t.item)
+        listed = tagged.setdefault((who(t.character), t.scene_index), [])
+        if t.item not in listed:
+            listed.append(t.item)
     report = ContinuityReport(tag_source=source)
     characters: list[str] = []
     in_scene: dict[int, set[str]] = {}

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from studio_kit.domain.character import (APPEARANCE_FIELDS, CharacterBible, IdentityRecord, _now,
-                                         identity_from_bible)
+from studio_kit.domain.character import APPEARANCE_FIELDS, CharacterBible, IdentityRecord, _now, identity_from_bible
+from studio_kit.domain.voice import derive_voice_profile
 from studio_kit.engines.characters.consistency import perceptual_signature
 from studio_kit.exceptions import CharacterError, ImageError
 
@@ -101,16 +102,18 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     if encoder is not None:
         import numpy as np
 
-        vecs = np.asarray([encoder.embed(img) for img, _, _ in loaded], dtype=np.float64)
+        from studio_kit.engines.characters.consistency import embed, encoder_model
+
+        vecs = np.asarray([embed(encoder, img) for img, _, _ in loaded], dtype=np.float64)
         embedding = tuple(float(x) for x in vecs.mean(axis=0))
-        model = getattr(encoder, "model_id", type(encoder).__name__)
+        model = encoder_model(encoder)
     signature = perceptual_signature(loaded[0][0])
     face: tuple[float, ...] = ()
     if face_encoder is not False and any(label != "previz-front" for _, _, label in loaded):
-        from studio_kit.engines.characters.consistency import _face_encoder
+        from studio_kit.engines.characters.consistency import _face_encoder, embed
 
         faces = face_encoder or _face_encoder()
-        found = [v for v in (faces.embed(img) for img, _, _ in loaded) if v] if faces is not None else []
+        found = [v for v in (embed(faces, img) for img, _, _ in loaded) if v] if faces is not None else []
         if found:  # the mean descriptor of every reference that shows a face
             import numpy as np
 
@@ -123,9 +126,18 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
         wardrobe=tuple(bible.wardrobe[k] for k in sorted(bible.wardrobe)), default_look=bible.default_look,
         brand=bible.brand, reference_hashes=hashes, embedding=embedding, embedding_model=model, face_embedding=face,
         perceptual=tuple(sorted(signature.items())), locked_at=_now(), locked_by=user,
+        voice=bible.voice or derive_voice_profile(bible),
+        mannequin=_mannequin(bible),
     )
     record = record.model_copy(update={"hash": record.content_hash()})
     return record, [(data, label) for _, data, label in loaded]
+
+
+def _mannequin(bible: CharacterBible) -> tuple[tuple[str, Any], ...]:
+    """The 3D previz body of the bible, frozen by the lock (pure Python; no Blender needed)."""
+    from studio_kit.backends.image.blender3d.mannequin import body_params
+
+    return tuple(sorted(body_params(identity_from_bible(bible)).items()))
 
 
 def lock(bible: CharacterBible, *, user: str, references: Iterable[Any] = (), settings: Any = None,

@@ -9,11 +9,12 @@ a refused operation leaves the store as it was.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from studio_kit.domain.character import (Approval, CharacterBible, VersionStage, identity_from_bible, slugify)
+from studio_kit.domain.character import Approval, CharacterBible, VersionStage, identity_from_bible, slugify
 from studio_kit.engines.characters import identity as identity_mod
 from studio_kit.engines.characters import modes, versions
 from studio_kit.engines.characters.consistency import ConsistencyScore, score_render
@@ -115,10 +116,8 @@ def create_from_script(script: Any, names: Iterable[str] | str | None = None, ct
 
 
 def _load_script(path: Any):
-    try:
-        from studio_kit.engines.writing.io import load_script  # the writing engine's reader when present
-    except ImportError:
-        from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script  # the one script loader (Fountain and FDX)
+
     return load_script(Path(path))
 
 
@@ -177,7 +176,7 @@ def render(name: str, *, backend: str | None = None, view: str = "front", expres
                            width=w, height=h, seed=ident["seed"], style=bible.style.value,
                            shot={"size": "close-up"} if close_up else None,
                            **({"steps": steps} if steps else {}),
-                           reference_images=_references(ctx, bible) if engine.name != "previz" else [])
+                           reference_images=_references(ctx, bible) if "ip_adapter" in engine.capabilities else [])
     with ctx.recording():
         image = invoke(engine, "render", request, seed=ident["seed"], inputs=[ident],
                        params={"view": view, "expression": expression, "wardrobe": look, "width": w, "height": h,
@@ -330,6 +329,7 @@ def lock(name: str, references: Iterable[Any] = (), ctx: Any = None, settings: A
     if locked is bible:  # already locked with this look
         return bible
     record = versions.save_version(ctx, locked)
+    assert record.asset_id is not None and locked.identity is not None   # a saved version, a locked identity
     for i, (data, label) in enumerate(refs):
         ctx.put_asset(data, kind=versions.REFERENCE_KIND, name=f"{bible.character_id}-v{bible.version}-ref{i}.png",
                       parent_id=int(record.asset_id), meta={"character_id": bible.character_id,
@@ -382,7 +382,12 @@ def sheet(name: str, out_dir: str | Path, *, backend: str | None = None, ctx: An
 
     ctx = project_context(ctx)
     bible = get_character(name, ctx)
-    for view, expression in [(v, "neutral") for v in TURNAROUND] + [("front", e) for e in EXPRESSIONS]:
+    if settings is None:
+        from studio_kit.config import get_settings
+
+        settings = get_settings()
+    views = TURNAROUND      # all the way round: front, three-quarter, profile and back
+    for view, expression in [(v, "neutral") for v in views] + [("front", e) for e in EXPRESSIONS]:
         modes.enforce(bible, view=view, expression=expression)  # refuse the whole sheet before any panel
 
     def panel(view: str, expression: str, close_up: bool, size: tuple[int, int]):
@@ -391,7 +396,7 @@ def sheet(name: str, out_dir: str | Path, *, backend: str | None = None, ctx: An
 
     state = "locked " + bible.identity.hash[7:19] if bible.identity else "unlocked"
     result = build_sheet(panel, f"{bible.name} — character sheet",
-                         f"v{bible.version} · {bible.stage.value} · {bible.mode.value} · {state}")
+                         f"v{bible.version} · {bible.stage.value} · {bible.mode.value} · {state}", views=views)
     buf = io.BytesIO()
     result.sheet.save(buf, format="PNG")
     parent = versions.current_version_asset(ctx, bible.character_id)

@@ -6,13 +6,18 @@ in the project store; renders are ``character_render`` assets whose parent is
 that version. Moving forward one stage needs an approval for that stage
 (who and when), which is also written to the audit log. Changing a locked look
 starts a new version number back at ``concept``.
+
+Approvals go through the one review workflow of :mod:`studio_kit.platform.reviews`
+(subject ``character:ID@VERSION``): casting approves the version (the acting user
+needs approve_character), final locks it, and the ``character.final`` gate
+refuses a final for a version that was never approved. The ``approvals`` kept in
+each stored :class:`CharacterVersion` are the history shown in the Character Lab.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from studio_kit.domain.character import (APPEARANCE_FIELDS, Approval, CharacterBible, CharacterVersion,
-                                         VersionStage)
+from studio_kit.domain.character import APPEARANCE_FIELDS, Approval, CharacterBible, CharacterVersion, VersionStage
 from studio_kit.exceptions import CharacterError
 
 VERSION_KIND = "character"
@@ -81,8 +86,32 @@ def save_bible(ctx: Any, bible: CharacterBible) -> Any:
                                "stage": bible.stage.value, "mode": bible.mode.value, "locked": bible.locked})
 
 
+def review_subject(bible: CharacterBible) -> str:
+    """The review-workflow subject of a character version: ``character:mara@2``."""
+    return f"{VERSION_KIND}:{bible.character_id}@{bible.version}"
+
+
+def record_approvals(ctx: Any, bible: CharacterBible, approvals: list[Approval]) -> None:
+    """Pass each approval through the review workflow (permission, gate, audit, inbox, milestones)."""
+    from studio_kit.platform import reviews
+
+    subject = review_subject(bible)
+    for a in approvals:
+        if a.stage == VersionStage.FINAL:
+            item = reviews.get(ctx, subject)
+            if item is None or item.state != "approved":
+                reviews.require_gate(ctx, "character.final", subject)  # raises while the gate is on
+                reviews.approve(ctx, subject, stage=a.stage.value, by=a.by, note=a.note or None)
+            reviews.lock(ctx, subject, stage=a.stage.value)
+        else:
+            reviews.approve(ctx, subject, stage=a.stage.value, by=a.by, note=a.note or None)
+
+
 def save_version(ctx: Any, bible: CharacterBible, approvals: list[Approval] | None = None) -> CharacterVersion:
-    """Store a snapshot of the bible at its current stage as a ``character`` asset."""
+    """Store a snapshot of the bible at its current stage as a ``character`` asset; its
+    approvals are decided by the review workflow first (nothing is stored if it refuses)."""
+    if approvals:
+        record_approvals(ctx, bible, approvals)
     record = CharacterVersion(character_id=bible.character_id, number=bible.version, stage=bible.stage,
                               bible=bible, identity_hash=bible.identity.hash if bible.identity else None,
                               approvals=approvals or [], created_by=ctx.user)

@@ -8,38 +8,16 @@ survive re-running the tagger on a revised draft.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections.abc import Callable
 from typing import Any
 
-from studio_kit.domain.preproduction import Breakdown, BreakdownSheet, CastMember
+from studio_kit.domain.preproduction import Breakdown, BreakdownCategory, BreakdownSheet, CastMember, day_part
 from studio_kit.domain.script import ElementType, Scene, Script
 from studio_kit.engines.preproduction import tagging
-from studio_kit.exceptions import ScriptError
+from studio_kit.exceptions import BreakdownError, ScriptError  # noqa: F401 - BreakdownError re-exported from its old path
 
 LINES_PER_EIGHTH = 55 / 8  # US Letter page of 55 lines, 8 eighths a page
-
-
-class BreakdownError(ScriptError):
-    """A script cannot be broken down (no scene headings, unreadable file ...)."""
-
-
-def load_script(path: str | Path) -> Script:
-    """Read and parse a Fountain screenplay from ``path`` (with page lengths in eighths)."""
-    p = Path(path)
-    if not p.is_file():
-        raise BreakdownError(f"Script file {p} does not exist.", hint="Pass the path of a .fountain file.")
-    raw = p.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise BreakdownError(f"{p} is a binary file, not a Fountain screenplay.", hint="Export the script as .fountain.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    from studio_kit.engines.writing.fountain import parse_fountain
-
-    script = parse_fountain(text)
-    script.metadata.setdefault("source_path", str(p))
-    return script
 
 
 def ensure_eighths(script: Script) -> list[str]:
@@ -51,8 +29,10 @@ def ensure_eighths(script: Script) -> list[str]:
     (pages are then read from a laid-out copy).
     """
     warnings: list[str] = []
+    paginate: Callable[..., Any] | None
     try:
-        from studio_kit.engines.writing.pagination import paginate
+        from studio_kit.engines.writing import pagination
+        paginate = pagination.paginate
     except ImportError:
         paginate = None
     if paginate is not None and script.scenes and all(s.eighths is not None for s in script.scenes) \
@@ -86,41 +66,87 @@ def _page_of(script: Script, index: int) -> int:
 
 
 def synopsis_line(scene: Scene, limit: int = 90) -> str:
-    """The scene's synopsis (``=`` line) or its first action sentence, cut at ``limit`` characters."""
+    """A one-line synopsis: the scene's synopsis (``=`` line), else its first action sentence written as one —
+    a character's introduction folded to the name ("CYBER BOB, 40, a white man, …, strolls through the park"
+    → "CYBER BOB strolls through the park."), and a long sentence ended at a clause boundary with a full stop,
+    never cut mid-word."""
     if scene.synopsis.strip():
-        text = scene.synopsis.strip()
+        text = " ".join(scene.synopsis.split())
     else:
-        action = " ".join(t.strip() for _, t in tagging.scene_lines(scene))
-        text = action.split(". ")[0].strip() if action else ""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+        action = " ".join(" ".join(t.split()) for _, t in tagging.scene_lines(scene))
+        sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", action) if x.strip()] if action else [""]
+        names = [n for n in scene.characters if n]
+        # the first sentence where someone does something, not the set description before it
+        text = next((x for x in sentences if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", x, re.I)
+                                                 for n in names)), sentences[0])
+        m = re.match(r"((?:[A-Z][A-Z'’.\-]*\s?)+?)\s*,\s*\d[^,]*,(?:[^,]*,)*\s*([a-z][^,]*)$", text)
+        if m:                                   # NAME, age, description ..., predicate
+            text = f"{m.group(1).strip()} {m.group(2).strip()}"
+    if len(text) > limit:                       # a long introduction: the name is enough on a strip
+        text = re.sub(r"\s*\([^)]*\)", "", text)
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(", "), head.rfind("; "), head.rfind(" and "), head.rfind(" as "), head.rfind(" while "),
+              head.rfind(" which "), head.rfind(" then "))
+    if cut < limit // 3:
+        cut = head.rfind(" ")
+    return head[:cut].rstrip(" ,;:-") + "."
 
 
-def _one_name_per_part(script: Script) -> list[Scene]:
-    """Scenes with every alias cue folded into its part ("BOB" in a script that calls him CYBER BOB),
-    so a 1st AD's cast list carries one number per actor. Aliases come from the character engine's
-    cast list, the one place that decides them."""
-    from studio_kit.engines.characters.cast import find_aliases
+def _one_name_per_part(script: Script):
+    """Scenes with every cue folded into its part and every character present in the scene listed,
+    plus each scene's presence readings.
 
-    aliases = find_aliases(script)
-    if not aliases:
-        return list(script.scenes)
+    The character engine's cast list decides who is one person ("BOB" in a script that calls him
+    CYBER BOB), who is two (a dog in the park and another dog in the beam) and who is in a scene
+    without speaking (named or introduced in action, a pronoun carried over). Presences under the
+    review confidence are kept for the review queue, not counted.
+    """
+    from studio_kit.domain.cast import part_names, scene_presence
 
-    def fold(names: list[str]) -> list[str]:
-        out: list[str] = []
-        for name in names:
-            name = aliases.get(name, name)
-            if name not in out:
-                out.append(name)
-        return out
+    parts = part_names(script)
+    presence = scene_presence(script)
 
     folded = []
     for scene in script.scenes:
-        dialogue = [b.model_copy(update={"character": aliases.get(b.character, b.character)}) for b in scene.dialogue]
-        folded.append(scene.model_copy(update={
-            "speaking_characters": fold(scene.speaking_characters),
-            "mentioned_characters": fold(scene.mentioned_characters), "dialogue": dialogue}))
-    return folded
+        def part(cue: str, _i: int = scene.index) -> str:
+            return parts.get((_i, cue), cue)
+
+        speaking: list[str] = []
+        for cue in scene.speaking_characters:
+            if part(cue) not in speaking:
+                speaking.append(part(cue))
+        silent = [p.name for p in presence.get(scene.index, []) if p.name not in speaking and not p.needs_review]
+        dialogue = [b.model_copy(update={"character": part(b.character)}) for b in scene.dialogue]
+        folded.append(scene.model_copy(update={"speaking_characters": speaking, "mentioned_characters": silent,
+                                               "dialogue": dialogue}))
+    return folded, presence
+
+
+def carried_times(scenes: list[Scene]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(time of day, time as written, scene it is carried from) per scene, and warnings.
+
+    CONTINUOUS, LATER, MOMENTS LATER, SAME (or no time at all) take the previous scene's time of day, so
+    a CONTINUOUS scene after a night scene is a night scene on the board and the call sheet.
+    """
+    out: list[tuple[str, str, str]] = []
+    warnings: list[str] = []
+    prev_time, prev_number = "", ""
+    for scene in scenes:
+        written = scene.time_of_day.strip().upper()
+        number = scene.number or str(scene.index + 1)
+        if day_part(written):
+            out.append((written, "", ""))
+            prev_time, prev_number = written, number
+        elif prev_time:
+            out.append((prev_time, written or "(none)", prev_number))
+        else:
+            out.append(("DAY", written or "(none)", ""))
+            warnings.append(f"scene {number} ({scene.heading}) gives no time of day and follows no scene: "
+                            "scheduled as DAY")
+            prev_time, prev_number = "DAY", number
+    return out, warnings
 
 
 def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Breakdown:
@@ -139,33 +165,49 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
     warnings = ensure_eighths(script)
     log = None
     if edits is not None:
-        from studio_kit.engines.preproduction.edits import EditLog
+        from studio_kit.domain.breakdown_edits import EditLog
 
         log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
-    scenes = _one_name_per_part(script)
+    scenes, presence = _one_name_per_part(script)
+    times, time_warnings = carried_times(scenes)
+    warnings += time_warnings
     cast = tagging.number_cast(scenes)
     if log is not None and log.cast_numbers:
         cast = tagging.lock_cast_numbers(cast, log.cast_numbers)
     sheets: list[BreakdownSheet] = []
-    for scene in scenes:
+    for scene, (time_of_day, written, carried_from) in zip(scenes, times):
         if (scene.eighths or 0) <= 0:
             warnings.append(f"scene {scene.number or scene.index + 1} ({scene.heading}) has zero length")
-        tags = tagging.tag_scene(scene, cast)
+        tags = tagging.tag_scene(scene, cast, presence.get(scene.index))
         if backend is not None and "complete" in getattr(backend, "capabilities", ()):
             extra, rejected = tagging.propose_tags(scene, backend, tags)
             tags += extra
             warnings += [f"scene {scene.number or scene.index + 1}: rejected proposal {r}" for r in rejected[:5]]
         sheets.append(BreakdownSheet(
             scene_index=scene.index, scene_number=scene.number or str(scene.index + 1), heading=scene.heading,
-            int_ext=scene.int_ext, time_of_day=scene.time_of_day, location=scene.location,
+            int_ext=scene.int_ext, time_of_day=time_of_day, time_written=written, time_from=carried_from,
+            location=scene.location,
             eighths=int(scene.eighths or 0), synopsis=synopsis_line(scene), line=scene.line, tags=tags,
             page=_page_of(script, scene.index)))
     members = []
+    from studio_kit.domain.cast import find_aliases, part_kind
+
+    aliases: dict[str, list[str]] = {}
+    for short, full in find_aliases(script).items():
+        aliases.setdefault(full, []).append(short)
     for name, (cid, count, speaks) in sorted(cast.items(), key=lambda kv: kv[1][0]):
         idx = [s.index for s in scenes if name in s.characters]
-        members.append(CastMember(id=cid, name=name, scenes=count, scene_indices=idx, speaking=speaks))
+        kind, needs, intro = part_kind(script, name, aliases.get(name, []))
+        members.append(CastMember(id=cid, name=name, scenes=count, scene_indices=idx, speaking=speaks,
+                                  aliases=aliases.get(name, []), kind=kind, needs=needs, description=intro))
+    kinds = {m.id: m.kind for m in members}
+    for sheet, scene in zip(sheets, scenes):
+        for t in sheet.tags:
+            if t.category == BreakdownCategory.CAST and t.cast_id in kinds:
+                t.kind = kinds[t.cast_id]
+        sheet.tags += tagging.part_effects(scene, [m for m in members if m.id in sheet.cast_ids], sheet.tags)
     breakdown = Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
-                          metadata={"source_path": script.metadata.get("source_path", "")})
+                          metadata={"source_path": script.metadata.get("source_path") or script.metadata.get("source", "")})
     if log is not None:
         breakdown = log.apply(breakdown)
         breakdown.metadata["cast_locked"] = bool(log.cast_numbers)

@@ -18,16 +18,24 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from studio_kit.domain.budget import (
-    CENT, AccountTotal, Budget, DetailLine, Global, LineTotal, TopSheet, TopSheetGroup,
+    CENT,
+    AccountTotal,
+    Budget,
+    DetailLine,
+    Global,
+    LineTotal,
+    TopSheet,
+    TopSheetGroup,
 )
 from studio_kit.exceptions import BudgetError
 
@@ -116,7 +124,7 @@ def resolve_preset(name: str, data: Mapping[str, Any] | None = None) -> str:
 
 # -- formulas of globals ---------------------------------------------------------
 
-_FUNCS = {
+_FUNCS: dict[str, Callable[..., Decimal]] = {
     "ROUND": lambda x, n=ZERO: x.quantize(Decimal(1).scaleb(-int(n)), rounding=ROUND_HALF_UP),
     "MIN": min,
     "MAX": max,

@@ -130,7 +130,7 @@ def write_xlsx(budget: Budget, path: str | Path) -> Path:
                     pct, cut = fcell[code]
                     wage = f"D{r}*F{r}*G{r}"
                     base = f"MIN({wage},{cut})" if cut else wage
-                    parts.append(f"ROUND({pct}/100*{base}*C{r},2)")
+                    parts.append(cents(f"{pct}/100*{base}*C{r}"))
                 fr_total = sum(fr_vals.values(), Decimal(0))
                 ws_det.write_formula(row, 9, "=" + ("+".join(parts) or "0"), f_money, _n(fr_total))
                 ws_det.write_formula(row, 10, f"=H{r}+J{r}", f_money, _n(sub + fr_total))
@@ -148,6 +148,18 @@ def write_xlsx(budget: Budget, path: str | Path) -> Path:
         _write_top(ws_top, budget, top, account_rows, f_title, f_head, f_bold, f_money, f_bold_money)
         wb.close()
     return path
+
+
+def cents(expr: str) -> str:
+    """ROUND to the cent as the budget does (half away from zero on the exact value).
+
+    Spreadsheet engines multiply in binary floating point, so 35.375 can arrive as
+    35.374999…; Excel hides that by working to 15 significant digits, other engines
+    (LibreOffice with some settings, the ``formulas`` evaluator) round it down. A nudge of
+    1e-9 in the value's own direction — far below a cent, far above the float error —
+    makes every engine agree with the budget's decimal arithmetic.
+    """
+    return f"ROUND({expr}+SIGN({expr})*1E-9,2)"
 
 
 def _excel_formula(formula: str, gcell: dict[str, str]) -> str:
@@ -188,7 +200,7 @@ def _write_top(ws, budget: Budget, top: TopSheet, account_rows: dict[str, int],
             ws.write(row, 1, "Contingency (% of " + " + ".join(g.short for g in budget.contingency_base) + ")")
             ws.write_number(row, 2, _n(top.contingency_percent))
             ws.write(row, 3, "%")
-            ws.write_formula(row, 4, f"=ROUND(C{row + 1}/100*({base}),2)", f_money, _n(top.contingency))
+            ws.write_formula(row, 4, "=" + cents(f"C{row + 1}/100*({base})"), f_money, _n(top.contingency))
             extra = f"+E{row + 1}"
             row += 1
         total = top.group_total(group)

@@ -11,14 +11,19 @@ generation lines priced from the usage rate card.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from studio_kit.domain.budget import Account, Budget, DetailLine, Fringe, TopSheetGroup
 from studio_kit.engines.preproduction.budget import (
-    evaluate_formula, load_budget_data, make_globals, resolve_preset, to_decimal,
+    evaluate_formula,
+    load_budget_data,
+    make_globals,
+    resolve_preset,
+    to_decimal,
 )
 from studio_kit.exceptions import BudgetError
 
@@ -43,6 +48,8 @@ class CastBooking(BaseModel):
     work_days: int = 0
     hold_days: int = 0
     travel_days: int = 0
+    kind: str = "on-camera"             # on-camera, voice, animal, cg, graphic (characters.cast.part_kind)
+    days: list[int] = Field(default_factory=list)   # shoot days worked (cited on the line)
 
     @property
     def paid_days(self) -> int:
@@ -54,6 +61,25 @@ class LocationBooking(BaseModel):
 
     name: str
     days: int
+
+
+class ElementLine(BaseModel):
+    """A line priced from breakdown elements on scheduled days (animals, VFX, stunts, SFX, vehicles, stages).
+
+    ``account`` is a ``derived_accounts`` key; ``rate_key`` a rate card entry (picked at the preset's
+    level, ``rate_tier`` selecting a sub-table such as VFX complexity); ``note`` cites the elements and days.
+    """
+
+    account: str
+    description: str
+    amount: Decimal = Decimal(1)
+    units: Decimal = Decimal(1)
+    unit_label: str = "days"
+    rate_key: str
+    rate_tier: str | None = None
+    labour: bool = False
+    fringes: str | None = None          # fringe set name (cast, crew, payroll) for labour lines
+    note: str = ""
 
 
 class ProductionFacts(BaseModel):
@@ -71,6 +97,7 @@ class ProductionFacts(BaseModel):
     runtime_minutes: Decimal | None = None     # one page ≈ one minute
     source: str = "preset defaults"
     notes: list[str] = Field(default_factory=list)
+    element_lines: list[ElementLine] = Field(default_factory=list)
 
 
 def _pick(value: Any, level: str, what: str) -> Any:
@@ -151,6 +178,47 @@ def build_budget(preset: str = "indie-feature-medium", facts: ProductionFacts | 
                           hint=f"Known scales: {', '.join(data.get('scales', {}))}.")
     facts = _merge_facts(facts, preset_facts(spec))
 
+    globals_ = _budget_globals(spec, facts, data)
+    gvals = {k: g.value for k, g in globals_.items()}
+    accounts = _chart_of_accounts(data)
+
+    def add(code: str, line: DetailLine) -> None:
+        if code not in accounts:
+            raise BudgetError(f"Line {line.description!r} names unknown account {code}",
+                              hint="Add the account to chart_of_accounts.yaml or fix the code.")
+        accounts[code].lines.append(line)
+
+    crew_heads = _add_scale_lines(add, scale, name, level, data, gvals, accounts)
+
+    derived = data.get("derived_accounts", {})
+    _add_derived_lines(add, derived, facts, level, data, gvals, crew_heads,
+                       weekly_deals="feature" in str(spec.get("scale", "")))
+
+    fringe_table = {code: Fringe(code=code, name=f.get("name", code), percent=to_decimal(f["percent"], f"fringe {code}"),
+                                 cutoff=None if f.get("cutoff") is None else to_decimal(f["cutoff"], f"cutoff {code}"),
+                                 note=f.get("note", ""))
+                    for code, f in data.get("fringes", {}).items()}
+    pct = spec.get("contingency_percent", 10) if contingency_percent is None else contingency_percent
+    pct = to_decimal(pct, "contingency percent")
+    if not Decimal(0) <= pct <= Decimal(100):
+        raise BudgetError(f"Contingency {pct}% is out of range", hint="Use a percentage between 0 and 100, usually 10.")
+    contingency_code = str(derived.get("contingency", ""))
+    budget = Budget(title=title or name, preset=name,
+                    accounts=[a for c, a in accounts.items() if a.lines and c != contingency_code],
+                    contingency_code=contingency_code or "5900",
+                    fringes=fringe_table, globals=globals_, contingency_percent=pct,
+                    notes=[str(spec.get("description", name)), f"Facts: {facts.source}"] + facts.notes)
+    for line in (ln for a in budget.accounts for ln in a.lines):
+        for code in line.fringes:
+            if code not in fringe_table:
+                raise BudgetError(f"Line {line.description!r} uses unknown fringe {code}",
+                                  hint=f"Known fringes: {', '.join(fringe_table)}.")
+    return budget
+
+
+def _budget_globals(spec: Mapping[str, Any], facts: ProductionFacts, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The budget's globals: the preset's, the facts' shoot days and prep/wrap weeks over them, then the
+    derived globals; at least one shoot day."""
     gdefs: dict[str, Any] = dict(spec.get("globals", {}))
     if facts.shoot_days is not None:
         gdefs["SHOOT_DAYS"] = facts.shoot_days
@@ -161,24 +229,25 @@ def build_budget(preset: str = "indie-feature-medium", facts: ProductionFacts | 
     gdefs.update(data.get("derived_globals", {}))
     if to_decimal(gdefs.get("SHOOT_DAYS", 0), "SHOOT_DAYS") <= 0:
         raise BudgetError("A budget needs at least one shoot day", hint="Check the schedule or the preset's SHOOT_DAYS.")
-    globals_ = make_globals(gdefs, GLOBAL_DESCRIPTIONS)
-    gvals = {k: g.value for k, g in globals_.items()}
+    return make_globals(gdefs, GLOBAL_DESCRIPTIONS)
 
-    chart = data.get("accounts", {})
+
+def _chart_of_accounts(data: Mapping[str, Any]) -> dict[str, Account]:
+    """Empty accounts (code -> Account) from the chart of accounts, each in a top-sheet group."""
     accounts: dict[str, Account] = {}
-    for code, acc in chart.items():
+    for code, acc in data.get("accounts", {}).items():
         try:
             group = TopSheetGroup(acc["group"])
         except (KeyError, ValueError):
             raise BudgetError(f"Account {code} has no valid group (atl, btl, post, other): {acc!r}") from None
         accounts[str(code)] = Account(code=str(code), name=str(acc["name"]), group=group)
+    return accounts
 
-    def add(code: str, line: DetailLine) -> None:
-        if code not in accounts:
-            raise BudgetError(f"Line {line.description!r} names unknown account {code}",
-                              hint="Add the account to chart_of_accounts.yaml or fix the code.")
-        accounts[code].lines.append(line)
 
+def _add_scale_lines(add, scale: Mapping[str, Any], name: str, level: str, data: Mapping[str, Any],
+                     gvals: Mapping[str, Any], accounts: Mapping[str, Account]) -> int:
+    """Add the scale's template lines (crew weeks at the crew rate card, or priced items); returns the
+    below-the-line crew heads (on set and fed by catering)."""
     def units_of(value: Any, what: str) -> tuple[Decimal, str | None]:
         value = _pick(value, level, what)
         if isinstance(value, str) and not value.replace(".", "", 1).isdigit():
@@ -208,48 +277,61 @@ def build_budget(preset: str = "indie-feature-medium", facts: ProductionFacts | 
             description=desc, amount=amount, units=units, units_formula=formula, unit_label=label, rate=rate,
             multiplier=to_decimal(_pick(tpl.get("multiplier", 1), level, what), what),
             fringes=fringes, labour=labour))
-
-    derived = data.get("derived_accounts", {})
-    _add_derived_lines(add, derived, facts, level, data, gvals, crew_heads)
-
-    fringe_table = {code: Fringe(code=code, name=f.get("name", code), percent=to_decimal(f["percent"], f"fringe {code}"),
-                                 cutoff=None if f.get("cutoff") is None else to_decimal(f["cutoff"], f"cutoff {code}"),
-                                 note=f.get("note", ""))
-                    for code, f in data.get("fringes", {}).items()}
-    pct = spec.get("contingency_percent", 10) if contingency_percent is None else contingency_percent
-    pct = to_decimal(pct, "contingency percent")
-    if not Decimal(0) <= pct <= Decimal(100):
-        raise BudgetError(f"Contingency {pct}% is out of range", hint="Use a percentage between 0 and 100, usually 10.")
-    contingency_code = str(derived.get("contingency", ""))
-    budget = Budget(title=title or name, preset=name,
-                    accounts=[a for c, a in accounts.items() if a.lines and c != contingency_code],
-                    contingency_code=contingency_code or "5900",
-                    fringes=fringe_table, globals=globals_, contingency_percent=pct,
-                    notes=[str(spec.get("description", name)), f"Facts: {facts.source}"] + facts.notes)
-    for line in (ln for a in budget.accounts for ln in a.lines):
-        for code in line.fringes:
-            if code not in fringe_table:
-                raise BudgetError(f"Line {line.description!r} uses unknown fringe {code}",
-                                  hint=f"Known fringes: {', '.join(fringe_table)}.")
-    return budget
+    return crew_heads
 
 
 def _add_derived_lines(add, derived: Mapping[str, str], facts: ProductionFacts, level: str,
-                       data: Mapping[str, Any], gvals: Mapping[str, Decimal], crew_heads: int) -> None:
-    """Cast, background, locations, catering and AI generation lines from the facts."""
+                       data: Mapping[str, Any], gvals: Mapping[str, Decimal], crew_heads: int,
+                       weekly_deals: bool = False) -> None:
+    """Cast, background, locations, catering, tagged elements and AI generation lines from the facts.
+
+    On a feature, leads (and anyone working a full week) are on weekly deals; day players by the day.
+    Parts no actor plays on camera are not cast days: a voice part is a recording session, an animal
+    part is priced with the animals, a CG part with the VFX shots.
+    """
     cast_fringes = _fringe_codes("cast", level, data)
     payroll = _fringe_codes("payroll", level, data)
     for c in facts.cast or []:
-        if c.paid_days <= 0:
+        if c.paid_days <= 0 and c.kind != "voice":
             continue
         if c.tier not in CAST_TIERS:
             raise BudgetError(f"Cast member {c.name} has unknown tier {c.tier!r}", hint=f"Use one of {CAST_TIERS}.")
         label = f"{c.number}. {c.name}" if c.number is not None else c.name
+        days = f"; shoot days {', '.join(map(str, c.days))}" if c.days else ""
+        if c.kind == "voice":
+            add(derived.get("voice", derived["cast"]), DetailLine(
+                description=f"{label} (voice artist, studio session)", units=Decimal(1), unit_label="sessions",
+                rate=to_decimal(_pick(data["voice_session"], level, "voice_session"), "voice_session"),
+                fringes=cast_fringes, labour=True, note="voice-only part: no on-camera days, no makeup"))
+            continue
+        if c.kind != "on-camera":
+            continue          # animals, CG characters, screen graphics: priced from their elements
+        weekly = weekly_deals and c.tier in data.get("cast_week", {}) and c.paid_days >= 5   # a week's work or more
+        if weekly:
+            weeks = (Decimal(c.paid_days) / 5).quantize(Decimal("0.01"))
+            add(derived["cast"], DetailLine(
+                description=f"{label} ({TIER_LABELS[c.tier]}, weekly deal)", units=weeks, unit_label="weeks",
+                rate=to_decimal(_pick(data["cast_week"][c.tier], level, "cast_week"), "cast_week"),
+                fringes=cast_fringes, labour=True,
+                note=f"DOOD: {c.work_days} work, {c.hold_days} hold, {c.travel_days} travel = {c.paid_days} days "
+                     f"= {weeks} weeks{days}"))
+            continue
         add(derived["cast"], DetailLine(
             description=f"{label} ({TIER_LABELS[c.tier]})", amount=Decimal(1), units=Decimal(c.paid_days),
             unit_label="days", rate=to_decimal(_pick(data["cast_day"][c.tier], level, "cast_day"), "cast_day"),
             fringes=cast_fringes, labour=True,
-            note=f"DOOD: {c.work_days} work, {c.hold_days} hold, {c.travel_days} travel"))
+            note=f"DOOD: {c.work_days} work, {c.hold_days} hold, {c.travel_days} travel{days}"))
+
+    for el in facts.element_lines:
+        if el.account not in derived:
+            raise BudgetError(f"No account for {el.account} lines", hint=f"Add `{el.account}: CODE` under derived_accounts.")
+        table = data[el.rate_key]
+        if el.rate_tier is not None:
+            table = table[el.rate_tier]
+        add(derived[el.account], DetailLine(
+            description=el.description, amount=el.amount, units=el.units, unit_label=el.unit_label,
+            rate=to_decimal(_pick(table, level, el.rate_key), el.rate_key), labour=el.labour,
+            fringes=_fringe_codes(el.fringes, level, data) if el.fringes else [], note=el.note))
 
     if facts.extras_person_days:
         add(derived["extras"], DetailLine(

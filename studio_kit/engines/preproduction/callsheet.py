@@ -7,115 +7,51 @@ set, D/N, pages in eighths and cast numbers, the cast with their pickup,
 makeup and on-set calls (worked back from the shooting call), background and
 special requirements from the breakdown tags of those scenes, the advance
 schedule for the next day and notes. The nearest hospital is a project field
-the producer fills in; until then the sheet says "to be confirmed" — a call
-sheet never invents a hospital.
+(per location or for the project) the producer fills in; until then the sheet
+carries a clear "FILL IN" marker — a call sheet never invents a hospital, and a
+finished sheet never says "to be confirmed".
+
+Calls are per day (:mod:`.daytimes`): a dawn day calls for sunrise, a night day
+starts late, turnaround is kept or the forced call reported. Department calls
+(hair/makeup, wardrobe, camera, grip/electric, art, locations, transport) follow
+the cast's times — makeup is before set and never before its department's call —
+with breakfast, the first meal six hours after crew call and a second meal when
+the day runs long. Safety notes come from the day's elements.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from studio_kit.domain.preproduction import (
-    Breakdown, BreakdownCategory, DayOutOfDays, Schedule, ShootDay, format_eighths,
+from studio_kit.domain.callsheet import (  # re-exported from the old path for one release
+    FILL_IN,
+    CallSheet,
+    CallSheetCast,
+    CallSheetScene,
+    CallSheetSettings,
+    DepartmentCall,
+    Meal,
+    Requirement,
 )
-from studio_kit.exceptions import ScheduleError, StudioError
+from studio_kit.domain.preproduction import (
+    Breakdown,
+    BreakdownCategory,
+    DayOutOfDays,
+    Schedule,
+    ShootDay,
+    format_eighths,
+)
+from studio_kit.exceptions import CallSheetError, ScheduleError, StudioError  # noqa: F401 - CallSheetError re-exported from its old path
 
-TO_BE_CONFIRMED = "to be confirmed"
+#: what an unfilled field says: a marker the production office cannot miss, never "to be confirmed"
+TO_BE_CONFIRMED = "FILL IN — nearest hospital (name, address, phone) in the project's call sheet settings"
+OFFICE_FILL_IN = "FILL IN — production office (address, phone) in the project's call sheet settings"
+WEATHER_BLANK = "no forecast: no weather provider configured (fill in)"
 EXTRAS = (BreakdownCategory.EXTRAS_SILENT, BreakdownCategory.EXTRAS_ATMOSPHERE)
 NOT_REQUIREMENTS = {BreakdownCategory.CAST, *EXTRAS}
-
-
-class CallSheetError(StudioError):
-    """A call sheet cannot be made (no such shoot day, bad coordinates or time zone)."""
-
-
-class CallSheetSettings(BaseModel):
-    """Project-level call sheet settings (the production office fills these in).
-
-    Coordinates are decimal degrees; ``timezone`` an IANA name. Call times are
-    local wall-clock times; the ``*_minutes`` fields are how long before the
-    shooting call each step starts.
-    """
-
-    title: str | None = None                       # default: the schedule's title
-    location_name: str = "Los Angeles"
-    lat: float = 34.0522
-    lon: float = -118.2437
-    timezone: str = "America/Los_Angeles"
-    start_date: dt.date | None = None              # first shoot day; default: schedule dates or next Monday
-    days_per_week: int = 5
-    crew_call: dt.time = dt.time(7, 0)
-    shooting_call: dt.time = dt.time(8, 0)
-    on_set_minutes: int = 15                       # cast on set before the shooting call (rehearsal, blocking)
-    makeup_minutes: dict[str, int] = Field(default_factory=lambda: {"lead": 90, "supporting": 60, "day_player": 45})
-    pickup_minutes: int = 30                       # van to base camp before makeup
-    nearest_hospital: str = ""                     # name, address, phone — filled by the producer
-    production_office: str = ""
-    weather: str | None = None                     # optional forecast line
-    notes: list[str] = Field(default_factory=list)
-
-
-class CallSheetScene(BaseModel):
-    scene_number: str
-    set: str
-    int_ext: str
-    day_night: str                                 # "D" or "N"
-    time_of_day: str
-    pages: str                                     # "1 4/8"
-    eighths: int
-    cast_ids: list[int]
-    synopsis: str = ""
-    site: str = ""
-
-
-class CallSheetCast(BaseModel):
-    cast_id: int
-    character: str
-    status: str = ""                               # DOOD code for the day: SW, W, WF, SWF, P
-    tier: str = "supporting"
-    pickup: dt.time
-    makeup: dt.time
-    on_set: dt.time
-
-
-class Requirement(BaseModel):
-    category: str
-    item: str
-    scenes: list[str]
-    count: int | None = None
-
-
-class CallSheet(BaseModel):
-    """One day's call sheet, ready to render."""
-
-    title: str
-    day_number: int
-    total_days: int
-    date: dt.date
-    weekday: str
-    crew_call: dt.time
-    shooting_call: dt.time
-    sunrise: str
-    sunset: str
-    location_name: str
-    lat: float
-    lon: float
-    timezone: str
-    weather: str
-    nearest_hospital: str
-    production_office: str
-    scenes: list[CallSheetScene]
-    total_pages: str
-    cast: list[CallSheetCast]
-    extras: list[Requirement]
-    requirements: list[Requirement]
-    advance_day: int | None = None
-    advance_date: dt.date | None = None
-    advance_scenes: list[CallSheetScene] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
 def _stagger_minutes(day, cast_id: int, schedule: Schedule) -> int:
@@ -166,27 +102,55 @@ def shoot_date(schedule: Schedule, day_number: int, settings: CallSheetSettings)
 
 def sun_times(date: dt.date, settings: CallSheetSettings) -> tuple[str, str]:
     """Local sunrise and sunset ("06:42") for the location; polar days say so."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from studio_kit.engines.preproduction.daytimes import sun_datetimes
 
-    from astral import Observer
-    from astral.sun import sunrise, sunset
+    rise, sset = sun_datetimes(date, settings)
+    return (rise.strftime("%H:%M") if rise else "no sunrise (polar night or day)",
+            sset.strftime("%H:%M") if sset else "no sunset (polar night or day)")
 
-    if not (-90 <= settings.lat <= 90 and -180 <= settings.lon <= 180):
-        raise CallSheetError(f"Location {settings.lat}, {settings.lon} is not a valid latitude/longitude",
-                             hint="Use decimal degrees: latitude -90..90, longitude -180..180.")
+
+def map_link(lat: float, lon: float) -> str:
+    """An OpenStreetMap link to the location (opens in any browser or maps app)."""
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=16/{lat:.5f}/{lon:.5f}"
+
+
+def fetch_weather(settings: CallSheetSettings, date: dt.date, timeout: float = 5.0) -> str:
+    """The day's forecast from the configured provider (an Open-Meteo-compatible ``/v1/forecast`` URL),
+    or the labelled blank when no provider is configured or it cannot be reached (offline)."""
+    if settings.weather:
+        return settings.weather
+    if not settings.weather_provider:
+        return WEATHER_BLANK
+    import json
+    import urllib.parse
+    import urllib.request
+
+    query = urllib.parse.urlencode({
+        "latitude": settings.lat, "longitude": settings.lon, "timezone": settings.timezone,
+        "start_date": date.isoformat(), "end_date": date.isoformat(),
+        "daily": "weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max,wind_speed_10m_max"})
+    url = settings.weather_provider + ("&" if "?" in settings.weather_provider else "?") + query
     try:
-        tz = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CallSheetError(f"Unknown time zone {settings.timezone!r}",
-                             hint="Use an IANA name such as America/Los_Angeles or Europe/London.") from None
-    obs = Observer(latitude=settings.lat, longitude=settings.lon)
-    out = []
-    for fn, none in ((sunrise, "no sunrise (polar night or day)"), (sunset, "no sunset (polar night or day)")):
-        try:
-            out.append(fn(obs, date=date, tzinfo=tz).strftime("%H:%M"))
-        except ValueError:
-            out.append(none)
-    return out[0], out[1]
+        with urllib.request.urlopen(url, timeout=timeout) as resp:    # noqa: S310 - a configured https/http URL
+            daily = json.loads(resp.read().decode("utf-8"))["daily"]
+        hi, lo = daily["temperature_2m_max"][0], daily["temperature_2m_min"][0]
+        rain = daily.get("precipitation_probability_max", [None])[0]
+        wind = daily.get("wind_speed_10m_max", [None])[0]
+        text = f"{_WMO.get(int(daily.get('weather_code', [0])[0] or 0), 'see forecast')}, {lo:.0f}–{hi:.0f} °C"
+        if rain is not None:
+            text += f", {rain:.0f} % chance of rain"
+        if wind is not None:
+            text += f", wind up to {wind:.0f} km/h"
+        return text
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return f"no forecast: the weather provider could not be reached ({type(exc).__name__}) (fill in)"
+
+
+#: WMO weather codes (Open-Meteo) in words
+_WMO = {0: "clear sky", 1: "mainly clear", 2: "partly cloudy", 3: "overcast", 45: "fog", 48: "freezing fog",
+        51: "light drizzle", 53: "drizzle", 55: "heavy drizzle", 61: "light rain", 63: "rain", 65: "heavy rain",
+        71: "light snow", 73: "snow", 75: "heavy snow", 80: "rain showers", 81: "heavy showers",
+        82: "violent showers", 95: "thunderstorm", 96: "thunderstorm with hail", 99: "thunderstorm with hail"}
 
 
 def _scene_rows(day: ShootDay) -> list[CallSheetScene]:
@@ -220,6 +184,70 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
     """
     from studio_kit.engines.preproduction.budget_derive import cast_tier
 
+    settings = _checked_settings(settings, schedule, day_number)
+    total = len(schedule.days)
+    day = schedule.days[day_number - 1]
+    date = shoot_date(schedule, day_number, settings)
+    sunrise_s, sunset_s = sun_times(date, settings)
+    dood = _dood(schedule, dood)
+    names = {m.id: m.name for m in breakdown.cast} | dict(schedule.cast_names)
+    members = {m.id: m for m in breakdown.cast}
+
+    def tier_of(cid: int) -> str:
+        try:
+            return cast_tier(cid, dood.row(cid).work)
+        except KeyError:
+            return cast_tier(cid, 1)
+
+    from studio_kit.engines.preproduction.daytimes import day_calls
+
+    chair = {cid: settings.makeup_minutes.get(tier_of(cid), 60) for d in schedule.days for cid in d.cast_ids}
+    call = day_calls(schedule, settings, cast_names=names, makeup_minutes=chair)[day_number - 1]
+    crew_call, shooting_call = call.crew_call.time(), call.shooting_call.time()
+
+    cast = [_cast_call(cid, day, day_number, schedule, settings, dood, members.get(cid), tier_of(cid),
+                       names.get(cid, f"Cast {cid}"), shooting_call) for cid in day.cast_ids]
+    extras, requirements = _day_requirements(day, breakdown)
+
+    nxt = schedule.days[day_number] if day_number < total else None
+    notes = list(settings.notes)
+    if nxt is None:
+        notes.append("Last day of principal photography.")
+    if day.company_moves:
+        notes.append(f"{day.company_moves} company move(s) today: " + " → ".join(day.sites) + ".")
+    site = day.strips[0].site if day.strips else ""
+    place = {**settings.locations.get(site, {})}
+    lat, lon = float(place.get("lat", settings.lat)), float(place.get("lon", settings.lon))
+    hospital = str(place.get("hospital") or settings.nearest_hospital).strip()
+    address = str(place.get("address") or settings.location_address).strip()
+    parking = str(place.get("parking") or settings.parking).strip()
+    on_camera = [c for c in cast if c.kind == "on-camera"]
+    safety = safety_notes(day, breakdown, members)
+    notes += safety
+    notes += [f"FORCED CALL — {f}" for f in call.forced]
+    departments, meals = _department_calls(call, on_camera, settings), _meals(call, on_camera, settings)
+    return CallSheet(
+        title=settings.title or schedule.title, day_number=day_number, total_days=total, date=date,
+        weekday=date.strftime("%A"), crew_call=crew_call, shooting_call=shooting_call,
+        sunrise=sunrise_s, sunset=sunset_s, location_name=str(place.get("name") or settings.location_name),
+        lat=lat, lon=lon, timezone=settings.timezone, weather=fetch_weather(settings, date),
+        nearest_hospital=hospital or TO_BE_CONFIRMED,
+        production_office=settings.production_office.strip() or OFFICE_FILL_IN,
+        scenes=_scene_rows(day), total_pages=format_eighths(day.eighths), cast=cast,
+        extras=list(extras.values()), requirements=requirements,
+        advance_day=nxt.number if nxt else None,
+        advance_date=shoot_date(schedule, nxt.number, settings) if nxt else None,
+        advance_scenes=_scene_rows(nxt) if nxt else [], notes=notes,
+        location_address=address or f"{FILL_IN} — location address",
+        parking=parking or f"{FILL_IN} — crew parking and base camp", map_url=map_link(lat, lon),
+        contacts=list(settings.contacts), departments=departments, meals=meals,
+        safety=safety, call_note=call.note, forced_calls=list(call.forced),
+        estimated_wrap=call.wrap.time())
+
+
+def _checked_settings(settings: CallSheetSettings | Mapping[str, Any] | None, schedule: Schedule,
+                      day_number: int) -> CallSheetSettings:
+    """The settings as CallSheetSettings, checked with the day number against the schedule."""
     if isinstance(settings, Mapping):
         try:
             settings = CallSheetSettings.model_validate(dict(settings))
@@ -236,32 +264,48 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
     if settings.crew_call > settings.shooting_call:
         raise CallSheetError(f"Crew call {settings.crew_call:%H:%M} is after shooting call {settings.shooting_call:%H:%M}",
                              hint="Set the crew call before the shooting call.")
-    day = schedule.days[day_number - 1]
-    date = shoot_date(schedule, day_number, settings)
-    sunrise_s, sunset_s = sun_times(date, settings)
-    dood = _dood(schedule, dood)
-    names = {m.id: m.name for m in breakdown.cast} | dict(schedule.cast_names)
+    return settings
 
-    cast = []
-    for cid in day.cast_ids:
-        try:
-            row = dood.row(cid)
-            status = row.label(day_number) if len(row.codes) >= day_number else "W"   # "PW" on a pickup day
-            tier = cast_tier(cid, row.work)
-        except KeyError:
-            status, tier = "W", cast_tier(cid, 1)
-        on_set = _minus(settings.shooting_call, settings.on_set_minutes - _stagger_minutes(day, cid, schedule))
-        makeup = _minus(on_set, settings.makeup_minutes.get(tier, 60))
-        cast.append(CallSheetCast(cast_id=cid, character=names.get(cid, f"Cast {cid}"), status=status or "W",
-                                  tier=tier, pickup=_minus(makeup, settings.pickup_minutes), makeup=makeup,
-                                  on_set=on_set))
 
+#: remarks for parts with no makeup chair: animals come with their wrangler, a CG part is a stand-in/eyeline
+_NO_CHAIR_REMARKS = {"animal": "animal with wrangler (no makeup); arrives with its trainer",
+                     "cg": "VFX character: eyeline/stand-in and VFX supervisor, no actor on set",
+                     "voice": "voice only: recorded in a studio session, not on set",
+                     "graphic": "screen graphic: playback operator"}
+
+
+def _cast_call(cid: int, day: ShootDay, day_number: int, schedule: Schedule, settings: CallSheetSettings,
+               dood: DayOutOfDays, member: Any, tier: str, character: str, shooting_call: dt.time) -> CallSheetCast:
+    """One cast member's line: day status (W, SW, PW ...), pickup, makeup and on-set times, remarks."""
+    try:
+        row = dood.row(cid)
+        status = row.label(day_number) if len(row.codes) >= day_number else "W"   # "PW" on a pickup day
+    except KeyError:
+        status = "W"
+    kind = member.kind if member else "on-camera"
+    on_set = _minus(shooting_call, settings.on_set_minutes - _stagger_minutes(day, cid, schedule))
+    if kind == "on-camera":
+        makeup, remarks = _minus(on_set, settings.makeup_minutes.get(tier, 60)), ""
+    else:        # no makeup chair: animals come with their wrangler, a CG part is a stand-in/eyeline
+        makeup = on_set
+        remarks = _NO_CHAIR_REMARKS.get(kind, "")
+        if member and "voice session" in member.needs and kind == "animal":
+            remarks += "; voice recorded separately"
+    return CallSheetCast(cast_id=cid, character=character, status=status or "W",
+                         tier=tier, pickup=_minus(makeup, settings.pickup_minutes), makeup=makeup,
+                         on_set=on_set, kind=kind, remarks=remarks)
+
+
+def _day_requirements(day: ShootDay, breakdown: Breakdown) -> tuple[dict[str, Requirement], list[Requirement]]:
+    """The day's background (extras by element) and its other requirements by department, with scenes."""
     sheets = {s.scene_index: s for s in breakdown.sheets}
     extras: dict[str, Requirement] = {}
     reqs: dict[tuple[str, str], Requirement] = {}
     for strip in day.strips:
         sheet = sheets.get(strip.sheet_index)
         for tag in sheet.tags if sheet else []:
+            if tag.needs_review:
+                continue
             if tag.category in EXTRAS:
                 r = extras.setdefault(tag.element_id, Requirement(category=tag.category.label, item=tag.name,
                                                                   scenes=[], count=tag.count))
@@ -275,34 +319,96 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
             if strip.scene_number not in r.scenes:
                 r.scenes.append(strip.scene_number)
     order = {c.label: i for i, c in enumerate(BreakdownCategory)}
-    requirements = sorted(reqs.values(), key=lambda r: (order.get(r.category, 99), r.item.lower()))
+    return extras, sorted(reqs.values(), key=lambda r: (order.get(r.category, 99), r.item.lower()))
 
-    nxt = schedule.days[day_number] if day_number < total else None
-    notes = list(settings.notes)
-    if nxt is None:
-        notes.append("Last day of principal photography.")
-    if day.company_moves:
-        notes.append(f"{day.company_moves} company move(s) today: " + " → ".join(day.sites) + ".")
-    # safety lines every call sheet carries when the day has stunts or special effects
-    for label, text in ((BreakdownCategory.STUNTS.label, "stunt coordinator and set medic on set; safety meeting "
-                         "before the first stunt"),
-                        (BreakdownCategory.SPECIAL_EFFECTS.label, "SFX supervisor on set; safety briefing before "
-                         "any effect is fired")):
-        scenes = sorted({n for r in requirements if r.category == label for n in r.scenes}, key=_scene_sort_key)
-        if scenes:
-            notes.append(f"SAFETY — {label} in sc. {', '.join(scenes)}: {text}.")
-    return CallSheet(
-        title=settings.title or schedule.title, day_number=day_number, total_days=total, date=date,
-        weekday=date.strftime("%A"), crew_call=settings.crew_call, shooting_call=settings.shooting_call,
-        sunrise=sunrise_s, sunset=sunset_s, location_name=settings.location_name, lat=settings.lat,
-        lon=settings.lon, timezone=settings.timezone, weather=settings.weather or "none",
-        nearest_hospital=settings.nearest_hospital.strip() or TO_BE_CONFIRMED,
-        production_office=settings.production_office.strip() or TO_BE_CONFIRMED,
-        scenes=_scene_rows(day), total_pages=format_eighths(day.eighths), cast=cast,
-        extras=list(extras.values()), requirements=requirements,
-        advance_day=nxt.number if nxt else None,
-        advance_date=shoot_date(schedule, nxt.number, settings) if nxt else None,
-        advance_scenes=_scene_rows(nxt) if nxt else [], notes=notes)
+
+def _department_calls(call: Any, cast: list[CallSheetCast], settings: CallSheetSettings) -> list[DepartmentCall]:
+    """Department calls consistent with the cast: hair/makeup and wardrobe open before the first actor
+    sits in the chair (never after), camera and grip/electric at crew call, transport before the first pickup."""
+    crew = call.crew_call.time()
+    first_chair = min([c.makeup for c in cast] + [crew])
+    first_pickup = min([c.pickup for c in cast] + [crew])
+    hmu = _minus(first_chair, 15) if first_chair < crew else crew
+    out = [DepartmentCall(department="Production (1st AD, base camp)", call=min(hmu, crew)),
+           DepartmentCall(department="Hair & makeup", call=hmu,
+                          note=f"first actor in the chair {first_chair:%H:%M}" if cast else "no cast today"),
+           DepartmentCall(department="Wardrobe", call=hmu),
+           DepartmentCall(department="Camera", call=crew),
+           DepartmentCall(department="Grip & electric", call=crew),
+           DepartmentCall(department="Art & props", call=crew),
+           DepartmentCall(department="Sound", call=crew),
+           DepartmentCall(department="Locations", call=_minus(min(hmu, crew), 30), note="open base camp and parking"),
+           DepartmentCall(department="Transport", call=_minus(first_pickup, 15),
+                          note=f"first pickup {first_pickup:%H:%M}" if cast else "")]
+    return out
+
+
+def _meals(call: Any, cast: list[CallSheetCast], settings: CallSheetSettings) -> list[Meal]:
+    """Breakfast before the first call, first meal within six hours of crew call, a second meal when the
+    day runs past six hours after the first (as the meal-penalty rules require)."""
+    earliest = min([c.makeup for c in cast] + [call.crew_call.time()])
+    first = call.crew_call + dt.timedelta(hours=settings.first_meal_hours)
+    meals = [Meal(meal="Breakfast", time=_minus(earliest, 30), note="walking breakfast until crew call"),
+             Meal(meal="First meal", time=first.time(), note=f"{settings.meal_minutes} min, off the clock")]
+    second = first + dt.timedelta(minutes=settings.meal_minutes) + dt.timedelta(hours=settings.second_meal_hours)
+    if call.wrap > second:
+        meals.append(Meal(meal="Second meal", time=second.time(), note="the day runs past six hours after lunch"))
+    return meals
+
+
+_WATER = re.compile(r"\b(water|rain|pool|river|lake|sea|ocean|beach|boat|swim\w*|drown\w*|flood\w*|spout|"
+                    r"fountain|shower|bath\w*|puddle|wet|soak\w*|harbou?r|dock|pier)\b", re.I)
+_TRAFFIC = re.compile(r"\b(traffic|street|road|highway|freeway|intersection|crossing|crosswalk|car|cars|bus|"
+                      r"truck|taxi|motorcycle|drive[sn]?|driving)\b", re.I)
+
+
+def safety_notes(day: ShootDay, breakdown: Breakdown, members: Mapping[int, Any] | None = None) -> list[str]:
+    """Safety lines for the day's hazards, from its breakdown elements and strips: stunts, special effects,
+    animals, water, traffic, night exteriors."""
+    sheets = {s.scene_index: s for s in breakdown.sheets}
+    found: dict[str, list[str]] = {}
+
+    def add(key: str, scene: str) -> None:
+        found.setdefault(key, [])
+        if scene not in found[key]:
+            found[key].append(scene)
+
+    for strip in day.strips:
+        sheet = sheets.get(strip.sheet_index)
+        tags = [t for t in (sheet.tags if sheet else []) if not t.needs_review]
+        cats = {t.category for t in tags}
+        text = " ".join([strip.heading, *(t.name + " " + t.matched for t in tags)])
+        if BreakdownCategory.STUNTS in cats:
+            add("stunts", strip.scene_number)
+        if BreakdownCategory.SPECIAL_EFFECTS in cats:
+            add("sfx", strip.scene_number)
+        animal_cast = any((members or {}).get(c) is not None and getattr((members or {})[c], "kind", "") == "animal"
+                          for c in strip.cast_ids)
+        if BreakdownCategory.ANIMALS in cats or animal_cast:
+            add("animals", strip.scene_number)
+        if _WATER.search(text):
+            add("water", strip.scene_number)
+        if strip.exterior and (_TRAFFIC.search(text) or BreakdownCategory.VEHICLES in cats):
+            add("traffic", strip.scene_number)
+        if strip.exterior and strip.part == "night":
+            add("night", strip.scene_number)
+    lines = {
+        "stunts": "stunt coordinator and set medic on set; safety meeting before the first stunt; nobody in the "
+                  "action area without the coordinator's clearance",
+        "sfx": "SFX supervisor on set; safety briefing before any effect is fired; fire extinguishers at hand",
+        "animals": "animals with their trainers/wranglers only; quiet on set around them; no one feeds or handles "
+                   "an animal without the wrangler; American Humane (or local equivalent) monitor informed",
+        "water": "water on set: cables off the ground and GFCI-protected, non-slip mats, towels and a dry area; "
+                 "no one works near open water without a safety spotter",
+        "traffic": "traffic: high-visibility vests for crew near the road, police or traffic control for any lane "
+                   "use, cast and crew never step into live traffic",
+        "night": "night exterior: lighting plan and torches for the crew, warm layers, drivers rested (watch for "
+                 "fatigue on the drive home)",
+    }
+    labels = {"stunts": BreakdownCategory.STUNTS.label, "sfx": BreakdownCategory.SPECIAL_EFFECTS.label,
+              "animals": "Animals", "water": "Water", "traffic": "Traffic", "night": "Night exterior"}
+    return [f"SAFETY — {labels[key]} in sc. {', '.join(sorted(sc, key=_scene_sort_key))}: {lines[key]}."
+            for key in lines if (sc := found.get(key))]
 
 
 def render_html(sheet: CallSheet) -> str:

@@ -5,14 +5,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studio_kit.engines.preproduction.callsheet import CallSheet
+    from studio_kit.domain.callsheet import CallSheet
 
 
 def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def build_pdf(cs: "CallSheet", path: Path) -> None:
+def build_pdf(cs: CallSheet, path: Path) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.styles import getSampleStyleSheet
@@ -21,7 +21,8 @@ def build_pdf(cs: "CallSheet", path: Path) -> None:
 
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("cs_small", fontSize=8, leading=10)
-    head = styles["Heading3"].clone("cs_head", spaceBefore=8, spaceAfter=2)
+    # a heading always travels with the table under it: never stranded at the foot of a page
+    head = styles["Heading3"].clone("cs_head", spaceBefore=8, spaceAfter=2, keepWithNext=1)
     hhmm = lambda t: t.strftime("%H:%M")  # noqa: E731
 
     def para(text: str) -> Paragraph:
@@ -41,14 +42,25 @@ def build_pdf(cs: "CallSheet", path: Path) -> None:
         [f"{cs.weekday} {cs.date.isoformat()}", "Shooting call", f"Weather: {cs.weather}"],
         [para(f"{cs.location_name} ({cs.lat:.4f}, {cs.lon:.4f}, {cs.timezone})"), hhmm(cs.shooting_call),
          para(f"Nearest hospital: {cs.nearest_hospital}")],
-        [para(f"Production office: {cs.production_office}"), "", ""],
+        [para(f"Address: {cs.location_address}"), "Est. wrap", para(f"Parking: {cs.parking}")],
+        [Paragraph(f'<link href="{_esc(cs.map_url)}" color="blue">Map: {_esc(cs.map_url)}</link>', small),
+         hhmm(cs.estimated_wrap) if cs.estimated_wrap else "", ""],
+        [para(f"Production office: {cs.production_office}"), "",
+         para("; ".join(f"{c.get('role', '')}: {c.get('name', '')} {c.get('phone', '')}".strip() for c in cs.contacts)
+              or "Contacts: FILL IN — production contacts in the project's call sheet settings")],
     ], colWidths=[3.0 * inch, 1.4 * inch, 2.9 * inch])
     header.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 1.5, colors.black), ("ALIGN", (1, 0), (1, -1), "CENTER"),
         ("FONTSIZE", (0, 0), (-1, -1), 9), ("FONTNAME", (1, 1), (1, 1), "Helvetica-Bold"),
         ("FONTNAME", (1, 3), (1, 3), "Helvetica-Bold"), ("FONTSIZE", (1, 1), (1, 1), 16),
         ("FONTSIZE", (1, 3), (1, 3), 16), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story: list = [header, Paragraph("Scenes", head)]
+    story: list = [header]
+    if cs.call_note:
+        story.append(Paragraph(_esc(cs.call_note), small))
+    for f in cs.forced_calls:
+        story.append(Paragraph("<b>FORCED CALL</b> — " + _esc(f), small))
+    story.append(para("Meals: " + " · ".join(f"{m.meal} {hhmm(m.time)}" for m in cs.meals)))
+    story.append(Paragraph("Scenes", head))
 
     rows = [["Sc.", "Set", "I/E", "D/N", "Pages", "Cast", "Synopsis"]]
     rows += [[s.scene_number, para(s.set), s.int_ext, s.day_night, s.pages, ", ".join(map(str, s.cast_ids)),
@@ -57,10 +69,11 @@ def build_pdf(cs: "CallSheet", path: Path) -> None:
     story.append(table(rows, [0.45, 1.9, 0.5, 0.4, 0.55, 0.8, 2.7]))
 
     story.append(Paragraph("Cast", head))
-    rows = [["#", "Character", "Status", "Pickup", "Makeup/Hair", "On set"]]
-    rows += [[str(c.cast_id), para(c.character), c.status, hhmm(c.pickup), hhmm(c.makeup), hhmm(c.on_set)]
-             for c in cs.cast] or [["", "No cast called.", "", "", "", ""]]
-    story.append(table(rows, [0.4, 2.6, 0.7, 1.1, 1.2, 1.1]))
+    rows = [["#", "Character", "Status", "Pickup", "Makeup/Hair", "On set", "Remarks"]]
+    rows += [[str(c.cast_id), para(c.character), c.status, hhmm(c.pickup),
+              hhmm(c.makeup) if c.kind == "on-camera" else "—", hhmm(c.on_set), para(c.remarks)]
+             for c in cs.cast] or [["", "No cast called.", "", "", "", "", ""]]
+    story.append(table(rows, [0.3, 1.7, 0.5, 0.6, 0.8, 0.6, 2.8]))
 
     story.append(Paragraph("Background", head))
     rows = [["Extras", "Count", "Scenes"]]
@@ -82,6 +95,15 @@ def build_pdf(cs: "CallSheet", path: Path) -> None:
              for s in cs.advance_scenes] or [["", "No further shoot days.", "", "", "", ""]]
     story.append(table(rows, [0.5, 3.6, 0.6, 0.5, 0.8, 1.3]))
 
+    story.append(Paragraph("Department calls", head))
+    rows = [["Department", "Call", "Note"]] + [[d.department, hhmm(d.call), para(d.note)] for d in cs.departments]
+    story.append(table(rows, [2.6, 0.8, 3.9]))
+    story.append(Paragraph("Meals", head))
+    rows = [["Meal", "Time", "Note"]] + [[m.meal, hhmm(m.time), para(m.note)] for m in cs.meals]
+    story.append(table(rows, [2.6, 0.8, 3.9]))
+    story.append(Paragraph("Safety", head))
+    for n in cs.safety or ["No special hazards in today's scenes."]:
+        story.append(Paragraph("• " + _esc(n), small))
     story.append(Paragraph("Notes", head))
     for n in cs.notes or ["None."]:
         story.append(Paragraph("• " + _esc(n), small))

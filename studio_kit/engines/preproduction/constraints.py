@@ -10,21 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
-from studio_kit.domain.preproduction import Breakdown
+from studio_kit.domain.preproduction import Breakdown, ScheduleConstraints  # noqa: F401 - model re-exported from its old path
 from studio_kit.exceptions import ScheduleError
-
-
-class ScheduleConstraints(BaseModel):
-    """What the schedule must respect. Days are 1-based shoot-day numbers; scenes are 0-based indices."""
-
-    cast_available: dict[int, list[int]] = Field(default_factory=dict)     # cast id -> the only days they can work
-    cast_unavailable: dict[int, list[int]] = Field(default_factory=dict)   # cast id -> days they cannot work
-    location_available: dict[str, list[int]] = Field(default_factory=dict)  # site or set -> days it can be used
-    before: list[tuple[int, int]] = Field(default_factory=list)            # (a, b): shoot a no later than b
-    fixed: dict[int, int] = Field(default_factory=dict)                    # scene index -> day
-    days: int | None = None                                                # exact number of day slots to use
 
 
 def load_constraints(path: str | Path, breakdown: Breakdown) -> ScheduleConstraints:

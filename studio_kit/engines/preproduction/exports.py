@@ -14,9 +14,19 @@ import datetime as dt
 import html
 import json
 from pathlib import Path
+from typing import cast
 
-from studio_kit.domain.preproduction import (CATEGORY_TABLE, DAY_BREAK_COLOUR, WEEK_BREAK_COLOUR, WORK_LABELS, Breakdown,
-                                             BreakdownCategory, DayOutOfDays, Schedule, format_eighths)
+from studio_kit.domain.preproduction import (
+    CATEGORY_TABLE,
+    DAY_BREAK_COLOUR,
+    WEEK_BREAK_COLOUR,
+    WORK_LABELS,
+    Breakdown,
+    BreakdownCategory,
+    DayOutOfDays,
+    Schedule,
+    format_eighths,
+)
 from studio_kit.engines.preproduction.stripboard import shoot_dates
 from studio_kit.store.files import atomic_open, atomic_path
 
@@ -78,6 +88,10 @@ def breakdown_csv(breakdown: Breakdown, out_dir: str | Path) -> list[Path]:
     return out
 
 
+#: Excel number format for page lengths: 1.375 pages shows as "1 3/8" and sums like a number
+PAGES_FORMAT = "# ?/8"
+
+
 def breakdown_xlsx(breakdown: Breakdown, path: str | Path) -> Path:
     """One workbook: "By scene" and "By category" sheets, category headers filled with their colour."""
     from openpyxl import Workbook
@@ -90,15 +104,16 @@ def breakdown_xlsx(breakdown: Breakdown, path: str | Path) -> Path:
     ws.append(header)
     for i, c in enumerate(CATEGORIES, start=9):
         ws.cell(row=1, column=i).fill = PatternFill("solid", fgColor=c.colour.lstrip("#"))
-    for row in rows:
-        ws.append(row)
+    for sheet, row in zip(breakdown.sheets, rows):
+        ws.append(row[:5] + [sheet.eighths / 8, sheet.eighths] + row[7:])     # pages and eighths as numbers
+        ws.cell(row=ws.max_row, column=6).number_format = PAGES_FORMAT
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws2 = wb.create_sheet("By category")
     header, rows = category_rows(breakdown)
     ws2.append(header)
     for row in rows:
-        ws2.append(row)
+        ws2.append([int(row[0])] + row[1:4] + [int(row[4])] + row[5:])
         ws2.cell(row=ws2.max_row, column=2).fill = PatternFill("solid", fgColor=row[5].lstrip("#"))
     ws3 = wb.create_sheet("Cast")
     ws3.append(["#", "Character", "Scenes"])
@@ -273,18 +288,47 @@ def stripboard_pdf(schedule: Schedule, path: str | Path) -> Path:
     table.setStyle(TableStyle(style))
     head = Paragraph(f"<b>{_esc(schedule.title)}</b> — stripboard: {len(schedule.days)} days, "
                      f"{schedule.company_moves} company moves", styles["Title"])
+    # the cast key: the numbers on the strips, named
+    key_rows = [["#", "Cast"]] + [[str(cid), _esc(name)] for cid, name in sorted(schedule.cast_names.items())]
+    key = Table(key_rows, colWidths=[30, 200], repeatRows=1)
+    key.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                             ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold")]))
+    legend = Paragraph("Strips: white INT day · yellow EXT day · blue INT night · green EXT night · pink dawn · "
+                       "orange dusk/magic hour; black = end of day, orange = end of week.", small)
+    story = [head, Paragraph("Cast key", styles["Heading3"]), key, legend, table]
     return _atomic_save(Path(path), lambda p: SimpleDocTemplate(p, pagesize=landscape(letter), leftMargin=30, rightMargin=30,
-                                                                title=f"{schedule.title} stripboard").build([head, table]))
+                                                                title=f"{schedule.title} stripboard").build(story))
 
 
 # -- day out of days -----------------------------------------------------------
 
+def dood_calendar(dood: DayOutOfDays) -> list[tuple[int | None, dt.date | None]]:
+    """The DOOD's columns: each shoot day (number, date) with the days off between them (None, date) —
+    weekends and any other gap in the calendar — so the grid reads like the production calendar."""
+    cols: list[tuple[int | None, dt.date | None]] = []
+    prev: dt.date | None = None
+    for n, d in zip(dood.day_numbers, dood.dates):
+        if d is not None and prev is not None:
+            gap = prev + dt.timedelta(days=1)
+            while gap < d:
+                cols.append((None, gap))
+                gap += dt.timedelta(days=1)
+        cols.append((n, d))
+        prev = d or prev
+    return cols
+
+
 def dood_table(dood: DayOutOfDays) -> tuple[list[str], list[list[str]]]:
-    header = ["#", "Cast"] + [f"Day {n}" + (f" {d:%m/%d}" if d else "") for n, d in zip(dood.day_numbers, dood.dates)] + \
+    """Header and rows: a column per shoot day ("Day 3 03/04") and per day off ("Sat 03/07 off"), then totals."""
+    cal = dood_calendar(dood)
+    header = ["#", "Cast"] + [f"Day {n}" + (f" {d:%m/%d}" if d else "") if n is not None else f"{d:%a %m/%d} off"
+                              for n, d in cal] + \
         ["Work", "Hold", "Travel", "Rehearsal", "Drop/Pickup", "Total", "Start", "Finish"]
     rows = []
     for r in dood.rows:
-        rows.append([str(r.cast_id), r.name] + r.labels +   # printed cells: "WD"/"PW" carry the drop/pickup
+        labels = r.labels
+        cells = [labels[n - 1] if n is not None and n - 1 < len(labels) else "" for n, _ in cal]
+        rows.append([str(r.cast_id), r.name] + cells +   # printed cells: "WD"/"PW" carry the drop/pickup
                     [str(r.work), str(r.hold), str(r.travel), str(r.rehearsal), str(r.drop_pickups), str(r.total),
                      str(r.start_day or ""), str(r.finish_day or "")])
     return header, rows
@@ -321,7 +365,8 @@ def dood_xlsx(dood: DayOutOfDays, path: str | Path) -> Path:
     ws.title = "Day out of days"
     header, rows = dood_table(dood)
     ws.append(header)
-    n = len(dood.day_numbers)
+    cal = dood_calendar(dood)
+    n = len(cal)
     first, last = get_column_letter(3), get_column_letter(2 + n)
     for i, row in enumerate(rows, start=2):
         rng = f"{first}{i}:{last}{i}"
@@ -333,7 +378,9 @@ def dood_xlsx(dood: DayOutOfDays, path: str | Path) -> Path:
         ws.append([int(row[0]), row[1]] + row[2:2 + n] + formulas + [total] +
                   [int(x) if x else None for x in row[-2:]])
         for j, code in enumerate(row[2:2 + n], start=3):
-            if _dood_fill(code):
+            if cal[j - 3][0] is None:
+                ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor="D9D9D9")      # a day off
+            elif _dood_fill(code):
                 ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor=_dood_fill(code))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -347,14 +394,17 @@ def dood_pdf(dood: DayOutOfDays, path: str | Path) -> Path:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     header, rows = dood_table(dood)
-    header = ["#", "Cast"] + [f"{n}" + (f"\n{d:%a}\n{d:%m/%d}" if d else "") for n, d in zip(dood.day_numbers, dood.dates)] \
-        + ["Wk", "Hld", "Trv", "Reh", "D/P", "Tot", "Start", "Fin"]
+    cal = dood_calendar(dood)
+    header = ["#", "Cast"] + [(f"{n}" if n is not None else "off") + (f"\n{d:%a}\n{d:%m/%d}" if d else "")
+                              for n, d in cal] + ["Wk", "Hld", "Trv", "Reh", "D/P", "Tot", "Start", "Fin"]
     table = Table([header] + rows, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 6),
              ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("ALIGN", (2, 0), (-1, -1), "CENTER")]
     for i, row in enumerate(rows, start=1):
-        for j, code in enumerate(row[2:2 + len(dood.day_numbers)], start=2):
-            if _dood_fill(code):
+        for j, code in enumerate(row[2:2 + len(cal)], start=2):
+            if cal[j - 2][0] is None:
+                style.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#D9D9D9")))
+            elif _dood_fill(code):
                 style.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#" + _dood_fill(code))))
     table.setStyle(TableStyle(style))
     title = Paragraph(f"<b>{_esc(dood.title)}</b> — Day out of days (drop/pickup after {dood.drop_after_days} idle days)",
@@ -374,9 +424,10 @@ def schedule_ics(schedule: Schedule, path: str | Path, *, start_date: dt.date | 
     if start is None:
         today = dt.date.today()
         start = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
-    dates = [d.date for d in schedule.days]
-    if any(x is None for x in dates):
-        dates = [x for x, _ in shoot_dates(start, len(schedule.days))]
+    known = [d.date for d in schedule.days if d.date is not None]
+    # from a start date every shoot day has a date
+    dates = known if len(known) == len(schedule.days) else \
+        cast("list[dt.date]", [x for x, _ in shoot_dates(start, len(schedule.days))])
     cal = Calendar()
     cal.add("prodid", "-//studio_kit//shoot schedule//EN")
     cal.add("version", "2.0")
@@ -388,7 +439,7 @@ def schedule_ics(schedule: Schedule, path: str | Path, *, start_date: dt.date | 
         ev.add("summary", f"{schedule.title}: shoot day {day.number} of {len(schedule.days)}")
         ev.add("dtstart", date)
         ev.add("dtend", date + dt.timedelta(days=1))
-        ev.add("dtstamp", dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc))
+        ev.add("dtstamp", dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC))
         lines = [f"Sc. {s.scene_number} {s.heading} ({s.pages} pg) cast {', '.join(map(str, s.cast_ids)) or '-'}"
                  for s in day.strips]
         ev.add("description", f"{day.pages} pages, {day.company_moves} company moves\n" + "\n".join(lines))

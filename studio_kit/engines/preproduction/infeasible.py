@@ -9,10 +9,10 @@ import it back.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
-from studio_kit.domain.preproduction import format_eighths
-from studio_kit.engines.preproduction.constraints import ScheduleConstraints
+from studio_kit.domain.preproduction import ScheduleConstraints, format_eighths
 from studio_kit.exceptions import ScheduleError
 
 
@@ -22,6 +22,7 @@ def _cast_label(cid: int, names: dict[int, str]) -> str:
 
 def _who(label: str, strips, limits, c: ScheduleConstraints, names, optimise: Callable) -> str:
     """For a culprit family, the single entries whose removal is enough (at most six probed)."""
+    entries: list[tuple[str, dict[str, Any]]]
     if label == "cast availability":
         entries = [(f"{_cast_label(cid, names)}'s availability",
                     {"cast_available": {k: v for k, v in c.cast_available.items() if k != cid},
@@ -46,7 +47,7 @@ def _who(label: str, strips, limits, c: ScheduleConstraints, names, optimise: Ca
 
 def explain_infeasible(strips, limits, c: ScheduleConstraints, n_days: int, names, optimise: Callable) -> str:
     """Name the constraint families whose removal makes the problem feasible (each probed with a short solve)."""
-    families = {
+    families: dict[str, dict[str, Any]] = {
         "cast availability": {"cast_available": {}, "cast_unavailable": {}},
         "location availability": {"location_available": {}},
         "must-shoot-before pairs": {"before": []},

@@ -13,6 +13,34 @@ and the status, next to two baselines scored the same way: script order and
 a greedy sort by location (both packed under the same day limits).
 Infeasible input raises :class:`ScheduleError` naming the constraints that
 conflict.
+
+Deterministic mode (the default, for published boards): the same strips,
+constraints, weights and seed give the same board on any machine with the same
+OR-Tools version, whatever its core count or load. The search runs a fixed
+number of workers (:data:`DETERMINISTIC_WORKERS`, interleaved so their
+exchanges happen at fixed points), is seeded, and stops on a deterministic time
+budget (CP-SAT's work counter) of ``time_limit`` × :data:`DTIME_PER_SECOND`; a
+generous wall-clock limit stays as a safety net only.
+
+Calibration (OR-Tools 9.15, the 2-core dev box, the benchmark's 150-scene
+feature, default 10 s): free-running workers stopped on deterministic time do
+not reproduce (2 and 8 workers gave a different board each run, and 8 workers
+on 2 cores overran a 8-unit budget to ~40 s); interleaved workers do. With the
+full subsolvers interleaved, 1, 2 and 8 workers all ended on the starting plan
+(objective 29 740 after the day-order polish); 2 interleaved LNS workers reach
+25 540 (29 days, 22 moves, 398 cast days), the same board on every run, at 0.52
+units per CPU-second (3.26 units in 6.2 CPU-s), ~1.0 per second on 2 idle cores
+(4 and 8 LNS workers did worse in the same budget). The non-deterministic
+wall-clock mode reached 29 760 under the same load. Re-optimised after one
+scene's cast changed: 5 of 150 strips moved, objective 25 760 -> 25 480; a fresh
+solve put 140 of 150 strips on another day (benchmarks/bench_preproduction.py). Boards of a short (12 scenes) are proved optimal in well under a
+second either way.
+
+Re-optimising a published board (``previous``: scene index → day) starts from
+that board (every variable hinted) and adds ``move_weight`` per strip that
+leaves its day, so an edit to one scene moves few others; the result lists the
+moved strips and the cost of the board before (:attr:`Schedule.moved`,
+:attr:`Schedule.previous_objective`).
 """
 from __future__ import annotations
 
@@ -20,14 +48,40 @@ import datetime as dt
 import math
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
-from studio_kit.domain.preproduction import (BaselineResult, Breakdown, Schedule, ScheduleLimits, Strip,
-                                             format_eighths)
+from studio_kit.domain.preproduction import (
+    BaselineResult,
+    Breakdown,
+    Schedule,
+    ScheduleConstraints,
+    ScheduleLimits,
+    Strip,
+    format_eighths,
+)
 from studio_kit.engines.preproduction import stripboard as sb
-from studio_kit.engines.preproduction.constraints import ScheduleConstraints, load_constraints
+from studio_kit.engines.preproduction.constraints import load_constraints
 from studio_kit.engines.preproduction.infeasible import explain_infeasible
 from studio_kit.exceptions import ScheduleError
+
+#: workers in deterministic mode, whatever the machine's core count (see the module notes)
+DETERMINISTIC_WORKERS = 2
+#: search settings of the interleaved workers in deterministic mode. Interleaved, CP-SAT first runs one
+#: task of every full-problem subsolver, and on a 150-scene board those take the whole default budget
+#: before any large-neighbourhood search runs (measured: 1 worker and 2 or 8 interleaved workers all ended
+#: on the starting plan); LNS only improves it (see the calibration notes in the module docstring)
+DETERMINISTIC_SEARCH: dict[str, Any] = {"use_lns_only": True}
+#: CP-SAT deterministic time units per second of ``time_limit``: measured 0.52 units per CPU-second
+#: with the 2 interleaved LNS workers (a 150-scene board), so ~1.0 per second on an idle 2-core machine
+DTIME_PER_SECOND = 1.0
+#: the wall-clock safety net in deterministic mode (× time_limit, + 30 s): reached only on a machine far
+#: slower or busier than the calibration box (a 2-core box shared by six test runs took ~5× the seconds),
+#: and then the board may not reproduce (the schedule's warnings say so)
+WALL_SAFETY_FACTOR = 10.0
+#: default cost of moving a strip off its published day (a cast day is 20, a company move 100): worth
+#: moving 3 strips to save a company move, not to save one cast day
+DEFAULT_MOVE_WEIGHT = 30.0
 
 
 def _label(strip: Strip) -> str:
@@ -139,8 +193,16 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
              constraints: ScheduleConstraints | None = None, weights: dict[str, float] | None = None,
              time_limit: float = 10.0, num_workers: int | None = None, seed: int = 0,
              start_date: dt.date | None = None, cast_names: dict[int, str] | None = None,
-             title: str = "Untitled", explain: bool = True) -> Schedule:
-    """Assign strips to shoot days with CP-SAT; the best schedule found within ``time_limit`` seconds."""
+             title: str = "Untitled", explain: bool = True, deterministic: bool = True,
+             previous: Mapping[int, int] | None = None, move_weight: float | None = None) -> Schedule:
+    """Assign strips to shoot days with CP-SAT; the best schedule found in about ``time_limit`` seconds.
+
+    ``deterministic`` (default): fixed workers (``num_workers`` or :data:`DETERMINISTIC_WORKERS`), seeded,
+    stopped on deterministic time, so the same input and ``seed`` give the same board on any machine;
+    ``False``: all cores (at most 8) for ``time_limit`` wall-clock seconds, not reproducible.
+    ``previous`` (scene index → day of the published board) re-optimises from that board, adding
+    ``move_weight`` (default :data:`DEFAULT_MOVE_WEIGHT`) per strip that leaves its day.
+    """
     t_start = time.perf_counter()
     from ortools.sat.python import cp_model  # first import ~0.7 s (pulls pandas): counted in the limit
 
@@ -149,39 +211,15 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
     w = {**sb.DEFAULT_WEIGHTS, **(weights or {})}
     names = cast_names or {}
     _check_static(strips, limits, c)
+    prev = _check_previous(strips, previous, move_weight)
+    lam = DEFAULT_MOVE_WEIGHT if move_weight is None else float(move_weight)
     bases = _baselines(strips, limits)
     lower_days = math.ceil(sum(s.eighths for s in strips) / limits.eighths_per_day)
-    if c.days is not None:
-        n_days = c.days
-        if n_days < lower_days:
-            raise ScheduleError(
-                f"{format_eighths(sum(s.eighths for s in strips))} pages do not fit in {n_days} days at "
-                f"{format_eighths(limits.eighths_per_day)} pages per day (at least {lower_days} days needed).",
-                hint="Allow more shoot days or raise pages per day.")
-    else:
-        n_days = min(len(p) for p in bases.values())
-        if c.fixed or c.cast_available or c.cast_unavailable or c.location_available:
-            n_days += max(2, n_days // 5)   # room for availability to push strips apart
-        n_days = max([n_days, *c.fixed.values()])
-        for days in c.cast_available.values():
-            n_days = max([n_days, *[d for d in days if d <= n_days + 10]]) if days else n_days
-        # an actor unavailable on the first days is shot after them: leave room past the blocked days
-        blocked = [d for days in c.cast_unavailable.values() for d in days if 0 < d <= n_days + 60]
-        if blocked:
-            n_days = max(n_days, max(blocked) + lower_days)
-        for cid, days in c.cast_unavailable.items():
-            lead = next(k for k in range(len(days) + 2) if k + 1 not in set(days))   # days 1..lead are barred
-            without = [x for x in strips if cid not in x.cast_ids]
-            if lead and any(cid in x.cast_ids for x in strips) and len(without) < lead:
-                raise ScheduleError(
-                    f"{_cast_label(cid, names)} is unavailable on shoot days 1-{lead}, but only {len(without)} "
-                    f"scene(s) can be shot without them, so the first {lead} shoot days cannot be filled.",
-                    hint="Shorten that cast member's unavailability, or set a later start date so their blocked "
-                         "days fall before the shoot.")
+    n_days = _day_count(strips, limits, c, bases, lower_days, names, prev)
     allowed = _allowed_days(strips, c, n_days, names)
 
     m = cp_model.CpModel()
-    v = _build_model(m, strips, allowed, n_days, limits, c, w, lower_days)
+    v = _build_model(m, strips, allowed, n_days, limits, c, w, lower_days, prev, lam)
     x = v["x"]
     by_scene = {s.scene_index: s for s in strips}
     D = range(1, n_days + 1)
@@ -195,18 +233,23 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
     # baselines with their days reordered to cut holds, when they respect the constraints
     candidates = list(bases.values()) + [sb.improve_day_order(p, w, valid) for p in bases.values() if valid(p)]
     best_base = min(candidates, key=lambda p: (not valid(p), sb.score(p, w, c.before, reorder=False)["objective"]))
-    if valid(best_base):
-        _hint(m, v, best_base, strips, n_days)
+    if prev:      # re-optimising: start from the published board, not from a baseline
+        _hint(m, v, prev, strips, n_days)
+    elif valid(best_base):
+        _hint(m, v, {s.scene_index: n for n, d in enumerate(best_base, start=1) for s in d}, strips, n_days)
 
     solver = cp_model.CpSolver()
-    # the time limit covers building the model and reading the result back too
-    solver.parameters.max_time_in_seconds = max(0.5, 0.9 * float(time_limit) - (time.perf_counter() - t_start))
-    solver.parameters.num_workers = num_workers or min(8, os.cpu_count() or 1)
-    solver.parameters.random_seed = seed
+    safety = _set_parameters(solver.parameters, time_limit, time.perf_counter() - t_start, num_workers, seed,
+                             deterministic)
     t0 = time.perf_counter()
     status = solver.solve(m)
     seconds = time.perf_counter() - t0
     status_name = solver.status_name(status)
+    notes = []
+    if deterministic and seconds >= safety - 0.05:
+        notes.append(f"the solver hit the {safety:g} s wall-clock safety net before its deterministic budget "
+                     "(a slow or busy machine): this board may not reproduce exactly; raise --time-limit "
+                     "or rerun on a quieter machine")
     if status == cp_model.INFEASIBLE:
         if not explain:
             raise ScheduleError("infeasible")
@@ -219,7 +262,8 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
         if valid(best_base) and not violations(fallback, c):
             fallback.warnings.append(f"the solver found no schedule within {time_limit:g} s; "
                                      "the better baseline is returned unimproved")
-            return fallback
+            fallback.warnings.extend(notes)
+            return _with_moves(fallback, prev, w, c, strips) if prev else fallback
         raise ScheduleError(f"No schedule found within the {time_limit:g} s time limit (solver status {status_name}).",
                             hint="Raise --time-limit, or relax the constraints.")
     plan: list[list[Strip]] = [[] for _ in D]
@@ -231,14 +275,118 @@ def optimise(strips: list[Strip], *, limits: ScheduleLimits | None = None,
         if valid(compact):     # renumbering days must not move a strip onto a day it is barred from
             plan = compact
         # polish: whole-day reordering the solver may not have reached within the time limit
-        plan = sb.improve_day_order(plan, w, valid)
-    return _assemble(plan, strips, limits, w, c, bases, start_date, names, title, status_name,
-                     solver.objective_value, solver.best_objective_bound, seconds)
+        # (not when re-optimising: reordering days moves every strip on them)
+        if not prev:
+            plan = sb.improve_day_order(plan, w, valid)
+    bound = solver.best_objective_bound
+    if prev:     # the solver's bound covers cost + move penalty; without the moves it can be lower by at most
+        bound = max(0.0, bound - lam * len(prev))     # every strip moving
+    out = _assemble(plan, strips, limits, w, c, bases, start_date, names, title, status_name,
+                    solver.objective_value, bound, seconds)
+    out.warnings.extend(notes)
+    return _with_moves(out, prev, w, c, strips) if prev else out
+
+
+def _day_count(strips: list[Strip], limits: ScheduleLimits, c: ScheduleConstraints,
+               bases: dict[str, list[list[Strip]]], lower_days: int, names: dict[int, str],
+               prev: dict[int, int] | None) -> int:
+    """How many shoot days the model may use: the constraints' fixed count (checked against the pages),
+    else the shorter baseline with room for availability, fixed days, blocked cast and the published
+    board's days when re-optimising."""
+    if c.days is not None:
+        n_days = c.days
+        if n_days < lower_days:
+            raise ScheduleError(
+                f"{format_eighths(sum(s.eighths for s in strips))} pages do not fit in {n_days} days at "
+                f"{format_eighths(limits.eighths_per_day)} pages per day (at least {lower_days} days needed).",
+                hint="Allow more shoot days or raise pages per day.")
+        return n_days
+    n_days = min(len(p) for p in bases.values())
+    if c.fixed or c.cast_available or c.cast_unavailable or c.location_available:
+        n_days += max(2, n_days // 5)   # room for availability to push strips apart
+    n_days = max([n_days, *c.fixed.values()])
+    for days in c.cast_available.values():
+        n_days = max([n_days, *[d for d in days if d <= n_days + 10]]) if days else n_days
+    # an actor unavailable on the first days is shot after them: leave room past the blocked days
+    blocked = [d for days in c.cast_unavailable.values() for d in days if 0 < d <= n_days + 60]
+    if blocked:
+        n_days = max(n_days, max(blocked) + lower_days)
+    for cid, days in c.cast_unavailable.items():
+        lead = next(k for k in range(len(days) + 2) if k + 1 not in set(days))   # days 1..lead are barred
+        without = [x for x in strips if cid not in x.cast_ids]
+        if lead and any(cid in x.cast_ids for x in strips) and len(without) < lead:
+            raise ScheduleError(
+                f"{_cast_label(cid, names)} is unavailable on shoot days 1-{lead}, but only {len(without)} "
+                f"scene(s) can be shot without them, so the first {lead} shoot days cannot be filled.",
+                hint="Shorten that cast member's unavailability, or set a later start date so their blocked "
+                     "days fall before the shoot.")
+    if prev:
+        n_days = max(n_days, *prev.values())     # room for every strip to stay on its published day
+    return n_days
+
+
+def _set_parameters(p, time_limit: float, elapsed: float, num_workers: int | None, seed: int,
+                    deterministic: bool) -> float:
+    """Solver limits, workers and seed; returns the wall-clock limit set."""
+    p.random_seed = int(seed)
+    if not deterministic:
+        # the time limit covers building the model and reading the result back too
+        p.max_time_in_seconds = max(0.5, 0.9 * float(time_limit) - elapsed)
+        p.num_workers = num_workers or min(8, os.cpu_count() or 1)
+        return p.max_time_in_seconds
+    workers = num_workers or DETERMINISTIC_WORKERS
+    p.num_workers = workers
+    # several workers reproduce only when interleaved: they run fixed batches of tasks and share
+    # solutions at batch ends (free-running workers exchange them whenever the OS lets them run)
+    p.interleave_search = workers > 1
+    for key, value in (DETERMINISTIC_SEARCH.items() if workers > 1 else ()):
+        if isinstance(value, list):
+            getattr(p, key).extend(value)
+        else:
+            setattr(p, key, value)
+    p.max_deterministic_time = max(0.2, 0.9 * float(time_limit) * DTIME_PER_SECOND)
+    p.max_time_in_seconds = WALL_SAFETY_FACTOR * float(time_limit) + 30.0
+    return p.max_time_in_seconds
+
+
+def _check_previous(strips: list[Strip], previous: Mapping[int, int] | None,
+                    move_weight: float | None) -> dict[int, int]:
+    """The published board's day of each strip still in the script (strips it lacks are new)."""
+    if move_weight is not None and (not math.isfinite(float(move_weight)) or float(move_weight) < 0):
+        raise ScheduleError(f"Move weight {move_weight} must be 0 or more.",
+                            hint="e.g. --move-weight 30 (a cast day costs 20, a company move 100).")
+    if not previous:
+        return {}
+    known = {s.scene_index for s in strips}
+    out = {}
+    for si, day in previous.items():
+        if not isinstance(day, int) or isinstance(day, bool) or day < 1:
+            raise ScheduleError(f"The previous board puts scene index {si} on day {day!r}; days are numbers from 1.",
+                                hint="Pass the published schedule.json, or a mapping scene index -> shoot day.")
+        if si in known:
+            out[int(si)] = day
+    return out
+
+
+def _with_moves(sched: Schedule, prev: dict[int, int], w: dict[str, float], c: ScheduleConstraints,
+                strips: list[Strip]) -> Schedule:
+    """The strips that left their published day, and the published board's cost for these strips."""
+    by_scene = {s.scene_index: s for s in strips}
+    plan: list[list[Strip]] = [[] for _ in range(max(prev.values()))]
+    for si, day in prev.items():
+        plan[day - 1].append(by_scene[si])
+    before = sb.score([d for d in plan if d], w, c.before)["objective"]
+    moved = sorted(si for d in sched.days for s in d.strips
+                   if (si := s.scene_index) in prev and prev[si] != d.number)
+    return sched.model_copy(update={"moved": moved, "previous_objective": before})
 
 
 def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: int, limits: ScheduleLimits,
-                 c: ScheduleConstraints, w: dict[str, float], lower_days: int) -> dict[str, Any]:
-    """The CP-SAT model: x[scene, day] assignment plus the variables the objective counts."""
+                 c: ScheduleConstraints, w: dict[str, float], lower_days: int,
+                 previous: Mapping[int, int] | None = None, move_weight: float = 0.0) -> dict[str, Any]:
+    """The CP-SAT model: x[scene, day] assignment plus the variables the objective counts.
+
+    With ``previous`` (scene index → day), each strip off its previous day adds ``move_weight``."""
     D = range(1, n_days + 1)
     x = {(s.scene_index, d): m.new_bool_var(f"x{s.scene_index}_{d}") for s in strips for d in allowed[s.scene_index]}
     used = {d: m.new_bool_var(f"used{d}") for d in D}
@@ -257,32 +405,7 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
     mix: dict[int, Any] = {}
     turn: dict[int, Any] = {}
     for d in D:
-        here = [s for s in strips if (s.scene_index, d) in x]
-        for s in here:
-            m.add_implication(x[s.scene_index, d], used[d])
-        m.add(sum(s.eighths * x[s.scene_index, d] for s in here) <= limits.eighths_per_day)
-        for site in sites:
-            at = [x[s.scene_index, d] for s in here if s.site == site]
-            if not at:
-                continue
-            y[site, d] = m.new_bool_var(f"y{site}_{d}")
-            for var in at:
-                m.add_implication(var, y[site, d])
-            m.add(y[site, d] <= sum(at))
-            # capacity link (valid, tightens the LP relaxation): a site's pages that day fit in one day
-            m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.site == site)
-                  <= limits.eighths_per_day * y[site, d])
-        moves[d] = m.new_int_var(0, limits.company_moves_per_day, f"moves{d}")
-        m.add(moves[d] == sum(y[site, d] for site in sites if (site, d) in y) - used[d])
-        hours = sum(int(round(s.hours * 100)) * x[s.scene_index, d] for s in here)
-        m.add(hours + int(round(limits.company_move_hours * 100)) * moves[d] <= int(round(limits.hours_per_day * 100)))
-        nt[d], dy[d], mix[d] = m.new_bool_var(f"nt{d}"), m.new_bool_var(f"dy{d}"), m.new_bool_var(f"mix{d}")
-        for s in here:
-            m.add_implication(x[s.scene_index, d], nt[d] if s.night else dy[d])
-        m.add(mix[d] >= nt[d] + dy[d] - 1)
-        for flag, night in ((nt[d], True), (dy[d], False)):   # capacity link, as for sites
-            m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.night == night)
-                  <= limits.eighths_per_day * flag)
+        _add_day(m, d, [s for s in strips if (s.scene_index, d) in x], x, used, sites, limits, y, moves, nt, dy, mix)
     for d in D:
         if d + 1 in used:
             turn[d] = m.new_bool_var(f"turn{d}")
@@ -301,25 +424,83 @@ def _build_model(m, strips: list[Strip], allowed: dict[int, list[int]], n_days: 
     # night work and day work each need their own days; a day holding both is a flip
     for flag, night in ((nt, True), (dy, False)):
         m.add(sum(flag.values()) >= math.ceil(sum(s.eighths for s in strips if s.night == night) / E))
+    first, last, span = _add_cast_spans(m, strips, x, n_days, limits)
+    day_of = {s.scene_index: sum(d * x[s.scene_index, d] for d in allowed[s.scene_index]) for s in strips}
+    for a, b in c.before:
+        m.add(day_of[a] <= day_of[b])
+    cost = (w["shoot_day"] * sum(used.values()) + w["company_move"] * sum(moves.values())
+            + w["cast_day"] * sum(span.values()) + w["day_night_flip"] * (sum(mix.values()) + sum(turn.values())))
+    # a strip that stays is x[scene, its previous day]; one whose day is now ruled out must move
+    stays = [x[si, d] for si, d in (previous or {}).items() if (si, d) in x]
+    moved = len(previous or {}) - sum(stays)
+    m.minimize(cost + move_weight * moved if previous else cost)
+    return {"x": x, "used": used, "y": y, "moves": moves, "nt": nt, "dy": dy, "mix": mix, "turn": turn,
+            "first": first, "last": last, "span": span}
+
+
+def _add_day(m, d: int, here: list[Strip], x: dict[tuple[int, int], Any], used: dict[int, Any], sites: list[str],
+             limits: ScheduleLimits, y: dict[tuple[str, int], Any], moves: dict[int, Any], nt: dict[int, Any],
+             dy: dict[int, Any], mix: dict[int, Any]) -> None:
+    """Day ``d``'s constraints over the strips that may shoot on it (``here``): pages and hours, the
+    sites it visits (company moves), night/day work and flips, exterior day vs night, dawn/dusk windows."""
+    for s in here:
+        m.add_implication(x[s.scene_index, d], used[d])
+    m.add(sum(s.eighths * x[s.scene_index, d] for s in here) <= limits.eighths_per_day)
+    for site in sites:
+        at = [x[s.scene_index, d] for s in here if s.site == site]
+        if not at:
+            continue
+        y[site, d] = m.new_bool_var(f"y{site}_{d}")
+        for var in at:
+            m.add_implication(var, y[site, d])
+        m.add(y[site, d] <= sum(at))
+        # capacity link (valid, tightens the LP relaxation): a site's pages that day fit in one day
+        m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.site == site)
+              <= limits.eighths_per_day * y[site, d])
+    moves[d] = m.new_int_var(0, limits.company_moves_per_day, f"moves{d}")
+    m.add(moves[d] == sum(y[site, d] for site in sites if (site, d) in y) - used[d])
+    hours = sum(int(round(s.hours * 100)) * x[s.scene_index, d] for s in here)
+    m.add(hours + int(round(limits.company_move_hours * 100)) * moves[d] <= int(round(limits.hours_per_day * 100)))
+    nt[d], dy[d], mix[d] = m.new_bool_var(f"nt{d}"), m.new_bool_var(f"dy{d}"), m.new_bool_var(f"mix{d}")
+    for s in here:
+        m.add_implication(x[s.scene_index, d], nt[d] if s.night else dy[d])
+    m.add(mix[d] >= nt[d] + dy[d] - 1)
+    for flag, night in ((nt[d], True), (dy[d], False)):   # capacity link, as for sites
+        m.add(sum(s.eighths * x[s.scene_index, d] for s in here if s.night == night)
+              <= limits.eighths_per_day * flag)
+    # a day never mixes exterior day and exterior night; dawn and dusk windows hold what they can
+    ext_day = [x[s.scene_index, d] for s in here if s.exterior and s.part == "day"]
+    ext_night = [x[s.scene_index, d] for s in here if s.exterior and s.part == "night"]
+    if ext_day and ext_night:
+        ed, en = m.new_bool_var(f"ed{d}"), m.new_bool_var(f"en{d}")
+        for var in ext_day:
+            m.add_implication(var, ed)
+        for var in ext_night:
+            m.add_implication(var, en)
+        m.add(ed + en <= 1)
+    for part in ("dawn", "dusk"):
+        window = [s for s in here if s.part == part]
+        if window:
+            cap = max(limits.sun_window_eighths, max(s.eighths for s in window))
+            m.add(sum(s.eighths * x[s.scene_index, d] for s in window) <= cap)
+
+
+def _add_cast_spans(m, strips: list[Strip], x: dict[tuple[int, int], Any], n_days: int, limits: ScheduleLimits
+                    ) -> tuple[dict[int, Any], dict[int, Any], dict[int, Any]]:
+    """Each actor's first and last shoot day and the days held between them (first, last, span)."""
     first: dict[int, Any] = {}
     last: dict[int, Any] = {}
     span: dict[int, Any] = {}
     for cid in sorted({k for s in strips for k in s.cast_ids}):
         scenes = [s for s in strips if cid in s.cast_ids]
         first[cid], last[cid] = m.new_int_var(1, n_days, f"first{cid}"), m.new_int_var(1, n_days, f"last{cid}")
-        for d in D:
+        for d in range(1, n_days + 1):
             for var in (x[s.scene_index, d] for s in scenes if (s.scene_index, d) in x):
                 m.add(first[cid] <= d).only_enforce_if(var)
                 m.add(last[cid] >= d).only_enforce_if(var)
         span[cid] = m.new_int_var(min(n_days, _cast_min_days(scenes, limits)), n_days, f"span{cid}")
         m.add(span[cid] == last[cid] - first[cid] + 1)
-    day_of = {s.scene_index: sum(d * x[s.scene_index, d] for d in allowed[s.scene_index]) for s in strips}
-    for a, b in c.before:
-        m.add(day_of[a] <= day_of[b])
-    m.minimize(w["shoot_day"] * sum(used.values()) + w["company_move"] * sum(moves.values())
-               + w["cast_day"] * sum(span.values()) + w["day_night_flip"] * (sum(mix.values()) + sum(turn.values())))
-    return {"x": x, "used": used, "y": y, "moves": moves, "nt": nt, "dy": dy, "mix": mix, "turn": turn,
-            "first": first, "last": last, "span": span}
+    return first, last, span
 
 
 def _cast_min_days(scenes: list[Strip], limits: ScheduleLimits) -> int:
@@ -331,11 +512,16 @@ def _cast_min_days(scenes: list[Strip], limits: ScheduleLimits) -> int:
     return max(1, pages, hours, sites)
 
 
-def _hint(m, v: dict[str, Any], plan: list[list[Strip]], strips: list[Strip], n_days: int) -> None:
-    """Hint every variable from a day plan, so the solver starts from a complete solution."""
-    day = {s.scene_index: n for n, d in enumerate(plan, start=1) for s in d}
+def _hint(m, v: dict[str, Any], day: Mapping[int, int], strips: list[Strip], n_days: int) -> None:
+    """Hint every variable from a day assignment (scene index → day), so the solver starts from a complete
+    solution; strips the assignment lacks (new scenes) are left to the solver."""
+    plan: list[list[Strip]] = [[] for _ in range(max(day.values(), default=0))]
+    for s in strips:
+        if s.scene_index in day:
+            plan[day[s.scene_index] - 1].append(s)
     for (si, d), var in v["x"].items():
-        m.add_hint(var, day.get(si) == d)
+        if si in day:
+            m.add_hint(var, day[si] == d)
     for d, var in v["used"].items():
         m.add_hint(var, d <= len(plan))
     sites_on = {n: {s.site for s in d} for n, d in enumerate(plan, start=1)}
@@ -352,7 +538,9 @@ def _hint(m, v: dict[str, Any], plan: list[list[Strip]], strips: list[Strip], n_
     for d, var in v["turn"].items():
         m.add_hint(var, night.get(d, False) and dayw.get(d + 1, False))
     for cid in v["first"]:
-        days = [day[s.scene_index] for s in strips if cid in s.cast_ids]
+        days = [day[s.scene_index] for s in strips if cid in s.cast_ids and s.scene_index in day]
+        if not days:
+            continue
         m.add_hint(v["first"][cid], min(days))
         m.add_hint(v["last"][cid], max(days))
         m.add_hint(v["span"][cid], max(days) - min(days) + 1)
@@ -377,20 +565,27 @@ def _assemble(plan, strips, limits, w, c, bases, start_date, names, title, statu
 def schedule_breakdown(breakdown: Breakdown, *, limits: ScheduleLimits | None = None,
                        constraints: ScheduleConstraints | None = None, time_limit: float = 10.0,
                        num_workers: int | None = None, start_date: dt.date | None = None,
-                       sites: dict[str, str] | None = None, weights: dict[str, float] | None = None) -> Schedule:
+                       sites: dict[str, str] | None = None, weights: dict[str, float] | None = None,
+                       seed: int = 0, deterministic: bool = True, previous: Schedule | Mapping[int, int] | None = None,
+                       move_weight: float | None = None) -> Schedule:
     """Optimised schedule of a breakdown (the usual entry point).
 
     Scenes longer than a shoot day are split into parts shot in order (see
     :func:`~.stripboard.split_long_strips`); each split is listed in ``warnings``.
+    ``previous``: the published board (a Schedule, matched to these strips by scene number, or scene
+    index → day) to re-optimise from, moving as few strips as the ``move_weight`` makes worthwhile.
     """
     limits = limits or ScheduleLimits()
     strips, parts_before, notes = sb.split_long_strips(sb.strips_from_breakdown(breakdown, limits, sites), limits)
     if parts_before:
         c = constraints or ScheduleConstraints()
         constraints = c.model_copy(update={"before": list(c.before) + parts_before})
+    if isinstance(previous, Schedule):
+        previous = sb.previous_days(previous, strips)
     sched = optimise(strips, limits=limits, constraints=constraints, weights=weights, time_limit=time_limit,
-                     num_workers=num_workers, start_date=start_date, title=breakdown.title,
-                     cast_names={m.id: m.name for m in breakdown.cast})
+                     num_workers=num_workers, seed=seed, start_date=start_date, title=breakdown.title,
+                     cast_names={m.id: m.name for m in breakdown.cast}, deterministic=deterministic,
+                     previous=previous, move_weight=move_weight)
     sched.warnings.extend(notes)
     return sched
 
@@ -428,6 +623,7 @@ def violations(schedule: Schedule, constraints: ScheduleConstraints | None = Non
             out.append(f"day {d.number}: {d.hours:g} h > {lim.hours_per_day:g} h")
         if d.company_moves > lim.company_moves_per_day:
             out.append(f"day {d.number}: {d.company_moves} company moves > {lim.company_moves_per_day}")
+        out += [f"day {d.number}: {p}" for p in sb.light_problems(d.strips, lim)]
         for s in d.strips:
             for cid in s.cast_ids:
                 if (cid in c.cast_available and d.number not in c.cast_available[cid]) or \
@@ -446,13 +642,31 @@ def violations(schedule: Schedule, constraints: ScheduleConstraints | None = Non
 
 
 def summary(schedule: Schedule) -> dict[str, Any]:
-    """Figures for reports: moves against each baseline, gap, solve time."""
+    """Figures for reports: moves against each baseline, gap, solve time (and, re-optimised, the strips
+    moved off their published day and the cost change against the published board)."""
     base = {b.name: b.company_moves for b in schedule.baselines}
-    return {"days": len(schedule.days), "company_moves": schedule.company_moves, "baseline_moves": base,
-            "cast_days": schedule.cast_days, "flips": schedule.day_night_flips, "objective": schedule.objective,
-            "lower_bound": schedule.lower_bound, "gap": schedule.gap, "status": schedule.status,
-            "solve_seconds": schedule.solve_seconds}
+    out = {"days": len(schedule.days), "company_moves": schedule.company_moves, "baseline_moves": base,
+           "cast_days": schedule.cast_days, "flips": schedule.day_night_flips, "objective": schedule.objective,
+           "lower_bound": schedule.lower_bound, "gap": schedule.gap, "status": schedule.status,
+           "solve_seconds": schedule.solve_seconds}
+    if schedule.moved is not None:
+        out.update(moved=len(schedule.moved), moved_scenes=list(schedule.moved),
+                   previous_objective=schedule.previous_objective,
+                   cost_change=schedule.objective - (schedule.previous_objective or 0.0))
+    return out
+
+
+def moves_line(schedule: Schedule) -> str:
+    """One line on a re-optimised board: strips moved (by scene number) and the cost change."""
+    if schedule.moved is None:
+        return ""
+    number = {s.scene_index: s.scene_number for s in schedule.strips}
+    change = schedule.objective - (schedule.previous_objective or 0.0)
+    shown = ", ".join(number[i] for i in schedule.moved[:12]) + (" ..." if len(schedule.moved) > 12 else "")
+    return (f"re-optimised from the published board: {len(schedule.moved)} of {len(schedule.strips)} strips moved"
+            + (f" (sc. {shown})" if schedule.moved else "")
+            + f"; objective {schedule.previous_objective:g} -> {schedule.objective:g} ({change:+g})")
 
 
 __all__ = ["ScheduleConstraints", "load_constraints", "optimise", "schedule_breakdown", "reschedule", "violations",
-           "summary"]
+           "summary", "moves_line", "DETERMINISTIC_WORKERS", "DTIME_PER_SECOND", "DEFAULT_MOVE_WEIGHT"]

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from studio_kit.domain.preproduction import Breakdown, ScheduleLimits, ShootDay, Strip, format_eighths, strip_colour
+from studio_kit.domain.preproduction import (
+    Breakdown,
+    Schedule,
+    ScheduleLimits,
+    ShootDay,
+    Strip,
+    format_eighths,
+    strip_colour,
+)
 
 DEFAULT_WEIGHTS = {
     "shoot_day": 500.0,        # a whole extra day of crew and kit
@@ -38,14 +46,14 @@ def strips_from_breakdown(breakdown: Breakdown, limits: ScheduleLimits | None = 
     out = []
     for sheet in breakdown.sheets:
         night = sheet.is_night
-        colour, name = strip_colour(sheet.int_ext, night)
+        colour, name = strip_colour(sheet.int_ext, night, sheet.day_part)
         location = sheet.location or sheet.heading
         out.append(Strip(
             scene_index=sheet.scene_index, scene_number=sheet.scene_number, heading=sheet.heading,
             int_ext=sheet.int_ext, time_of_day=sheet.time_of_day, night=night, location=location,
             site=(sites or {}).get(location) or site_of(location), eighths=sheet.eighths,
             hours=round(sheet.eighths / 8 * limits.hours_per_page, 3), cast_ids=sheet.cast_ids,
-            colour=colour, colour_name=name, synopsis=sheet.synopsis))
+            colour=colour, colour_name=name, synopsis=sheet.synopsis, day_part=sheet.day_part))
     return out
 
 
@@ -83,8 +91,29 @@ def split_long_strips(strips: list[Strip], limits: ScheduleLimits) -> tuple[list
     return out, before, warnings
 
 
+def previous_days(board: Schedule, strips: list[Strip]) -> dict[int, int]:
+    """Scene index → day of each strip on a published ``board``, matched by scene number (numbers are
+    locked once a script is published; indices shift when a scene is added). New scenes are left out."""
+    day = {s.scene_number: d.number for d in board.days for s in d.strips}
+    return {s.scene_index: day[s.scene_number] for s in strips if s.scene_number in day}
+
+
+def light_phase(strip: Strip) -> int:
+    """When in the day the light allows a strip: 0 dawn, 1 any time (day, interiors), 2 dusk, 3 exterior night.
+    Interior night can be blacked out and shot at any time of the day, like day work."""
+    part = strip.part
+    if part == "dawn":
+        return 0
+    if part == "dusk":
+        return 2
+    if part == "night" and strip.exterior:
+        return 3
+    return 1
+
+
 def order_day(strips: list[Strip], before: Iterable[tuple[int, int]] = ()) -> list[Strip]:
-    """Shooting order within one day: finish one site before the next, day work before night.
+    """Shooting order within one day: dawn at sunrise, dusk and exterior night after sunset, and in
+    between finish one site before the next, day work before night.
 
     ``before`` pairs (scene a, scene b) that fall on this day keep a ahead of b.
     """
@@ -95,7 +124,7 @@ def order_day(strips: list[Strip], before: Iterable[tuple[int, int]] = ()) -> li
     for a, b in before:
         if a in here and b in here:
             preds[b].add(a)
-    site_night = {}
+    site_night: dict[str, list[Strip]] = {}
     for s in strips:
         site_night.setdefault(s.site, []).append(s)
     # sites whose work is all day go first; night-only sites go last
@@ -107,7 +136,7 @@ def order_day(strips: list[Strip], before: Iterable[tuple[int, int]] = ()) -> li
     current: str | None = None
     while remaining:
         ready = [s for i, s in remaining.items() if preds[i] <= done] or list(remaining.values())
-        pick = min(ready, key=lambda s: (s.site != current, rank[s.site], s.night, s.scene_index))
+        pick = min(ready, key=lambda s: (light_phase(s), s.site != current, rank[s.site], s.night, s.scene_index))
         out.append(pick)
         done.add(pick.scene_index)
         current = pick.site
@@ -123,6 +152,24 @@ def day_hours(ordered: list[Strip], limits: ScheduleLimits) -> float:
     return sum(s.hours for s in ordered) + company_moves(ordered) * limits.company_move_hours
 
 
+def light_problems(strips: list[Strip], limits: ScheduleLimits) -> list[str]:
+    """Why a day's strips cannot share one day's light: exterior day with exterior night, or more dawn or
+    dusk pages than the window holds (a single longer scene is allowed: it takes the window alone)."""
+    out = []
+    ext_day = [s.scene_number for s in strips if s.exterior and s.part == "day"]
+    ext_night = [s.scene_number for s in strips if s.exterior and s.part == "night"]
+    if ext_day and ext_night:
+        out.append(f"exterior day (sc. {', '.join(ext_day)}) and exterior night (sc. {', '.join(ext_night)}) "
+                   "on one day")
+    for part in ("dawn", "dusk"):
+        window = [s for s in strips if s.part == part]
+        cap = max([limits.sun_window_eighths, *(s.eighths for s in window)])
+        if sum(s.eighths for s in window) > cap:
+            out.append(f"{format_eighths(sum(s.eighths for s in window))} pages of {part} "
+                       f"(sc. {', '.join(s.scene_number for s in window)}) > the {format_eighths(cap)}-page window")
+    return out
+
+
 def pack(strips: list[Strip], limits: ScheduleLimits) -> list[list[Strip]]:
     """Fill days in the given strip order, breaking a day when a limit would be exceeded."""
     days: list[list[Strip]] = [[]]
@@ -130,7 +177,7 @@ def pack(strips: list[Strip], limits: ScheduleLimits) -> list[list[Strip]]:
         trial = days[-1] + [s]
         fits = (sum(x.eighths for x in trial) <= limits.eighths_per_day
                 and day_hours(trial, limits) <= limits.hours_per_day + 1e-9
-                and company_moves(trial) <= limits.company_moves_per_day)
+                and company_moves(trial) <= limits.company_moves_per_day and not light_problems(trial, limits))
         if days[-1] and not fits:
             days.append([s])
         else:

@@ -26,15 +26,18 @@ proposal is accepted only when its text really occurs in the scene.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
+from studio_kit.domain.cast import GROUP_SPEAKERS  # noqa: F401 - groups are extras, not cast
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
-from studio_kit.domain.preproduction import Tag, TagOrigin
-from studio_kit.engines.preproduction.senses import NOUN_CATEGORIES, used_as_verb
+from studio_kit.domain.preproduction import Tag, TagOrigin, dedupe, element_id  # noqa: F401 - re-exported from their old path
 from studio_kit.domain.script import ElementType, Scene
+from studio_kit.engines.preproduction import tagging_rules as rules
+from studio_kit.engines.preproduction.senses import NOUN_CATEGORIES, used_as_verb
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 
@@ -70,10 +73,6 @@ CAPS_STOPWORDS = {"INT", "EXT", "DAY", "NIGHT", "CONTINUOUS", "LATER", "MOMENTS 
                   "V.O", "O.S", "O.C", "CONT'D", "WE", "I", "A", "OK", "OKAY", "TV", "DNA", "FBI", "CIA",
                   "NYPD", "LAPD", "USA", "UK", "US", "AM", "PM", "NO", "YES", "STOP", "HELP", "WIDE",
                   "ESTABLISHING", "INTERCUT", "TITLE CARD", "CHYRON", "BEAT", "SILENCE", "BLACK"}
-#: names that speak but are groups: they go to extras, not the cast list.
-GROUP_SPEAKERS = {"ALL", "EVERYONE", "CROWD", "VOICES", "GROUP", "OTHERS", "BOTH", "CHORUS", "EXTRAS",
-                  "PEOPLE", "STUDENTS", "KIDS", "CHILDREN", "SOLDIERS", "COPS", "GUESTS", "FANS"}
-
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12,
                  "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100, "hundred": 100,
@@ -201,12 +200,6 @@ def extras_lexicons() -> tuple[Lexicon, Lexicon]:
             _compile(Cat.EXTRAS_SILENT, data.get("silent", []), conf - 0.15))
 
 
-def element_id(category: Cat, name: str) -> str:
-    """Stable id of an element across scenes: "props:film reel"."""
-    norm = re.sub(r"\s+", " ", name.strip().lower())
-    return f"{category.value}:{norm}"
-
-
 def scene_lines(scene: Scene, *, include_dialogue: bool = False) -> list[tuple[int, str]]:
     """(source line, text) of each action line (and dialogue when asked) of a scene."""
     types = {ElementType.ACTION} | ({ElementType.DIALOGUE, ElementType.PARENTHETICAL} if include_dialogue else set())
@@ -259,27 +252,36 @@ def lock_cast_numbers(cast: dict[str, tuple[int, int, bool]], locked: dict[str, 
     return out
 
 
-def _cast_tags(scene: Scene, cast: dict[str, tuple[int, int, bool]]) -> list[Tag]:
+def _cast_tags(scene: Scene, cast: dict[str, tuple[int, int, bool]], presence: list | None = None) -> list[Tag]:
+    """Cast tags of a scene: one per part, with the line that shows the character there and a confidence
+    (the character engine's presence readings when given: speaks, introduced, named, pronoun, reference)."""
     tags = []
-    for name in scene.characters:
-        if name not in cast:
+    readings = {p.name: p for p in presence or []}
+    for name in [*scene.characters, *[n for n in readings if n not in scene.characters]]:
+        if name.upper() in GROUP_SPEAKERS:
             continue
-        cid, _, _ = cast[name]
-        line, matched, conf = 0, name, 0.85
-        for block in scene.dialogue:
-            if block.character == name:
-                line, matched, conf = block.line, block.cue, 1.0
-                break
-        if conf < 1.0:
-            rx = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
-            for ln, text in scene_lines(scene):
-                m = rx.search(text)
-                if m:
-                    line, matched = ln, m.group(0)
+        cid = cast[name][0] if name in cast else None
+        p = readings.get(name)
+        if p is not None:
+            line, matched, conf, context, note = p.line, p.matched, p.confidence, p.text, p.reason
+        else:
+            line, matched, conf, context, note = 0, name, 0.85, "", "named in action"
+            for block in scene.dialogue:
+                if block.character == name:
+                    line, matched, conf, context, note = block.line, block.cue, 1.0, block.cue, "speaks"
                     break
-        tags.append(Tag(category=Cat.CAST, name=name, element_id=f"cast:{cid}", line=line, matched=matched,
-                        confidence=conf, cast_id=cid))
-    return sorted(tags, key=lambda t: t.cast_id or 0)
+            if conf < 1.0:
+                rx = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
+                for ln, text in scene_lines(scene):
+                    m = rx.search(text)
+                    if m:
+                        line, matched, context = ln, m.group(0), text.strip()
+                        break
+        if cid is None and conf >= 0.6:
+            continue
+        tags.append(Tag(category=Cat.CAST, name=name, element_id=f"cast:{cid}" if cid else element_id(Cat.CAST, name),
+                        line=line, matched=matched, confidence=conf, cast_id=cid, context=context, note=note))
+    return sorted(tags, key=lambda t: (t.cast_id or 10 ** 6, t.name))
 
 
 def _extras_count(prefix: str) -> int | None:
@@ -292,87 +294,205 @@ def _extras_count(prefix: str) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
-def tag_scene(scene: Scene, cast: dict[str, tuple[int, int, bool]]) -> list[Tag]:
-    """Every automatic tag of one scene (cast, extras, stunts, lexicon and caps elements, notes)."""
-    tags = _cast_tags(scene, cast)
-    for name in scene.speaking_characters:
-        if name.upper() in GROUP_SPEAKERS:
-            block = next((b for b in scene.dialogue if b.character == name), None)
-            tags.append(Tag(category=Cat.EXTRAS_ATMOSPHERE, name=name.title(), line=block.line if block else scene.line,
-                            element_id=element_id(Cat.EXTRAS_ATMOSPHERE, name), matched=name, confidence=0.8))
+class _LineReading:
+    """One action line being tagged: its text, its place in the paragraph, and the spans already taken
+    (a span a cast name or an element claimed is not read again)."""
+
+    __slots__ = ("caps_tags", "claimed", "flat", "grams", "line", "off", "text", "words")
+
+    def __init__(self, line: int, text: str, flat: str, off: int, claimed: list[tuple[int, int]]) -> None:
+        self.line, self.text, self.flat, self.off = line, text, flat, off
+        self.claimed = claimed
+        self.caps_tags: list[tuple[int, Tag]] = []   # (start, tag) of ALL-CAPS phrases on this line
+        self.words = tokens(text)
+        self.grams = ngrams(self.words, MAX_WORDS)
+
+    def around(self, start: int, end: int) -> tuple[str, str]:
+        """Text before and after a match on this line, within its whole paragraph."""
+        return self.flat[:self.off + start], self.flat[self.off + end:]
+
+    def free(self, span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in self.claimed)
+
+
+def tag_scene(scene: Scene, cast: dict[str, tuple[int, int, bool]], presence: list | None = None) -> list[Tag]:
+    """Every automatic tag of one scene (cast, extras, stunts, lexicon and caps elements, notes).
+
+    ``presence`` is the character engine's reading of who is in the scene (see
+    :func:`studio_kit.engines.characters.cast.scene_presence`)."""
+    tags = _cast_tags(scene, cast, presence)
+    tags += _group_speaker_tags(scene)
     cast_names = [n for n in scene.characters] + [n for n in cast]
     cast_rx = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(set(cast_names), key=len, reverse=True))) \
         if cast_names else None
-    atm, sil = extras_lexicons()
-    stunts = stunt_lexicon()
     cast_words = {w for n in cast_names for w in n.lower().split()}
+    paras = rules.paragraphs(scene)
+    prev_sentence = ""
     for line, text in scene_lines(scene):
-        claimed: list[tuple[int, int]] = []
-        caps_tags: list[tuple[int, Tag]] = []   # (start, tag) of ALL-CAPS phrases on this line
-        if cast_rx is not None:
-            claimed += [m.span() for m in cast_rx.finditer(text)]
-
-        def free(span: tuple[int, int]) -> bool:
-            return all(span[1] <= a or span[0] >= b for a, b in claimed)
-
-        words = tokens(text)
-        grams = ngrams(words, MAX_WORDS)
-        for lex in (atm, sil):
-            for m in lex.finditer(text, words, grams):
-                if not free((m.start, m.end)):
-                    continue
-                claimed.append((m.start, m.end))
-                caps = m.text.isupper()
-                tags.append(Tag(category=lex.category, name=m.term.title(), element_id=element_id(lex.category, m.term),
-                                line=line, matched=m.text, confidence=min(0.95, lex.confidence + (0.1 if caps else 0)),
-                                count=_extras_count(text[:m.start])))
-        # ALL-CAPS phrases: the writer flagged an element. Classify by the lexicon term inside it.
-        for m in _CAPS_RUN.finditer(text):
-            phrase = re.sub(r"\s+", " ", m.group(1)).strip(" -'")
-            if len(phrase) < 2 or phrase in CAPS_STOPWORDS or not free(m.span()) or not re.search(r"[A-Z]{2}", phrase):
-                continue
-            if text.strip().isupper() and len(text.split()) > 6:
-                continue  # a whole shouted line (a slug-like super), not one element
-            claimed.append(m.span())
-            tags.append(_classify_caps(phrase, line, exclaimed=text[m.end():m.end() + 1] == "!"))
-            caps_tags.append((m.start() + m.group(1).index(phrase[:1]), tags[-1]))
-        found: list[tuple[Match, Lexicon]] = []
-        for lex in lexicons():
-            for m in lex.finditer(text, words, grams):
-                if not free((m.start, m.end)):
-                    continue
-                claimed.append((m.start, m.end))
-                if lex.category in NOUN_CATEGORIES and used_as_verb(m, words, cast_words):
-                    continue   # "Devlin checks his watch": CHECK is the action, WATCH the prop
-                found.append((m, lex))
-        found.sort(key=lambda f: f[0].start)
-        for k, (m, lex) in enumerate(found):
-            nxt = found[k + 1][0] if k + 1 < len(found) else None
-            if (nxt is not None and " " not in m.text and lex.category in NOUN_CATEGORIES
-                    and not text[m.end:nxt.start].strip() and nxt.start > m.end):
-                continue   # a modifier of the next element: "oak table", "car keys", "desk lamp"
-            caps = next((t for t in caps_tags if t[0] < m.start and not text[t[0] + len(t[1].matched):m.start].strip()
-                         and t[1].confidence <= 0.5 and t[1].category == Cat.PROPS), None)
-            if caps is not None and lex.category in NOUN_CATEGORIES:
-                # the writer capitalised a modifier: "a red LED clock" is one LED CLOCK, not a prop "LED"
-                old_tag = caps[1]
-                name = f"{old_tag.name} {m.text.upper()}"
-                tags[tags.index(old_tag)] = Tag(category=lex.category, name=name, element_id=element_id(lex.category, name),
-                                                line=line, matched=text[caps[0]:m.end], confidence=lex.confidence)
-                continue
-            counted = lex.category in {Cat.ANIMALS, Cat.VEHICLES}    # "three horses", "2 police cars"
-            tags.append(Tag(category=lex.category, name=m.term.upper(), element_id=element_id(lex.category, m.term),
-                            line=line, matched=m.text, confidence=lex.confidence,
-                            count=_extras_count(text[:m.start]) if counted else None))
-        for m in stunts.finditer(text, words, grams):
-            conf = stunts.weak_confidence if m.term in stunts.weak else stunts.confidence
-            tags.append(Tag(category=Cat.STUNTS, name=f"Stunt: {m.term}", element_id=element_id(Cat.STUNTS, m.term),
-                            line=line, matched=m.text, confidence=conf, note=text.strip()[:120]))
+        flat, off = paras.get(line, (text, 0))
+        ln = _LineReading(line, text, flat, off, [m.span() for m in cast_rx.finditer(text)] if cast_rx is not None else [])
+        _extras_on_line(ln, tags)
+        _caps_on_line(ln, tags)
+        _lexicon_on_line(ln, scene, tags, cast_words)
+        _stunts_on_line(ln, tags, prev_sentence, cast_words)
+        sentences = re.split(r"(?<=[.!?])\s+", flat[:off + len(text)])
+        prev_sentence = sentences[-2] if len(sentences) > 1 else prev_sentence
+    claimed_text = {t.matched.lower() for t in tags} | {t.name.lower() for t in tags}
+    onomatopoeia = {t.name for t in tags if t.category == Cat.SOUND_MUSIC and t.name.split()[0] in ANIMAL_NOISES}
+    found_by_rules = rules.rule_tags(scene, claimed_text, any(t.category == Cat.ANIMALS for t in tags), onomatopoeia)
+    held = {(t.line, t.name.split()[0].lower()) for t in found_by_rules if t.category == Cat.PROPS and " " in t.name}
+    tags = [t for t in tags if (t.line, t.matched.lower()) not in held]   # "garden hose": no GARDEN greenery
+    tags += found_by_rules
+    tags += rules.place_tags(scene, tags)
     for el in scene.elements:
         if el.type == ElementType.NOTE and el.text.strip():
             tags.append(Tag(category=Cat.NOTES, name=el.text.strip()[:80], element_id=element_id(Cat.NOTES, el.text[:80]),
                             line=el.line, matched=el.text.strip(), confidence=1.0))
-    return dedupe(tags)
+    return rules.merge_same_element(dedupe(tags))
+
+
+def _group_speaker_tags(scene: Scene) -> list[Tag]:
+    """Group cues ("ALL", "CROWD") are background, not cast."""
+    out: list[Tag] = []
+    for name in scene.speaking_characters:
+        if name.upper() in GROUP_SPEAKERS:
+            block = next((b for b in scene.dialogue if b.character == name), None)
+            out.append(Tag(category=Cat.EXTRAS_ATMOSPHERE, name=name.title(), line=block.line if block else scene.line,
+                           element_id=element_id(Cat.EXTRAS_ATMOSPHERE, name), matched=name, confidence=0.8))
+    return out
+
+
+def _extras_on_line(ln: _LineReading, tags: list[Tag]) -> None:
+    """Background (atmosphere and silent bits) named on the line, with a head count when one is written."""
+    text = ln.text
+    for lex in extras_lexicons():
+        for m in lex.finditer(text, ln.words, ln.grams):
+            if not ln.free((m.start, m.end)):
+                continue
+            ln.claimed.append((m.start, m.end))
+            if rules.in_appositive(ln.around(m.start, m.end)[0]):
+                continue     # "JUNE, 34, a customs officer": the character's job, not background
+            caps = m.text.isupper()
+            tags.append(Tag(category=lex.category, name=m.term.title(), element_id=element_id(lex.category, m.term),
+                            line=ln.line, matched=m.text, confidence=min(0.95, lex.confidence + (0.1 if caps else 0)),
+                            count=_extras_count(text[:m.start])))
+
+
+def _caps_on_line(ln: _LineReading, tags: list[Tag]) -> None:
+    """ALL-CAPS phrases: the writer flagged an element. Classify by the lexicon term inside it."""
+    text = ln.text
+    for m in _CAPS_RUN.finditer(text):
+        phrase = re.sub(r"\s+", " ", m.group(1)).strip(" -'")
+        if len(phrase) < 2 or phrase in CAPS_STOPWORDS or not ln.free(m.span()) or not re.search(r"[A-Z]{2}", phrase):
+            continue
+        if text.strip().isupper() and len(text.split()) > 6:
+            continue  # a whole shouted line (a slug-like super), not one element
+        before_caps = ln.around(m.start(), m.end())[0]
+        if before_caps.count('"') % 2 == 1 and re.search(
+                r"\b(?:" + "|".join(sorted(rules.words()["display_verbs"])) + r")\b[^.!?]*$", before_caps[-120:]):
+            ln.claimed.append(m.span())
+            continue  # words shown on a screen: part of the screen graphics, not a prop or a sound
+        ln.claimed.append(m.span())
+        caps_tag = _classify_caps(phrase, ln.line, exclaimed=text[m.end():m.end() + 1] == "!")
+        first = phrase.split()[0].lower()
+        if caps_tag.category in (Cat.ANIMALS, Cat.VEHICLES) and len(phrase.split()) > 1 and (
+                first.isdigit() or _NUMBER_WORDS.get(first)):
+            caps_tag.count = int(first) if first.isdigit() else _NUMBER_WORDS[first]   # "SEVEN CHIHUAHUAS"
+        tags.append(caps_tag)
+        ln.caps_tags.append((m.start() + m.group(1).index(phrase[:1]), tags[-1]))
+
+
+def _lexicon_matches(ln: _LineReading, scene: Scene, tags: list[Tag], cast_words: set[str]) -> list[tuple[Match, Lexicon]]:
+    """The lexicon elements read on the line, longest reading first across lexicons ("fire extinguisher"
+    over FIRE, "garden hose" over GARDEN), without verbs, vetoed senses or appositives; in line order."""
+    found: list[tuple[Match, Lexicon]] = []
+    candidates = [(m, lex, k) for k, lex in enumerate(lexicons()) for m in lex.finditer(ln.text, ln.words, ln.grams)]
+    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[2], c[0].start))
+    heard: list[tuple[int, int]] = []      # sound/effect phrases: the thing making them is still an element
+    for m, lex, _ in candidates:
+        if not ln.free((m.start, m.end)) or (lex.category not in NOUN_CATEGORIES and any(
+                not (m.end <= a or m.start >= b) for a, b in heard)):
+            continue
+        if lex.category in NOUN_CATEGORIES or " " not in m.text.strip():
+            ln.claimed.append((m.start, m.end))
+        else:
+            heard.append((m.start, m.end))     # "dog barks": a sound, and the DOG
+        if lex.category in NOUN_CATEGORIES and used_as_verb(m, ln.words, cast_words):
+            continue   # "Devlin checks his watch": CHECK is the action, WATCH the prop
+        before, after = ln.around(m.start, m.end)
+        if rules.veto(lex.category, m.text, before, after, scene.location or scene.heading,
+                      {t.category for t in tags}):
+            continue
+        if lex.category in (Cat.VEHICLES, Cat.EXTRAS_SILENT) and rules.in_appositive(before):
+            continue
+        found.append((m, lex))
+    found.sort(key=lambda f: f[0].start)
+    return found
+
+
+def _lexicon_on_line(ln: _LineReading, scene: Scene, tags: list[Tag], cast_words: set[str]) -> None:
+    """Tag the lexicon elements on the line; a modifier of the next element is not one ("oak table"), and a
+    capitalised modifier joins its noun ("a red LED clock" is one LED CLOCK)."""
+    text, line = ln.text, ln.line
+    found = _lexicon_matches(ln, scene, tags, cast_words)
+    for k, (m, lex) in enumerate(found):
+        nxt = found[k + 1][0] if k + 1 < len(found) else None
+        if (nxt is not None and " " not in m.text and lex.category in NOUN_CATEGORIES
+                and not text[m.end:nxt.start].strip() and nxt.start > m.end):
+            continue   # a modifier of the next element: "oak table", "car keys", "desk lamp"
+        caps = next((t for t in ln.caps_tags if t[0] < m.start and not text[t[0] + len(t[1].matched):m.start].strip()
+                     and t[1].confidence <= 0.5 and t[1].category == Cat.PROPS), None)
+        if caps is not None and lex.category in NOUN_CATEGORIES:
+            # the writer capitalised a modifier: "a red LED clock" is one LED CLOCK, not a prop "LED"
+            old_tag = caps[1]
+            name = f"{old_tag.name} {m.text.upper()}"
+            tags[tags.index(old_tag)] = Tag(category=lex.category, name=name, element_id=element_id(lex.category, name),
+                                            line=line, matched=text[caps[0]:m.end], confidence=lex.confidence)
+            continue
+        counted = lex.category in {Cat.ANIMALS, Cat.VEHICLES}    # "three horses", "2 police cars"
+        tags.append(Tag(category=lex.category, name=m.term.upper(), element_id=element_id(lex.category, m.term),
+                        line=line, matched=m.text, confidence=lex.confidence,
+                        count=_extras_count(text[:m.start]) if counted else None))
+
+
+def _stunts_on_line(ln: _LineReading, tags: list[Tag], prev_sentence: str, cast_words: set[str]) -> None:
+    """Stunts: an action a person does ("water falls", "the dogs chase each other": no person, no stunt)."""
+    stunts = stunt_lexicon()
+    for m in stunts.finditer(ln.text, ln.words, ln.grams):
+        if not rules.human_subject(ln.around(m.start, m.end)[0], prev_sentence, cast_words):
+            continue
+        conf = stunts.weak_confidence if m.term in stunts.weak else stunts.confidence
+        tags.append(Tag(category=Cat.STUNTS, name=f"Stunt: {m.term}", element_id=element_id(Cat.STUNTS, m.term),
+                        line=ln.line, matched=m.text, confidence=conf, note=ln.text.strip()[:120]))
+
+
+def part_effects(scene: Scene, members: list, tags: list[Tag]) -> list[Tag]:
+    """Visual effects a part needs in a scene: a CG character wherever it appears, a talking animal
+    wherever it speaks (mouth replacement). One per part per scene, not already tagged."""
+    have = {t.element_id for t in tags}
+    out = []
+    for m in members:
+        action = " ".join(t for _, t in scene_lines(scene))
+        seen = any(re.search(rf"(?<![\w]){re.escape(n)}(?!['’\w])", action, re.I) for n in [m.name, *m.aliases])
+        if m.kind == "cg" and seen:
+            name, note = f"{m.name} (CG CHARACTER)", "a CG character: VFX shots wherever it appears"
+        elif m.kind == "animal" and "vfx" in m.needs and m.name in scene.speaking_characters:
+            from studio_kit.domain.cast import _animal_word
+
+            name, note = f"TALKING {(_animal_word(m.name) or 'animal').upper()}", "a talking animal: mouth replacement"
+        else:
+            continue
+        block = next((b for b in scene.dialogue if b.character == m.name), None)
+        tag = Tag(category=Cat.VFX, name=name, element_id=element_id(Cat.VFX, name), line=block.line if block else scene.line,
+                  matched=m.name, confidence=0.9, note=note, context=m.description[:160])
+        if tag.element_id not in have:
+            out.append(tag)
+    return out
+
+
+#: caps sounds that are an animal's voice ("YIP!"): the writer spelled the barking out already
+ANIMAL_NOISES = {"YIP", "YAP", "WOOF", "ARF", "BARK", "GROWL", "MEOW", "MOO", "NEIGH", "OINK", "QUACK", "HISS", "ROAR",
+                 "CAW", "TWEET", "BAA"}
 
 
 def _classify_caps(phrase: str, line: int, exclaimed: bool = False) -> Tag:
@@ -393,19 +513,6 @@ def _classify_caps(phrase: str, line: int, exclaimed: bool = False) -> Tag:
                 cat, conf = lex.category, 0.9
                 break
     return Tag(category=cat, name=upper, element_id=element_id(cat, upper), line=line, matched=phrase, confidence=conf)
-
-
-def dedupe(tags: list[Tag]) -> list[Tag]:
-    """One tag per element per scene: keep the most confident (first on a tie)."""
-    best: dict[str, Tag] = {}
-    order: list[str] = []
-    for t in tags:
-        if t.element_id not in best:
-            best[t.element_id] = t
-            order.append(t.element_id)
-        elif t.confidence > best[t.element_id].confidence:
-            best[t.element_id] = t
-    return [best[k] for k in order]
 
 
 # -- text backend proposals --------------------------------------------------

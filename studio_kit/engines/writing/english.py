@@ -13,11 +13,21 @@ the result grammatical the way a script reader expects:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _inflect():
+    """inflect's engine, built on first use (its import costs seconds; most commands never need it)."""
+    import inflect
+
+    return inflect.engine()
 
 # singular nouns ending in "s" that the simple rule would read as plurals
 _SINGULAR_S = set("""news series species physics mathematics chess bus gas lens canvas atlas bias iris chaos
 christmas diabetes measles thermos circus virus status campus census corpus genius octopus cactus""".split())
-_IRREGULAR_PLURALS = set("""children people men women mice teeth feet geese police cattle folk data""".split())
+# collective nouns that take a plural verb ("the police are"), which inflect reads as singular
+_IRREGULAR_PLURALS = set("""people police cattle folk""".split())
 
 # function words: repeating these is normal English
 STOPWORDS = set("""a an the and or but of in on at to for from with by into onto over under after before when
@@ -37,49 +47,48 @@ neighbor neighbors people person dog dogs cat cats horse horses wolf wolves bird
 aliens ghost ghosts robot robots""".split())
 
 _VERB_PLURAL = {"is": "are", "isn't": "aren't", "was": "were", "wasn't": "weren't", "has": "have",
-                "doesn't": "don't", "does": "do", "hasn't": "haven't", "'s": " are"}
+                "doesn't": "don't", "does": "do", "hasn't": "haven't", "'s": " are"}  # the slot pattern's verbs
 _NOT_VERBS = {"this", "his", "yes", "plus", "less", "across", "always", "sometimes", "perhaps", "towards", "besides"}
 _S_VERBS_KEEP = {"lies": "lie", "dies": "die", "ties": "tie"}
+
+
+@lru_cache(maxsize=4096)
+def _head_is_plural(head: str) -> bool:
+    if head in _IRREGULAR_PLURALS:
+        return True
+    if head in _SINGULAR_S or len(head) < 3:
+        return False
+    return _inflect().singular_noun(head) is not False   # inflect: "patients", "children", "mice"
 
 
 def is_plural(noun_phrase: str) -> bool:
     """Whether a noun phrase reads as plural ("the patients", "old shoes"; not "the glass", "the news")."""
     words = re.findall(r"[A-Za-z']+", noun_phrase.lower())
-    if not words:
-        return False
-    head = words[-1]
-    if head in _IRREGULAR_PLURALS:
-        return True
-    if head in _SINGULAR_S or len(head) < 3:
-        return False
-    return head.endswith("s") and not head.endswith(("ss", "us", "is", "'s"))
+    return bool(words) and _head_is_plural(words[-1])
 
 
+def singular(noun: str) -> str:
+    """The singular of a plural noun ("patients" -> "patient", "children" -> "child"); others unchanged."""
+    if not is_plural(noun):
+        return noun
+    return _inflect().singular_noun(noun) or noun
+
+
+@lru_cache(maxsize=4096)
 def indefinite(word: str) -> str:
-    """"a" or "an" for the word that follows (by sound, for the common cases: an hour, a unicorn)."""
-    w = word.strip().lower()
-    if not w:
-        return "a"
-    if w.startswith(("hour", "honest", "honour", "honor", "heir")):
-        return "an"
-    if w.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ewe", "uk")):
-        return "a"
-    return "an" if w[0] in "aeiou" else "a"
+    """"a" or "an" for the word that follows, by sound (inflect: an hour, a unicorn, an FBI agent)."""
+    w = word.strip()
+    return _inflect().a(w).split()[0] if w else "a"
 
 
+@lru_cache(maxsize=4096)
 def _plural_verb(verb: str) -> str:
     low = verb.lower()
     if low in _VERB_PLURAL:
         return _VERB_PLURAL[low]
-    if low in _S_VERBS_KEEP:
+    if low in _S_VERBS_KEEP:           # inflect turns "lies" into "ly"
         return _S_VERBS_KEEP[low]
-    if low.endswith("ies") and len(low) > 4:
-        return verb[:-3] + "y"
-    if low.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return verb[:-2]
-    if low.endswith("s") and not low.endswith("ss"):
-        return verb[:-1]
-    return verb
+    return _inflect().plural_verb(verb)
 
 
 def agree(template: str, slot: str, plural: bool) -> str:

@@ -6,6 +6,12 @@ Transition, General and Shot (read as action), plus ``<DualDialogue>``,
 synopsis under the heading), ``Number`` (scene numbers), ``StartsNewPage``
 (page breaks), centred paragraphs and a title page.
 
+Export also writes what Final Draft shows and fills in itself: each scene
+heading's ``<SceneProperties Length="1 3/8" Page="4" Title="">`` (length in
+eighths and starting page from our pagination) and the ``<SmartType>`` lists
+(characters, extensions, scene intros, locations, times of day, transitions)
+its auto-complete offers. Import ignores both: they are derived figures.
+
 Safety: a DOCTYPE or ENTITY declaration is refused before parsing (no entity
 expansion, no "billion laughs"); stdlib ``xml.etree`` then never resolves
 external entities.
@@ -21,9 +27,33 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ETree
+from collections.abc import Iterator
 from pathlib import Path
 
 from studio_kit.domain.script import Element, ElementType, Script
+from studio_kit.engines.writing.fdx_text import (
+    SENTINEL,
+    XML_ILLEGAL_RE,
+    runs_markup,
+    text_runs,
+)
+from studio_kit.engines.writing.fdx_title import (
+    LAYOUT_KEY,
+    title_page_from_paragraphs,
+    title_paragraphs,
+    write_title_page,
+)
+from studio_kit.engines.writing.fountain_markup import comment_spans, plain_text
+from studio_kit.engines.writing.pagination import format_eighths, paginate
+from studio_kit.engines.writing.scenes import build_scenes
+from studio_kit.engines.writing.script_bytes import (
+    FDX_SUFFIXES,
+    MAX_SCRIPT_BYTES,
+    decode_script_bytes,
+    looks_like_xml,
+    mb,
+    read_script_bytes,
+)
 from studio_kit.exceptions import ScriptError
 
 ET = ElementType
@@ -40,25 +70,34 @@ _TYPE_OUT = {
     ET.LYRICS: "Dialogue", ET.CENTERED: "Action",
 }
 _DECL_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_STYLE_MARK = {"bi": "***", "b": "**", "i": "*", "u": "_"}
-_XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # not allowed in XML 1.0
-_CREDIT_RE = re.compile(r"^(written by|screenplay by|teleplay by|story by|by)$", re.IGNORECASE)
 _DIALOGUE_LINES = (ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS)
+_OFFSET_RE = re.compile(r"[0-9]{1,9}")
 
 
 # ------------------------------------------------------------------ import
-def read_fdx(source: str | os.PathLike | bytes) -> Script:
-    """Read a Final Draft file (path), its bytes, or its XML text."""
-    if isinstance(source, (bytes, os.PathLike)) or (isinstance(source, str) and not source.lstrip().startswith("<")):
-        from studio_kit.engines.writing.io import load_script
-
-        if isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() not in (".fdx", ".xml"):
+def read_fdx(source: str | os.PathLike | bytes, *, max_bytes: int = MAX_SCRIPT_BYTES) -> Script:
+    """Read a Final Draft file (path), its bytes, or its XML text (same size cap, binary and
+    device checks as :func:`io.load_script`)."""
+    if isinstance(source, str) and source.lstrip().startswith("<"):
+        return read_fdx_text(source)
+    if isinstance(source, bytes):
+        label, data = "<bytes>", source
+    else:
+        path = Path(source)
+        if path.suffix.lower() not in FDX_SUFFIXES:
             raise ScriptError(f"{source} is not an .fdx file", hint="pass a Final Draft .fdx file")
-        script = load_script(source)
-        if script.source_format != "fdx":
-            raise ScriptError("the input is not Final Draft XML", hint="use load_script() for Fountain text")
-        return script
-    return read_fdx_text(source)
+        label, data = str(path), read_script_bytes(path, max_bytes)
+    if len(data) > max_bytes:
+        raise ScriptError(f"{label} is {mb(len(data))}, over the {mb(max_bytes)} limit for a script",
+                          hint="check that this is a screenplay (a feature is well under 5 MB)")
+    text, notes = decode_script_bytes(data, label)
+    if not looks_like_xml(text):
+        raise ScriptError(f"{label} is not Final Draft XML", hint="use load_script() for Fountain text")
+    script = read_fdx_text(text, label)
+    script.warnings[:0] = notes
+    script.metadata.setdefault("source", label)
+    script.metadata.setdefault("bytes", len(data))
+    return script
 
 
 def read_fdx_text(text: str, label: str = "<fdx>") -> Script:
@@ -82,15 +121,14 @@ def read_fdx_text(text: str, label: str = "<fdx>") -> Script:
         warnings.append("the Final Draft file has no <Content>: the script body is empty")
     else:
         reader = _Reader(warnings)
-        for para in content.findall("Paragraph"):
-            reader.paragraph(para, False)
+        reader.paragraphs(content.findall("Paragraph"))
         elements = reader.elements
-    from studio_kit.engines.writing.scenes import build_scenes
-
-    from studio_kit.engines.writing.fdx_title import read_title_page
-
-    script = Script(title_page=read_title_page(root.find("TitlePage")), elements=elements,
+    tp = root.find("TitlePage")
+    layout = title_paragraphs(tp)
+    script = Script(title_page=title_page_from_paragraphs(layout), elements=elements,
                     source_format="fdx", warnings=warnings)
+    if any(text for _align, text in layout):
+        script.metadata[LAYOUT_KEY] = layout   # an unchanged title page is written back as it was
     script.scenes = build_scenes(elements)
     if not script.scenes:
         warnings.append("no scene headings: nothing is grouped into scenes")
@@ -104,15 +142,33 @@ class _Reader:
         self.count = 0
         self.unknown: set[str] = set()
 
-    def paragraph(self, para: ETree.Element, dual: bool) -> None:
-        self.count += 1
-        inner = para.find("DualDialogue")
-        if inner is not None:
+    def paragraphs(self, top: list[ETree.Element]) -> None:
+        """Read paragraphs in document order. ``<DualDialogue>`` wrappers are walked with an
+        explicit stack, not recursion: a file nesting them thousands deep reads (flattened, with
+        a warning) instead of overflowing the Python stack."""
+        stack: list[tuple[Iterator[ETree.Element], bool]] = [(iter(top), False)]
+        nested_warned = False
+        while stack:
+            it, dual = stack[-1]
+            para = next(it, None)
+            if para is None:
+                stack.pop()
+                continue
+            self.count += 1
+            inner = para.find("DualDialogue")
+            if inner is None:
+                self.paragraph(para, dual)
+                continue
             if para.get("StartsNewPage", "").lower() == "yes":
                 self.elements.append(Element(type=ET.PAGE_BREAK, line=self.count))
-            for p in inner.findall("Paragraph"):
-                self.paragraph(p, True)
-            return
+            if dual and not nested_warned:
+                nested_warned = True
+                self.warnings.append("a <DualDialogue> is nested inside another one (Final Draft never "
+                                     "writes this); its speeches are read as one dual-dialogue block")
+            stack.append((iter(inner.findall("Paragraph")), True))
+
+    def paragraph(self, para: ETree.Element, dual: bool) -> None:
+        """One paragraph that holds text (not a ``<DualDialogue>`` wrapper)."""
         kind = (para.get("Type") or "General").strip()
         etype = _TYPE_IN.get(kind.lower())
         if etype is None:
@@ -137,14 +193,16 @@ class _Reader:
             if kind in ("inline-note", "inline-boneyard"):
                 body = raw_body  # inline notes keep their spacing exactly
                 mark = ("[[", "]]") if kind == "inline-note" else ("/*", "*/")
-                inline.append((int(arg) if arg.isdigit() else 1 << 30, f"{mark[0]}{body}{mark[1]}"))
+                # an offset we wrote is a short ASCII number; anything else ("²", 5,000 digits) goes last
+                offset = int(arg) if _OFFSET_RE.fullmatch(arg) else 1 << 30
+                inline.append((offset, f"{mark[0]}{body}{mark[1]}"))
                 continue
             marked = _marked_element(body, self.count, kind, arg)
             if marked is None:
                 loose.append(body)
             else:
                 (after if kind == "after" else before).append(marked)
-        text = _runs_markup(runs, sorted(inline))
+        text = runs_markup(runs, sorted(inline))
         # leading tabs/spaces and line breaks are meaningful in Fountain text; cues and headings are trimmed
         if etype in (ET.ACTION, ET.DIALOGUE, ET.LYRICS, ET.CENTERED):
             text = text.rstrip(" \t")
@@ -198,55 +256,24 @@ def _marked_element(body: str, line: int, kind: str = "", arg: str = "") -> Elem
     return None
 
 
-def _runs_markup(runs: list[tuple[str, str]], inline: list[tuple[int, str]]) -> str:
-    """``<Text>`` runs as Fountain markup, with inline notes put back at their
-    printed-text offsets."""
-    out: list[str] = []
-    printed = 0
-    k = 0
-    for chunk, style in runs:
-        end = printed + len(chunk)
-        while k < len(inline) and inline[k][0] <= end and (inline[k][0] < end or not chunk):
-            cut = inline[k][0] - printed
-            out.append(_run_markup(chunk[:cut], style))
-            out.append(inline[k][1])
-            chunk, printed = chunk[cut:], inline[k][0]
-            k += 1
-        out.append(_run_markup(chunk, style))
-        printed = end
-    out.extend(raw for _, raw in inline[k:])
-    return "".join(out)
-
-
-def _run_markup(raw: str, style: str) -> str:
-    """One ``<Text Style="Bold+Underline">`` run as Fountain markup."""
-    raw = raw.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
-    style = style.lower()
-    key = ("b" if "bold" in style else "") + ("i" if "italic" in style else "")
-    if not raw.strip():
-        return raw
-    lead = raw[:len(raw) - len(raw.lstrip())]
-    trail = raw[len(raw.rstrip()):]
-    core = raw.strip()
-    if key:
-        core = f"{_STYLE_MARK[key]}{core}{_STYLE_MARK[key]}"
-    if "underline" in style:
-        core = f"_{core}_"
-    return lead + core + trail
-
-
 # ------------------------------------------------------------------ export
-def write_fdx(script: Script, path: str | os.PathLike | None = None) -> str:
-    """Final Draft XML for ``script``; also written to ``path`` when given."""
+def write_fdx(script: Script, path: str | os.PathLike | None = None, *, paper: str = "letter") -> str:
+    """Final Draft XML for ``script``; also written to ``path`` when given.
+
+    Scene lengths and pages in ``<SceneProperties>`` are those of ``paper`` ("letter" or "a4").
+    """
+    # scenes rebuilt from the elements: one per heading, in order, whatever ``script.scenes`` holds
+    laid = script.model_copy(update={"scenes": build_scenes(script.elements)})
+    pagination = paginate(laid, paper)
+    props = [(format_eighths(e), str(p)) for e, p in zip(pagination.scene_eighths, pagination.scene_pages)]
     root = ETree.Element("FinalDraft", DocumentType="Script", Template="No", Version="5")
     content = ETree.SubElement(root, "Content")
-    _Writer(content).run(script.elements)
+    _Writer(content, props).run(script.elements)
     for number, note in enumerate(root.iter("ScriptNote"), start=1):
         note.set("ID", str(number))     # Final Draft numbers its notes; readers may key on the ID
     if script.title_page:
-        from studio_kit.engines.writing.fdx_title import write_title_page
-
-        write_title_page(ETree.SubElement(root, "TitlePage"), script.title_page)
+        write_title_page(ETree.SubElement(root, "TitlePage"), script.title_page, script.metadata.get(LAYOUT_KEY))
+    _smart_type(ETree.SubElement(root, "SmartType"), laid)
     ETree.indent(root, space="  ")
     xml = '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' + ETree.tostring(root, encoding="unicode") + "\n"
     if path is not None:
@@ -254,9 +281,56 @@ def write_fdx(script: Script, path: str | os.PathLike | None = None) -> str:
     return xml
 
 
+# Final Draft's own SmartType entries; a script's own cues, locations, times and transitions are added
+_SMART_EXTENSIONS = ["(V.O.)", "(O.S.)", "(O.C.)", "(CONT'D)"]
+_SMART_INTROS = ["INT", "EXT", "INT./EXT", "EXT./INT", "I/E", "EST"]
+_SMART_TIMES = ["DAY", "NIGHT", "MORNING", "AFTERNOON", "EVENING", "LATER", "MOMENTS LATER", "CONTINUOUS",
+                "THE NEXT DAY"]
+_SMART_TRANSITIONS = ["CUT TO:", "FADE IN:", "FADE OUT.", "FADE TO:", "DISSOLVE TO:", "BACK TO:", "MATCH CUT TO:",
+                      "JUMP CUT TO:", "FADE TO BLACK."]
+
+
+def smart_type_lists(script: Script) -> dict[str, list[str]]:
+    """What Final Draft's SmartType offers for ``script`` (scenes built): characters and locations
+    sorted, Final Draft's default extensions, scene intros, times of day and transitions first,
+    then the script's own in order of appearance."""
+    def merged(defaults: list[str], found) -> list[str]:
+        return list(dict.fromkeys([*defaults, *(f for f in found if f)]))
+
+    intro = {"INT/EXT": "INT./EXT"}
+    scenes = [sc for sc in script.scenes if sc.location != "OMITTED" or len(sc.elements) > 1]
+    return {
+        "Characters": sorted({name for sc in scenes for name in sc.speaking_characters if name}),
+        "Extensions": merged(_SMART_EXTENSIONS, (f"({x.upper()})" for sc in scenes for block in sc.dialogue
+                                                 for x in block.extensions)),
+        "SceneIntros": merged(_SMART_INTROS, (intro.get(sc.int_ext, sc.int_ext) for sc in scenes)),
+        "Locations": sorted({sc.location for sc in scenes if sc.location}),
+        "TimesOfDay": merged(_SMART_TIMES, (sc.time_of_day for sc in scenes)),
+        "Transitions": merged(_SMART_TRANSITIONS, (plain_text(el.text).strip().lstrip(">").strip().upper()
+                                                   for el in script.elements if el.type == ET.TRANSITION)),
+    }
+
+
+_SMART_ITEM = {"Characters": "Character", "Extensions": "Extension", "SceneIntros": "SceneIntro",
+               "Locations": "Location", "TimesOfDay": "TimeOfDay", "Transitions": "Transition"}
+
+
+def _smart_type(smart: ETree.Element, script: Script) -> None:
+    for group, items in smart_type_lists(script).items():
+        node = ETree.SubElement(smart, group)
+        if group == "SceneIntros":
+            node.set("Separator", ". ")        # Final Draft joins intro and location with these
+        elif group == "TimesOfDay":
+            node.set("Separator", " - ")
+        for item in items:
+            ETree.SubElement(node, _SMART_ITEM[group]).text = XML_ILLEGAL_RE.sub("", item)
+
+
 class _Writer:
-    def __init__(self, content: ETree.Element) -> None:
+    def __init__(self, content: ETree.Element, scene_props: list[tuple[str, str]] | None = None) -> None:
         self.content = content
+        self.scene_props = scene_props or []         # (Length, Page) of each scene heading, in order
+        self.scene_count = 0
         self.last: ETree.Element | None = None      # last paragraph written
         self.heading: ETree.Element | None = None   # heading a synopsis can attach to
         self.pending: list[tuple[str, str]] = []    # (kind, text) notes for the next paragraph
@@ -317,70 +391,90 @@ class _Writer:
         if t in (ET.PAGE_BREAK, ET.NOTE, ET.SECTION, ET.BONEYARD):
             self.heading = None   # a synopsis after these is not the scene's summary
         if t == ET.PAGE_BREAK:
-            if self.pending:    # notes before the break stay before it
-                if self.last is not None and not self.new_page:
-                    for kind, text in self.pending:
-                        _note(self.last, text, f"after:{kind}")
-                    self.pending = []
-                else:
-                    self._para("Action").set("Fountain", "carrier")
-            if self.new_page:   # two breaks in a row: the first rides on an empty paragraph
+            self._page_break()
+        elif t == ET.SYNOPSIS and self.heading is not None:
+            self._scene_summary(self.heading, el.text)
+        elif t in _HELD_FOR_NEXT:
+            self.pending.append(_HELD_FOR_NEXT[t](el))
+        else:
+            self._printed(el, parent)
+
+    def _page_break(self) -> None:
+        if self.pending:    # notes before the break stay before it
+            if self.last is not None and not self.new_page:
+                for kind, text in self.pending:
+                    _note(self.last, text, f"after:{kind}")
+                self.pending = []
+            else:
                 self._para("Action").set("Fountain", "carrier")
-            self.new_page = True
-            return
-        if t == ET.NOTE:
-            self.pending.append(("note", el.text))
-            return
-        if t == ET.SYNOPSIS and self.heading is not None:
-            props = self.heading.find("SceneProperties")
-            if props is None:
-                props = ETree.Element("SceneProperties")
-                self.heading.insert(0, props)
-                ETree.SubElement(props, "Summary")
-            summary = props.find("Summary")
-            sp = ETree.SubElement(summary, "Paragraph")
-            ETree.SubElement(sp, "Text").text = _XML_ILLEGAL_RE.sub("", el.text)
-            return
-        if t == ET.SECTION:
-            self.pending.append(("section", "#" * max(1, el.depth) + " " + el.text))
-            return
-        if t == ET.SYNOPSIS:
-            self.pending.append(("synopsis", "= " + el.text))
-            return
-        if t == ET.BONEYARD:
-            self.pending.append(("boneyard", f"/* {el.text} */"))
-            return
+        if self.new_page:   # two breaks in a row: the first rides on an empty paragraph
+            self._para("Action").set("Fountain", "carrier")
+        self.new_page = True
+
+    @staticmethod
+    def _scene_summary(heading: ETree.Element, text: str) -> None:
+        """A synopsis right after a heading is the scene's summary (SceneProperties/Summary)."""
+        props = heading.find("SceneProperties")
+        if props is None:
+            props = ETree.Element("SceneProperties")
+            heading.insert(0, props)
+        summary = props.find("Summary")
+        if summary is None:
+            summary = ETree.SubElement(props, "Summary")
+        sp = ETree.SubElement(summary, "Paragraph")
+        ETree.SubElement(sp, "Text").text = XML_ILLEGAL_RE.sub("", text)
+
+    def _printed(self, el: Element, parent: ETree.Element) -> None:
+        t = el.type
         kind = _TYPE_OUT[t]
         if t == ET.LYRICS and not self._in_speech(el):
             kind = "Action"               # sung outside a speech prints as action, as in the PDF
         p = self._para(kind, parent)
         self.prev_el = el
-        if t == ET.SCENE_HEADING and el.scene_number:
-            p.set("Number", el.scene_number)
+        if t == ET.SCENE_HEADING:
+            if el.scene_number:
+                p.set("Number", el.scene_number)
+            if self.scene_count < len(self.scene_props):
+                length, page = self.scene_props[self.scene_count]
+                # first child, as Final Draft writes it: <SceneProperties Length="1 3/8" Page="4" Title=""/>
+                p.insert(0, ETree.Element("SceneProperties", Length=length, Page=page, Title=""))
+            self.scene_count += 1
         if t == ET.CENTERED:
             p.set("Alignment", "Center")
-        text = el.text
-        comments: list[tuple[ElementType, str]] = []
-        if "[[" in text or "/*" in text:
-            from studio_kit.engines.writing.fountain import comment_spans
-
-            kept: list[str] = []
-            pos = 0
-            for start, end, kind, inner in comment_spans(text):
-                kept.append(text[pos:start] + _SENTINEL)
-                comments.append((kind, inner))
-                pos = end
-            kept.append(text[pos:])
-            text = "".join(kept)
+        text, comments = _lift_inline_comments(el.text)
         if t == ET.LYRICS:
             p.set("Fountain", "lyrics")   # Final Draft has no lyrics element; it shows as dialogue
         if not text and t in (ET.ACTION, ET.CENTERED):
             p.set("Fountain", "empty")   # Final Draft pads with empty paragraphs; this one is meant
-        offsets = _text_runs(p, text)
+        offsets = text_runs(p, text)
         for (kind, inner), offset in zip(comments, offsets):
             _note(p, inner, f"{'inline-note' if kind == ET.NOTE else 'inline-boneyard'}:{offset}")
         self.last = p
-        self.heading = p if t == ET.SCENE_HEADING else (self.heading if t == ET.SYNOPSIS else None)
+        self.heading = p if t == ET.SCENE_HEADING else None
+
+
+#: elements that print nothing themselves: kept as (kind, text) notes on the next paragraph
+_HELD_FOR_NEXT = {
+    ET.NOTE: lambda el: ("note", el.text),
+    ET.SECTION: lambda el: ("section", "#" * max(1, el.depth) + " " + el.text),
+    ET.SYNOPSIS: lambda el: ("synopsis", "= " + el.text),
+    ET.BONEYARD: lambda el: ("boneyard", f"/* {el.text} */"),
+}
+
+
+def _lift_inline_comments(text: str) -> tuple[str, list[tuple[ElementType, str]]]:
+    """``text`` with each inline note/boneyard replaced by :data:`SENTINEL`, and the (kind, inner text) lifted."""
+    comments: list[tuple[ElementType, str]] = []
+    if "[[" not in text and "/*" not in text:
+        return text, comments
+    kept: list[str] = []
+    pos = 0
+    for start, end, kind, inner in comment_spans(text):
+        kept.append(text[pos:start] + SENTINEL)
+        comments.append((kind, inner))
+        pos = end
+    kept.append(text[pos:])
+    return "".join(kept), comments
 
 
 def _block_end(elements: list[Element], k: int) -> int:
@@ -405,37 +499,4 @@ def _note(p: ETree.Element, text: str, fountain: str) -> None:
     first_text = next((i for i, c in enumerate(p) if c.tag == "Text"), len(p))
     p.insert(first_text, note)
     np_ = ETree.SubElement(note, "Paragraph")
-    ETree.SubElement(np_, "Text").text = _XML_ILLEGAL_RE.sub("", text)
-
-
-_SENTINEL = "\ue000"   # marks where an inline note sat, through emphasis parsing
-
-
-def _text_runs(p: ETree.Element, text: str) -> list[int]:
-    """Fountain emphasis → ``<Text Style=…>`` runs. Returns the printed-text
-    offsets of the sentinels (inline notes), which are not written."""
-    try:
-        from studio_kit.engines.writing.layout import emphasis_runs
-        runs = emphasis_runs(text) or [("", "")]
-    except ImportError:  # pragma: no cover - layout ships with the engine
-        from studio_kit.engines.writing.fountain import plain_text
-        runs = [(plain_text(text), "")]
-    offsets: list[int] = []
-    printed = 0
-    for chunk, style in runs:
-        if _SENTINEL in chunk:
-            for piece_index, piece in enumerate(chunk.split(_SENTINEL)):
-                if piece_index:
-                    offsets.append(printed)
-                printed += len(piece)
-            chunk = chunk.replace(_SENTINEL, "")
-        else:
-            printed += len(chunk)
-        if not chunk and len(runs) > 1:
-            continue
-        t = ETree.SubElement(p, "Text")
-        names = [name for flag, name in (("b", "Bold"), ("i", "Italic"), ("u", "Underline")) if flag in style]
-        if names:
-            t.set("Style", "+".join(names))
-        t.text = _XML_ILLEGAL_RE.sub("", chunk)
-    return offsets
+    ETree.SubElement(np_, "Text").text = XML_ILLEGAL_RE.sub("", text)

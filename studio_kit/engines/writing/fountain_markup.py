@@ -6,19 +6,21 @@ single left-to-right passes over the text (no backtracking regexes).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from studio_kit.domain.script import ElementType
+from studio_kit.engines.writing.layout import emphasis_runs
 
 ET = ElementType
 _COMMENT_TOKEN_RE = re.compile(r"/\*|\*/|\[\[|\]\]")
-_EMPHASIS_RE = re.compile(r"\\[*_]|\*\*\*|\*\*|\*|_")
 
 
 def strip_notes(text: str) -> str:
     """Remove notes ``[[…]]`` and boneyard ``/*…*/`` (nested) from ``text``.
 
-    An unclosed ``[[`` or ``/*`` hides the rest of the text, as in the PDF.
+    An unclosed ``/*`` hides the rest of the text; an unclosed ``[[`` is not a
+    note (a note never spans a blank line, so the parser hands over one that
+    found no ``]]`` before it) and stays as written, as it prints.
     """
     if "[[" not in text and "/*" not in text:
         return text
@@ -31,49 +33,42 @@ def strip_notes(text: str) -> str:
     return "".join(out)
 
 
+def is_comment_only(line: str) -> bool:
+    """True when ``line`` holds nothing but notes and boneyard (or opens one that runs on
+    below it): the parser reads such a line as a blank line."""
+    if "[[" not in line and "/*" not in line:
+        return False
+    pos = 0
+    for start, end, _kind, _inner in comment_spans(line, unclosed_notes_hide=True):
+        if line[pos:start].strip():
+            return False
+        pos = end
+    return not line[pos:].strip()
+
+
 def plain_text(text: str) -> str:
     """Text as printed, without styling: notes, boneyard, emphasis marks and
     escapes removed. ``"What the f\\*ck! **Now**"`` → ``"What the f*ck! Now"``.
 
-    Same rules as the PDF renderer: a mark (``*``, ``**``, ``***``, ``_``)
-    with no partner later in the text prints as itself, and ``_`` inside a
-    word (``snake_case``) is a letter. Linear: each mark is looked at once.
+    The emphasis rules are the PDF renderer's (:func:`layout.emphasis_runs`):
+    a mark must hug the text it styles and needs a partner, else it prints
+    as itself; ``_`` inside a word (``snake_case``) is a letter.
     """
     text = strip_notes(text)
-    if "*" not in text and "_" not in text:
+    if "*" not in text and "_" not in text:       # no marks, and so no escaped marks either
         return text
-    marks = list(_EMPHASIS_RE.finditer(text))
-    # "a partner later" means the mark's characters occur again after it (as the
-    # renderer checks with str.find); the last occurrence answers that in O(1)
-    last = {mark: text.rfind(mark) for mark in ("***", "**", "*", "_")}
-    out: list[str] = []
-    pos = 0
-    open_marks: list[str] = []
-    n = len(text)
-    for m in marks:
-        out.append(text[pos:m.start()])
-        pos = m.end()
-        mark = m.group()
-        if mark[0] == "\\":
-            out.append(mark[1])
-        elif mark in open_marks:
-            del open_marks[open_marks.index(mark):]
-        elif last[mark] >= pos and not (
-                mark == "_" and m.start() > 0 and text[m.start() - 1].isalnum() and pos < n and text[pos].isalnum()):
-            open_marks.append(mark)
-        else:
-            out.append(mark)
-    out.append(text[pos:])
-    return "".join(out)
+    return "".join(chunk for chunk, _style in emphasis_runs(text))
 
 
 def _walk_comments(text: str, depth: int, in_note: bool,
-                   on_close: Callable[[int, re.Match, ElementType], None] | None = None) -> tuple[int, bool, int]:
-    """The one note/boneyard state machine: read ``text`` from state (boneyard ``depth``,
-    ``in_note``), call ``on_close(start, closing_match, kind)`` for each top-level comment that
-    closes, and return the state at the end plus where the last top-level comment opened."""
+                   on_close: Callable[[int, re.Match, ElementType], None] | None = None,
+                   start_at: int = 0, notes: bool = True) -> tuple[int, bool, int]:
+    """The one note/boneyard state machine: read ``text`` (from ``start_at``) from state (boneyard
+    ``depth``, ``in_note``), call ``on_close(start, closing_match, kind)`` for each top-level comment
+    that closes, and return the state at the end plus where the last top-level comment opened.
+    With ``notes=False`` a ``[[`` opens nothing (it is text)."""
     start = 0
-    for m in _COMMENT_TOKEN_RE.finditer(text):
+    for m in _COMMENT_TOKEN_RE.finditer(text, start_at):
         tok = m.group()
         if depth:
             if tok == "/*":
@@ -87,17 +82,20 @@ def _walk_comments(text: str, depth: int, in_note: bool,
                 in_note = False
                 if on_close:
                     on_close(start, m, ET.NOTE)
-        elif tok in ("/*", "[["):
+        elif tok == "/*" or (tok == "[[" and notes):
             start = m.start()
             depth, in_note = (1, False) if tok == "/*" else (0, True)
     return depth, in_note, start
 
 
-def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
+def comment_spans(text: str, *, unclosed_notes_hide: bool = False) -> list[tuple[int, int, ElementType, str]]:
     """Top-level notes and boneyard in ``text``: (start, end, NOTE|BONEYARD, inner text).
 
     Boneyard nests (``/* a /* b */ c */`` is one span); an unclosed one runs
-    to the end of the text.
+    to the end of the text. An unclosed ``[[`` is text (no span) and the scan
+    goes on after it, unless ``unclosed_notes_hide`` (then it runs to the end).
+    Linear: an unclosed ``[[`` means no ``]]`` follows, so one rescan with
+    notes off finishes the text.
     """
     spans: list[tuple[int, int, ElementType, str]] = []
 
@@ -105,17 +103,26 @@ def comment_spans(text: str) -> list[tuple[int, int, ElementType, str]]:
         spans.append((start, m.end(), kind, text[start + 2:m.start()]))
 
     depth, in_note, start = _walk_comments(text, 0, False, close)
+    if in_note and not unclosed_notes_hide:
+        depth, in_note, start = _walk_comments(text, 0, False, close, start_at=start + 2, notes=False)
     if depth or in_note:
         spans.append((start, len(text), ET.BONEYARD if depth else ET.NOTE, text[start + 2:]))
     return spans
 
 
-def _split_comments(text: str) -> list[tuple[ElementType, str]]:
-    """Top-level notes/boneyard in a comment-only line, in order, inner text stripped."""
-    return [(kind, inner.strip()) for _start, _end, kind, inner in comment_spans(text)]
+def split_comments(text: str) -> list[tuple[ElementType, str]]:
+    """Top-level notes/boneyard in a comment-only line, in order, inner text stripped (an unclosed
+    note runs to the end). A two-space line inside a note reads as an empty line of the note."""
+    out = []
+    for _start, _end, kind, inner in comment_spans(text, unclosed_notes_hide=True):
+        inner = inner.strip()
+        if kind == ET.NOTE and "\n  \n" in inner:
+            inner = "\n".join("" if ln == "  " else ln for ln in inner.split("\n"))
+        out.append((kind, inner))
+    return out
 
 
-def _comment_state(line: str, depth: int, in_note: bool) -> tuple[int, bool]:
+def comment_state(line: str, depth: int, in_note: bool) -> tuple[int, bool]:
     """Boneyard depth and open-note flag after reading ``line`` from that state."""
     depth, in_note, _ = _walk_comments(line, depth, in_note)
     return depth, in_note

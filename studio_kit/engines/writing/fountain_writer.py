@@ -12,12 +12,12 @@ from __future__ import annotations
 from studio_kit.domain.script import Element, ElementType, Script
 from studio_kit.engines.writing.fountain import (
     HEADING_RE,
+    TITLE_KEY_RE,
     TITLE_KEYS,
-    _TITLE_KEY_RE,
     is_character_cue,
     is_transition,
 )
-from studio_kit.engines.writing.fountain_markup import _comment_state, strip_notes
+from studio_kit.engines.writing.fountain_markup import comment_state, strip_notes
 
 ET = ElementType
 _DIALOGUE_LINES = (ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS)
@@ -80,7 +80,7 @@ def _cue(el: Element, second_of_pair: bool) -> str:
     mark = " ^" if second_of_pair else ""
     plain = strip_notes(text).strip()
     needs_force = el.forced or not plain or plain[0] in _MARKERS or not is_character_cue(plain) \
-        or HEADING_RE.match(plain) is not None or (plain[0] == "." and plain[1:2] != ".")
+        or HEADING_RE.match(plain) is not None or (plain[0] == "." and plain[1:2].isalnum())
     return ("@" if needs_force else "") + text + mark
 
 
@@ -97,8 +97,8 @@ def _dialogue_lines(el: Element) -> list[str]:
     depth, in_note = 0, False
     for ln in el.text.split("\n"):
         inside = depth or in_note
-        depth, in_note = _comment_state(ln, depth, in_note)
-        out.append(ln if inside or ln.strip() else "  ")
+        depth, in_note = comment_state(ln, depth, in_note)
+        out.append(ln if ln.strip() or (inside and ln) else "  ")   # an empty line would end note and speech
     return out
 
 
@@ -131,8 +131,8 @@ def _element_lines(el: Element, *, title_risk: bool) -> list[str]:
         return ["#" * max(1, el.depth) + " " + text.strip()]
     if t == ET.SYNOPSIS:
         return ["= " + ln.strip() for ln in text.split("\n")]
-    if t == ET.NOTE:
-        return [f"[[{text}]]"]
+    if t == ET.NOTE:   # a note may not hold a truly blank line: its empty lines are written as two spaces
+        return [f"[[{text}]]" if "\n" not in text else "[[" + "\n".join(ln or "  " for ln in text.split("\n")) + "]]"]
     if t == ET.BONEYARD:
         return [f"/* {text} */"] if "\n" not in text else ["/*", text, "*/"]
     if t in _DIALOGUE_LINES:   # a dialogue line without a cue (e.g. from a hand-built script)
@@ -146,16 +146,18 @@ def _action_lines(el: Element, title_risk: bool) -> list[str]:
     plain = strip_notes(first).strip()
     nxt = "x" if len(lines) > 1 else ""   # a second line is always written non-blank (see below)
     force = el.forced or not plain or _reads_as_other(plain, nxt) \
-        or (title_risk and _TITLE_KEY_RE.match(plain) is not None
-            and _TITLE_KEY_RE.match(plain).group(1).strip().lower() in TITLE_KEYS)
+        or (title_risk and (key_match := TITLE_KEY_RE.match(plain)) is not None
+            and key_match.group(1).strip().lower() in TITLE_KEYS)
     out = [("!" + first) if force else first]
-    depth, in_note = _comment_state(first, 0, False)
+    depth, in_note = comment_state(first, 0, False)
     for ln in lines[1:]:
         inside = depth or in_note   # lines inside a note/boneyard are never read as elements
-        depth, in_note = _comment_state(ln, depth, in_note)
+        depth, in_note = comment_state(ln, depth, in_note)
         stripped = strip_notes(ln).strip()
         # "!" keeps a continuation line from being read as an explicit element
-        if not inside and (not ln.strip() or (stripped and stripped[0] in _MARKERS)):
+        if inside and not ln:
+            ln = "  "       # inside a note an empty line would end it (a two-space line does not)
+        elif not inside and (not ln.strip() or (stripped and stripped[0] in _MARKERS)):
             ln = "!" + ln   # an empty line would end the paragraph; "!" keeps it (and any marker) action
         out.append(ln)
     return out
@@ -166,7 +168,7 @@ def _reads_as_other(plain: str, next_line: str) -> bool:
     c0 = plain[0]
     if c0 in _MARKERS:
         return c0 != "@" or bool(next_line)
-    if c0 == "." and plain[1:2] != "." and len(plain) > 1:
+    if c0 == "." and plain[1:2].isalnum():      # ". X" and ". . ." are action (spec: a letter or digit)
         return True
     if HEADING_RE.match(plain):
         return True

@@ -17,21 +17,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
-from typing import Any, Sequence
+import re
+from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio_kit.domain.script import Script
 from studio_kit.engines.writing import english, lexicon
-from studio_kit.engines.writing.structures import Beat, ScenePlan, StoryBrief, get_structure, plan_story
+from studio_kit.engines.writing import premise as premise_mod
+from studio_kit.engines.writing.premise import Premise, read_premise
+from studio_kit.engines.writing.structures import (
+    Beat,
+    ScenePlan,
+    StoryBrief,
+    get_structure,
+    plan_story,
+)
 from studio_kit.engines.writing.voices import CastMember, DialogueVoice
 from studio_kit.exceptions import BackendError, ScriptError
 
 __all__ = ["CastMember", "DialogueVoice", "GeneratedScript", "generate_script", "make_cast"]
 
 AUTHOR = "studio_kit procedural writer"
-_TRANSITIONS = {"thriller": ["CUT TO:", "SMASH CUT TO:"], "horror": ["SMASH CUT TO:", "CUT TO:"],
-                "drama": ["CUT TO:", "DISSOLVE TO:"], "romance": ["DISSOLVE TO:", "CUT TO:"]}
 
 
 class GeneratedScript(BaseModel):
@@ -64,9 +72,74 @@ def make_cast(seed: int = 0, size: int = 3, genre: str = "drama") -> list[CastMe
     return cast
 
 
-def _resolve_cast(cast: Sequence[Any] | None, seed: int, genre: str, is_ad: bool) -> list[CastMember]:
+def cast_for_premise(premise: Premise, seed: int = 0, genre: str = "drama", pages: float = 10.0) -> list[CastMember]:
+    """A cast that fits the story and its length, the same for the same seed.
+
+    The protagonist is the logline's ("a disgraced court reporter", with the logline's pronoun), the
+    people the logline names become characters ("her estranged son"), the antagonist is the
+    logline's when it names one. Length decides the size: a short has three principals; an
+    episode adds a supporting player and day players; a feature has five principals, supporting
+    players and day players from the setting's world (a courthouse has a BAILIFF and a JUROR).
+    """
+    rng = random.Random(f"cast:{seed}:{genre}:{premise.logline}")
+    principals = 3 if pages < 30 else 4 if pages < 70 else 5
+    cast = make_cast(seed, principals, genre)
+    used = {m.first_name for m in cast}
+    hero = cast[0]
+    if premise.pronoun and premise.pronoun != hero.pronoun:   # the logline says "her": the hero is a she
+        first = next((f for f, poss in rng.sample(lexicon.FIRST_NAMES, len(lexicon.FIRST_NAMES))
+                      if poss == premise.pronoun and f not in used), hero.first_name)
+        hero = hero.model_copy(update={"name": f"{first} {hero.name.split(' ', 1)[1]}" if " " in hero.name else first,
+                                       "pronoun": premise.pronoun})
+        hero = hero.model_copy(update={"voice": DialogueVoice.for_role("protagonist",
+                                                                       random.Random(f"voice:{seed}:{hero.name}"))})
+    if premise.protagonist:
+        label = premise.protagonist if not premise.hero_plural else premise.protagonist and \
+            f"one of the {premise.protagonist}"
+        hero = hero.model_copy(update={"description": english.indefinite(label) + " " + label
+                                       if not premise.hero_plural else label})
+    cast[0] = hero
+    for k, m in enumerate(cast[1:], start=1):
+        if m.role == "antagonist" and premise.antagonist:
+            cast[k] = m.model_copy(update={"description": premise.antagonist})
+    others = [k for k, m in enumerate(cast) if m.role in {"ally", "love", "mentor", "comic"}]
+    for person, k in zip(premise.people, others):
+        # "her estranged son" is described from the hero's side: "Mara's estranged son"
+        desc = re.sub(r"^(her|his|their)\b", hero.first_name.title() + "'s", person)
+        member = cast[k].model_copy(update={"description": desc})
+        if person.split()[-1] in {"son", "daughter", "grandson", "granddaughter", "nephew", "niece", "child",
+                                  "kid", "stepson", "stepdaughter"}:
+            member = member.model_copy(update={"age": rng.choice(["late teens", "early 20s", "20s"])})
+        gender = premise_mod.gender_of(person.split()[-1])
+        if gender and gender != member.pronoun:     # a son is a he: a name and pronoun to match
+            used = {m.first_name for m in cast}
+            first = next((f for f, poss in rng.sample(lexicon.FIRST_NAMES, len(lexicon.FIRST_NAMES))
+                          if poss == gender and f not in used), member.first_name)
+            member = member.model_copy(update={"name": first, "pronoun": gender, "voice": DialogueVoice.for_role(
+                member.role, random.Random(f"voice:{seed}:{first}"))})
+        cast[k] = member
+    used = {m.first_name for m in cast}
+    n_support = 0 if pages < 30 else 1 if pages < 70 else 3
+    free = [(f, poss) for f, poss in lexicon.FIRST_NAMES if f not in used]
+    rng.shuffle(free)
+    for first, poss in free[:n_support]:
+        cast.append(CastMember(name=first, role="supporting player", pronoun=poss, age=rng.choice(lexicon.AGES),
+                               voice=DialogueVoice.for_role("supporting", random.Random(f"voice:{seed}:{first}"))))
+    n_day = 0 if pages < 30 else 2 if pages < 70 else max(4, round(pages / 20))
+    pool = premise_mod.vocabulary()["day_players"]
+    names = list(dict.fromkeys(pool.get(premise.setting, []) + pool["default"]))
+    for name in names[:n_day]:
+        cast.append(CastMember(name=name, role="day player", pronoun=rng.choice(["her", "his"]),
+                               age=rng.choice(lexicon.AGES),
+                               voice=DialogueVoice.for_role("supporting", random.Random(f"voice:{seed}:{name}"))))
+    return cast
+
+
+def _resolve_cast(cast: Sequence[Any] | None, seed: int, genre: str, is_ad: bool,
+                  premise: Premise | None = None, pages: float = 10.0) -> list[CastMember]:
     if cast is None:
-        members = make_cast(seed, 2, "ad") if is_ad else make_cast(seed, 3, genre)
+        members = make_cast(seed, 2, "ad") if is_ad else (
+            cast_for_premise(premise, seed, genre, pages) if premise is not None else make_cast(seed, 3, genre))
     else:
         members = [CastMember.parse(c) for c in cast]
         if not members:
@@ -109,6 +182,25 @@ def _title(logline: str, parts: lexicon.LoglineParts, rng: random.Random, is_ad:
     return rng.choice(patterns).format(n=noun.title(), a=english.indefinite(noun).title())
 
 
+def scene_transition(here: ScenePlan, nxt: ScenePlan, genre: str, rng: random.Random) -> str:
+    """The transition between two scenes as a script reader expects it, or "" for a plain cut.
+
+    Never before CONTINUOUS or a return to the same place (the action runs on); a DISSOLVE for
+    time passing (night to morning, a LATER in drama and romance); a SMASH CUT into the climax of a
+    thriller or horror; otherwise an occasional CUT TO: where a beat ends.
+    """
+    if nxt.time_of_day == "CONTINUOUS" or nxt.location == here.location and nxt.time_of_day != "LATER":
+        return ""
+    if nxt.kind == "climax" and here.kind != "climax" and genre in {"thriller", "horror", "crime"}:
+        return "SMASH CUT TO:"
+    if here.time_of_day == "NIGHT" and nxt.time_of_day in {"DAWN", "DAY"} or \
+            nxt.time_of_day == "LATER" and genre in {"drama", "romance"}:
+        return "DISSOLVE TO:" if rng.random() < 0.6 else ""
+    if here.beat != nxt.beat and rng.random() < 0.35:
+        return "CUT TO:"
+    return ""
+
+
 def title_page(title: str, draft_date: str, credit: str = "Written by", author: str = AUTHOR) -> str:
     """Fountain title page block: Title, Credit, Author, Draft date."""
     return f"Title: {title}\nCredit: {credit}\nAuthor: {author}\nDraft date: {draft_date}\n"
@@ -148,15 +240,19 @@ def generate_script(logline: str, format: str = "short", genre: str = "drama", t
     if lexicon.TONE_ALIASES.get(tone.lower().strip(), tone.lower().strip()) not in lexicon.TONES:
         notes.append(f"Unknown tone {tone!r}: the grounded vocabulary was used "
                      f"(known: {', '.join(sorted(lexicon.TONES))}).")
+    writer = _resolve_backend(backend)     # an unknown or missing backend fails before any writing starts
     is_ad = structure.unit == "seconds"
-    members = _resolve_cast(cast, seed, genre, is_ad)
+    premise = read_premise(logline)
+    length = pages if pages is not None else structure.default_length
+    members = _resolve_cast(cast, seed, genre, is_ad, premise,
+                            length if structure.unit == "pages" else length / 60)
     beats, plans = plan_story(logline, structure.name, genre, tone, pages, members, seed)
     parts = lexicon.read_logline(logline)
     rng = random.Random(f"title:{seed}")
     title = (title or "").strip() or _title(logline, parts, rng, is_ad)
     brief = StoryBrief(title=title, logline=logline, format=structure.name, genre=genre, tone=tone, cast=members,
-                       seed=seed, objects=parts.objects[:3], product=title if is_ad else "")
-    writer = _resolve_backend(backend)
+                       seed=seed, product=title if is_ad else "",
+                       objects=(premise.objects or ([premise.conflict] if premise.conflict else []))[:3])
 
     memory: dict[str, Any] = {}
     warnings: list[str] = list(notes)
@@ -179,12 +275,14 @@ def generate_script(logline: str, format: str = "short", genre: str = "drama", t
         raise BackendError(f"Text backend '{writer.name}' can neither write screenplays nor complete prompts.",
                            hint="Use the procedural, transformers or openai backend.")
 
-    transitions = _TRANSITIONS.get(lexicon.GENRE_ALIASES.get(genre.lower(), genre.lower()), ["CUT TO:"])
+    genre_key = lexicon.GENRE_ALIASES.get(genre.lower(), genre.lower())
     body: list[str] = ["FADE IN:\n"]
     for i, text in enumerate(scenes):
         body.append(text.strip() + "\n")
-        if i < len(scenes) - 1 and not is_ad and rng.random() < 0.18:
-            body.append(rng.choice(transitions) + "\n")
+        if i < len(scenes) - 1 and not is_ad:
+            transition = scene_transition(plans[i], plans[i + 1], genre_key, rng)
+            if transition:
+                body.append(transition + "\n")
     body.append("> FADE OUT.\n" if not is_ad else "> CUT TO BLACK.\n")
     date = draft_date or _dt.date.today()
     date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)

@@ -13,28 +13,20 @@ import os
 from pathlib import Path
 
 from studio_kit.domain.script import Script
+from studio_kit.engines.writing.fdx import read_fdx_text
+from studio_kit.engines.writing.fountain import parse_fountain
+from studio_kit.engines.writing.script_bytes import (  # re-exported: the size limit and decoder are io's API
+    FDX_SUFFIXES,
+    FOUNTAIN_SUFFIXES,
+    MAX_SCRIPT_BYTES,
+    decode_script_bytes,
+    looks_like_xml,
+    mb,
+    read_script_bytes,
+)
 from studio_kit.exceptions import ScriptError
 
-#: Largest script accepted, in bytes (20 MiB). A 300-page feature in Fountain
-#: is about 300 KB and in FDX about 3 MB, so this leaves a wide margin while
-#: keeping a stray video or archive from being read into memory.
-MAX_SCRIPT_BYTES = 20 * 1024 * 1024
-
-FOUNTAIN_SUFFIXES = {".fountain", ".spmd", ".txt", ".ftn", ".md"}
-FDX_SUFFIXES = {".fdx", ".xml"}
-
-# magic numbers of files people pick by mistake, with what to do instead
-_MAGIC = [
-    (b"%PDF", "a PDF", "export Fountain (.fountain) or Final Draft (.fdx) from your writing app"),
-    (b"PK\x03\x04", "a ZIP archive (Word .docx, .celtx, .fadein…)",
-     "export the script as Fountain or Final Draft .fdx"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document", "save it as Fountain or .fdx"),
-    (b"{\\rtf", "an RTF document", "export plain Fountain text or .fdx"),
-    (b"\x89PNG", "a PNG image", "pick the script file, not an image"),
-    (b"\xff\xd8\xff", "a JPEG image", "pick the script file, not an image"),
-    (b"GIF8", "a GIF image", "pick the script file, not an image"),
-    (b"\x1f\x8b", "a gzip archive", "unpack it first"),
-]
+__all__ = ["FDX_SUFFIXES", "FOUNTAIN_SUFFIXES", "MAX_SCRIPT_BYTES", "decode_script_bytes", "load_script"]
 
 
 def load_script(source: str | os.PathLike | bytes, *, max_bytes: int = MAX_SCRIPT_BYTES,
@@ -53,15 +45,15 @@ def load_script(source: str | os.PathLike | bytes, *, max_bytes: int = MAX_SCRIP
         path = Path(source)
         label = name or str(path)
         suffix = path.suffix.lower()
-        data = _read_file(path, max_bytes)
+        data = read_script_bytes(path, max_bytes)
     else:
         text = source
         if len(text) > max_bytes:
-            raise ScriptError(f"{label} is {_mb(len(text))} of text, over the {_mb(max_bytes)} limit",
+            raise ScriptError(f"{label} is {mb(len(text))} of text, over the {mb(max_bytes)} limit",
                               hint="split the script or pass a larger max_bytes")
         return _parse_text(text, label, suffix, len(text), [])
     if len(data) > max_bytes:
-        raise ScriptError(f"{label} is {_mb(len(data))}, over the {_mb(max_bytes)} limit for a script",
+        raise ScriptError(f"{label} is {mb(len(data))}, over the {mb(max_bytes)} limit for a script",
                           hint="check that this is a screenplay (a feature is well under 5 MB)")
     text, notes = decode_script_bytes(data, label)
     return _parse_text(text, label, suffix, len(data), notes)
@@ -73,74 +65,20 @@ def _looks_like_path(s: str) -> bool:
     if Path(s).suffix.lower() in FOUNTAIN_SUFFIXES | FDX_SUFFIXES:
         return True
     try:
-        return Path(s).is_file()
+        return Path(s).exists()      # a device or FIFO path is refused by _read_file, not parsed as text
     except (OSError, ValueError):
         return False
-
-
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise ScriptError(f"script file not found: {path}", hint="check the path and the file name") from None
-    except OSError as exc:
-        raise ScriptError(f"cannot read {path}: {exc.strerror}", hint="check permissions") from None
-    if path.is_dir():
-        raise ScriptError(f"{path} is a folder, not a script", hint="pass a .fountain or .fdx file")
-    if st.st_size > max_bytes:  # decided before reading a byte
-        raise ScriptError(f"{path} is {_mb(st.st_size)}, over the {_mb(max_bytes)} limit for a script",
-                          hint="check that this is a screenplay (a feature is well under 5 MB)")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ScriptError(f"cannot read {path}: {exc.strerror}", hint="check permissions") from None
-
-
-def decode_script_bytes(data: bytes, label: str = "<bytes>") -> tuple[str, list[str]]:
-    """Bytes → text, refusing binary files. Returns (text, warnings)."""
-    if not data.strip():
-        raise ScriptError(f"{label} is empty", hint="write at least one scene heading, e.g. 'INT. KITCHEN - DAY'")
-    head = data[:8]
-    for magic, what, fix in _MAGIC:
-        if head.startswith(magic):
-            raise ScriptError(f"{label} is {what}, not a screenplay", hint=fix)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError:
-            raise ScriptError(f"{label} has a UTF-16 mark but is not valid UTF-16",
-                              hint="save it again as UTF-8") from None
-    sample = data[:65536]
-    if b"\x00" in sample:
-        raise ScriptError(f"{label} is a binary file (it contains NUL bytes), not a screenplay",
-                          hint="pick a Fountain (.fountain) or Final Draft (.fdx) file")
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
-    if controls > len(sample) // 100:
-        raise ScriptError(f"{label} is a binary file, not a screenplay",
-                          hint="pick a Fountain (.fountain) or Final Draft (.fdx) file")
-    return data.decode("cp1252", errors="replace"), [
-        f"{label} is not UTF-8; read as Windows-1252 (check accented letters and quotes)"]
 
 
 def _parse_text(text: str, label: str, suffix: str, size: int, notes: list[str]) -> Script:
     if not text.strip():
         raise ScriptError(f"{label} is empty", hint="write at least one scene heading, e.g. 'INT. KITCHEN - DAY'")
-    head = text.lstrip("\ufeff \t\r\n")[:200]
-    is_fdx = suffix in FDX_SUFFIXES or head.startswith("<?xml") or head.startswith("<FinalDraft")
-    if is_fdx:
-        from studio_kit.engines.writing.fdx import read_fdx_text
-
+    if suffix in FDX_SUFFIXES or looks_like_xml(text):
         script = read_fdx_text(text, label)
     else:
-        if "\x00" in text[:65536]:
+        if "\x00" in text:
             raise ScriptError(f"{label} is a binary file (it contains NUL bytes), not a screenplay",
                               hint="pick a Fountain (.fountain) or Final Draft (.fdx) file")
-        from studio_kit.engines.writing.fountain import parse_fountain
-
         script = parse_fountain(text)
     script.warnings[:0] = notes
     script.metadata.setdefault("source", label)
@@ -148,5 +86,3 @@ def _parse_text(text: str, label: str, suffix: str, size: int, notes: list[str])
     return script
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"

@@ -8,12 +8,13 @@ counts can be checked against it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from studio_kit.exceptions import ScriptError
 
@@ -109,68 +110,118 @@ def paper_profile(paper: str | PaperProfile) -> PaperProfile:
 # A run is (text, style) where style is a subset of "biu" (bold, italic, underline).
 Run = tuple[str, str]
 
-_INLINE_NOTE = re.compile(r"\[\[.*?\]\] ?", re.S)
-_INLINE_BONEYARD = re.compile(r"/\*.*?\*/", re.S)
 _MARKERS = re.compile(r"\\[*_]|\*\*\*|\*\*|\*|_")
 _MARK_STYLE = {"***": "bi", "**": "b", "*": "i", "_": "u"}
 
 
 def strip_hidden(text: str) -> str:
-    """Remove inline notes ``[[...]]`` and boneyard ``/* */`` that are not printed."""
+    """Remove inline notes ``[[...]]`` (and one space after) and boneyard ``/* */`` that are not printed.
+
+    Each opening mark pairs with the first closing mark after it; an opening
+    mark with no closing mark anywhere after it prints as text. One left-to-right
+    pass with ``str.find`` (a lazy regex rescanned the rest of the text for every
+    unclosed ``[[``: quadratic).
+    """
     if "[[" in text:
-        text = _INLINE_NOTE.sub("", text)
+        text = _cut_spans(text, "[[", "]]", True)
     if "/*" in text:
-        text = _INLINE_BONEYARD.sub("", text)
+        text = _cut_spans(text, "/*", "*/", False)
     return text
+
+
+def _cut_spans(text: str, opening: str, closing: str, eat_space: bool) -> str:
+    last_close = text.rfind(closing)
+    out: list[str] = []
+    pos = 0
+    while True:
+        i = text.find(opening, pos)
+        if i == -1 or last_close < i + 2:       # no closing mark after this one: the rest prints
+            break
+        j = text.find(closing, i + 2)
+        out.append(text[pos:i])
+        pos = j + 2
+        if eat_space and text.startswith(" ", pos):
+            pos += 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@functools.cache
+def _style_of(open_marks: tuple[str, ...]) -> str:
+    """The style ("b", "i", "u" in that order) of text inside these open marks (each mark opens at
+    most once, so there are few keys); cached, as every run of styled text asks."""
+    s = "".join(_MARK_STYLE[m] for m in open_marks)
+    return "".join(c for c in "biu" if c in s)
 
 
 def emphasis_runs(text: str) -> list[Run]:
     """Split Fountain emphasis markup into printed runs.
 
     ``*italic*``, ``**bold**``, ``***bold italic***``, ``_underline_``; ``\\*``
-    and ``\\_`` print the character. A marker with no partner later in the
-    text prints as itself, as in every Fountain app.
+    and ``\\_`` print the character and never open or close a mark. As the
+    spec's examples show, a mark must hug the text it styles: an opening mark
+    has a non-space character after it, a closing one a non-space character
+    before it (``He dialed *69 and then *23`` has no italics). An opening mark
+    with no closing partner later prints as itself, and ``_`` inside a word
+    (``snake_case``) is a letter. Linear: the last closing position of each
+    mark is found once, so "has a partner later" is one comparison.
     """
-    if "*" not in text and "_" not in text and "\\" not in text:
+    if "*" not in text and "_" not in text:       # no marks, and so no escaped marks either
         return [(text, "")] if text else []
+    marks = list(_MARKERS.finditer(text))
+    n = len(text)
+    last_close: dict[str, int] = {}
+    for m in marks:
+        mark = m.group()
+        if mark[0] != "\\" and m.start() > 0 and not text[m.start() - 1].isspace():
+            last_close[mark] = m.start()
     runs: list[Run] = []
     open_marks: list[str] = []
     buf: list[str] = []
+    merged: list[str] = []       # chunks to append to runs[-1] (same style)
 
-    def style() -> str:
-        s = "".join(_MARK_STYLE[m] for m in open_marks)
-        return "".join(c for c in "biu" if c in s)
+    def close_merged() -> None:
+        if merged:
+            runs[-1] = (runs[-1][0] + "".join(merged), runs[-1][1])
+            merged.clear()
 
     def flush() -> None:
         if buf:
             chunk = "".join(buf)
-            st = style()
+            st = _style_of(tuple(open_marks))
             if runs and runs[-1][1] == st:
-                runs[-1] = (runs[-1][0] + chunk, st)
+                merged.append(chunk)            # joined once below (repeated "+" was quadratic)
             else:
+                close_merged()
                 runs.append((chunk, st))
             buf.clear()
 
     pos = 0
-    for m in _MARKERS.finditer(text):
-        buf.append(text[pos:m.start()])
+    for m in marks:
+        start = m.start()
+        buf.append(text[pos:start])
         mark = m.group()
         pos = m.end()
-        if mark.startswith("\\"):
+        if mark[0] == "\\":
             buf.append(mark[1])
             continue
-        if mark in open_marks:
+        hugs_before = start > 0 and not text[start - 1].isspace()
+        hugs_after = pos < n and not text[pos].isspace()
+        if mark in open_marks and hugs_before:
             flush()
             # close this mark (and any opened inside it that never closed)
             del open_marks[open_marks.index(mark):]
-        elif text.find(mark, pos) != -1 and not (mark == "_" and pos > 1 and text[m.start() - 1].isalnum()
-                                                   and pos < len(text) and text[pos].isalnum()):
+        elif (mark not in open_marks and hugs_after and last_close.get(mark, -1) >= pos
+              and not (mark == "_" and hugs_before and text[start - 1].isalnum() and text[pos].isalnum())):
             flush()
             open_marks.append(mark)
         else:
             buf.append(mark)
     buf.append(text[pos:])
     flush()
+    close_merged()
     return [r for r in runs if r[0]]
 
 
@@ -218,20 +269,44 @@ def runs_text(runs: list[Run]) -> str:
 
 def slice_runs(runs: list[Run], start: int, end: int) -> list[Run]:
     """The runs covering characters ``start:end`` of their joined text."""
-    out: list[Run] = []
-    pos = 0
-    for text, st in runs:
-        nxt = pos + len(text)
-        if nxt > start and pos < end:
-            out.append((text[max(0, start - pos):end - pos], st))
-        pos = nxt
-        if pos >= end:
-            break
-    return [r for r in out if r[0]]
+    return split_runs(runs, ((start, end),))[0]
 
 
+def split_runs(runs: list[Run], spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> list[list[Run]]:
+    """:func:`slice_runs` for every span of a wrapped text at once: one pass over the runs (spans
+    ascending, as :func:`wrap` gives them), so a paragraph with thousands of style runs and
+    wrapped lines costs runs + lines, not runs x lines."""
+    out: list[list[Run]] = []
+    if len(runs) == 1:          # one style (most wrapped lines): the pieces are slices of its text
+        text, st = runs[0]
+        for start, end in spans:
+            chunk = text[start:end]
+            out.append([(chunk, st)] if chunk else [])
+        return out
+    k = 0                       # first run that may still overlap a span
+    base = 0                    # offset of runs[k] in the joined text
+    n = len(runs)
+    for start, end in spans:
+        while k < n and base + len(runs[k][0]) <= start:
+            base += len(runs[k][0])
+            k += 1
+        piece: list[Run] = []
+        j, pos = k, base
+        while j < n and pos < end:
+            text, st = runs[j]
+            chunk = text[max(0, start - pos):end - pos]
+            if chunk:
+                piece.append((chunk, st))
+            pos += len(text)
+            j += 1
+        out.append(piece)
+    return out
+
+
+@functools.cache
 def char_columns(ch: str) -> int:
-    """Grid cells one character takes: 2 for East Asian wide/full-width (CJK, kana, hangul), else 1."""
+    """Grid cells one character takes: 2 for East Asian wide/full-width (CJK, kana, hangul), else 1.
+    Cached: a script uses few distinct characters, and pagination measures every non-ASCII line."""
     if ch < "\u1100":
         return 1
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
@@ -241,7 +316,7 @@ def columns(text: str) -> int:
     """Printed width of ``text`` in character cells (10 cells per inch); CJK characters count 2."""
     if text.isascii():
         return len(text)
-    return sum(char_columns(ch) for ch in text)
+    return sum(map(char_columns, text))
 
 
 # CJK punctuation that may not start a line (kinsoku): the break moves before the character in front

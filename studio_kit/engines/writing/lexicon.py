@@ -28,10 +28,10 @@ SURNAMES = ["VOSS", "OKAFOR", "BRENNAN", "LINDQVIST", "MORALES", "HALE", "ABERNA
 # Role -> short casting description used at a character's first appearance.
 ROLE_DESCRIPTIONS: dict[str, list[str]] = {
     "protagonist": ["tired but stubborn", "quick-eyed and guarded", "all nerve and no plan", "kind, and hiding it"],
-    "antagonist": ["immaculate, unhurried", "smiling a little too long", "cold as a bank vault", "charming on purpose"],
+    "antagonist": ["immaculate, unhurried", "smiling a little too long", "cold as January", "charming on purpose"],
     "mentor": ["weathered, amused by everything", "slow-moving and sharp", "a legend gone to seed"],
     "ally": ["restless, loyal to a fault", "a walking mess of good intentions", "sharp-tongued and soft-hearted"],
-    "love": ["warm, wary of warmth", "funny when nervous", "steady as a lighthouse beam"],
+    "love": ["warm, wary of warmth", "funny when nervous", "steady as a rock"],
     "comic": ["talks first, thinks later", "permanently underdressed", "an optimist against all evidence"],
     "supporting": ["watchful", "practical to the bone", "friendly in a tired way", "older than they look"],
 }
@@ -174,7 +174,8 @@ market shop store bank casino club cemetery park bridge tunnel subway train airp
 valley town shelter asylum mansion cabin tower palace temple arena precinct newsroom hangar dock pier cafe
 bookshop bookstore colony submarine orphanage vineyard monastery greenhouse observatory zoo circus carnival
 salon laundromat pharmacy clinic kingdom planet moon base outpost resort spa ocean sea road street
-motorway coast shore port""".split())
+motorway coast shore port barn courthouse courtroom newsroom apiary gym bakery theatre morgue
+embassy garden""".split())
 
 _DETERMINERS = {"a", "an", "the", "his", "her", "their", "its", "my", "our", "your", "one", "some", "two", "three",
                 "four", "every"}

@@ -7,7 +7,12 @@ validates the answer into the scene model:
 
 * it parses as Fountain, with exactly one scene heading;
 * only characters the plan puts in the scene speak;
-* the scene has action or dialogue after its heading.
+* the scene has action or dialogue after its heading;
+* it carries the premise (:mod:`~studio_kit.engines.writing.premise`): it names at
+  least one of the logline's protagonist, setting, central object, conflict or people;
+* it says no sentence the script has already said (in this scene or an earlier one);
+* every person used as the subject of a sentence ("The son walks in") is a character
+  of the story (the cast's names, roles and descriptions).
 
 An invalid answer is retried with a corrective prompt that lists what was
 wrong (``retries`` times); after that the scene is written by the procedural
@@ -65,8 +70,13 @@ def clean_output(text: str) -> str:
     return "\n".join(lines[start:]).strip() + "\n"
 
 
-def validate_scene(text: str, plan: ScenePlan) -> list[str]:
-    """What is wrong with a model's scene, as sentences a model can act on (empty list = valid)."""
+def validate_scene(text: str, plan: ScenePlan, brief: StoryBrief | None = None,
+                   said: set[str] | None = None) -> list[str]:
+    """What is wrong with a model's scene, as sentences a model can act on (empty list = valid).
+
+    With ``brief`` the scene is also checked against the story's premise and cast; ``said`` holds
+    the sentences earlier scenes used (lower case), which this one must not repeat.
+    """
     from studio_kit.engines.writing.fountain import parse_fountain
 
     if not text.strip():
@@ -88,6 +98,30 @@ def validate_scene(text: str, plan: ScenePlan) -> list[str]:
         body = [e for e in scene.elements if e.type in (ElementType.ACTION, ElementType.DIALOGUE)]
         if not body:
             errors.append("The scene has no action or dialogue after its heading.")
+        elif brief is not None:
+            errors += _story_errors("\n".join(e.text for e in body), brief, said or set())
+    return errors
+
+
+def _story_errors(body: str, brief: StoryBrief, said: set[str]) -> list[str]:
+    """The premise checks the procedural writer's tests apply, as instructions a model can follow."""
+    from studio_kit.engines.writing import premise as P
+
+    premise = P.read_premise(brief.logline)
+    errors: list[str] = []
+    terms = premise.terms()
+    if terms and not P.premise_terms_in(body, premise):
+        errors.append("The scene ignores the premise: mention at least one of "
+                      + ", ".join(f'"{w}"' for w in dict.fromkeys(terms.values())) + ".")
+    mine = P.sentences(body)
+    again = sorted({s for s in mine if s in said} | P.repeated_sentences([body]))
+    if again:
+        errors.append("Do not repeat sentences already in the script: " + "; ".join(f'"{s}"' for s in again[:3])
+                      + ".")
+    strangers = P.uncast_person_subjects(body, P.character_labels(brief.cast, premise))
+    if strangers:
+        errors.append("Only the story's characters act: " + ", ".join(f'"the {h}"' for h in sorted(strangers))
+                      + " is not in the cast (" + ", ".join(m.name for m in brief.cast) + ").")
     return errors
 
 
@@ -114,6 +148,16 @@ class LLMWriter:
                  f"Purpose: {plan.purpose}"]
         if previous:
             lines.append(f"Previous scene: {summarize_scene(previous) or 'none'}")
+        from studio_kit.engines.writing.premise import read_premise
+
+        premise = read_premise(brief.logline)
+        terms = premise.terms()
+        if terms:
+            lines.append("Premise (the scene must carry it): " + "; ".join(
+                f"{k}: {v}" for k, v in [("protagonist", premise.protagonist), ("setting", premise.setting),
+                                         ("central object", premise.central_object),
+                                         ("conflict", premise.predicate or premise.conflict)] if v))
+            lines.append("Premise terms: " + ", ".join(dict.fromkeys(terms.values())))
         lines.append(f"Start with this scene heading exactly: {plan.heading}")
         lines.append("Characters in this scene (only they may speak):")
         for name in plan.characters:
@@ -122,7 +166,8 @@ class LLMWriter:
                 lines.append(f"- {name}")
                 continue
             voice = member.voice_or_default(brief.seed)
-            lines.append(f"- {member.name} ({member.role}): {voice.describe()}")
+            who = f" Who: {member.description}." if member.description else ""
+            lines.append(f"- {member.name} ({member.role}): {voice.describe()}.{who}")
         approx = round(plan.target_eighths * 55 / 8)
         lines.append(f"Length: about {approx} printed lines ({plan.target_eighths}/8 of a page).")
         lines.append("Write the scene in Fountain now.")
@@ -135,6 +180,8 @@ class LLMWriter:
 
         base = self.prompt(plan, brief, previous, total)
         prompt = base
+        memory = memory if memory is not None else {}
+        said: set[str] = memory.setdefault("said", set())
         errors: list[str] = []
         # ~7 printed lines an eighth, ~12 tokens a line
         max_tokens = self.max_tokens or max(160, plan.target_eighths * 110)
@@ -144,12 +191,15 @@ class LLMWriter:
                          params={"scene": plan.index, "attempt": attempt, "max_tokens": max_tokens},
                          inputs=[prompt], units=lambda text: _tokens_used(self.backend, text))
             text = clean_output(str(raw or ""))
-            errors = validate_scene(text, plan)
+            errors = validate_scene(text, plan, brief, said)
             if not errors:
+                from studio_kit.engines.writing.premise import sentences
+
+                said |= set(sentences(text))
                 return text, []
             prompt = (base + "\n\nYour previous answer could not be used:\n- " + "\n- ".join(errors)
                       + "\nWrite the whole scene again and fix these problems.")
-        text = self._procedural(plan, brief, memory if memory is not None else {})
+        text = self._procedural(plan, brief, memory)
         warning = (f"Scene {plan.index + 1} ({plan.heading}): {self.backend.name} gave no valid scene in "
                    f"{self.retries + 1} tries ({'; '.join(errors)}); the procedural writer wrote it instead.")
         return text, [warning]

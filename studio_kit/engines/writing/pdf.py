@@ -23,7 +23,7 @@ from studio_kit.engines.writing.layout import (
     columns,
     emphasis_runs,
     paper_profile,
-    slice_runs,
+    split_runs,
     wrap,
 )
 from studio_kit.engines.writing.pagination import Line, Pagination, page_lines, paginate
@@ -42,9 +42,9 @@ def register_fonts() -> str:
     global _registered
     if _registered:
         return FONT_FAMILY
+    from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.lib.fonts import addMapping
 
     folder = resources.files("studio_kit") / "data" / "fonts"
     for style, face in _FACES.items():
@@ -216,7 +216,8 @@ def _register_cid(name: str) -> None:
 
 def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
                revision: Revision | None = None, *, title_page: bool = True,
-               pagination: Pagination | None = None) -> RenderedPdf:
+               pagination: Pagination | None = None, auto_contd: bool = True,
+               sentence_splits: bool = False) -> RenderedPdf:
     """Write ``script`` as an industry-format PDF at ``path``.
 
     ``paper`` is "letter" (55 lines) or "a4" (57). ``revision`` (a
@@ -224,6 +225,8 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
     asterisks beside its ``changed_lines``. A title page is printed first
     when the script has one and ``title_page`` is true. The file is written
     to a temporary name and renamed, so a failure never leaves half a PDF.
+    ``auto_contd``: (CONT'D) on a cue whose character resumes after action (Final Draft's default);
+    ``sentence_splits``: speeches split across pages at sentence ends (see :func:`paginate`).
     """
     from reportlab.pdfgen import canvas as rl_canvas
 
@@ -232,7 +235,8 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
         revision = Revision.from_meta(script.metadata["revision"])
     marks = revision.changed_lines if revision is not None and revision.is_revision else set()
     if pagination is None or pagination.paper != profile.name or marks:
-        pagination = paginate(script, profile, revised_lines=marks)
+        pagination = paginate(script, profile, revised_lines=marks, auto_contd=auto_contd,
+                              sentence_splits=sentence_splits)
     register_fonts()
 
     out = Path(path)
@@ -253,7 +257,7 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
         printed_title = title_page and bool(script.title_page)
         if printed_title:
             _draw_title_page(writer, script, profile)
-            if show_header:
+            if show_header and revision is not None:
                 _draw_revision_header(writer, revision, profile)
             c.showPage()
         for number, page in enumerate(pagination.pages, start=1):
@@ -312,15 +316,14 @@ def _title_value(script: Script, *keys: str) -> str:
 
 def _title_lines(value: str, width: int) -> list[list[tuple[str, str]]]:
     """Title-page value -> printed lines of runs (continuation lines kept, long ones wrapped)."""
-    out = []
+    out: list[list[tuple[str, str]]] = []
     for raw in value.split("\n"):
         runs = emphasis_runs(raw.strip())
         text = "".join(t for t, _ in runs)
         if not text:
             out.append([])
             continue
-        for start, end in wrap(text, width):
-            out.append(slice_runs(runs, start, end))
+        out.extend(split_runs(runs, wrap(text, width)))
     return out
 
 
@@ -336,28 +339,38 @@ def _draw_title_page(w: _Writer, script: Script, profile) -> None:
         w.text((profile.width_in - n * CHAR_WIDTH_IN) / 2.0, top + row * LINE_HEIGHT_IN, runs)
         row += 1
 
-    for key in (("title",), ("credit",), ("author", "authors"), ("source",)):
-        value = _title_value(script, *key)
+    for names in (("title",), ("credit",), ("author", "authors"), ("source",)):
+        value = _title_value(script, *names)
         if not value:
             continue
         for runs in _title_lines(value, width):
             centred(runs)
         row += 1
 
+    # bottom blocks print values only, never their keys ("Copyright:" is not printed): draft date,
+    # contact and every other field bottom-left; notes and copyright bottom-right
+    shown = {"title", "credit", "author", "authors", "source", "format", "font"}
+    left_values = [_title_value(script, "draft date", "date"), _title_value(script, "contact")]
+    right_values = [_title_value(script, "notes"), _title_value(script, "copyright")]
+    shown |= {"draft date", "date", "contact", "notes", "copyright"}
+    for key, value in script.title_page.items():
+        k = key.strip().lower()
+        if k not in shown and value and str(value).strip():
+            (right_values if k.startswith(("notes", "copyright")) else left_values).append(str(value))
     left: list[list[tuple[str, str]]] = []
-    for key in (("draft date", "date"), ("contact",)):
-        value = _title_value(script, *key)
-        if value:
-            if left:
-                left.append([])
-            left.extend(_title_lines(value, 30))
+    for value in filter(None, left_values):
+        if left:
+            left.append([])
+        left.extend(_title_lines(value, 30))
+    left_width = max((sum(columns(t) for t, _ in runs) for runs in left), default=0)
+    # a right-aligned line stays whole when it fits beside the left block (a short copyright line
+    # is never broken in two); only a longer one wraps
+    right_width = max(28, width - left_width - 4)
     right: list[list[tuple[str, str]]] = []
-    for key in (("notes",), ("copyright",)):
-        value = _title_value(script, *key)
-        if value:
-            if right:
-                right.append([])
-            right.extend(_title_lines(value, 28))
+    for value in filter(None, right_values):
+        if right:
+            right.append([])
+        right.extend(_title_lines(value, right_width))
     bottom = profile.top_margin_in + (profile.lines_per_page - 1) * LINE_HEIGHT_IN
     for i, runs in enumerate(left):
         w.text(profile.left_margin_in, bottom - (len(left) - 1 - i) * LINE_HEIGHT_IN, runs)

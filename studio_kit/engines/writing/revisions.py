@@ -94,7 +94,7 @@ class Revision:
         """Page header text: "BLUE REVISION – 2026-11-25"."""
         return f"{self.colour.upper()} REVISION \u2013 {self.date.isoformat()}"
 
-    def next(self, date: dt.date | None = None) -> "Revision":
+    def next(self, date: dt.date | None = None) -> Revision:
         """The following revision (next colour), with no marks yet."""
         return Revision(number=self.number + 1, date=date or dt.date.today())
 
@@ -103,7 +103,7 @@ class Revision:
                 "changed_lines": sorted(self.changed_lines)}
 
     @classmethod
-    def from_meta(cls, meta: dict) -> "Revision":
+    def from_meta(cls, meta: dict) -> Revision:
         return cls(number=int(meta.get("number", 0)), date=meta.get("date") or dt.date.today(),
                    changed_lines=set(meta.get("changed_lines") or ()), colour=meta.get("colour", ""))
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene
+from studio_kit.domain.script import (
+    DialogueBlock,
+    Element,
+    ElementType,
+    Scene,
+    fast_model,
+)
 from studio_kit.engines.writing.fountain_markup import plain_text
 
 ET = ElementType
@@ -86,10 +92,8 @@ def _is_time(part: str) -> bool:
 def normalise_character(cue: str) -> tuple[str, list[str]]:
     """``"BOB (V.O.) (CONT'D) ^"`` → ``("BOB", ["V.O.", "CONT'D"])``; also drops ``@``."""
     cue = cue.strip()
-    if cue.startswith("@"):
-        cue = cue[1:]
-    if cue.endswith("^"):
-        cue = cue[:-1]
+    cue = cue.removeprefix("@")
+    cue = cue.removesuffix("^")
     extensions = [x.strip() for x in _EXTENSION_RE.findall(cue)]
     name = _EXTENSION_RE.sub(" ", cue) if extensions else cue
     # stray "(" of an unclosed extension, curly apostrophes in CONT’D
@@ -100,25 +104,28 @@ def normalise_character(cue: str) -> tuple[str, list[str]]:
     return name, [x.replace("’", "'") for x in extensions if x]
 
 
-def build_scenes(elements: list[Element]) -> list[Scene]:
+def build_scenes(elements: list[Element], *, first_index: int = 0,
+                 speakers: dict[str, str] | None = None) -> list[Scene]:
     """Group elements into scenes (heading first) with their dialogue blocks,
     speaking characters (first-speech order) and characters mentioned in action.
 
-    Elements before the first heading belong to no scene.
+    Elements before the first heading belong to no scene. ``first_index`` numbers the first
+    scene (an incremental layout rebuilds a run of scenes); ``speakers`` (:func:`speaker_map`
+    of the whole script) finds mentions when these scenes are not all of it.
     """
-    from studio_kit.engines.writing.fountain import fast_model
-
     scenes: list[Scene] = []
     scene: Scene | None = None
     block: DialogueBlock | None = None
+    cues: dict[str, tuple[str, list[str]]] = {}
     for el in elements:
         t = el.type
         if t == ET.SCENE_HEADING:
             int_ext, location, time = split_heading(el.text)
-            scene = Scene.model_construct(
-                index=len(scenes), number=el.scene_number, heading=el.text, int_ext=int_ext,
-                location=location, time_of_day=time, line=el.line, elements=[el], dialogue=[],
-                speaking_characters=[], mentioned_characters=[], synopsis="", eighths=None)
+            scene = fast_model(Scene, {
+                "index": first_index + len(scenes), "number": el.scene_number, "heading": el.text,
+                "int_ext": int_ext, "location": location, "time_of_day": time, "line": el.line,
+                "elements": [el], "dialogue": [], "speaking_characters": [], "mentioned_characters": [],
+                "synopsis": "", "eighths": None})
             scenes.append(scene)
             block = None
             continue
@@ -126,7 +133,10 @@ def build_scenes(elements: list[Element]) -> list[Scene]:
             continue
         scene.elements.append(el)
         if t == ET.CHARACTER:
-            name, extensions = normalise_character(el.text)
+            parsed = cues.get(el.text)
+            if parsed is None:           # a script has few distinct cues: split each once
+                parsed = cues[el.text] = normalise_character(el.text)
+            name, extensions = parsed[0], list(parsed[1])
             block = fast_model(DialogueBlock, {"character": name, "cue": el.text, "extensions": extensions,
                                                "lines": [], "dual": el.dual, "line": el.line})
             scene.dialogue.append(block)
@@ -140,31 +150,39 @@ def build_scenes(elements: list[Element]) -> list[Scene]:
             block = None
             if t == ET.SYNOPSIS:
                 scene.synopsis = f"{scene.synopsis}\n{el.text}" if scene.synopsis else el.text
-    _find_mentions(scenes)
+    if speakers is None:
+        speakers = speaker_map(scenes)
+    longest = max((len(k.split()) for k in speakers), default=1)
+    for scene in scenes:
+        scene.mentioned_characters = scene_mentions(scene, speakers, longest)
     return scenes
 
 
-def _find_mentions(scenes: list[Scene]) -> None:
+def speaker_map(scenes: list[Scene]) -> dict[str, str]:
+    """Upper-case name -> name of everyone who speaks in ``scenes``."""
+    return {name.upper(): name for sc in scenes for name in sc.speaking_characters}
+
+
+def scene_mentions(scene: Scene, speakers: dict[str, str], longest: int | None = None) -> list[str]:
     """Characters named in action: an all-caps run of words that is (or holds)
-    a name that speaks somewhere in the script, or an introduction such as
-    ``CYBER BOB, 40, a white man`` / ``NADIA (30s)``."""
-    speakers = {name.upper(): name for sc in scenes for name in sc.speaking_characters}
-    longest = max((len(k.split()) for k in speakers), default=1)
-    for scene in scenes:
-        found: list[str] = []
-        for el in scene.elements:
-            if el.type != ET.ACTION:
-                continue
-            text = plain_text(el.text)
-            for run, end in _caps_runs(text):
-                words = run.split()
-                hits = _known_names(words, speakers, longest)
-                if hits:
-                    found.extend(h for h in hits if h not in found)
-                elif (len(words) <= 4 and run not in _NOT_NAMES and _INTRO_AFTER_RE.match(text, end)
-                      and run not in found):
-                    found.append(run)
-        scene.mentioned_characters = found
+    a name that speaks somewhere in the script (``speakers``), or an introduction such as
+    ``CYBER BOB, 40, a white man`` / ``NADIA (30s)``. ``longest``: words in the longest name."""
+    if longest is None:
+        longest = max((len(k.split()) for k in speakers), default=1)
+    found: list[str] = []
+    for el in scene.elements:
+        if el.type != ET.ACTION:
+            continue
+        text = plain_text(el.text)
+        for run, end in _caps_runs(text):
+            words = run.split()
+            hits = _known_names(words, speakers, longest)
+            if hits:
+                found.extend(h for h in hits if h not in found)
+            elif (len(words) <= 4 and run not in _NOT_NAMES and _INTRO_AFTER_RE.match(text, end)
+                  and run not in found):
+                found.append(run)
+    return found
 
 
 def _caps_runs(text: str):
@@ -203,3 +221,181 @@ def _known_names(words: list[str], speakers: dict[str, str], longest: int) -> li
         else:
             i += 1
     return hits
+
+
+# ------------------------------------------------------------------ scene numbers
+LOCK_NOTE = "Scene numbers locked"   # a hidden note that marks a script's scene numbers as locked
+_PLAIN_NUMBER_RE = re.compile(r"\d+")
+
+
+def scene_numbers_locked(elements: list[Element]) -> bool:
+    """Whether the script carries the lock note (``[[Scene numbers locked]]``, or the Final Draft
+    script note it becomes): its numbers are handed out and never move."""
+    return any(el.type == ET.NOTE and " ".join(el.text.split()).lower() == LOCK_NOTE.lower() for el in elements)
+
+
+def _is_placeholder(scene: Scene) -> bool:
+    """An ``OMITTED`` heading with nothing under it: the place of a cut scene in a locked script."""
+    return plain_text(scene.heading).strip().lstrip(".").strip().upper() == "OMITTED" and len(scene.elements) <= 1
+
+
+def number_scenes(scenes: list[Scene], *, locked: bool, start: int | None = None,
+                  renumber: bool = False) -> tuple[list[str | None], dict[int, list[str]], list[str]]:
+    """Scene numbers as Final Draft gives them, for ``scenes`` in script order.
+
+    * no scene numbered yet (or ``renumber``): 1, 2, 3 ... from ``start`` (default 1); with
+      ``renumber`` the ``OMITTED`` placeholders of cut scenes are dropped (their number is ``None``);
+    * some numbered: every number is kept and each unnumbered scene gets an insert number from the
+      scene before it (12 -> 12A, 12A -> 12B; before the first scene A1), the way locked revisions
+      number new scenes (:func:`script_diff.insert_number`); a repeated number counts as missing;
+    * ``locked`` (see :func:`scene_numbers_locked`): also, a gap between two numbered scenes
+      (12, then 15) means scenes 13 and 14 were cut: they come back as ``OMITTED`` placeholders.
+
+    Returns (number per scene, OMITTED numbers to insert before scene index, warnings).
+    ``renumber`` on a locked script and ``start`` on a numbered one are refused (ScriptError).
+    """
+    from studio_kit.engines.writing.script_diff import insert_number
+    from studio_kit.exceptions import ScriptError
+
+    if start is not None and (isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= 99999):
+        raise ScriptError(f"Scene numbers start at {start!r}: not a whole number from 1 to 99999.",
+                          hint="Give --start a whole number such as 1 or 101.")
+    if renumber and locked:
+        raise ScriptError("The scene numbers are locked: renumbering would move numbers the crew already "
+                          "scheduled by.",
+                          hint="Leave out --renumber: kept numbers stay and new scenes get A/B numbers (12A). "
+                               "To renumber anyway, add --unlock.")
+    existing = [sc.number for sc in scenes if sc.number]
+    first = start if start is not None else 1
+    if renumber or not existing:
+        numbers: list[str | None] = []
+        n = first
+        for sc in scenes:
+            if renumber and _is_placeholder(sc):
+                numbers.append(None)      # a renumbered script has no cut scenes to hold places for
+                continue
+            numbers.append(str(n))
+            n += 1
+        return numbers, {}, []
+    if start is not None:
+        raise ScriptError(f"--start {start} only numbers a script from scratch; this one already has "
+                          f"{len(existing)} scene numbers, which are kept.",
+                          hint="Leave out --start to keep them (new scenes get A/B numbers), "
+                               "or add --renumber to number every scene again from --start.")
+    warnings: list[str] = []
+    seen: set[str] = set()
+    own: list[str | None] = []
+    for sc in scenes:
+        if sc.number and sc.number in seen:
+            warnings.append(f"scene number {sc.number} is used twice: the second one ({sc.heading}) "
+                            "gets an insert number")
+            own.append(None)
+        else:
+            own.append(sc.number or None)
+            if sc.number:
+                seen.add(sc.number)
+    used = set(seen)
+    first_number = next(n for n in own if n)
+    numbers = []
+    omitted_before: dict[int, list[str]] = {}
+    prev: str | None = None
+    prev_plain: int | None = None       # last plain-number scene (12, not 12A): gaps count from it
+    for i, number in enumerate(own):
+        if number is None:
+            number = insert_number(prev, first_number, used)
+            used.add(number)
+        elif _PLAIN_NUMBER_RE.fullmatch(number):
+            value = int(number)
+            if locked and prev_plain is not None and value > prev_plain + 1:
+                cut = [str(k) for k in range(prev_plain + 1, value) if str(k) not in used]
+                if cut:
+                    omitted_before[i] = cut
+                    used.update(cut)
+            elif prev_plain is not None and value <= prev_plain:
+                warnings.append(f"scene {number} ({scenes[i].heading}) comes after scene {prev_plain}: "
+                                "the numbers are out of order")
+            prev_plain = value
+        numbers.append(number)
+        prev = number
+    return numbers, omitted_before, warnings
+
+
+def numbered_elements(elements: list[Element], scenes: list[Scene], numbers: list[str | None],
+                      omitted_before: dict[int, list[str]], *, lock: bool) -> list[Element]:
+    """``elements`` with :func:`number_scenes`' numbers on the headings, ``OMITTED`` placeholders
+    inserted (and those numbered ``None`` dropped), and the lock note first when ``lock`` (else none)."""
+    heading_at = {id(sc.elements[0]): i for i, sc in enumerate(scenes) if sc.elements}
+    drop = {id(sc.elements[0]) for sc, n in zip(scenes, numbers) if n is None and sc.elements}
+    out: list[Element] = []
+    for el in elements:
+        if el.type == ET.NOTE and scene_numbers_locked([el]):
+            continue
+        i = heading_at.get(id(el))
+        if i is not None:
+            out.extend(Element(type=ET.SCENE_HEADING, text="OMITTED", forced=True, scene_number=n)
+                       for n in omitted_before.get(i, ()))
+            if id(el) in drop:
+                continue
+            el = el.model_copy(update={"scene_number": numbers[i]})
+        elif id(el) in drop:
+            continue
+        out.append(el)
+    if lock:
+        first = next((k for k, el in enumerate(out) if el.type == ET.SCENE_HEADING), len(out))
+        out.insert(first, Element(type=ET.NOTE, text=LOCK_NOTE))
+    return out
+
+
+def numbered_fountain(text: str, elements: list[Element], scenes: list[Scene], numbers: list[str | None],
+                      omitted_before: dict[int, list[str]], *, lock: bool) -> str:
+    """The Fountain source ``text`` (parsed into ``elements``/``scenes``) with the same changes as
+    :func:`numbered_elements`, made line by line so everything else stays byte for byte: ``#12A#``
+    written at the end of each heading line (an old number replaced), ``.OMITTED #13#`` lines
+    inserted, the ``[[Scene numbers locked]]`` line added before the first heading or removed.
+    Parse the result to check it (a heading the source spelt unusually may need the writer)."""
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    lines = parts[0::2]
+    ends = parts[1::2] + [""]
+    eol = next((e for e in ends if e), "\n")
+    before: dict[int, list[str]] = {}     # 0-based line index -> lines to insert before it
+    delete: set[int] = set()
+    for el in elements:
+        if el.type == ET.NOTE and el.line and scene_numbers_locked([el]):
+            k = el.line - 1
+            if k < len(lines) and lines[k].strip().lower() == f"[[{LOCK_NOTE}]]".lower():
+                delete.add(k)
+                if k + 1 < len(lines) and not lines[k + 1].strip():
+                    delete.add(k + 1)
+    first_heading: int | None = None
+    for i, (sc, number) in enumerate(zip(scenes, numbers)):
+        k = sc.line - 1
+        if not sc.line or k >= len(lines):
+            raise ValueError(f"scene {i + 1} has no source line")
+        first_heading = k if first_heading is None else first_heading
+        if omitted_before.get(i):
+            before.setdefault(k, []).extend(x for n in omitted_before[i] for x in (f".OMITTED #{n}#", ""))
+        if number is None:
+            delete.add(k)
+            if k + 1 < len(lines) and not lines[k + 1].strip():
+                delete.add(k + 1)
+            continue
+        line = lines[k].rstrip(" \t")
+        m = re.search(r"\s*#[\w.\-]+#$", line)
+        if m and sc.number:
+            line = line[:m.start()]
+        lines[k] = f"{line} #{number}#"
+    if lock:
+        k = first_heading if first_heading is not None else len(lines)
+        before.setdefault(k, []).insert(0, f"[[{LOCK_NOTE}]]")
+        before[k].insert(1, "")
+    out: list[str] = []
+    for k, (line, end) in enumerate(zip(lines, ends)):
+        for extra in before.get(k, ()):
+            out.append(extra + eol)
+        if k not in delete:
+            out.append(line + end)
+    if len(lines) in before:
+        if out and not out[-1].endswith(("\n", "\r")):
+            out.append(eol)
+        out.extend(extra + eol for extra in before[len(lines)])
+    return "".join(out)

@@ -121,7 +121,7 @@ def match_scenes(old: Script, new: Script) -> list[tuple[int | None, int | None]
     """Pairs (old index, new index) in new-draft order; None on one side = added/omitted scene."""
     numbers = old_numbers(old)
     old_keys = [f"{OMITTED} {numbers[i]}" if _is_omitted(s) else _heading_key(s) for i, s in enumerate(old.scenes)]
-    by_number = dict(zip(numbers, old_keys))
+    by_number: dict[str | None, str] = dict(zip(numbers, old_keys))
     # an OMITTED placeholder stands in for the old scene that carried its number
     new_keys = [by_number.get(s.number, f"{OMITTED} {s.number}") if _is_omitted(s) else _heading_key(s)
                 for s in new.scenes]
@@ -157,9 +157,8 @@ def diff_scripts(old: Script, new: Script) -> ScriptDiff:
     numbers = old_numbers(old)
     changes: list[SceneChange] = []
     for oi, ni in match_scenes(old, new):
-        o = old.scenes[oi] if oi is not None else None
-        n = new.scenes[ni] if ni is not None else None
-        if o is not None and n is not None:
+        if oi is not None and ni is not None:
+            o, n = old.scenes[oi], new.scenes[ni]
             lines = _line_changes(_scene_lines(o), _scene_lines(n))
             heading_changed = _heading_key(o) != _heading_key(n)
             if heading_changed and not (_is_omitted(o) and _is_omitted(n)):
@@ -169,10 +168,12 @@ def diff_scripts(old: Script, new: Script) -> ScriptDiff:
             if _is_omitted(n) and not _is_omitted(o):
                 status = "omitted"
             changes.append(SceneChange(status, oi, ni, numbers[oi], n.number, o.heading, n.heading, lines))
-        elif n is not None:
+        elif ni is not None:
+            n = new.scenes[ni]
             changes.append(SceneChange("added", None, ni, None, n.number, "", n.heading,
                                        [("+", n.heading)] + [("+", x) for x in _scene_lines(n)]))
-        else:
+        elif oi is not None:
+            o = old.scenes[oi]
             if _is_omitted(o):
                 # omitted before and its placeholder was deleted: nothing changed, the number stays taken
                 changes.append(SceneChange("unchanged", oi, None, numbers[oi], None, o.heading, ""))
@@ -182,13 +183,11 @@ def diff_scripts(old: Script, new: Script) -> ScriptDiff:
     return ScriptDiff(scenes=changes, changed_lines=changed_lines(old, new))
 
 
-def _insert_number(prev: str | None, first_old: str | None, used: set[str]) -> str:
+def insert_number(prev: str | None, first_old: str | None, used: set[str]) -> str:
     """12 -> 12A, 12A -> 12B, before scene 1 -> A1; skips numbers already taken."""
     if prev is None:
         base = first_old or "1"
-        for letter in _letters():
-            if f"{letter}{base}" not in used:
-                return f"{letter}{base}"
+        return next(f"{letter}{base}" for letter in _letters() if f"{letter}{base}" not in used)
     before_first = re.fullmatch(r"([A-Z]+)(\d+)", prev)
     if before_first:                         # A1 -> B1: still before the first scene
         prefix, base = before_first.groups()
@@ -240,14 +239,14 @@ def lock_scene_numbers(old: Script, new: Script) -> tuple[Script, ScriptDiff]:
         elif not numbers:                    # nothing was numbered before: plain 1, 2, 3
             number = str(len(assigned) + 1)
         else:
-            number = _insert_number(prev, numbers[0], used)
+            number = insert_number(prev, numbers[0], used)
         used.add(number)
         assigned[change.new_index] = number
         change.new_number = number
         prev = number
     # rebuild the element list: numbered headings, OMITTED placeholders where cut scenes were
     heading_at = {id(s.elements[0]): i for i, s in enumerate(new.scenes) if s.elements}
-    omitted_after: dict[int | None, list[str]] = {}
+    omitted_after: dict[int | None, list[str | None]] = {}
     last_new: int | None = None
     for change in diff.scenes:
         if change.new_index is not None:

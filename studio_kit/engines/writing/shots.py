@@ -44,7 +44,7 @@ def scene_seconds(scene: Scene, script: Script | None = None) -> float:
     (dialogue at 2.5 words/s, action at 3 words/s), at least 1 second.
     """
     planned = (script.metadata.get("scene_seconds") if script is not None else None) or []
-    if scene.index < len(planned) and len(planned) == len(script.scenes) and planned[scene.index]:
+    if script is not None and scene.index < len(planned) and len(planned) == len(script.scenes) and planned[scene.index]:
         return float(planned[scene.index])
     if scene.eighths:
         return scene.eighths / 8 * SECONDS_PER_PAGE

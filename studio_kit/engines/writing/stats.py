@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from studio_kit.domain.script import ElementType, Scene, Script
@@ -118,8 +119,17 @@ def _SCENE_SCHEMA(pl):  # noqa: N802 - a schema constant built lazily with polar
             "words": pl.Int64, "dialogue_blocks": pl.Int64, "speaking": pl.Utf8}
 
 
-def script_stats(script: Script) -> ScriptStats:
-    """Statistics of a parsed script (see the module docstring)."""
+def script_stats(script: Script, parts: Mapping[tuple[int, str], str] | None = None) -> ScriptStats:
+    """Statistics of a parsed script (see the module docstring).
+
+    ``parts`` maps (scene index, cue) to the part the cue belongs to — the cast list's folding
+    of aliases (``BOB`` → ``CYBER BOB``) and split namesakes (``DOG``, ``DOG #2``), from the
+    character engine's ``part_names``; without it every distinct cue is its own character."""
+    parts = parts or {}
+
+    def part(scene_index: int, cue: str) -> str:
+        return parts.get((scene_index, cue), cue)
+
     chars: dict[str, CharacterStats] = {}
     pairs: dict[tuple[str, str], Interaction] = {}
     int_ext: dict[str, int] = {}
@@ -144,20 +154,21 @@ def script_stats(script: Script) -> ScriptStats:
             w = sum(count_words(e.text) for e in block.lines if e.type != ET.PARENTHETICAL)
             dialogue_words += w
             scene_words += w
-            cs = chars.setdefault(block.character, CharacterStats(block.character))
+            name = part(scene.index, block.character)
+            cs = chars.setdefault(name, CharacterStats(name))
             cs.dialogue_blocks += 1
             cs.words += w
-            if previous is not None and previous != block.character:
-                pair = pairs.setdefault((previous, block.character), Interaction(previous, block.character))
+            if previous is not None and previous != name:
+                pair = pairs.setdefault((previous, name), Interaction(previous, name))
                 pair.exchanges += 1
-            previous = block.character
-        speaking = scene.speaking_characters
+            previous = name
+        speaking = list(dict.fromkeys(part(scene.index, c) for c in scene.speaking_characters))
         for name in speaking:
             cs = chars.setdefault(name, CharacterStats(name))
             cs.scenes += 1
             if cs.first_scene is None:
                 cs.first_scene = scene.index
-        for name in scene.mentioned_characters:
+        for name in dict.fromkeys(part(scene.index, c) for c in scene.mentioned_characters):
             if name in chars and name not in speaking:
                 chars[name].mentioned_scenes += 1
         for a in speaking:

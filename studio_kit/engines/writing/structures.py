@@ -236,6 +236,13 @@ def plan_story(logline: str, format: str = "short", genre: str = "drama", tone: 
                           hint="Use 1-400 pages for scripts, 1-600 seconds for ads.")
     rng = random.Random(f"plan:{seed}")
     parts = lexicon.read_logline(logline)
+    from studio_kit.engines.writing.premise import read_premise
+
+    premise = read_premise(logline)
+    # the story happens where the premise is set ("a court reporter": the courthouse)
+    parts.places = list(dict.fromkeys(premise.places + ([premise.setting] if premise.setting else [])))
+    if premise.objects:
+        parts.objects = premise.objects
     words = lexicon.genre_words(genre)
     hero_label = f"the {parts.protagonist}" if parts.protagonist else cast[0].first_name.title()
     obj = f"the {parts.objects[0]}" if parts.objects else rng.choice(words["props"]).lower()
@@ -298,6 +305,7 @@ def plan_story(logline: str, format: str = "short", genre: str = "drama", tone: 
             beat.scenes.append(plan.index)
             plans.append(plan)
         beats.append(beat)
+    _place_players(plans, cast, rng, premise.setting)
     if structure.unit == "seconds":  # rounding must not change the spot length
         drift = round(length - sum(p.seconds for p in plans), 3)
         plans[-1].seconds = round(plans[-1].seconds + drift, 3)
@@ -346,6 +354,34 @@ def _time_of_day(kind: str, genre: str, same_place: bool, prev_time: str, rng: r
     return "LATER" if same_place and time == prev_time else time
 
 
+_PLAYER_ROLES = {"supporting player", "day player"}
+
+
+def _place_players(plans: list[ScenePlan], cast: list[CastMember], rng: random.Random, setting: str = "") -> None:
+    """Supporting players join a handful of scenes across the story, each day player one scene
+    (spread through the script, where the hero already has company), as a feature's cast works."""
+    scenes = [p for p in plans if p.kind not in {"hook", "problem", "product", "proof", "cta"}]
+    if not scenes:
+        return
+    day = [m for m in cast if m.role.lower() == "day player"]
+    support = [m for m in cast if m.role.lower() == "supporting player"]
+    home = setting.upper()
+    for k, m in enumerate(day):
+        at = int((k + 0.5) * len(scenes) / len(day))
+        order = scenes[at:] + scenes[:at]
+        # a bailiff works in the courthouse: the setting's own scenes first, then any with company
+        fits = [p for p in order if len(p.characters) > 1 and p.target_eighths >= 4
+                and not any(c in {x.name for x in day} for c in p.characters)]
+        at_home = [p for p in fits[:max(4, len(scenes) // 4)] if home and home in p.location]
+        plan = (at_home or fits or [scenes[at]])[0]
+        plan.characters.append(m.name)
+    for m in support:
+        share = max(2, len(scenes) // 6)
+        for plan in rng.sample(scenes, k=min(share, len(scenes))):
+            if m.name not in plan.characters:
+                plan.characters.append(m.name)
+
+
 def _who_is_there(kind: str, cast: list[CastMember], rng: random.Random, ad: bool) -> list[str]:
     """The cast present: the protagonist nearly always, the antagonist when pressure rises."""
     hero, others = cast[0], cast[1:]
@@ -355,7 +391,8 @@ def _who_is_there(kind: str, cast: list[CastMember], rng: random.Random, ad: boo
         if kind == "proof":
             names += [m.name for m in others if m.role.lower() not in {"announcer", "narrator"}][:1]
         return list(dict.fromkeys(names))
-    others = [m for m in others if m.role.lower() not in {"announcer", "narrator"}]  # voice-over only in ads
+    # voice-over only in ads; supporting and day players are placed by _place_players
+    others = [m for m in others if m.role.lower() not in {"announcer", "narrator"} | _PLAYER_ROLES]
     present = [hero.name]
     if kind in {"setup", "resolution"} and rng.random() < 0.25 or not others:
         return present  # a solo beat: the hero alone with the world

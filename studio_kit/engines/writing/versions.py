@@ -12,6 +12,10 @@ stays in the current colour. Every save locks scene numbers against the
 previous version (unchanged scenes keep theirs, inserted scenes get 12A,
 cut ones stay as OMITTED) and records, in the asset's meta, the revision
 and the source lines that changed since the revision began (the asterisks).
+
+Permissions (``studio_kit/data/platform/permissions.yaml``): a save needs ``edit_script``;
+a save that adds or removes the ``[[Scene numbers locked]]`` note, and :func:`lock_numbers`,
+need ``lock_scene_numbers``. A refused save writes nothing.
 """
 from __future__ import annotations
 
@@ -19,10 +23,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studio_kit.domain.script import Script
+from studio_kit.domain.script import Element, ElementType, Script
 from studio_kit.engines.writing.revisions import Revision, changed_lines
-from studio_kit.engines.writing.script_diff import ScriptDiff, diff_scripts, lock_scene_numbers, old_numbers
+from studio_kit.engines.writing.scenes import LOCK_NOTE, scene_numbers_locked
+from studio_kit.engines.writing.script_diff import (
+    ScriptDiff,
+    diff_scripts,
+    lock_scene_numbers,
+    old_numbers,
+)
 from studio_kit.exceptions import ScriptError
+from studio_kit.platform import permissions
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.store import AssetRecord, ProjectContext
@@ -50,7 +61,7 @@ class ScriptVersion:
         return self.revision.colour
 
     @classmethod
-    def from_record(cls, record: "AssetRecord") -> "ScriptVersion":
+    def from_record(cls, record: AssetRecord) -> ScriptVersion:
         meta = record.meta or {}
         return cls(asset_id=record.id, name=record.name, version=record.version, parent_id=record.parent_id,
                    revision=Revision.from_meta(meta.get("revision") or {}),
@@ -89,7 +100,7 @@ def _number_first_draft(script: Script) -> Script:
     return script.model_copy(update={"elements": elements})
 
 
-def save_version(ctx: "ProjectContext", source: str | Script, *, name: str, revise: bool = False,
+def save_version(ctx: ProjectContext, source: str | Script, *, name: str, revise: bool = False,
                  date: dt.date | None = None, provenance: dict | None = None) -> ScriptVersion:
     """Store ``source`` as the next version of script ``name`` in the project; returns the version.
 
@@ -102,6 +113,51 @@ def save_version(ctx: "ProjectContext", source: str | Script, *, name: str, revi
     if not draft.elements:
         raise ScriptError(f"Script {name!r} is empty: nothing to save.", hint="Write at least one scene or line.")
     parent = ctx.latest(SCRIPT_KIND, name)
+    wanted: tuple[str, ...] = ("edit_script",)
+    if scene_numbers_locked(draft.elements) != _locked(ctx, parent):   # the save locks (or unlocks) the numbers
+        wanted += ("lock_scene_numbers",)
+    permissions.require_in_project(ctx, *wanted)      # before anything is written
+    return _store(ctx, draft, name=name, parent=parent, revise=revise, date=date, provenance=provenance)
+
+
+def _locked(ctx: ProjectContext, record: AssetRecord | None) -> bool:
+    """Whether a stored version carries the ``[[Scene numbers locked]]`` note."""
+    if record is None:
+        return False
+    meta = record.meta or {}
+    if "numbers_locked" in meta:
+        return bool(meta["numbers_locked"])
+    return scene_numbers_locked(_parse(ctx.read_text(record.id)).elements)   # versions saved before the flag
+
+
+def lock_numbers(ctx: ProjectContext, name: str, *, unlock: bool = False) -> ScriptVersion:
+    """Lock the scene numbers of script ``name`` (a producer's call, once the crew schedules by them):
+    the next version is the latest with the ``[[Scene numbers locked]]`` note written in (removed with
+    ``unlock``). Needs the lock_scene_numbers permission only: the text itself does not change."""
+    parent = ctx.latest(SCRIPT_KIND, name)
+    if parent is None:
+        raise ScriptError(f"Script {name!r} has no stored version to lock.",
+                          hint="Save a version first (the Script Room, or save_version()).")
+    permissions.require_in_project(ctx, "lock_scene_numbers")
+    if _locked(ctx, parent) != unlock:
+        raise ScriptError(f"The scene numbers of {name} v{parent.version} are already "
+                          f"{'unlocked' if unlock else 'locked'}.", hint="Nothing to do.")
+    draft = _parse(ctx.read_text(parent.id))
+    if unlock:
+        elements = [el for el in draft.elements if not scene_numbers_locked([el])]
+    else:
+        note = Element(type=ElementType.NOTE, text=LOCK_NOTE)
+        elements = [*draft.elements[:1], note, *draft.elements[1:]] if draft.elements else [note]
+    draft = _parse(_write(draft.model_copy(update={"elements": elements})))
+    version = _store(ctx, draft, name=name, parent=parent, revise=False, date=None,
+                     provenance={"action": "unlock_scene_numbers" if unlock else "lock_scene_numbers"})
+    ctx.audit("script.unlock_numbers" if unlock else "script.lock_numbers", target=f"asset:{version.asset_id}",
+              detail={"name": name, "version": version.version})
+    return version
+
+
+def _store(ctx: ProjectContext, draft: Script, *, name: str, parent: AssetRecord | None, revise: bool,
+           date: dt.date | None, provenance: dict | None) -> ScriptVersion:
     date = date or dt.date.today()
     if parent is None:
         locked = _parse(_write(_number_first_draft(draft)))
@@ -129,7 +185,8 @@ def save_version(ctx: "ProjectContext", source: str | Script, *, name: str, revi
     meta = {"revision": revision.to_meta(), "base_id": base_id,
             "scene_numbers": [s.number for s in locked.scenes if s.heading.strip().upper() != "OMITTED"],
             "omitted": [s.number for s in locked.scenes if s.heading.strip().upper() == "OMITTED"],
-            "scenes": len(locked.scenes), "diff": summary, "title": locked.title}
+            "scenes": len(locked.scenes), "diff": summary, "title": locked.title,
+            "numbers_locked": scene_numbers_locked(locked.elements)}
     record = ctx.put_asset(stored_text, kind=SCRIPT_KIND, name=name, parent_id=parent.id if parent else None,
                            provenance={"engine": "writing.versions", **(provenance or {})}, meta=meta,
                            mime="text/plain")
@@ -138,12 +195,12 @@ def save_version(ctx: "ProjectContext", source: str | Script, *, name: str, revi
     return ScriptVersion.from_record(record)
 
 
-def list_versions(ctx: "ProjectContext", name: str) -> list[ScriptVersion]:
+def list_versions(ctx: ProjectContext, name: str) -> list[ScriptVersion]:
     """Every stored version of script ``name``, oldest first."""
     return [ScriptVersion.from_record(r) for r in ctx.versions(SCRIPT_KIND, name)]
 
 
-def load_version(ctx: "ProjectContext", asset_id: int) -> Script:
+def load_version(ctx: ProjectContext, asset_id: int) -> Script:
     """The stored draft as a Script, with its revision (colour, date, marks) in ``metadata["revision"]``.
 
     ``render_pdf`` picks the revision up: header and asterisks print as stored.
@@ -159,6 +216,6 @@ def load_version(ctx: "ProjectContext", asset_id: int) -> Script:
     return script
 
 
-def diff_versions(ctx: "ProjectContext", old_id: int, new_id: int) -> ScriptDiff:
+def diff_versions(ctx: ProjectContext, old_id: int, new_id: int) -> ScriptDiff:
     """Scene- and line-level differences between two stored versions."""
     return diff_scripts(load_version(ctx, old_id), load_version(ctx, new_id))

@@ -49,7 +49,8 @@ _COMMON_STARTS = set(
     "should will have had that's there's what's a an in on at now here everybody everyone nobody whatever "
     "whoever remember put take keep hold find first next step pack same another someone somebody funny before "
     "after because sleep think help stay run down well thank get say did does you've we've they'll it'll let "
-    "still always never only even every nobody's two three nine rated meet find late why".split()
+    "still always never only even every nobody's two three nine rated meet find late why leave everything's "
+    "welcome whoever for they".split()
 )
 _SLANG: list[tuple[str, str]] = [
     ("going to", "gonna"), ("want to", "wanna"), ("kind of", "kinda"), ("Yes", "Yeah"),
@@ -168,7 +169,7 @@ class DialogueVoice(BaseModel):
 
     # -- presets ---------------------------------------------------------------
     @classmethod
-    def for_role(cls, role: str, rng: random.Random | None = None) -> "DialogueVoice":
+    def for_role(cls, role: str, rng: random.Random | None = None) -> DialogueVoice:
         """A plausible voice for a dramatic role (protagonist, antagonist, mentor, ally, comic relief...).
 
         ``rng`` varies the preset so two allies do not sound alike; the same
@@ -199,7 +200,7 @@ _ROLE_PRESETS: dict[str, dict[str, Any]] = {
     "mentor": {"vocabulary": ["patient", "old", "true", "wise", "steady", "worth it"],
                "sentence_length": 11, "formality": 0.7,
                "tics": ["Listen.", "Child,", "...you understand?"],
-               "catchphrases": ["The sea keeps what it's given.", "Slow is fast.", "Every door was a wall once."]},
+               "catchphrases": ["Nothing worth keeping comes free.", "Slow is fast.", "Every door was a wall once."]},
     "ally": {"vocabulary": ["awesome", "brutal", "wild", "sketchy", "solid", "nuts"],
              "sentence_length": 7, "formality": 0.15,
              "tics": ["Dude,", "Like,", "...you know?", "Honestly,"],
@@ -253,7 +254,7 @@ class CastMember(BaseModel):
         return self.name.split(" ")[0]
 
     @classmethod
-    def parse(cls, value: "str | CastMember | dict[str, Any]") -> "CastMember":
+    def parse(cls, value: str | CastMember | dict[str, Any]) -> CastMember:
         """Accept a CastMember, a dict, or a string "NAME:role" (role defaults to supporting)."""
         if isinstance(value, CastMember):
             return value

@@ -1,0 +1,1 @@
+"""Video backends: moving shots from stills (previz) or from a local diffusers video pipeline."""

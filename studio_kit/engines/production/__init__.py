@@ -1,0 +1,1 @@
+"""Production engine: shots, storyboards, camera plans, animatic, footage, continuity, the hybrid cut."""

@@ -1,0 +1,444 @@
+"""Incremental script layout: after an edit, re-parse and re-paginate only what it touched.
+
+A :class:`ScriptLayout` holds a Fountain text laid out on pages (the same
+:class:`~studio_kit.domain.script.Script` and :class:`~.pagination.Pagination`
+that :func:`~.fountain.parse_fountain` + :func:`~.pagination.paginate` give)
+and the state that lets :meth:`ScriptLayout.edit` redo only part of the work:
+
+1. **Parse.** The parser records *clean points*, the line after each blank body
+   line, where its state is always the same (nothing open, no title page, no
+   dialogue). An edit re-parses from the last clean point before the first
+   changed line and stops at the first clean point past the last changed line
+   that the old parse also reached: from there the old elements are reused.
+2. **Scenes, tokens, lines.** Only the scenes holding re-parsed elements are
+   rebuilt and re-tokenised; the token stream's state at each scene boundary is
+   compared with the old one, so a change that runs on (a speech that now
+   continues) re-tokenises the next scene too.
+3. **Pages.** Page breaking restarts at a clean page start (no (CONT'D) carried
+   in) a page before the first changed printed line and stops at the first page
+   start past the change where the old layout also started a clean page on the
+   same line: every page from there on is reused.
+
+Edits that add or remove source lines, add or remove a scene, or touch dual
+dialogue are re-parsed incrementally and then laid out in full (still the same
+result): shifting every later line number costs as much as laying them out.
+The result always equals a full re-layout (``tests/engines/writing/test_incremental.py``
+checks it element by element and page by page on random edits).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from studio_kit.domain.script import Element, ElementType, Scene, Script
+from studio_kit.engines.writing.fountain import (
+    ElementBuilder,
+    ParseState,
+    add_structure_warnings,
+    finish_script,
+    run_parser,
+    split_source_lines,
+)
+from studio_kit.engines.writing.layout import PaperProfile, paper_profile, paused_gc
+from studio_kit.engines.writing.pagination import (
+    Line,
+    assemble_pagination,
+    break_run,
+    finish_page,
+    fold_dual,
+    make_lines,
+)
+from studio_kit.engines.writing.print_tokens import PrintToken, TokenStream, dual_roles
+from studio_kit.engines.writing.scenes import build_scenes, scene_mentions, speaker_map
+
+__all__ = ["LayoutChange", "ScriptLayout", "page_signature"]
+
+_HEADING = ElementType.SCENE_HEADING
+_CUE = ElementType.CHARACTER
+
+
+@dataclass
+class LayoutChange:
+    """What an edit changed, for a preview that redraws only those pages.
+
+    ``changed_pages``: 0-based indices in the new layout whose printed lines differ from the
+    page with the same number before; ``page_count``/``old_page_count``: pages after/before
+    (pages past ``page_count`` are gone). ``mode``: "incremental", "full" (an edit in the
+    title page or first lines: everything redone), "full-layout" (parsed
+    incrementally, laid out in full) or "none" (the text did not change). ``reparsed_lines``:
+    source lines the parser read again; ``rebroken_pages``: pages cut again."""
+
+    mode: str
+    changed_pages: list[int] = field(default_factory=list)
+    page_count: int = 0
+    old_page_count: int = 0
+    reparsed_lines: int = 0
+    rebroken_pages: int = 0
+
+
+def page_signature(page: list[Line]) -> tuple:
+    """A page's printed content (kind, text, position, style runs, both dual columns) to compare pages."""
+    out = []
+    for ln in page:
+        right = ln.right_column
+        out.append((ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.revised, tuple(ln.runs), ln.column,
+                    ln.align, None if not right else tuple((r.type, r.text, r.x, r.row, tuple(r.runs))
+                                                          for r in right)))
+    return tuple(out)
+
+
+class ScriptLayout:
+    """A Fountain script laid out on pages, kept up to date edit by edit (see the module notes).
+
+    ``script`` and ``pagination`` always equal ``parse_fountain(text)`` and
+    ``paginate(script, paper, auto_contd=auto_contd)`` of the current ``text``."""
+
+    def __init__(self, text: str, paper: str | PaperProfile = "letter", *, auto_contd: bool = True) -> None:
+        self.profile = paper_profile(paper)
+        self.auto_contd = auto_contd
+        self._lay_out_anew(text)
+
+    def _lay_out_anew(self, text: str) -> None:
+        """Parse and lay out ``text`` from scratch."""
+        with paused_gc():
+            self._src = split_source_lines(text)
+            b = ElementBuilder()
+            st = ParseState()
+            run_parser(self._src, 0, b, st, None, None)
+            self._st = st
+            self.script = finish_script(b.elements, st)
+            self._layout_all()
+        self.text = text
+
+    # ------------------------------------------------------------ full layout
+    def _layout_all(self) -> None:
+        script = self.script
+        els = script.elements
+        self._heads = [i for i, e in enumerate(els) if e.type == _HEADING]
+        bounds = [0, *self._heads, len(els)]
+        roles = dual_roles(els)
+        stream = TokenStream(True, set(), self.auto_contd)
+        self._states: list[tuple] = []        # token-stream state before each chunk
+        tok_start: list[int] = []
+        for c in range(len(bounds) - 1):
+            self._states.append(_snapshot(stream))
+            tok_start.append(len(stream.tokens))
+            stream.feed(els, bounds[c], bounds[c + 1], roles)
+        self._states.append(_snapshot(stream))
+        tokens = stream.finish()
+        # chunk c = elements bounds[c]:bounds[c+1] (chunk 0: before the first heading)
+        self._chunk_tokens = [tokens[tok_start[c]:tok_start[c + 1] if c + 1 < len(tok_start) else len(tokens)]
+                              for c in range(len(tok_start))]
+        self._chunk_lines = [fold_dual(make_lines(toks, self.profile)) for toks in self._chunk_tokens]
+        self._line_start = _starts(self._chunk_lines)
+        self._flines = [ln for chunk in self._chunk_lines for ln in chunk]
+        pages, info = break_run(self._flines, 0, self.profile, clone=True)
+        counts = [finish_page(p) for p in pages]
+        self._pages, self._info, self._counts = pages, info, counts
+        self._speakers = speaker_map(script.scenes)
+        self.pagination = assemble_pagination(script, self.profile, pages, counts,
+                                              sum(s for _, s in info), headings=len(self._heads))
+
+    # ------------------------------------------------------------ edits
+    def edit(self, text: str) -> LayoutChange:
+        """Lay out ``text``, the script after an edit, redoing only what the edit touched."""
+        with paused_gc():
+            return self._edit(text)
+
+    def _edit(self, text: str) -> LayoutChange:
+        old_pages = self._pages
+        new = split_source_lines(text)
+        old = self._src
+        if new == old:
+            self.text = text
+            return LayoutChange("none", [], len(old_pages), len(old_pages))
+        a, sfx = _common_ends(old, new)
+        delta = len(new) - len(old)
+        old_script = self.script
+        parsed = self._reparse(new, a, len(new) - sfx, delta)
+        if parsed is None:               # the change reaches the title page or the first lines
+            self._lay_out_anew(text)
+            return self._change("full", old_pages, 0, len(new), None)
+        els, st, e_lo, e_hi_new, e_hi_old, reparsed = parsed
+        self._src, self._st, self.text = new, st, text
+
+        heads_old = self._heads
+        dn = e_hi_new - e_hi_old
+        heads = ([h for h in heads_old if h < e_lo] + [i for i in range(e_lo, e_hi_new) if els[i].type == _HEADING]
+                 + [h + dn for h in heads_old if h >= e_hi_old])
+        if delta or len(heads) != len(heads_old):
+            self.script = finish_script(els, st)
+            self._layout_all()
+            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
+
+        bounds = [0, *heads, len(els)]
+        c0 = bisect.bisect_right(bounds, e_lo) - 1
+        c1 = bisect.bisect_right(bounds, max(e_lo, e_hi_new - 1)) - 1
+        c0 = min(c0, len(bounds) - 2)
+        c1 = min(max(c1, c0), len(bounds) - 2)
+        scenes, fresh = self._update_scenes(old_script, els, st, heads, bounds, c0, c1)
+        redone = self._relayout_chunks(els, bounds, c0, c1)
+        if redone is None:
+            # dual dialogue in the redone scenes: its pairing looks back past them, lay out in full
+            self._layout_all()
+            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
+        return self._rebreak_pages(old_pages, reparsed, scenes, fresh, *redone)
+
+    # ---- parse from the last clean point before the change
+    def _reparse(self, new: list[str], a: int, new_end: int, delta: int
+                 ) -> tuple[list[Element], ParseState, int, int, int, int] | None:
+        """Re-parse ``new`` from the last clean point before line index ``a`` until the parse is back in
+        step with the old one after ``new_end``. Returns the elements, the parse state, the range of
+        elements re-read (first, end in the new list, end in the old one) and the lines re-parsed;
+        None when there is no clean point to start from (parse it all)."""
+        st_old = self._st
+        old_els = self.script.elements
+        start = _clean_start(st_old, old_els, a)
+        if start is None:
+            return None
+        k, c_line, n_el, last_cue = start
+        b = ElementBuilder(old_els[:n_el])
+        st = ParseState()
+        st.title_state, st.title_lines = 2, st_old.title_lines
+        st.warnings = [w for w in st_old.warnings if w[0] <= c_line]
+        st.clean_lines = st_old.clean_lines[:k + 1]
+        st.clean_counts = st_old.clean_counts[:k + 1]
+        resync: list[int] = []
+        stop = _resync_stop(st_old, old_els, self._src, new_end, delta, resync)
+        end = run_parser(new, c_line, b, st, last_cue, stop)
+        e_lo = min(n_el, b.touched)
+        e_hi_new = len(b.elements)
+        if resync:                   # the old elements after the resync point follow, moved by delta lines
+            j, m = resync
+            suffix = old_els[m:]
+            if delta:
+                suffix = [el.model_copy(update={"line": el.line + delta}) for el in suffix]
+            dn = e_hi_new - m
+            st.clean_lines += [x + delta for x in st_old.clean_lines[j + 1:]]
+            st.clean_counts += [x + dn for x in st_old.clean_counts[j + 1:]]
+            st.warnings += [(ln + delta, msg) for ln, msg in st_old.warnings if ln > end - delta]
+            return b.elements + suffix, st, e_lo, e_hi_new, m, end - c_line
+        return b.elements, st, e_lo, e_hi_new, len(old_els), end - c_line
+
+    # ---- scenes: rebuild those holding re-parsed elements
+    def _update_scenes(self, old_script: Script, els: list[Element], st: ParseState, heads: list[int],
+                       bounds: list[int], c0: int, c1: int) -> tuple[list[Scene], set[int]]:
+        """Rebuild the scenes of chunks ``c0..c1`` and the mentions the edit may have changed anywhere;
+        sets the new script. Returns its scenes and the ids of the rebuilt ones."""
+        scenes = list(old_script.scenes)
+        s_lo, s_hi = max(c0 - 1, 0), c1           # scene index = chunk - 1
+        rebuilt: list[Scene] = []
+        if c1 >= 1:
+            rebuilt = build_scenes(els[bounds[max(c0, 1)]:bounds[c1 + 1]], first_index=s_lo, speakers={})
+            scenes[s_lo:s_hi] = rebuilt
+        speakers = speaker_map(scenes)
+        longest = max((len(x.split()) for x in speakers), default=1)
+        fresh = {id(sc) for sc in rebuilt}
+        for sc in rebuilt:
+            sc.mentioned_characters = scene_mentions(sc, speakers, longest)
+        if speakers != self._speakers:           # who speaks changed: mentions may change anywhere
+            for i, sc in enumerate(scenes):
+                if id(sc) not in fresh:
+                    found = scene_mentions(sc, speakers, longest)
+                    if found != sc.mentioned_characters:
+                        scenes[i] = sc.model_copy(update={"mentioned_characters": found})
+        self._speakers = speakers
+        script = Script.model_construct(
+            title_page=old_script.title_page, elements=els, scenes=scenes, source_format="fountain",
+            warnings=[f"line {line}: {msg}" for line, msg in st.warnings], metadata={})
+        add_structure_warnings(script)
+        self.script = script
+        self._heads = heads
+        return scenes, fresh
+
+    # ---- tokens and printed lines of the touched chunks (and any the token state runs on into)
+    def _relayout_chunks(self, els: list[Element], bounds: list[int], c0: int, c1: int
+                         ) -> tuple[int, int, int] | None:
+        """Re-tokenise chunks from ``c0`` until the token state is the old one again after ``c1``.
+        Returns (first printed line redone, end of the redone lines, lines added) or None when the redone
+        chunks hold dual dialogue (laid out in full by the caller)."""
+        stream = TokenStream(True, set(), self.auto_contd)
+        _restore(stream, self._states[c0], self._chunk_tokens, c0)
+        n_chunks = len(bounds) - 1
+        new_tokens: list[list[PrintToken]] = []
+        new_states: list[tuple] = []
+        c = c0
+        dual_seen = False
+        while True:
+            new_states.append(_snapshot(stream))
+            before = len(stream.tokens)
+            # dual dialogue pairs look back past the scene: such scenes are laid out in full (below)
+            dual_seen = dual_seen or any(els[x].dual for x in range(bounds[c], bounds[c + 1]))
+            stream.feed(els, bounds[c], bounds[c + 1], {})
+            if c == n_chunks - 1:
+                stream.finish()
+            new_tokens.append(stream.tokens[before:])
+            c += 1
+            if c >= n_chunks or (c > c1 and _snapshot(stream) == self._states[c]):
+                break
+        c_end = c                                  # chunks c0..c_end-1 were redone
+        if dual_seen:
+            return None
+        new_states.append(_snapshot(stream))
+        new_lines = [make_lines(toks, self.profile) for toks in new_tokens]
+        old_count = self._line_start[c_end] - self._line_start[c0]
+        first_line = self._line_start[c0]
+        self._states[c0:c_end + 1] = new_states
+        self._chunk_tokens[c0:c_end] = new_tokens
+        self._chunk_lines[c0:c_end] = new_lines
+        added = sum(len(x) for x in new_lines)
+        self._flines[first_line:first_line + old_count] = [ln for chunk in new_lines for ln in chunk]
+        self._line_start = _starts(self._chunk_lines)
+        return first_line, first_line + added, added - old_count
+
+    # ---- pages: from a clean page start before the change to where breaks fall as before
+    def _rebreak_pages(self, old_pages: list[list[Line]], reparsed: int, scenes: list[Scene], fresh: set[int],
+                       first_line: int, seg_end: int, dl: int) -> LayoutChange:
+        info = self._info
+        if not info:
+            # the old layout printed no page (sections, notes, boneyard only): no page start to resume at
+            self._layout_all()
+            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
+        starts = [s for s, _ in info]
+        p = _resume_page(starts, first_line)
+        old_at = {s: q for q, s in enumerate(starts) if s >= 0}
+        reuse: list[int] = []
+
+        def page_stop(j: int) -> bool:
+            if j < seg_end:
+                return False
+            q = old_at.get(j - dl)
+            if q is None or q <= p:
+                return False
+            reuse.append(q)
+            return True
+
+        new_pages, new_info = break_run(self._flines, starts[p], self.profile, clone=True, stop=page_stop)
+        new_counts = [finish_page(pg) for pg in new_pages]
+        q = reuse[0] if reuse else len(old_pages)
+        self._pages = old_pages[:p] + new_pages + old_pages[q:]
+        self._info = info[:p] + new_info + [(s + dl if s >= 0 else -1, sp) for s, sp in info[q:]]
+        self._counts = self._counts[:p] + new_counts + self._counts[q:]
+        pag = assemble_pagination(self.script, self.profile, self._pages, self._counts,
+                                  sum(sp for _, sp in self._info), set_eighths=False, headings=len(self._heads))
+        for i, (sc, e) in enumerate(zip(scenes, pag.scene_eighths)):
+            if sc.eighths != e:
+                if id(sc) in fresh:
+                    sc.eighths = e
+                else:
+                    scenes[i] = sc.model_copy(update={"eighths": e})
+        self.pagination = pag
+        return self._change("incremental", old_pages, reparsed, len(new_pages), (p, p + len(new_pages), q))
+
+    def _change(self, mode: str, old_pages: list[list[Line]], reparsed: int, rebroken: int,
+                span: tuple[int, int, int] | None) -> LayoutChange:
+        pages = self._pages
+        if span is None:
+            check = range(len(pages))
+        else:
+            lo, hi, q = span
+            # pages after the re-broken run are the old ones; they changed number only if the count did
+            check = range(lo, hi) if q == hi else range(lo, len(pages))
+        changed = [i for i in check
+                   if i >= len(old_pages) or pages[i] is not old_pages[i]
+                   and page_signature(pages[i]) != page_signature(old_pages[i])]
+        return LayoutChange(mode, changed, len(pages), len(old_pages), reparsed, rebroken)
+
+
+def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix (not overlapping it) of two line lists."""
+    n_old, n_new = len(old), len(new)
+    lim = min(n_old, n_new)
+    a = 0
+    while a + 64 <= lim and old[a:a + 64] == new[a:a + 64]:     # blocks first: list compares run in C
+        a += 64
+    while a < lim and old[a] == new[a]:
+        a += 1
+    sfx = 0
+    room = lim - a
+    while sfx + 64 <= room and old[n_old - sfx - 64:n_old - sfx] == new[n_new - sfx - 64:n_new - sfx]:
+        sfx += 64
+    while sfx < room and old[n_old - 1 - sfx] == new[n_new - 1 - sfx]:
+        sfx += 1
+    return a, sfx
+
+
+def _clean_start(st_old: ParseState, old_els: list[Element], a: int) -> tuple[int, int, int, int | None] | None:
+    """The last clean point before line index ``a`` a re-parse can start from: (its index in ``st_old``,
+    its line, the element count there, the last cue before it). A clean point inside a dual-dialogue pair
+    moves back before the pair's first cue. None when no clean point comes before the change."""
+    k = bisect.bisect_left(st_old.clean_lines, a) - 1
+    if k < 0:
+        return None
+    while True:
+        c_line, n_el = st_old.clean_lines[k], st_old.clean_counts[k]
+        last_cue = next((j for j in range(n_el - 1, -1, -1) if old_els[j].type == _CUE), None)
+        if last_cue is None or not old_els[last_cue].dual:
+            return k, c_line, n_el, last_cue
+        # a later "^" cue (maybe the edited one) marked this cue: re-read it as well
+        k = bisect.bisect_right(st_old.clean_counts, last_cue) - 1
+        if k < 0:
+            return None
+
+
+def _resync_stop(st_old: ParseState, old_els: list[Element], old: list[str], new_end: int, delta: int,
+                 resync: list[int]):
+    """The ``stop`` of a re-parse: true at the first clean point after the edit (line index ``new_end``)
+    that was a clean point of the old parse too, shifted by ``delta`` lines, with no "^" cue right after
+    it; ``resync`` is set to [old clean point index, old element count there]."""
+    def stop(i: int, count: int) -> bool:
+        if i < new_end:
+            return False
+        j = bisect.bisect_left(st_old.clean_lines, i - delta)
+        if j >= len(st_old.clean_lines) or st_old.clean_lines[j] != i - delta:
+            return False
+        m = st_old.clean_counts[j]
+        # a "^" cue after this point pairs with the cue before it, which the edit may have changed
+        for x in range(m, len(old_els)):
+            el = old_els[x]
+            if el.type == _CUE:
+                if old[el.line - 1].rstrip().endswith("^"):
+                    return False
+                break
+        resync[:] = [j, m]
+        return True
+
+    return stop
+
+
+def _resume_page(starts: list[int], first_line: int) -> int:
+    """The page to re-break from: the last one starting at a known line before ``first_line``, and one
+    more before it (its foot looks ahead at the next lines)."""
+    p = len(starts) - 1
+    while p > 0 and not (0 <= starts[p] < first_line):
+        p -= 1
+    p -= 1
+    while p > 0 and starts[p] < 0:
+        p -= 1
+    return max(p, 0)
+
+
+def _starts(chunks: list[list]) -> list[int]:
+    out = [0]
+    for chunk in chunks:
+        out.append(out[-1] + len(chunk))
+    return out
+
+
+_STATE = ("scene", "scene_at", "scene_number", "prev_end", "hidden_gap", "in_dialogue", "block_dual",
+          "last_speaker", "spoke_last")
+
+
+def _snapshot(stream: TokenStream) -> tuple:
+    last = stream.tokens[-1].type if stream.tokens else None
+    return (*(getattr(stream, a) for a in _STATE), last)
+
+
+def _restore(stream: TokenStream, state: tuple, chunk_tokens: list[list[PrintToken]], c0: int) -> None:
+    for a, v in zip(_STATE, state):
+        setattr(stream, a, v)
+    # the stream looks back at its last token only (is it a separator?)
+    for c in range(c0 - 1, -1, -1):
+        if chunk_tokens[c]:
+            stream.tokens = [chunk_tokens[c][-1]]
+            break
