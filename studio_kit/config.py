@@ -34,21 +34,29 @@ class StudioSettings(BaseSettings):
     user: str = Field(default_factory=lambda: os.environ.get("USER", "studio"),
                       description="User name recorded as created_by on assets, runs and audit events.")
     text_backend: str = Field("procedural", description="Backend for text (procedural, transformers, openai).")
-    image_backend: str = Field("previz", description="Backend for images (previz, diffusers).")
+    image_backend: str = Field("auto", description="Backend for images (auto, blender3d, previz, diffusers). 'auto' is "
+                                                   "the 3D previz (blender3d) when bpy is installed, else the 2D previz.")
     text_model_path: Path | None = Field(None, description="Local folder of a causal LM for the transformers text backend.")
     openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible chat server (Ollama, vLLM, llama.cpp).")
     openai_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
     openai_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, if it needs one.")
     image_model_path: Path | None = Field(None, description="Local folder of a diffusers pipeline (SD 1.5, SDXL, SD3, Flux).")
+    video_backend: str = Field("previz", description="Backend for moving shots (previz camera moves, diffusers).")
+    video_model_path: Path | None = Field(None, description="Local folder of a diffusers video pipeline (LTX-Video, Wan, AnimateDiff).")
     ip_adapter_path: Path | None = Field(None, description="Local folder with IP-Adapter weights for reference-image conditioning.")
+    controlnet_path: Path | None = Field(None, description="Local ControlNetModel folder (depth, or openpose when its name says pose) fed by the 3D previz passes.")
     image_encoder_path: Path | None = Field(None, description="Local CLIP vision model folder used for character consistency scores.")
     device: str = Field("auto", description="Torch device for model backends: auto, cpu or cuda.")
-    templates_dir: Path | None = Field(None, description="Folder of papermill templates. Default: the repository's templates/.")
-    dashboards_dir: Path | None = Field(None, description="Folder of Panel dashboards. Default: the repository's dashboards/.")
+    templates_dir: Path | None = Field(None, description="Folder of papermill templates. Default: the templates shipped with studio_kit.")
+    dashboards_dir: Path | None = Field(None, description="Folder of Panel dashboards. Default: the dashboards shipped with studio_kit.")
     kernel_name: str = Field("python3", description="Jupyter kernel used by papermill for template runs.")
+    run_heartbeat_s: float = Field(15.0, gt=0, le=3600, description="Seconds between a running run's heartbeats; "
+                                   "a run silent for four beats whose owner is gone is marked interrupted.")
+    sweep_after_s: float = Field(3600.0, ge=60, description="Age in seconds after which temp files of killed "
+                                 "writes and files without a row are swept when the store opens.")
 
     @model_validator(mode="after")
-    def _derive(self) -> "StudioSettings":
+    def _derive(self) -> StudioSettings:
         self.home = Path(self.home).expanduser()
         if self.asset_root is None:
             self.asset_root = self.home / "assets"
@@ -60,11 +68,11 @@ class StudioSettings(BaseSettings):
 
     @property
     def resolved_templates_dir(self) -> Path:
-        return self.templates_dir or repo_root() / "templates"
+        return self.templates_dir or package_dir("templates")
 
     @property
     def resolved_dashboards_dir(self) -> Path:
-        return self.dashboards_dir or repo_root() / "dashboards"
+        return self.dashboards_dir or package_dir("dashboards")
 
     def describe(self) -> list[dict[str, Any]]:
         """Every setting with value, source (default/env) and description, for ``studio config``."""
@@ -84,9 +92,14 @@ class StudioSettings(BaseSettings):
         return rows
 
 
-def repo_root() -> Path:
-    """The checkout that holds templates/ and dashboards/ (studio_kit's parent)."""
-    return Path(__file__).resolve().parent.parent
+def package_dir(name: str) -> Path:
+    """A folder shipped inside the installed package (``templates``, ``dashboards``).
+
+    In a checkout these are links to the top-level ``templates/`` and ``dashboards/``;
+    a wheel carries them as package data, so an install without the checkout finds them too."""
+    from importlib.resources import files
+
+    return Path(str(files("studio_kit") / name))
 
 
 @lru_cache(maxsize=1)

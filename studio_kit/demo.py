@@ -2,19 +2,24 @@
 
 logline → script (Fountain + PDF) → cast (bibles, locked identities, character
 sheets) → pre-production package (breakdown, schedule + DOOD, budget, call
-sheets). Each step is a stored template run with its executed notebook; the
+sheets) → the film's sound (voices, score, mix to the streaming spec, with its QC
+line) → storyboard PDF and animatic MP4 carrying that mix → trailer, poster and social
+clips with their QC lines. Each step is a stored template run with its executed notebook; the
 demo prints where every output went.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 DEFAULT_LOGLINE = ("A night-shift projectionist finds the missing last reel of a lost silent film "
                    "and must finish the screening before the cinema is torn down at dawn.")
-#: the demo's cast is capped so a laptop finishes it in about a minute
+#: the demo's cast is capped so a laptop finishes it in minutes
 MAX_CAST = 4
+#: the demo film's length: a four-page short is about four minutes of voiced, scored, animated film
+DEFAULT_PAGES = 4
 
 
 @dataclass
@@ -35,12 +40,12 @@ def _cast(prev: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [{"name": part.name, "script_path": fountain, "lock": True} for part in parts]
 
 
-def _steps() -> list[DemoStep]:
+def _steps(pages: int = DEFAULT_PAGES) -> list[DemoStep]:
     return [
         DemoStep("hello_project", "Project card",
                  lambda out, logline, seed, prev: [{"project_title": "The Last Reel", "logline": logline}]),
         DemoStep("script_from_logline", "Short film script and PDF",
-                 lambda out, logline, seed, prev: [{"logline": logline, "format": "short", "pages": 10,
+                 lambda out, logline, seed, prev: [{"logline": logline, "format": "short", "pages": pages,
                                                     "seed": seed, "output_dir": str(out / "script")}]),
         DemoStep("character_sheet", "Cast: bibles, locked identities, character sheets",
                  lambda out, logline, seed, prev: [dict(p, output_dir=str(out / "characters" / p["name"].lower()
@@ -50,11 +55,26 @@ def _steps() -> list[DemoStep]:
                  lambda out, logline, seed, prev: [{"script_path": prev["script_from_logline"][0]["fountain"],
                                                     "output_dir": str(out / "preproduction"),
                                                     "preset": "micro-short-medium", "time_limit": 5.0}]),
+        DemoStep("audio_post", "Voices, score and mix to the streaming spec",
+                 lambda out, logline, seed, prev: [{"script_path": prev["script_from_logline"][0]["fountain"],
+                                                    "output_dir": str(out / "post"), "spec": "streaming"}]),
+        DemoStep("storyboard_animatic", "Storyboard PDF and animatic MP4 with the mix",
+                 lambda out, logline, seed, prev: [{"script_path": prev["script_from_logline"][0]["fountain"],
+                                                    "output_dir": str(out / "production"),
+                                                    "mix_path": (prev.get("audio_post") or [{}])[0].get("mix", "")}]),
+        DemoStep("marketing_kit", "Trailer, poster and social clips, each QC'd against its platform",
+                 lambda out, logline, seed, prev: [{"script_path": prev["script_from_logline"][0]["fountain"],
+                                                    "output_dir": str(out / "marketing"), "trailer_length": 0,
+                                                    "poster_dpi": 100, "scale": 0.5,
+                                                    "platforms": "tiktok,instagram-feed,youtube"}]),
     ]
 
 
-def run_demo(output: Path, logline: str | None = None, seed: int = 7, console: Any = None) -> dict[str, Any]:
-    """Run every demo step in order; returns the published outputs of each run, by template name."""
+def run_demo(output: Path | None = None, logline: str | None = None, seed: int = 7, pages: int = DEFAULT_PAGES,
+             console: Any = None) -> dict[str, Any]:
+    """Run every demo step in order; returns the published outputs of each run, by template name.
+
+    ``output`` defaults to STUDIO_HOME/outputs/demo (never a folder relative to where the command runs)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -63,11 +83,11 @@ def run_demo(output: Path, logline: str | None = None, seed: int = 7, console: A
 
     console = console or Console()
     logline = logline or DEFAULT_LOGLINE
-    output = Path(output).resolve()
+    output = Path(output or Path(get_settings().home) / "outputs" / "demo").resolve()
     output.mkdir(parents=True, exist_ok=True)
     settings = get_settings()
     results: dict[str, list[dict[str, Any]]] = {}
-    steps = _steps()
+    steps = _steps(pages)
     console.print(f"[bold]studio demo[/]: {len(steps)} steps into {output}\nLogline: {logline}")
     number = 0
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -85,9 +105,25 @@ def run_demo(output: Path, logline: str | None = None, seed: int = 7, console: A
                 for key, value in _headline(result.outputs).items():
                     progress.console.print(f"    {key}: {value}")
             progress.advance(task)
+    _summary(console, results)
     console.print(f"[green]Demo finished.[/] Outputs: {output}; executed notebooks: {output / 'notebooks'}; "
                   f"store: {settings.home.resolve()} (see `studio runs`).")
     return results
+
+
+def _summary(console: Any, results: dict[str, list[dict[str, Any]]]) -> None:
+    """One summary of everything the demo made: each step's files, then every QC line."""
+    console.print("[bold]Summary[/]")
+    qc: list[str] = []
+    for template, runs in results.items():
+        for outputs in runs:
+            files = [str(v) for v in outputs.values() if isinstance(v, str) and Path(v).suffix and Path(v).is_file()]
+            console.print(f"  {template}: {len(files)} file(s)" + (f" — {', '.join(Path(f).name for f in files)}"
+                                                                     if files else ""))
+            lines = outputs.get("qc_lines") or ([outputs["qc"]] if isinstance(outputs.get("qc"), str) else [])
+            qc += [str(x) for x in lines]
+    for line in qc:
+        console.print(f"  {line}")
 
 
 def _headline(outputs: dict[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,10 @@ import contextvars
 import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from studio_kit.backends.base import Availability, Backend
 from studio_kit.exceptions import BackendError, BackendNotFoundError, BackendUnavailableError
@@ -73,18 +74,55 @@ def get_backend_class(modality: str, name: str) -> type[Backend]:
     return target
 
 
+#: What ``auto`` means per modality: the first of these that can run here.
+AUTO: dict[str, tuple[str, ...]] = {"image": ("blender3d", "previz")}
+
+
+def resolve_name(modality: str, name: str | None, settings: Any = None) -> str | None:
+    """``name``, or for ``auto`` the first backend of :data:`AUTO` whose availability says it can run here
+    (the 3D previz when bpy is installed, else the 2D previz)."""
+    if name != "auto":
+        return name
+    choices = AUTO.get(modality)
+    if not choices:
+        raise BackendError(f"'auto' is not a choice for {modality} backends.",
+                           hint=f"Set STUDIO_{modality.upper()}_BACKEND to one of: "
+                                f"{', '.join(k.split('.', 1)[1] for k in available_names(modality))}.")
+    for choice in choices[:-1]:
+        try:
+            if get_backend_class(modality, choice).availability(settings).ok:
+                return choice
+        except (BackendNotFoundError, BackendUnavailableError):
+            continue
+    return choices[-1]
+
+
 def load_backend(modality: str, name: str | None = None, settings: Any = None, **options: Any) -> Backend:
     """Instantiate a backend; ``name`` defaults to the configured one for the modality."""
     if settings is None:
         from studio_kit.config import get_settings
 
         settings = get_settings()
-    name = name or getattr(settings, f"{modality}_backend", None)
+    name = resolve_name(modality, name or getattr(settings, f"{modality}_backend", None), settings)
     if not name:
         raise BackendError(f"No {modality} backend configured.", hint=f"Set STUDIO_{modality.upper()}_BACKEND.")
     cls = get_backend_class(modality, name)
     factory = getattr(cls, "from_settings", None)
     return factory(settings, **options) if factory else cls(**options)
+
+
+def optional_backend(modality: str, name: str, settings: Any = None, **options: Any) -> Backend | None:
+    """The backend when it can run here, else None (for optional helpers such as encoders).
+
+    "Cannot run" is what the backend's ``availability`` says (extra not installed, nothing
+    configured); a backend that is configured but broken still raises, so a typo is noticed."""
+    try:
+        cls = get_backend_class(modality, name)
+    except (BackendNotFoundError, BackendUnavailableError):  # not installed, or its module cannot import
+        return None
+    if not cls.availability(settings).ok:
+        return None
+    return load_backend(modality, name, settings=settings, **options)
 
 
 @dataclass(frozen=True)
@@ -173,6 +211,8 @@ def hash_input(value: Any) -> str:
         data = bytes(value)
     elif isinstance(value, str):
         data = value.encode()
+    elif hasattr(value, "tobytes") and callable(value.tobytes):  # PIL images, numpy arrays: their pixels
+        data = value.tobytes()
     else:
         data = json.dumps(value, sort_keys=True, default=str).encode()
     return "sha256:" + hashlib.sha256(data).hexdigest()[:16]

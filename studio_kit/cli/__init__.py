@@ -1,7 +1,8 @@
 """The ``studio`` command line (typer).
 
 Each engine contributes its commands from its own module in this package
-(``cli/script.py`` ...), registered in ``_COMMAND_MODULES``. Modules import
+(``cli/script.py`` ...), registered as an entry point in the ``studio_kit.commands``
+group of ``pyproject.toml`` — adding an engine never edits this file. Modules import
 only typer/rich at import time, so ``studio --help`` stays fast and never
 imports torch.
 """
@@ -23,22 +24,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# module path -> each exposes register(app)
-_COMMAND_MODULES = [
-    "studio_kit.cli.core",
-    "studio_kit.cli.script",
-    "studio_kit.cli.preproduction",
-    "studio_kit.cli.budget",
-    "studio_kit.cli.character",
-]
+COMMANDS_GROUP = "studio_kit.commands"
 
 
 def _register_all() -> None:
-    for name in _COMMAND_MODULES:
+    """Add every command module registered under the ``studio_kit.commands`` entry point group.
+
+    Each module exposes ``register(app)``. An engine's module that is not installed (its own
+    import missing) is skipped, so a partial install still has a working ``studio``."""
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: (e.name != "core", e.name)):
         try:
-            module = importlib.import_module(name)
+            module = importlib.import_module(ep.value)
         except ModuleNotFoundError as exc:
-            if exc.name == name:  # engine not built yet
+            if exc.name == ep.value:  # engine not built or not installed
                 continue
             raise
         module.register(app)
@@ -47,17 +47,32 @@ def _register_all() -> None:
 _register_all()
 
 
+def _fail(message: str, hint: str | None) -> None:
+    """Print the error and its fix, one unwrapped line each, on stderr; exit 2."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    # escaped: a message quoting user input ("[[", "[bold]") must print as written
+    console = Console(stderr=True, soft_wrap=True, highlight=False)
+    console.print(f"[bold red]Error:[/] {escape(message)}")
+    if hint:
+        console.print(f"[yellow]Fix:[/] {escape(hint)}")
+    sys.exit(2)
+
+
 def main() -> None:
     """Entry point: run the app, turning StudioError into a clean message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns a command's `typer.Exit(code)` instead of exiting
+        code = app(standalone_mode=False)
     except StudioError as exc:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"[bold red]Error:[/] {exc.message}")
-        if exc.hint:
-            Console(stderr=True).print(f"[yellow]Fix:[/] {exc.hint}")
-        sys.exit(2)
+        _fail(exc.message, exc.hint)
+    except OSError as exc:
+        # the operating system refused a path the user gave (a folder where a file goes, /proc, no space
+        # left ...): name the path and the reason, not a traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        _fail(f"cannot use{where}: {exc.strerror or exc}.",
+              "Check the path, that its folder exists and that you may write there (and free disk space).")
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -68,6 +83,8 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

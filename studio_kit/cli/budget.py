@@ -6,12 +6,11 @@ price it or print one day's call sheet. Heavy imports stay inside the commands.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-
-#: from this many pages up, ``--preset auto`` budgets a feature rather than a short
+#: from this many pages up, ``--preset auto`` budgets a feature rather than a short (the service decides:
+#: studio_kit.engines.preproduction.service.AUTO_FEATURE_PAGES; kept here for callers of the old name)
 AUTO_FEATURE_PAGES = 40
 
 
@@ -20,65 +19,10 @@ def register(app: typer.Typer) -> None:
     app.command("callsheet")(callsheet)
 
 
-def _published(path: Path, breakdown):
-    """The schedule ``studio schedule`` wrote (schedule.json), checked against this draft's scenes."""
-    from studio_kit.domain.preproduction import Schedule
-    from studio_kit.exceptions import ScheduleError
-
-    if path.is_dir():
-        path = path / "schedule.json"
-    if not path.is_file():
-        raise ScheduleError(f"Schedule file {path} does not exist.",
-                            hint="Pass the schedule.json written by `studio schedule SCRIPT -o DIR`.")
-    try:
-        sched = Schedule.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise ScheduleError(f"{path} is not a studio schedule: {str(exc).splitlines()[0]}.",
-                            hint="Pass the schedule.json written by `studio schedule`.") from None
-    board = {(s.scene_index, s.scene_number, s.heading) for s in sched.strips}
-    draft = {(s.scene_index, s.scene_number, s.heading) for s in breakdown.sheets}
-    if board != draft:
-        diff = sorted(board ^ draft)[:3]
-        raise ScheduleError(f"{path} was scheduled from a different draft (scenes differ, e.g. "
-                            + "; ".join(f"{n} {h}" for _, n, h in diff) + ").",
-                            hint="Re-run `studio schedule` on this draft, then make the budget and call sheets.")
-    return sched
-
-
-def _boards(script: Path, time_limit: float, start_date: Optional[str] = None, schedule: Optional[Path] = None,
-            edits: Optional[Path] = None):
-    """(script, breakdown, schedule, dood) for a Fountain file.
-
-    With ``schedule`` (the schedule.json of `studio schedule`) the published board is used as it is,
-    so the budget and every call sheet follow the stripboard the crew has; without it the script
-    is scheduled afresh.
-    """
-    from studio_kit.engines.preproduction.breakdown import break_down, load_script
-    from studio_kit.engines.preproduction.dood import day_out_of_days
-    from studio_kit.engines.preproduction.schedule import schedule_breakdown
-    from studio_kit.exceptions import ScheduleError
-
-    if time_limit <= 0:
-        raise ScheduleError(f"--time-limit {time_limit} must be positive", hint="e.g. --time-limit 10")
-    sc = load_script(script)
-    bd = break_down(sc, edits=edits)
-    if schedule is not None:
-        sched = _published(schedule, bd)
-        if start_date:   # new dates only: the published strip order within each day stays as it is
-            from studio_kit.engines.preproduction.stripboard import shoot_dates
-
-            cal = shoot_dates(_date(start_date), len(sched.days))
-            sched = sched.model_copy(update={"start_date": _date(start_date), "days": [
-                d.model_copy(update={"date": date, "week": week}) for d, (date, week) in zip(sched.days, cal)]})
-    else:
-        sched = schedule_breakdown(bd, time_limit=time_limit, start_date=_date(start_date))
-    return sc, bd, sched, day_out_of_days(sched)
-
-
-def _date(text: Optional[str]):
+def _date(text: str | None):
     import datetime as dt
 
-    from studio_kit.engines.preproduction.callsheet import CallSheetError
+    from studio_kit.exceptions import CallSheetError
 
     if not text:
         return None
@@ -88,10 +32,10 @@ def _date(text: Optional[str]):
         raise CallSheetError(f"{text!r} is not a date", hint="Use YYYY-MM-DD, e.g. 2026-03-02.") from None
 
 
-def _time(text: Optional[str], what: str):
+def _time(text: str | None, what: str):
     import datetime as dt
 
-    from studio_kit.engines.preproduction.callsheet import CallSheetError
+    from studio_kit.exceptions import CallSheetError
 
     if text is None:
         return None
@@ -101,70 +45,93 @@ def _time(text: Optional[str], what: str):
         raise CallSheetError(f"{what} {text!r} is not a time", hint="Use HH:MM, e.g. 07:00.") from None
 
 
+def _schedule_path(path: Path | None, error) -> None:
+    """--schedule takes schedule.json or the folder `studio schedule` wrote it to."""
+    from studio_kit.cli.checks import input_file
+
+    if path is not None and path.is_dir():
+        input_file(path / "schedule.json", "--schedule folder's schedule.json", error)
+    else:
+        input_file(path, "Schedule (--schedule)", error)
+
+
 def budget(script: Path = typer.Argument(..., help="Fountain screenplay to budget."),
            preset: str = typer.Option("auto", help="Budget preset: micro-short-{low,medium,high}, "
                                       "indie-feature-{low,medium,high} (or indie-medium, micro-low ...); auto = "
                                       "micro-short-medium under 40 pages, else indie-feature-medium."),
-           contingency: Optional[float] = typer.Option(None, help="Contingency percent (default: the preset's, 10)."),
-           rates: Optional[Path] = typer.Option(None, help="Project YAML deep-merged over the package rate cards, "
+           contingency: float | None = typer.Option(None, help="Contingency percent (default: the preset's, 10)."),
+           rates: Path | None = typer.Option(None, help="Project YAML deep-merged over the package rate cards, "
                                                 "fringes and presets."),
-           shots: Optional[int] = typer.Option(None, help="Number of shots for the GPU line (default: scenes × 8)."),
+           shots: int | None = typer.Option(None, min=1, max=1_000_000,
+                                               help="Number of shots for the GPU line (default: scenes × 8)."),
            time_limit: float = typer.Option(10.0, help="Schedule solver time limit in seconds."),
-           schedule: Optional[Path] = typer.Option(None, "--schedule", help="schedule.json (or its folder) written by "
+           schedule: Path | None = typer.Option(None, "--schedule", help="schedule.json (or its folder) written by "
                                                    "`studio schedule`: budget that board instead of re-scheduling."),
-           edits: Optional[Path] = typer.Option(None, help="JSON edit log of breakdown corrections."),
+           edits: Path | None = typer.Option(None, help="JSON edit log of breakdown corrections."),
            out: Path = typer.Option(Path("budget"), "-o", "--out", help="Folder for XLSX, CSV and PDF.")) -> None:
     """Budget a script from its breakdown and schedule: top sheet and detail as XLSX (live formulas), CSV, PDF."""
     from rich.console import Console
 
-    from studio_kit.engines.preproduction.budget import compute, load_budget_data, resolve_preset, summary_line
-    from studio_kit.engines.preproduction.budget_derive import derive_budget
+    from studio_kit.cli.checks import input_file, number, output_folder
+    from studio_kit.engines.preproduction.budget import summary_line
     from studio_kit.engines.preproduction.budget_export import export_budget
+    from studio_kit.engines.preproduction.service import plan_package
     from studio_kit.exceptions import BudgetError
 
-    if shots is not None and shots < 0:
-        raise BudgetError(f"--shots {shots} must be 0 or more", hint="Pass the number of shots on the shot list.")
-    data = load_budget_data(rates)          # bad rates file or preset: fail before the solver runs
-    if preset != "auto":
-        resolve_preset(preset, data)
-    sc, bd, sched, dood = _boards(script, time_limit, schedule=schedule, edits=edits)
-    if preset == "auto":   # a line producer does not price a 6-page short like a feature
-        preset = "micro-short-medium" if bd.total_eighths < AUTO_FEATURE_PAGES * 8 else "indie-feature-medium"
-    b = derive_budget(bd, sched, preset, dood=dood, script=sc, shots=shots, contingency_percent=contingency,
-                      data=data)
+    input_file(script, "Screenplay", BudgetError)
+    number(contingency, "--contingency", low=0, high=100, error=BudgetError, example="--contingency 10 (percent)")
+    number(time_limit, "--time-limit", low=0, high=3600, low_open=True, error=BudgetError, example="--time-limit 10")
+    input_file(rates, "Rate card (--rates)", BudgetError)
+    input_file(edits, "Edit log (--edits)", BudgetError)
+    _schedule_path(schedule, BudgetError)
+    output_folder(out, "-o/--out", BudgetError)
+    pkg = plan_package(script, edits=edits, schedule=schedule, time_limit=time_limit, preset=preset, rates=rates,
+                       shots=shots, contingency=contingency, call_days=[])
+    b, sched, dood = pkg.budget, pkg.schedule, pkg.dood
     files = export_budget(b, out)
     console = Console()
-    console.print(summary_line(compute(b)))
+    console.print(summary_line(pkg.top_sheet))
     console.print(f"{len(sched.days)} shoot days, {len(dood.rows)} cast, "
                   f"{sum(len(a.lines) for a in b.accounts)} detail lines; wrote {len(files)} files to {out}")
 
 
 def callsheet(script: Path = typer.Argument(..., help="Fountain screenplay."),
-              day: int = typer.Option(..., "--day", help="Shoot day number (1-based)."),
-              start_date: Optional[str] = typer.Option(None, help="First shoot day, YYYY-MM-DD (default: next Monday)."),
-              lat: Optional[float] = typer.Option(None, help="Location latitude (default: Los Angeles)."),
-              lon: Optional[float] = typer.Option(None, help="Location longitude."),
-              tz: Optional[str] = typer.Option(None, "--tz", help="IANA time zone, e.g. America/Los_Angeles."),
-              location_name: Optional[str] = typer.Option(None, help="Place name printed next to the coordinates."),
-              crew_call: Optional[str] = typer.Option(None, help="Crew call HH:MM (default 07:00)."),
-              shooting_call: Optional[str] = typer.Option(None, help="Shooting call HH:MM (default 08:00)."),
-              hospital: Optional[str] = typer.Option(None, help="Nearest hospital (name, address, phone)."),
-              settings: Optional[Path] = typer.Option(None, help="Project call sheet settings YAML (hospital, "
+              day: int = typer.Option(..., "--day", min=1, max=1000, help="Shoot day number (1-based)."),
+              start_date: str | None = typer.Option(None, help="First shoot day, YYYY-MM-DD (default: next Monday)."),
+              lat: float | None = typer.Option(None, min=-90, max=90,
+                                                  help="Location latitude (default: Los Angeles)."),
+              lon: float | None = typer.Option(None, min=-180, max=180, help="Location longitude."),
+              tz: str | None = typer.Option(None, "--tz", help="IANA time zone, e.g. America/Los_Angeles."),
+              location_name: str | None = typer.Option(None, help="Place name printed next to the coordinates."),
+              crew_call: str | None = typer.Option(None, help="Crew call HH:MM (default 07:00)."),
+              shooting_call: str | None = typer.Option(None, help="Shooting call HH:MM (default 08:00)."),
+              hospital: str | None = typer.Option(None, help="Nearest hospital (name, address, phone)."),
+              settings: Path | None = typer.Option(None, help="Project call sheet settings YAML (hospital, "
                                                       "office, notes, coordinates ...)."),
               time_limit: float = typer.Option(10.0, help="Schedule solver time limit in seconds."),
-              schedule: Optional[Path] = typer.Option(None, "--schedule", help="schedule.json (or its folder) written "
+              schedule: Path | None = typer.Option(None, "--schedule", help="schedule.json (or its folder) written "
                                                       "by `studio schedule`: the published board, not a fresh solve."),
-              edits: Optional[Path] = typer.Option(None, help="JSON edit log of breakdown corrections."),
+              edits: Path | None = typer.Option(None, help="JSON edit log of breakdown corrections."),
               out: Path = typer.Option(Path("callsheets"), "-o", "--out", help="Folder for HTML and PDF.")) -> None:
     """Call sheet for one shoot day as HTML and PDF (sunrise/sunset for the location)."""
     from rich.console import Console
 
+    from studio_kit.cli.checks import input_file, number, output_folder
     from studio_kit.engines.preproduction.callsheet import (
-        CallSheetError, CallSheetSettings, build_call_sheet, write_html, write_pdf,
+        CallSheetError,
+        CallSheetSettings,
+        write_html,
+        write_pdf,
     )
-
     from studio_kit.store.files import read_yaml_mapping
 
+    input_file(script, "Screenplay", CallSheetError)
+    number(time_limit, "--time-limit", low=0, high=3600, low_open=True, error=CallSheetError,
+           example="--time-limit 10")
+    input_file(settings, "Call sheet settings (--settings)", CallSheetError)
+    input_file(edits, "Edit log (--edits)", CallSheetError)
+    _schedule_path(schedule, CallSheetError)
+    output_folder(out, "-o/--out", CallSheetError)
     values: dict = {}
     if settings is not None:
         values = read_yaml_mapping(settings, "Call sheet settings file", CallSheetError,
@@ -178,8 +145,10 @@ def callsheet(script: Path = typer.Argument(..., help="Fountain screenplay."),
     except ValueError as exc:
         raise CallSheetError(f"Call sheet settings are invalid: {exc}",
                              hint="Check the field names and values in --settings.") from None
-    _, bd, sched, dood = _boards(script, time_limit, start_date, schedule=schedule, edits=edits)
-    sheet = build_call_sheet(sched, bd, day, cs_settings, dood=dood)
+    from studio_kit.engines.preproduction.service import plan_package
+
+    sheet = plan_package(script, edits=edits, schedule=schedule, time_limit=time_limit, start_date=_date(start_date),
+                         preset=None, callsheet=cs_settings, call_days=[day]).call_sheets[0]
     stem = f"callsheet_day{day:02d}"
     html, pdf = write_html(sheet, out / f"{stem}.html"), write_pdf(sheet, out / f"{stem}.pdf")
     Console().print(f"Call sheet day {sheet.day_number} of {sheet.total_days}, {sheet.date.isoformat()}: "

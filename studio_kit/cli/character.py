@@ -6,7 +6,6 @@ inside the commands so `studio --help` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -29,8 +28,11 @@ def new(name: str = typer.Argument(..., help="Character name as it speaks in the
         from_script: Path = typer.Option(..., "--from-script", help="Fountain screenplay to mine descriptions from.")
         ) -> None:
     """Create character bibles from a script (every speaking character with NAME=all)."""
+    from studio_kit.cli.checks import input_file
     from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
 
+    input_file(from_script, "Screenplay (--from-script)", CharacterError)
     created, skipped = service.create_from_script(from_script, name)
     console = _console()
     for bible in created:
@@ -61,25 +63,31 @@ def list_() -> None:
 
 @character_app.command("render")
 def render(name: str = typer.Argument(..., help="Character name or id."),
-           backend: Optional[str] = typer.Option(None, help="Image backend: previz (default) or diffusers."),
-           view: str = typer.Option("front", help="front, three-quarter or profile."),
+           backend: str | None = typer.Option(None, help="Image backend: previz (default), blender3d (3D previz) "
+                                                 "or diffusers."),
+           view: str = typer.Option("front", help="front, three-quarter, profile (or back, blender3d only)."),
            expression: str = typer.Option("neutral", help="neutral, happy, angry, sad or surprised."),
-           wardrobe: Optional[str] = typer.Option(None, help="Wardrobe look name (default: the bible's)."),
-           steps: Optional[int] = typer.Option(None, min=1, help="Denoising steps (model backends only)."),
-           output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
+           wardrobe: str | None = typer.Option(None, help="Wardrobe look name (default: the bible's)."),
+           steps: int | None = typer.Option(None, min=1, max=1000, help="Denoising steps (model backends only)."),
+           output: Path | None = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
     """Render a character (stored with its consistency score)."""
     from studio_kit.engines.characters import service
     from studio_kit.exceptions import CharacterError
 
-    if view not in ("front", "three-quarter", "profile"):
-        raise CharacterError(f"Unknown view {view!r}.", hint="Use front, three-quarter or profile.")
+    if view not in ("front", "three-quarter", "profile") and not (view == "back" and backend == "blender3d"):
+        raise CharacterError(f"Unknown view {view!r}.", hint="Use front, three-quarter or profile "
+                             "(back with --backend blender3d).")
     if expression not in ("neutral", "happy", "angry", "sad", "surprised"):
         raise CharacterError(f"Unknown expression {expression!r}.",
                              hint="Use neutral, happy, angry, sad or surprised.")
+    if output:
+        from studio_kit.cli.checks import output_file
+
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output_file(output, "-o/--output", CharacterError)
     result = service.render(name, backend=backend, view=view, expression=expression, wardrobe=wardrobe, steps=steps)
     console = _console()
     if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
         result.image.save(output)
     score = result.score
     score_text = (f"score {score.score:.3f} ({score.method}, threshold {score.threshold})"
@@ -91,14 +99,14 @@ def render(name: str = typer.Argument(..., help="Character name or id."),
 
 
 @character_app.command("frame")
-def frame(names: List[str] = typer.Argument(..., help="Characters in the shot (names or ids)."),
+def frame(names: list[str] = typer.Argument(..., help="Characters in the shot (names or ids)."),
           size: str = typer.Option("wide", help="wide, medium, close-up, over-the-shoulder or insert."),
           scene: str = typer.Option("INT. STUDIO - DAY", help="Scene heading: INT/EXT, location, time of day."),
           description: str = typer.Option("", help="What happens in the shot (the caption)."),
           number: str = typer.Option("", help="Shot number, e.g. 12A."),
           expression: str = typer.Option("neutral", help="neutral, happy, angry, sad or surprised."),
-          backend: Optional[str] = typer.Option(None, help="Image backend: previz (default) or diffusers."),
-          output: Optional[Path] = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
+          backend: str | None = typer.Option(None, help="Image backend: previz (default) or diffusers."),
+          output: Path | None = typer.Option(None, "-o", "--output", help="Also write the PNG here.")) -> None:
     """Render a storyboard frame of characters from their locked identities (stored with scores)."""
     from studio_kit.backends.image.previz import SHOT_SIZES
     from studio_kit.engines.characters import service
@@ -106,10 +114,14 @@ def frame(names: List[str] = typer.Argument(..., help="Characters in the shot (n
 
     if size not in SHOT_SIZES:
         raise CharacterError(f"Unknown shot size {size!r}.", hint=f"Use one of: {', '.join(SHOT_SIZES)}.")
+    if output:
+        from studio_kit.cli.checks import output_file
+
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output_file(output, "-o/--output", CharacterError)
     result = service.render_frame(names, size=size, scene=scene, description=description, number=number,
                                   expression=expression, backend=backend)
     if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
         result.image.save(output)
     console = _console()
     scores = ", ".join(f"{k} {v.score:.3f}{' FLAGGED' if v.flagged else ''}" for k, v in result.scores.items())
@@ -121,10 +133,14 @@ def frame(names: List[str] = typer.Argument(..., help="Characters in the shot (n
 
 @character_app.command("lock")
 def lock(name: str = typer.Argument(..., help="Character name or id."),
-         reference: List[Path] = typer.Option([], "--reference", "-r", help="Approved reference image(s).")) -> None:
+         reference: list[Path] = typer.Option([], "--reference", "-r", help="Approved reference image(s).")) -> None:
     """Freeze the character's identity (descriptors, seed, references, embedding)."""
+    from studio_kit.cli.checks import input_file
     from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
 
+    for ref in reference:
+        input_file(ref, "Reference image", CharacterError)
     bible = service.lock(name, references=reference)
     ident = bible.identity
     _console().print(f"Locked [bold]{bible.name}[/] v{bible.version}: identity {ident.hash[:23]}…, "
@@ -135,7 +151,7 @@ def lock(name: str = typer.Argument(..., help="Character name or id."),
 @character_app.command("approve")
 def approve(name: str = typer.Argument(..., help="Character name or id."),
             stage: str = typer.Option(..., help="Stage to approve: casting or final."),
-            by: Optional[str] = typer.Option(None, help="Who approves (default: STUDIO_USER)."),
+            by: str | None = typer.Option(None, help="Who approves (default: STUDIO_USER)."),
             note: str = typer.Option("", help="Approval note.")) -> None:
     """Approve the next stage (concept → casting → final); records who and when."""
     from studio_kit.engines.characters import service
@@ -175,10 +191,13 @@ def history(name: str = typer.Argument(..., help="Character name or id.")) -> No
 @character_app.command("sheet")
 def sheet(name: str = typer.Argument(..., help="Character name or id."),
           output: Path = typer.Option(..., "-o", "--output", help="Folder for the sheet and panel PNGs."),
-          backend: Optional[str] = typer.Option(None, help="Image backend (default: STUDIO_IMAGE_BACKEND).")) -> None:
+          backend: str | None = typer.Option(None, help="Image backend (default: STUDIO_IMAGE_BACKEND).")) -> None:
     """Turnaround (front, three-quarter, profile) + five expressions: one sheet PNG and each panel."""
+    from studio_kit.cli.checks import output_folder
     from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
 
+    output_folder(output, "-o/--output", CharacterError)
     paths = service.sheet(name, output, backend=backend)
     _console().print(f"Sheet written to {paths['sheet']} with {len(paths) - 1} panels.")
 
@@ -188,9 +207,11 @@ def continuity(script: Path = typer.Argument(..., help="Fountain screenplay.")) 
     """Report look changes without a story reason and changes between continuous scenes."""
     from rich.table import Table
 
+    from studio_kit.cli.checks import input_file
     from studio_kit.engines.characters import service
+    from studio_kit.exceptions import CharacterError
 
-    report = service.continuity_report(script)
+    report = service.continuity_report(input_file(script, "Screenplay", CharacterError))
     console = _console()
     if report.ok:
         console.print(f"No continuity problems ({len(report.looks)} character-scene looks checked, "

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,16 +23,17 @@ def _console():
     return Console()
 
 
-def init(org: Optional[str] = typer.Option(None, help="Organization slug (default: STUDIO_ORG or 'default')."),
-         project: Optional[str] = typer.Option(None, help="Project slug (default: STUDIO_PROJECT or 'demo')."),
-         title: Optional[str] = typer.Option(None, help="Human title of the project.")) -> None:
+def init(org: str | None = typer.Option(None, help="Organization slug (default: STUDIO_ORG or 'default')."),
+         project: str | None = typer.Option(None, help="Project slug (default: STUDIO_PROJECT or 'demo')."),
+         title: str | None = typer.Option(None, help="Human title of the project.")) -> None:
     """Create STUDIO_HOME, the store (migrated) and an organization with a project."""
     from studio_kit.config import get_settings
     from studio_kit.store import open_store
 
     settings = get_settings()
     store = open_store()
-    ctx = store.project(org or settings.org, project or settings.project, user=settings.user, title=title)
+    ctx = store.project(settings.org if org is None else org, settings.project if project is None else project,
+                        user=settings.user, title=title)
     ctx.audit("project.init", target=ctx.project_slug)
     _console().print(f"Project [bold]{ctx.org_slug}/{ctx.project_slug}[/] ready in {settings.home.resolve()} "
                      f"(store: {store.url})")
@@ -68,7 +68,7 @@ def backends() -> None:
     _console().print(table)
 
 
-def templates(name: Optional[str] = typer.Argument(None, help="Show one template's parameters in detail.")) -> None:
+def templates(name: str | None = typer.Argument(None, help="Show one template's parameters in detail.")) -> None:
     """List papermill templates with their parameters (type, default, help)."""
     from rich.table import Table
 
@@ -88,15 +88,19 @@ def templates(name: Optional[str] = typer.Argument(None, help="Show one template
 
 def run(ctx: typer.Context,
         template: str = typer.Argument(..., help="Template name (see `studio templates`) or a notebook path."),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write the executed notebook."),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Where to write the executed notebook."),
         no_progress: bool = typer.Option(False, "--no-progress", help="Hide the cell progress bar.")) -> None:
     """Execute a template with papermill; the run and its notebook are stored.
 
     Parameters: -p NAME VALUE (repeatable), e.g. `studio run hello_project -p title "Night Train" -p scenes 3`.
     Values are converted to the types the template declares.
     """
+    from studio_kit.cli.checks import output_file
+    from studio_kit.exceptions import RunError
     from studio_kit.runs.runner import run_template
 
+    if output is not None:
+        output_file(output, "-o/--output", RunError)
     result = run_template(template, _pairs(ctx.args), output, progress=not no_progress)
     _console().print(f"Run {result.run_id} [green]{result.status}[/] in {result.duration_s:.1f} s → {result.output_path}")
     for key, value in result.outputs.items():
@@ -120,40 +124,72 @@ def _pairs(args: list[str]) -> dict[str, str]:
     return params
 
 
-def runs(limit: int = typer.Option(20, help="How many recent runs to show."),
-         failed: bool = typer.Option(False, "--failed", help="Only failed runs.")) -> None:
-    """Show run history of the current project (template, status, duration, error)."""
+def runs(limit: int = typer.Option(20, min=1, max=10_000, help="How many recent runs to show (1-10000)."),
+         failed: bool = typer.Option(False, "--failed", help="Only failed runs."),
+         stale: bool = typer.Option(False, "--stale", help="Only runs interrupted because their process died "
+                                    "(kill -9, crash): their owner, last heartbeat and why.")) -> None:
+    """Show run history of the current project (template, status, duration, error).
+
+    Runs whose process is gone are marked failed ("interrupted") first.
+    """
     from rich.table import Table
 
     from studio_kit.config import get_settings
     from studio_kit.store import open_store
+    from studio_kit.store.context import INTERRUPTED
 
     settings = get_settings()
-    ctx = open_store().project(settings.org, settings.project, user=settings.user)
-    table = Table(title=f"Runs of {ctx.org_slug}/{ctx.project_slug}")
-    for col in ("id", "template", "status", "started", "seconds", "parameters", "error"):
+    ctx = open_store().project(settings.org, settings.project, user=settings.user, create=False)
+    reaped = ctx.reap_stale_runs()
+    rows = ctx.list_runs(limit=None if stale else limit, reap=False)  # reaped just above
+    if stale:
+        rows = [r for r in rows if (r.error or "").startswith(INTERRUPTED)][:limit]
+    elif failed:
+        rows = [r for r in rows if r.status == "failed"]
+    title = f"{'Interrupted runs' if stale else 'Runs'} of {ctx.org_slug}/{ctx.project_slug}"
+    table = Table(title=title)
+    columns = ("id", "template", "status", "started", "seconds", "parameters", "error")
+    if stale:
+        columns = ("id", "template", "started", "last heartbeat", "owner", "error")
+    for col in columns:
         table.add_column(col, overflow="fold")
-    for r in ctx.list_runs(limit=limit):
-        if failed and r.status != "failed":
+    for r in rows:
+        started = f"{r.started_at:%Y-%m-%d %H:%M:%S}" if r.started_at else ""
+        if stale:
+            table.add_row(str(r.id), r.template, started,
+                          f"{r.heartbeat_at:%Y-%m-%d %H:%M:%S}" if r.heartbeat_at else "",
+                          f"pid {r.owner_pid} on {r.owner_host}" if r.owner_pid else "", r.error or "")
             continue
-        error = f"cell {r.error_cell_index}: {r.error}" if r.error else ""
-        table.add_row(str(r.id), r.template, r.status, f"{r.started_at:%Y-%m-%d %H:%M:%S}" if r.started_at else "",
+        error = f"cell {r.error_cell_index}: {r.error}" if r.error_cell_index is not None else (r.error or "")
+        table.add_row(str(r.id), r.template, r.status, started,
                       f"{r.duration_s:.1f}" if r.duration_s is not None else "", str(r.parameters), error)
-    _console().print(table)
+    console = _console()
+    if reaped:
+        console.print(f"Marked {len(reaped)} run(s) interrupted (their process is gone): "
+                      + ", ".join(str(r.id) for r in reaped))
+    console.print(table)
 
 
-def demo(output: Path = typer.Option(Path("studio-home/demo"), "-o", "--output", help="Folder for the demo's outputs."),
-         logline: Optional[str] = typer.Option(None, help="Logline for the demo film."),
-         seed: int = typer.Option(7, help="Seed for every generator in the demo.")) -> None:
+def demo(output: Path | None = typer.Option(None, "-o", "--output",
+                                               help="Folder for the demo's outputs (default: STUDIO_HOME/outputs/demo)."),
+         logline: str | None = typer.Option(None, help="Logline for the demo film."),
+         seed: int = typer.Option(7, help="Seed for every generator in the demo."),
+         pages: int = typer.Option(4, min=1, max=30, help="Length of the demo short in pages (about a minute each "
+                                                          "of voiced, scored, animated film).")) -> None:
     """Run the main job on the offline defaults and print where every output is."""
     from studio_kit.demo import run_demo
 
-    run_demo(output, logline=logline, seed=seed, console=_console())
+    run_demo(output, logline=logline, seed=seed, pages=pages, console=_console())
 
 
 def serve(port: int = typer.Option(5006, help="Port to serve on."),
           address: str = typer.Option("127.0.0.1", help="Address to bind."),
-          show: bool = typer.Option(False, help="Open a browser.")) -> None:
+          show: bool = typer.Option(False, help="Open a browser."),
+          prefix: str = typer.Option("", help="URL prefix the dashboards live under (behind a proxy, e.g. "
+                                              "/user/alice/studio inside JupyterHub)."),
+          allow_origin: list[str] = typer.Option([], "--allow-origin",
+                                                 help="Extra host[:port] allowed to open the websocket ('*' for any, "
+                                                      "behind an authenticating proxy).")) -> None:
     """Serve every Panel dashboard in dashboards/ with `panel serve`."""
     import os
     import sys
@@ -166,9 +202,21 @@ def serve(port: int = typer.Option(5006, help="Port to serve on."),
     if not apps:
         raise ConfigError(f"No dashboards found in {folder}.", hint="Set STUDIO_DASHBOARDS_DIR to the dashboards folder.")
     cmd = [sys.executable, "-m", "panel", "serve", *apps, "--port", str(port), "--address", address,
-           "--allow-websocket-origin", f"{address}:{port}", "--allow-websocket-origin", f"localhost:{port}"]
+           "--allow-websocket-origin", f"{address}:{port}", "--allow-websocket-origin", f"localhost:{port}",
+           # a page's session waits 60 s (bokeh: 15 s) for its browser: under load a page whose websocket came
+           # late had its session discarded and built again from scratch (0–3 of 8 pages opened at once)
+           "--unused-session-lifetime", "60000"]
+    for origin in allow_origin:
+        cmd += ["--allow-websocket-origin", origin]
+    if prefix:
+        cmd += ["--prefix", prefix]
     if show:
         cmd.append("--show")
+    from studio_kit.ui.shot_generator import media_serve_options
+
+    media_args, media_env = media_serve_options()    # /studio-media/: rendered previews only, not the home
+    cmd += media_args
+    os.environ.update(media_env)
     _console().print(f"Serving {len(apps)} dashboards on http://{address}:{port}/ : "
                      + ", ".join(Path(a).stem for a in apps))
     sys.stdout.flush()

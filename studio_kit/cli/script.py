@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -25,23 +24,41 @@ def _console():
 
 
 def _load(path: Path):
+    from studio_kit.cli.checks import input_file
     from studio_kit.engines.writing.io import load_script
+    from studio_kit.exceptions import ScriptError
 
-    return load_script(path)
+    return load_script(input_file(path, "Screenplay", ScriptError))
 
 
 def _check_out(path: Path) -> Path:
+    from studio_kit.cli.checks import output_file
     from studio_kit.exceptions import ScriptError
 
-    if not path.parent.exists():
-        raise ScriptError(f"Cannot write {path}: folder {path.parent} does not exist.",
-                          hint="Create the folder or give another -o path.")
-    return path
+    return output_file(path, "Output", ScriptError)
+
+
+def _cast(script) -> list:
+    """The character engine's cast list: every part once, aliases folded (what the breakdown counts)."""
+    from studio_kit.domain.cast import cast_list
+
+    return cast_list(script)
 
 
 def _summary(script, pagination) -> dict:
     """The figures `parse` prints: one dict, also the --json output."""
+    from studio_kit.domain.cast import find_aliases, part_names, scene_presence
     from studio_kit.engines.writing.pagination import format_eighths
+
+    parts, aliases = part_names(script), find_aliases(script)
+    present = scene_presence(script)       # who is in each scene: speakers and parts seen in action
+
+    def folded(i: int, names) -> list[str]:
+        return list(dict.fromkeys(parts.get((i, n), aliases.get(n, n)) for n in names))
+
+    def in_scene(i: int, names) -> list[str]:
+        seen = [p.name for p in present.get(i, []) if not p.needs_review]
+        return list(dict.fromkeys([*folded(i, names), *seen]))
 
     pages = list(pagination.scene_pages) + [None] * len(script.scenes)
     total = sum(s.eighths or 1 for s in script.scenes)
@@ -52,14 +69,16 @@ def _summary(script, pagination) -> dict:
         "scenes": [
             {"index": i + 1, "number": s.number, "heading": s.heading, "int_ext": s.int_ext,
              "location": s.location, "time": s.time_of_day, "eighths": format_eighths(s.eighths or 1),
-             "eighths_count": s.eighths or 1, "page": pages[i], "line": s.line, "characters": s.characters,
-             "speaking_characters": list(s.speaking_characters),
-             "mentioned_characters": list(s.mentioned_characters),
+             "eighths_count": s.eighths or 1, "page": pages[i], "line": s.line, "characters": in_scene(s.index, s.characters),
+             "speaking_characters": folded(s.index, s.speaking_characters),
+             "mentioned_characters": folded(s.index, s.mentioned_characters),
              "dialogue_blocks": len(s.dialogue), "synopsis": s.synopsis}
             for i, s in enumerate(script.scenes)
         ],
         "scene_count": len(script.scenes),
         "speaking_characters": script.speaking_characters,
+        "cast": [{"part": c.name, "aliases": list(c.aliases), "dialogue_blocks": c.dialogue_blocks, "role": c.role}
+                 for c in _cast(script)],
         "dialogue_blocks": script.dialogue_block_count,
         "pages": pagination.page_count,
         "fractional_pages": round(pagination.fractional_pages, 2),
@@ -95,8 +114,8 @@ def parse(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.
         table.add_row(s["number"] or str(i), s["heading"], s["int_ext"], s["location"], s["time"], s["eighths"],
                       ", ".join(s["characters"]))
     console.print(table)
-    console.print(f"Speaking characters ({len(summary['speaking_characters'])}): "
-                  + ", ".join(summary["speaking_characters"]))
+    console.print(f"Cast ({len(summary['cast'])} parts): " + ", ".join(
+        c["part"] + (f" (also {', '.join(c['aliases'])})" if c["aliases"] else "") for c in summary["cast"]))
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}")
 
@@ -106,13 +125,13 @@ def pdf(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.")
         out: Path = typer.Option(..., "-o", "--out", help="PDF file to write."),
         paper: str = typer.Option("letter", help=_PAPER_HELP),
         title_page: bool = typer.Option(True, "--title-page/--no-title-page", help="Print the title page."),
-        revised_from: Optional[Path] = typer.Option(None, "--revised-from",
+        revised_from: Path | None = typer.Option(None, "--revised-from",
                                                     help="The previous draft: print FILE as a revision of it "
                                                          "(locked scene numbers, asterisks on changed lines, "
                                                          "coloured header)."),
         revision: str = typer.Option("Blue", help="Revision colour or number with --revised-from "
                                                    "(Blue, Pink, Yellow, ... or 1, 2, 3)."),
-        date: Optional[str] = typer.Option(None, help="Revision date, YYYY-MM-DD (default: today).")) -> None:
+        date: str | None = typer.Option(None, help="Revision date, YYYY-MM-DD (default: today).")) -> None:
     """Industry-format PDF (Courier Prime 12 pt, standard margins, page numbers, scene numbers)."""
     from studio_kit.engines.writing.pdf import render_pdf
 
@@ -163,13 +182,108 @@ def fdx(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.")
     _console().print(f"Wrote {out} ({len(script.scenes)} scenes, {len(script.elements)} paragraphs)")
 
 
+_SCRIPT_SUFFIXES = (".fdx", ".fountain", ".spmd", ".txt")
+
+
+@script_app.command("number")
+def number(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
+           out: Path | None = typer.Option(None, "-o", "--output",
+                                              help="File to write (default: FILE.numbered.fountain/.fdx beside "
+                                                   "FILE). A .fdx or .fountain suffix picks the format."),
+           in_place: bool = typer.Option(False, "--in-place", help="Rewrite FILE itself."),
+           start: int | None = typer.Option(None, "--start",
+                                               help="First number when numbering from scratch (default 1)."),
+           renumber: bool = typer.Option(False, "--renumber",
+                                         help="Number every scene again from --start (refused when locked)."),
+           lock: bool = typer.Option(False, "--lock", help="Lock the numbers afterwards: later runs keep them, "
+                                                           "give new scenes A/B numbers and cut ones OMITTED."),
+           unlock: bool = typer.Option(False, "--unlock", help="Unlock the numbers first (lets --renumber run).")) -> None:
+    """Add scene numbers (#12A# in Fountain), as Final Draft does: 1, 2, 3 ... on a fresh script; kept
+    numbers stay, new scenes get 12A/12B and, once locked, cut scenes stay as OMITTED."""
+    from studio_kit.engines.writing.scenes import number_scenes, numbered_elements, scene_numbers_locked
+    from studio_kit.exceptions import ScriptError
+
+    if in_place and out is not None:
+        raise ScriptError("--in-place and --output both say where to write.", hint="Give one of them.")
+    if lock and unlock:
+        raise ScriptError("--lock and --unlock contradict each other.", hint="Give one of them.")
+    script = _load(file)
+    if not script.scenes:
+        raise ScriptError(f"{file} has no scene headings: nothing to number.",
+                          hint="Scene headings start with INT., EXT., EST., INT./EXT. or I/E (or a forcing '.').")
+    was_locked = scene_numbers_locked(script.elements)
+    locked = was_locked and not unlock
+    numbers, omitted_before, warnings = number_scenes(script.scenes, locked=locked, start=start, renumber=renumber)
+    keep_lock = lock or locked
+    keep = file.suffix if file.suffix.lower() in _SCRIPT_SUFFIXES else (
+        ".fdx" if script.source_format == "fdx" else ".fountain")
+    target = file if in_place else (out or file.with_name(f"{file.stem}.numbered{keep}"))
+    _check_out(target)
+    suffix = target.suffix.lower()
+    if suffix not in _SCRIPT_SUFFIXES and not in_place:
+        raise ScriptError(f"Cannot write a screenplay as {target.name}: the suffix {suffix or '(none)'} is neither "
+                          "Fountain nor Final Draft.", hint="End the output name in .fountain or .fdx.")
+    # the output's suffix picks the format; a file rewritten in place (or beside) keeps its own
+    fdx_out = suffix == ".fdx" or (out is None and script.source_format == "fdx")
+    if fdx_out:
+        from studio_kit.engines.writing.fdx import write_fdx
+
+        elements = numbered_elements(script.elements, script.scenes, numbers, omitted_before, lock=keep_lock)
+        text = write_fdx(script.model_copy(update={"elements": elements, "scenes": []}))
+    else:
+        text = _numbered_fountain_text(file, script, numbers, omitted_before, keep_lock, warnings)
+    from studio_kit.store.files import atomic_path
+
+    with atomic_path(target) as tmp:     # never leave half a script behind
+        tmp.write_text(text, encoding="utf-8", newline="")
+    kept = sum(1 for sc, n in zip(script.scenes, numbers) if sc.number and sc.number == n)
+    new = [n for sc, n in zip(script.scenes, numbers) if n and sc.number != n]
+    cut = [n for ns in omitted_before.values() for n in ns]
+    console = _console()
+    console.print(f"Wrote {target}: {len(new)} scenes numbered"
+                  + (f" ({', '.join(new[:12])}{' ...' if len(new) > 12 else ''})" if new else "")
+                  + f", {kept} kept" + (f", {len(cut)} OMITTED ({', '.join(cut[:12])})" if cut else "")
+                  + (f", {sum(1 for n in numbers if n is None)} OMITTED dropped" if None in numbers else "")
+                  + ("; numbers locked" if keep_lock else ""))
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _numbered_fountain_text(file: Path, script, numbers, omitted_before, lock: bool, warnings: list) -> str:
+    """FILE's Fountain text with the numbers written in line by line (the rest of the file unchanged);
+    the writer's normalised Fountain when the source is FDX or a heading line resists the edit."""
+    from studio_kit.engines.writing.fountain import parse_fountain
+    from studio_kit.engines.writing.fountain_writer import write_fountain
+    from studio_kit.engines.writing.scenes import numbered_elements, numbered_fountain, scene_numbers_locked
+
+    elements = numbered_elements(script.elements, script.scenes, numbers, omitted_before, lock=lock)
+    expected = [el.scene_number for el in elements if el.type.value == "scene_heading"]
+    if script.source_format == "fountain":
+        from studio_kit.engines.writing.script_bytes import decode_script_bytes
+
+        source, _ = decode_script_bytes(file.read_bytes(), str(file))
+        try:
+            text = numbered_fountain(source, script.elements, script.scenes, numbers, omitted_before, lock=lock)
+        except ValueError:
+            text = None
+        if text is not None:
+            check = parse_fountain(text)
+            if [sc.number for sc in check.scenes] == expected and scene_numbers_locked(check.elements) == lock:
+                return text
+        warnings.append("a scene heading could not be numbered in place: the script was rewritten in "
+                        "normalised Fountain")
+    return write_fountain(script.model_copy(update={"elements": elements, "scenes": []}))
+
+
 @script_app.command("stats")
 def stats(file: Path = typer.Argument(..., help="A .fountain or .fdx screenplay."),
           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
     """Scenes by INT/EXT and day/night, locations, dialogue per character, who speaks to whom."""
+    from studio_kit.domain.cast import part_names
     from studio_kit.engines.writing.stats import script_stats
 
-    result = script_stats(_load(file))
+    script = _load(file)
+    result = script_stats(script, parts=part_names(script))   # one cast list: aliases folded as the breakdown does
     if as_json:
         typer.echo(result.to_json(indent=2))
         return
@@ -238,27 +352,31 @@ def new(logline: str = typer.Option(..., help="The story in one sentence."),
         format: str = typer.Option("short", "--format", help="film, episode, short, ad15, ad30 or ad60."),
         genre: str = typer.Option("drama", help="Genre, e.g. drama, comedy, thriller."),
         tone: str = typer.Option("grounded", help="Tone, e.g. grounded, playful, dark."),
-        pages: Optional[float] = typer.Option(None, help="Target length in pages (ads: seconds)."),
-        cast: Optional[str] = typer.Option(None, help='Cast as "NAME:role,NAME:role".'),
-        seed: int = typer.Option(0, help="Random seed: same arguments and seed, same script."),
-        backend: Optional[str] = typer.Option(None, help="Text backend: procedural, transformers or openai "
+        pages: float | None = typer.Option(None, help="Target length in pages (ads: seconds)."),
+        cast: str | None = typer.Option(None, help='Cast as "NAME:role,NAME:role".'),
+        seed: int = typer.Option(0, min=0, max=2**63 - 1, help="Random seed: same arguments and seed, same script."),
+        backend: str | None = typer.Option(None, help="Text backend: procedural, transformers or openai "
                                                          "(default: STUDIO_TEXT_BACKEND)."),
         out: Path = typer.Option(..., "-o", "--out", help="Fountain file to write."),
-        pdf_out: Optional[Path] = typer.Option(None, "--pdf", help="Also write the PDF here."),
+        pdf_out: Path | None = typer.Option(None, "--pdf", help="Also write the PDF here."),
         paper: str = typer.Option("letter", help=_PAPER_HELP)) -> None:
     """Write a new screenplay from a logline (procedural by default: offline and deterministic)."""
+    from studio_kit.cli.checks import number
     from studio_kit.engines.writing.generation import generate_script
     from studio_kit.engines.writing.pagination import paginate
+    from studio_kit.exceptions import ScriptError
 
+    number(pages, "--pages", low=0, high=500, low_open=True, error=ScriptError, example="--pages 12")
     members = [c.strip() for c in cast.split(",") if c.strip()] if cast else None
     _check_out(out)
     if pdf_out is not None:
         _check_out(pdf_out)
     result = generate_script(logline=logline, format=format, genre=genre, tone=tone, pages=pages, cast=members,
                              seed=seed, backend=backend)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(result.fountain, encoding="utf-8")
-    tmp.replace(out)            # never leave half a script behind
+    from studio_kit.store.files import atomic_path
+
+    with atomic_path(out) as tmp:  # never leave half a script behind
+        tmp.write_text(result.fountain, encoding="utf-8")
     pagination = paginate(result.script, paper)
     console = _console()
     console.print(f"Wrote {out}: [bold]{result.script.title}[/], {len(result.script.scenes)} scenes, "

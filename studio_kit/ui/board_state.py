@@ -17,6 +17,15 @@ as the engine's scheduler does; the parts must shoot in order, which the
 optimiser is told and a hand order is checked against. The budget and the
 call sheets always follow the board as it stands (hand order included); the
 producer's edits to budget lines are replayed on every re-derived budget.
+
+Nothing is lost between sessions (:mod:`studio_kit.store.edits`): every tag
+edit is *appended* to the script's breakdown stream (two producers tagging at
+once both keep their tag); the board as it stands (hand order, day limits,
+budget edits, preset) is a *versioned document* saved on top of the version
+this session loaded, so a stale save is refused with "changed by X at T —
+reload" while the producer's board stays on screen. "Publish schedule" stores
+the board as the schedule (and its budget) the call sheets follow; budget
+versions can be compared account by account.
 """
 from __future__ import annotations
 
@@ -25,30 +34,22 @@ import re
 from pathlib import Path
 from typing import Any
 
-from studio_kit.domain.preproduction import (Breakdown, BreakdownCategory, DayOutOfDays, Schedule, ScheduleLimits,
-                                             ShootDay, Strip)
-from studio_kit.exceptions import ScriptError
+from studio_kit.domain.preproduction import (
+    BreakdownCategory,
+    DayOutOfDays,
+    Schedule,
+    ScheduleLimits,
+    ShootDay,
+    Strip,
+)
+from studio_kit.engines.preproduction.service import SAMPLE_SCRIPT, edit_log_path
+from studio_kit.exceptions import BoardError, ScriptError  # noqa: F401 - BoardError re-exported from its old path
 
-#: The sample short shipped with the package (used when no script is given).
-SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
 DAY_BREAK = "day"          # board token of a day-break strip; scene strips are "s<index>"
-
-
-class BoardError(ScriptError):
-    """The board cannot do what was asked (bad board order, unknown tag, empty script text)."""
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "script"
-
-
-def edit_log_path(home: str | Path, script_path: str | Path) -> Path:
-    """Where the board keeps the breakdown edit log of a script: STUDIO_HOME/boards/<script>.edits.json.
-
-    Templates and scripts apply the same log, so corrections made on the board
-    carry into every package built from that script.
-    """
-    return Path(home) / "boards" / f"{_slug(Path(script_path).stem)}.edits.json"
 
 
 def download_name(title: str, kind: str, day: int = 1) -> str:
@@ -98,7 +99,8 @@ def fits(day: list[Strip], limits: ScheduleLimits) -> bool:
 
     return (sum(s.eighths for s in day) <= limits.eighths_per_day
             and sb.day_hours(day, limits) <= limits.hours_per_day + 1e-9
-            and sb.company_moves(day) <= limits.company_moves_per_day)
+            and sb.company_moves(day) <= limits.company_moves_per_day
+            and not sb.light_problems(day, limits))     # no exterior day + exterior night, dawn/dusk windows
 
 
 def reflow(days: list[list[Strip]], limits: ScheduleLimits) -> list[list[Strip]]:
@@ -119,6 +121,22 @@ def reflow(days: list[list[Strip]], limits: ScheduleLimits) -> list[list[Strip]]
     return [d for d in days if d]
 
 
+def _plain(value: Any) -> Any:
+    """A budget edit's value as JSON keeps it (Decimal and numpy numbers become float/int, text stays)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, (int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
+def latest_script(ctx: Any) -> Any:
+    """The project's most recently saved script version (kind ``script``, any name), or None."""
+    from studio_kit.ui.project_picker import latest_asset
+
+    return latest_asset(ctx, "script")
+
+
 def _stem(description: str) -> str:
     """A budget line's identity without its changing qualifier: "3. PRIYA (day player)" -> "3. PRIYA"."""
     return description.split(" (", 1)[0].strip()
@@ -129,60 +147,107 @@ class BoardState:
 
     def __init__(self, script_path: str | Path | None = None, *, limits: ScheduleLimits | None = None,
                  time_limit: float = 3.0, preset: str = "auto", start_date: dt.date | None = None,
-                 callsheet: dict[str, Any] | None = None, home: Path | None = None, num_workers: int = 2):
+                 callsheet: dict[str, Any] | None = None, home: Path | None = None, num_workers: int = 2,
+                 ctx: Any = None, script_record: Any = None):
         from studio_kit.config import get_settings
 
         self.home = Path(home or get_settings().home)
+        self.ctx = ctx or self._open_context()
         self.limits = limits or ScheduleLimits()
         self.time_limit = time_limit
         self.preset = preset
         self.start_date = start_date
         self.callsheet = dict(callsheet or {})
         self.num_workers = num_workers
-        self.keep_limits = True
+        self.keep_limits = False        # a strip dropped into a full day stays there; the day is flagged
         self.budget_edits: list[tuple[str, int, str, str, Any]] = []   # (account, line, description, field, value)
         self.budget_notes: list[str] = []                          # hand edits that no longer found their line
-        self.load(script_path or SAMPLE_SCRIPT)
+        self.board_version = 0          # version of the saved board this session stands on (0: never saved)
+        self.board_saved: Any = None    # its record (who/when)
+        self.stale: Any = None          # the StaleEditError of a refused save, until the producer reloads
+        self.last_change: Any = None    # BudgetDifference of the last drag / re-optimise / day re-break
+        self.change_notes: list[str] = []
+        if script_path is None and script_record is None:
+            script_record = latest_script(self.ctx)
+        if script_path is None and script_record is not None:
+            self.load_asset(script_record)
+        else:
+            self.load(script_path or SAMPLE_SCRIPT)
+
+    def _open_context(self):
+        from studio_kit.config import get_settings
+        from studio_kit.store import open_store
+
+        settings = get_settings()
+        store = open_store() if self.home == Path(settings.home) else open_store(
+            f"sqlite:///{(self.home / 'studio.db').resolve()}", asset_root=self.home / "assets")
+        return store.project(settings.org, settings.project, user=settings.user)
 
     # -- loading -----------------------------------------------------------------------
     def load(self, path: str | Path) -> None:
-        """Parse a Fountain file, re-apply its saved edit log, optimise the board and price it.
+        """Open a Fountain/FDX file: its edit stream re-applied, its saved board restored (else optimised).
 
         All or nothing: when the script cannot be broken down or scheduled the
         board keeps the script it had.
         """
-        from studio_kit.engines.preproduction.breakdown import load_script
-        from studio_kit.engines.preproduction.edits import EditLog
+        from studio_kit.engines.preproduction.service import read_script
 
+        path = Path(path)
+        self._open(lambda: read_script(path), key=path.name, path=path, record=None)
+
+    def load_asset(self, record: Any) -> None:
+        """Open a script version stored in the project (kind ``script``)."""
+        from studio_kit.engines.writing.io import load_script
+
+        self._open(lambda: load_script(self.ctx.read_text(record.id), name=record.name), key=record.name,
+                   path=Path(record.name), record=record)
+
+    def load_text(self, text: str, name: str = "pasted") -> None:
+        """Pasted or uploaded Fountain: stored as a new version of the script in the project, then opened."""
+        from studio_kit.engines.writing.io import load_script
+        from studio_kit.engines.writing.versions import save_version
+
+        if not text.strip():
+            raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
+        load_script(text, name=name)               # refuse what cannot be broken down before storing it
+        file_name = f"{_slug(Path(name).stem)}.fountain"
+        version = save_version(self.ctx, text, name=file_name, provenance={"ui": "breakdown_board"})
+        self.load_asset(self.ctx.get_asset(version.asset_id))
+
+    def _open(self, read, *, key: str, path: Path, record: Any) -> None:
         saved = dict(self.__dict__)
         try:
-            self.script_path = Path(path)
-            self.script = load_script(self.script_path)
-            self.edits_path = edit_log_path(self.home, self.script_path)
-            self.log = EditLog.load(self.edits_path)
+            self.script = read()
+            self.script_path, self.script_record, self.key = path, record, key
+            self.edits_path = edit_log_path(self.home, path)
+            self.log = self._read_log()
             self.budget_edits, self.budget_notes = [], []     # a new script is priced afresh
+            self.board_version, self.board_saved, self.stale, self.last_change = 0, None, None, None
             self._breakdown()
-            self.optimise()
+            self.optimise(persist=False)
+            self._restore_board()
+            self._read_published()
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
 
-    def load_text(self, text: str, name: str = "pasted") -> None:
-        """Load pasted Fountain text (saved under STUDIO_HOME/boards so edits can persist)."""
-        if not text.strip():
-            raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
-        path = self.home / "boards" / f"{_slug(name)}.fountain"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.load(path)
+    @property
+    def is_sample(self) -> bool:
+        return self.script_record is None and Path(self.script_path) == SAMPLE_SCRIPT
+
+    @property
+    def source_label(self) -> str:
+        if self.script_record is not None:
+            return f"{self.key} v{self.script_record.version} (project {self.ctx.scope_name})"
+        return f"{self.key} (bundled sample)" if self.is_sample else str(self.script_path)
 
     def _breakdown(self) -> None:
         """Breakdown with the edit log replayed, and its strips (scenes longer than a day split into parts)."""
         from studio_kit.engines.preproduction import stripboard as sb
-        from studio_kit.engines.preproduction.breakdown import break_down
+        from studio_kit.engines.preproduction.service import break_down_script
 
-        self.breakdown: Breakdown = break_down(self.script, edits=self.log)
+        _, self.breakdown = break_down_script(self.script, edits=self.log)
         strips, self.parts_before, self.split_notes = sb.split_long_strips(
             sb.strips_from_breakdown(self.breakdown, self.limits), self.limits)
         self.strips = {s.scene_index: s for s in strips}
@@ -190,26 +255,182 @@ class BoardState:
     @property
     def constraints(self):
         """What every board must respect: the parts of a split scene shoot in order."""
-        from studio_kit.engines.preproduction.constraints import ScheduleConstraints
+        from studio_kit.domain.preproduction import ScheduleConstraints
 
         return ScheduleConstraints(before=list(self.parts_before))
 
     @property
     def title(self) -> str:
-        return self.breakdown.title or self.script_path.stem
+        return self.breakdown.title or Path(self.script_path).stem
+
+    # -- persistence: the saved board (versioned) ---------------------------------------------
+    @property
+    def board_payload(self) -> dict[str, Any]:
+        return {"plan": plan_of(self.schedule), "status": self.schedule.status,
+                "limits": self.limits.model_dump(mode="json"), "keep_limits": self.keep_limits,
+                "start_date": self.start_date.isoformat() if self.start_date else None, "preset": self.preset,
+                "budget_edits": [list(e) for e in self.budget_edits], "callsheet": dict(self.callsheet),
+                "script": self.key, "script_version": self.script_record.version if self.script_record else None}
+
+    def save_board(self) -> Any:
+        """Save the board as it stands on top of the version this session loaded.
+
+        Raises :class:`~studio_kit.store.edits.StaleEditError` ("changed by X at T — reload") when
+        someone saved in between; the board in this session is left as the producer made it.
+        """
+        from studio_kit.store.edits import StaleEditError, save_doc
+
+        try:
+            doc = save_doc(self.ctx, "board", self.key, self.board_payload, base=self.board_version,
+                           meta={"days": len(self.schedule.days), "status": self.schedule.status},
+                           what=f"The board of {self.key}")
+        except StaleEditError as exc:
+            self.stale = exc
+            raise
+        self.board_version, self.board_saved, self.stale = doc.version, doc.record, None
+        return doc
+
+    def reload_board(self) -> None:
+        """Take the latest saved board (someone else's changes); this session's unsaved board is dropped."""
+        self.stale = None
+        self._restore_board()
+
+    def _restore_board(self) -> bool:
+        from studio_kit.store.edits import load_doc
+
+        doc = load_doc(self.ctx, "board", self.key)
+        if doc is None:
+            return False
+        data = doc.payload
+        self.board_version, self.board_saved = doc.version, doc.record
+        limits = ScheduleLimits.model_validate(data.get("limits") or {})
+        start = dt.date.fromisoformat(data["start_date"]) if data.get("start_date") else self.start_date
+        if limits != self.limits or start != self.start_date:
+            self.limits, self.start_date = limits, start
+            self._breakdown()
+            self.optimise(persist=False)
+        self.keep_limits = bool(data.get("keep_limits", False))
+        self.preset = data.get("preset") or self.preset
+        self.callsheet = dict(data.get("callsheet") or {})
+        self.budget_edits = [tuple(e) for e in data.get("budget_edits") or []]
+        plan = [list(d) for d in data.get("plan") or []]
+        if data.get("status") == "MANUAL" and {i for d in plan for i in d} == set(self.strips):
+            self.set_plan(plan, persist=False, check_days=False)
+        else:
+            if data.get("status") == "MANUAL":
+                self.change_notes = [(f"The saved hand order ({doc.who_when}) no longer matches this draft's scenes; "
+                                     "the board was re-optimised.")]
+            self.derive_budget(keep_edits=True)
+        return True
+
+    # -- publishing ------------------------------------------------------------------------
+    @property
+    def schedule_name(self) -> str:
+        return f"{_slug(Path(self.key).stem)}.schedule.json"
+
+    @property
+    def budget_name(self) -> str:
+        return f"{_slug(Path(self.key).stem)}.budget.json"
+
+    def publish(self) -> Any:
+        """Publish the board: the schedule (and the budget priced from it) the call sheets follow."""
+        from studio_kit.engines.preproduction.budget import compute
+
+        if self.stale is not None:
+            raise BoardError(f"Not published: {self.stale.message}",
+                             hint="Reload the board first; your board is still on screen.")
+        doc = self.save_board()
+        top = compute(self.budget)
+        record = self.ctx.put_asset(self.schedule.model_dump_json(), kind="schedule", name=self.schedule_name,
+                                    mime="application/json",
+                                    meta={"published": True, "board_version": doc.version, "script": self.key,
+                                          "days": len(self.schedule.days), "grand_total": str(top.grand_total)})
+        self.save_budget_version(note=f"published schedule v{record.version}", schedule_version=record.version)
+        self.ctx.audit("schedule.publish", f"asset:{record.id}", {"script": self.key, "version": record.version})
+        self._read_published()
+        return record
+
+    def _read_published(self) -> None:
+        from studio_kit.engines.preproduction.dood import day_out_of_days
+
+        self.published = self.published_record = self.published_dood = None
+        record = self.ctx.latest("schedule", self.schedule_name)
+        if record is None:
+            return
+        try:
+            sched = Schedule.model_validate_json(self.ctx.read_text(record.id))
+        except ValueError:
+            return
+        if {s.scene_index for s in sched.strips} != set(self.strips):
+            self.change_notes.append(f"The published schedule v{record.version} was made from another draft; "
+                                     "call sheets follow the board until you publish again.")
+            return
+        self.published, self.published_record = sched, record
+        self.published_dood = day_out_of_days(sched)
+
+    # -- budget versions ---------------------------------------------------------------------
+    def save_budget_version(self, note: str = "", schedule_version: int | None = None) -> Any:
+        """Store the budget as it stands as the next budget version (who/when, totals per account)."""
+        from studio_kit.engines.preproduction.budget import compute
+
+        top = compute(self.budget)
+        return self.ctx.put_asset(self.budget.model_dump_json(), kind="budget", name=self.budget_name,
+                                  mime="application/json",
+                                  meta={"note": note, "schedule_version": schedule_version,
+                                        "board_version": self.board_version, "days": len(self.schedule.days),
+                                        "grand_total": str(top.grand_total), "currency": top.currency})
+
+    def budget_versions(self) -> list[Any]:
+        return self.ctx.versions("budget", self.budget_name)
+
+    def compare_budget_versions(self, old: int, new: int) -> list[dict[str, Any]]:
+        """Totals per account of two stored budget versions side by side, with the difference."""
+        from studio_kit.domain.budget import Budget
+        from studio_kit.engines.preproduction.budget import compute
+
+        by_version = {r.version: r for r in self.budget_versions()}
+        missing = [v for v in (old, new) if v not in by_version]
+        if missing:
+            raise BoardError(f"No budget version {missing[0]} of {self.key}.", hint="Pick a saved budget version.")
+        tops = [compute(Budget.model_validate_json(self.ctx.read_text(by_version[v].id))) for v in (old, new)]
+        accounts: dict[str, tuple[str, Any, Any]] = {}
+        zero = tops[0].grand_total * 0
+        for which, top in enumerate(tops):
+            for a in top.accounts:
+                name, a0, a1 = accounts.get(a.code, (a.name, zero, zero))
+                accounts[a.code] = (name, a.total if which == 0 else a0, a.total if which == 1 else a1)
+        rows = [{"account": code, "name": name, f"v{old}": a0, f"v{new}": a1, "difference": a1 - a0}
+                for code, (name, a0, a1) in sorted(accounts.items())]
+        rows.append({"account": "", "name": "Grand total", f"v{old}": tops[0].grand_total,
+                     f"v{new}": tops[1].grand_total, "difference": tops[1].grand_total - tops[0].grand_total})
+        return rows
 
     # -- schedule ------------------------------------------------------------------------
-    def optimise(self, time_limit: float | None = None) -> Schedule:
-        """Re-optimise the whole board with CP-SAT (replaces any hand order)."""
-        from studio_kit.engines.preproduction.schedule import optimise
+    def optimise(self, time_limit: float | None = None, persist: bool = True) -> Schedule:
+        """Re-optimise the whole board with CP-SAT (replaces any hand order).
 
-        self.schedule = optimise(list(self.strips.values()), limits=self.limits, constraints=self.constraints,
+        Once a schedule is published, a re-optimise starts from it and moving a strip off its published
+        day costs, so a small change moves few strips; the schedule's warnings say how many moved."""
+        from studio_kit.engines.preproduction.schedule import moves_line, optimise
+        from studio_kit.engines.preproduction.stripboard import previous_days
+
+        before = getattr(self, "schedule", None)
+        strips = list(self.strips.values())
+        published = getattr(self, "published", None)
+        self.schedule = optimise(strips, limits=self.limits, constraints=self.constraints,
                                  time_limit=time_limit or self.time_limit, num_workers=self.num_workers,
                                  start_date=self.start_date, title=self.title,
-                                 cast_names={m.id: m.name for m in self.breakdown.cast})
+                                 cast_names={m.id: m.name for m in self.breakdown.cast},
+                                 previous=previous_days(published, strips) if published is not None else None)
         self.schedule.warnings.extend(self.split_notes)
+        moved = moves_line(self.schedule) if published is not None else ""
+        if moved:
+            self.schedule.warnings.append(moved)
         self.optimised = self.schedule
         self._after_schedule()
+        if persist:
+            self._priced_change(before)
+            self.save_board()
         return self.schedule
 
     def set_limits(self, limits: ScheduleLimits, start_date: dt.date | None = None,
@@ -224,13 +445,29 @@ class BoardState:
         plan = plan_from_tokens(tokens, set(self.strips))
         return self.set_plan(plan)
 
-    def set_plan(self, plan: list[list[int]]) -> Schedule:
-        """A hand-made day plan (scene indices per day in shooting order), kept as given."""
+    def set_keep_limits(self, keep: bool) -> Schedule:
+        """Whether day breaks move by themselves to keep every day within its limits."""
+        self.keep_limits = keep
+        return self.set_plan(plan_of(self.schedule))
+
+    def rebreak_days(self) -> Schedule:
+        """The explicit action: move the day breaks so no day is over its limits (strip order kept)."""
+        keep, self.keep_limits = self.keep_limits, True
+        try:
+            return self.set_plan(plan_of(self.schedule))
+        finally:
+            self.keep_limits = keep
+
+    def set_plan(self, plan: list[list[int]], persist: bool = True, check_days: bool = True) -> Schedule:
+        """A hand-made day plan (scene indices per day in shooting order), kept as given: a strip dropped
+        into a full day stays there and the day is flagged over its limits (unless ``keep_limits``)."""
         from studio_kit.engines.preproduction import stripboard as sb
 
         if {i for day in plan for i in day} != set(self.strips):
             raise BoardError("The day plan does not hold every strip of the board exactly once.",
                              hint="Re-optimise to rebuild the board.")
+        before = self.schedule
+        wanted = len([d for d in plan if d])
         days = [[self.strips[i] for i in day] for day in plan if day]
         if self.keep_limits:
             days = reflow(days, self.limits)
@@ -244,7 +481,24 @@ class BoardState:
             "company_moves": int(scored["company_moves"]), "cast_days": int(scored["cast_days"]),
             "day_night_flips": int(scored["day_night_flips"]), "warnings": list(self.split_notes)})
         self._after_schedule()
+        if persist:
+            change = self._priced_change(before)
+            if check_days and len(built) != wanted and change is not None:
+                self.change_notes.append(f"The day breaks moved to keep the day limits: {wanted} → {len(built)} "
+                                         f"shoot days ({change.line}).")
+            self.save_board()
         return self.schedule
+
+    def _priced_change(self, before: Schedule | None):
+        """What the change from ``before`` to the board now costs (the pre-production service prices both)."""
+        from studio_kit.engines.preproduction.service import budget_difference
+
+        self.change_notes = []
+        if before is None:
+            return None
+        self.last_change = budget_difference(self.breakdown, before, self.schedule, preset=self.preset_name,
+                                             script=self.script)
+        return self.last_change
 
     def move_strip(self, scene_index: int, before: int | None) -> Schedule:
         """Move one strip in front of another (``before`` = scene index, None = end of the board)."""
@@ -272,58 +526,87 @@ class BoardState:
         self.dood: DayOutOfDays = day_out_of_days(self.schedule)
         self.derive_budget(keep_edits=True)
 
-    # -- breakdown edits (persisted as an edit log) -----------------------------------------
-    def _edited(self) -> None:
-        self.log.save(self.edits_path)
-        self._store_log()
+    # -- breakdown edits (appended to the script's edit stream) -----------------------------------
+    @property
+    def stream(self) -> str:
+        return f"breakdown:{self.key}"
+
+    def _read_log(self):
+        """The edit log = every entry of the script's stream, in order (all sessions' edits)."""
+        from studio_kit.domain.breakdown_edits import Edit, EditLog
+        from studio_kit.store.edits import read_stream
+
+        log = EditLog()
+        entries = read_stream(self.ctx, self.stream)
+        if not entries and self.edits_path.is_file():      # a log kept by an older board: taken over once
+            return EditLog.load(self.edits_path)
+        for entry in entries:
+            data = dict(entry.payload)
+            if data.pop("type", "edit") == "lock_cast":
+                for name, number in (data.get("numbers") or {}).items():
+                    log.cast_numbers.setdefault(name, int(number))
+            else:
+                log.edits.append(Edit.model_validate(data))
+        return log
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        """Append one edit, re-read the stream (other sessions' edits come in too) and re-apply it."""
+        from studio_kit.store.edits import append
+
+        append(self.ctx, self.stream, entry)
+        self.log = self._read_log()
+        self.log.save(self.edits_path)          # snapshot of the whole stream for `plan_package(board_edits=True)`
         plan = plan_of(self.schedule)
         self._breakdown()
         if {i for day in plan for i in day} == set(self.strips):
-            self.set_plan(plan)      # same order; cast on strips, DOOD and call sheets follow the edit
-        else:                        # the strips themselves changed (a scene split differently): solve again
+            self.set_plan(plan, persist=False)   # same order; cast on strips, DOOD and call sheets follow the edit
+        else:                                    # the strips themselves changed (a scene split differently): solve again
             self.optimise()
 
-    def _store_log(self) -> None:
-        """Keep every version of the edit log in the project store too (kind ``breakdown-edits``), for the audit trail."""
-        from studio_kit.config import get_settings
-        from studio_kit.store import open_store
+    def _append_edit(self, edit) -> None:
+        self.log.edits.remove(edit)              # the stream, not this session's copy, is the log
+        self._append({"type": "edit", **edit.model_dump(mode="json")})
 
-        settings = get_settings()
-        store = open_store() if self.home == Path(settings.home) else open_store(
-            f"sqlite:///{(self.home / 'studio.db').resolve()}", asset_root=self.home / "assets")
-        ctx = store.project(settings.org, settings.project, user=settings.user)
-        previous = ctx.versions("breakdown-edits", self.edits_path.name)
-        self.log.save_to_store(ctx, name=self.edits_path.name, parent_id=previous[-1].id if previous else None)
+    def refresh_edits(self) -> bool:
+        """Take in tag edits other sessions appended since this one read the stream; True when there were any."""
+        fresh = self._read_log()
+        if fresh == self.log:
+            return False
+        self.log = fresh
+        plan = plan_of(self.schedule)
+        self._breakdown()
+        if {i for day in plan for i in day} == set(self.strips):
+            self.set_plan(plan, persist=False)
+        else:
+            self.optimise(persist=False)
+        return True
 
     def add_tag(self, scene_index: int, category: str, name: str) -> None:
         if not name.strip():
             raise BoardError("A tag needs a name.", hint="Type the element as written in the script, e.g. FILM REEL.")
-        self.log.add(category, name, scene_index, breakdown=self.breakdown, user="board")
-        self._edited()
+        self._append_edit(self.log.add(category, name, scene_index, breakdown=self.breakdown, user=self.ctx.user))
 
     def remove_tag(self, scene_index: int, category: str, name: str) -> None:
         self._tag(scene_index, category, name)
-        self.log.remove(category, name, scene_index, breakdown=self.breakdown, user="board")
-        self._edited()
+        self._append_edit(self.log.remove(category, name, scene_index, breakdown=self.breakdown, user=self.ctx.user))
 
     def recategorise_tag(self, scene_index: int, category: str, name: str, new_category: str) -> None:
         self._tag(scene_index, category, name)
-        self.log.recategorise(category, name, new_category, scene_index, breakdown=self.breakdown, user="board")
-        self._edited()
+        self._append_edit(self.log.recategorise(category, name, new_category, scene_index, breakdown=self.breakdown,
+                                                user=self.ctx.user))
 
     def merge_tags(self, category: str, sources: list[str], into: str) -> None:
         if not sources or not into.strip():
             raise BoardError("Merging needs the duplicate names and the name to keep.")
-        self.log.merge(category, sources, into, user="board")
-        self._edited()
+        self._append_edit(self.log.merge(category, sources, into, user=self.ctx.user))
 
     def lock_cast(self) -> dict[str, int]:
         """Lock the cast numbers in the edit log: later drafts keep them (new characters are numbered after)."""
         if not self.breakdown.cast:
             raise BoardError("This script has no cast to lock.")
-        locked = self.log.lock_cast(self.breakdown)
-        self._edited()
-        return locked
+        numbers = {m.name.upper(): m.id for m in self.breakdown.cast}
+        self._append({"type": "lock_cast", "numbers": numbers})
+        return dict(self.log.cast_numbers)
 
     @property
     def cast_locked(self) -> bool:
@@ -338,19 +621,21 @@ class BoardState:
                          hint="Pick a tag shown on the breakdown sheet.")
 
     # -- budget ----------------------------------------------------------------------------
-    def derive_budget(self, preset: str | None = None, *, keep_edits: bool = False) -> None:
+    def derive_budget(self, preset: str | None = None, *, keep_edits: bool = False, persist: bool = False) -> None:
         """Price the breakdown and the board as it stands (cast days from its DOOD, location days from
         its strips, SHOOT_DAYS from its day count).
 
         With ``keep_edits`` the producer's line edits are replayed on the new
         budget; without (a new preset) they are discarded.
         """
-        from studio_kit.engines.preproduction.budget_derive import derive_budget
+        from studio_kit.engines.preproduction.service import price
 
         self.preset = preset or self.preset
-        self.budget = derive_budget(self.breakdown, self.schedule, self.preset_name, dood=self.dood, script=self.script)
+        self.budget = price(self.breakdown, self.schedule, self.dood, preset=self.preset_name, script=self.script)
         if not keep_edits:
             self.budget_edits, self.budget_notes = [], []
+            if persist:
+                self.save_board()
             return
         kept, self.budget_notes = [], []
         for account, line, description, field, value in self.budget_edits:
@@ -367,12 +652,9 @@ class BoardState:
     def preset_name(self) -> str:
         """The preset the budget is priced with; "auto" picks one by length, as `studio budget` does
         (a short under 40 pages is not priced like a feature)."""
-        if self.preset != "auto":
-            return self.preset
-        from studio_kit.cli.budget import AUTO_FEATURE_PAGES
+        from studio_kit.engines.preproduction.service import choose_preset
 
-        short = self.breakdown.total_eighths < AUTO_FEATURE_PAGES * 8
-        return "micro-short-medium" if short else "indie-feature-medium"
+        return choose_preset(self.breakdown, self.preset)
 
     def _budget_line(self, account: str, line: int, description: str) -> int | None:
         """Index of the line a hand edit was made on: same description, else same name (a cast member's
@@ -399,7 +681,8 @@ class BoardState:
         except (KeyError, IndexError):
             description = ""
         self._update_line(account, index, field, value)      # raises BudgetError on a bad value or line
-        self.budget_edits.append((account, index, description, field, value))
+        self.budget_edits.append((account, index, description, field, _plain(value)))
+        self.save_board()
 
     def top_sheet(self):
         from studio_kit.engines.preproduction.budget import compute
@@ -413,7 +696,25 @@ class BoardState:
         settings = {**self.callsheet}
         if self.start_date and "start_date" not in settings:
             settings["start_date"] = self.start_date
+        if self.published is not None:         # the crew works from the published schedule, not the draft board
+            return build_call_sheet(self.published, self.breakdown, day, settings, dood=self.published_dood)
         return build_call_sheet(self.schedule, self.breakdown, day, settings, dood=self.dood)
+
+    def set_callsheet(self, **values: Any) -> None:
+        """Call sheet settings (location, coordinates, time zone ...): checked by building day 1, then saved."""
+        saved = dict(self.callsheet)
+        self.callsheet.update(values)
+        try:
+            self.call_sheet(1)          # bad coordinates or zone: refused, the old settings stay
+        except BaseException:
+            self.callsheet = saved
+            raise
+        self.save_board()
+
+    @property
+    def call_days(self) -> list[Any]:
+        """The shoot days the call sheets are made for (the published schedule's, else the board's)."""
+        return list((self.published or self.schedule).days)
 
     def file_bytes(self, kind: str, day: int = 1) -> tuple[bytes, str]:
         """(content, filename) of a download: callsheet_pdf, budget_xlsx, stripboard_pdf, dood_xlsx."""

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from html import escape
 
-from studio_kit.domain.preproduction import (Breakdown, BreakdownCategory, BreakdownSheet, DayOutOfDays, DoodCode,
-                                             TagOrigin, format_eighths, strip_colour)
+from studio_kit.domain.preproduction import (
+    Breakdown,
+    BreakdownCategory,
+    BreakdownSheet,
+    DayOutOfDays,
+    DoodCode,
+    TagOrigin,
+    format_eighths,
+    strip_colour,
+)
 
 #: Cell fills of the DOOD grid (the usual scheduling-program palette).
 DOOD_COLOURS = {

@@ -6,6 +6,11 @@ Every change (a tag edit, a dragged strip, a re-optimise, a budget edit)
 goes through the state, then :meth:`BreakdownBoard.refresh` redraws the tabs
 that depend on it. Errors from the engines (``StudioError``) are shown in a
 red banner at the top, never as a traceback, and leave the board as it was.
+
+Budget figures are confidential: a user whose project role lacks ``see_budget``
+(viewers, artists ...) gets the board without them (the Budget tab says why);
+without ``edit_budget`` the budget is read-only. Locking the cast numbers needs
+``edit_schedule`` and, for a stored script version, the ``breakdown.lock`` gate.
 """
 from __future__ import annotations
 
@@ -18,14 +23,30 @@ from pathlib import Path
 import panel as pn
 import param
 
-from studio_kit.domain.preproduction import BreakdownCategory, ScheduleLimits, format_eighths, parse_eighths
+from studio_kit.domain.preproduction import (
+    BreakdownCategory,
+    ScheduleLimits,
+    format_eighths,
+    parse_eighths,
+)
+from studio_kit.engines.preproduction.service import (
+    can_see_budget,
+    require_breakdown_lock,
+    require_budget,
+)
 from studio_kit.exceptions import StudioError
 from studio_kit.ui import board_views as views
-from studio_kit.ui.board_state import BoardState
+from studio_kit.ui.board_state import SAMPLE_SCRIPT as _SAMPLE
+from studio_kit.ui.board_state import BoardState, latest_script
 from studio_kit.ui.stripboard_widget import StripboardBoard, board_rows
 
 CATEGORY_OPTIONS = {c.label: c.value for c in BreakdownCategory}
 GROUP_COLOURS = {"atl": "#8b1e3f", "btl": "#1565c0", "post": "#2e7d32", "other": "#6d4c41"}
+COST_CSS = """
+.cost { font: 14px/1.5 sans-serif; padding: 6px 10px; background: #f5f1ea; border-left: 4px solid #8b1e3f;
+        overflow-wrap: anywhere; }
+.note, .published { font: 13px sans-serif; margin: 4px 0; color: #6d4c00; }
+"""
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 
@@ -37,10 +58,16 @@ def guarded(method):
             result = method(self, *args, **kwargs)
         except StudioError as exc:
             hint = f" — {exc.hint}" if getattr(exc, "hint", None) else ""
-            self._alert.object = f"**{type(exc).__name__}:** {getattr(exc, 'message', str(exc))}{hint}"
+            stale = self.state is not None and self.state.stale is not None
+            if stale:                        # the producer's change stays on screen, unsaved, until they reload
+                self.refresh()
+            self._alert.object = f"**{'Not saved' if stale else type(exc).__name__}:** " \
+                                 f"{getattr(exc, 'message', str(exc))}{hint}"
             self._alert.visible = True
+            self.reload_button.visible = stale
             return None
         self._alert.visible = False
+        self.reload_button.visible = False
         return result
     return wrapper
 
@@ -51,37 +78,88 @@ class BreakdownBoard(pn.viewable.Viewer):
     script_path = param.String(default="", doc="Fountain file to open (default: the built-in sample short).")
     time_limit = param.Number(default=3.0, bounds=(0.5, 60), doc="Solver time limit for Re-optimise, seconds.")
 
-    def __init__(self, **params):
+    def __init__(self, ctx=None, **params):
         super().__init__(**params)
         import holoviews as hv
 
         hv.extension("bokeh", logo=False)
+        from studio_kit.ui.project_picker import current_context
+
+        self.ctx = ctx or current_context()
         self._alert = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        self.reload_button = pn.widgets.Button(label="Reload board", color="warning", icon="refresh",
+                                               visible=False, width=150)
+        self.reload_button.on_click(self._on_reload)
+        self._build_source_widgets()
+        self._main = pn.Column(sizing_mode="stretch_width")
+        self._side = pn.Column(sizing_mode="stretch_width")
+        self.state = None
         wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
+        problem = None
         try:
-            self.state = BoardState(wanted, time_limit=self.time_limit, start_date=_next_monday())
-            problem = None
-        except StudioError as exc:      # a bad STUDIO_BOARD_SCRIPT: open the sample and say why
-            self.state = BoardState(None, time_limit=self.time_limit, start_date=_next_monday())
+            if wanted or latest_script(self.ctx) is not None:
+                self._set_state(BoardState(wanted, ctx=self.ctx, time_limit=self.time_limit,
+                                           start_date=_next_monday()))
+        except StudioError as exc:      # a bad STUDIO_BOARD_SCRIPT: say why; the producer opens another
             problem = exc
-        self._build_widgets()
-        self.refresh()
+        if self.state is None:
+            self._empty_state()
         if problem is not None:
             self._alert.object = (f"**Could not open {wanted}:** {getattr(problem, 'message', problem)} "
-                                  "— showing the sample short instead.")
+                                  "— open the project's script, upload one or open the sample.")
             self._alert.visible = True
+
+    def _build_source_widgets(self) -> None:
+        w = pn.widgets
+        self.script_info = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.file_input = w.FileInput(accept=".fountain,.spmd,.txt,.fdx", label="Fountain file")
+        self.file_input.param.watch(self._on_file, "value")
+        self.paste = w.TextAreaInput(label="…or paste Fountain", height=140, placeholder="INT. KITCHEN - DAY\n\n…")
+        self.paste_button = w.Button(label="Load pasted script", color="default")
+        self.paste_button.on_click(self._on_paste)
+        self.sample_button = w.Button(label="Open sample short", icon="file-text", color="default")
+        self.sample_button.on_click(self._on_sample)
+        self.latest_button = w.Button(label="Open project's latest script", icon="file-check", color="default")
+        self.latest_button.on_click(self._on_latest)
+
+    def _empty_state(self) -> None:
+        self.script_info.object = (f"**Project {self.ctx.scope_name} has no script yet.** Write one in the Script "
+                                   "Room, upload or paste one here, or open the bundled sample short.")
+        self._main.objects = [self._alert, pn.pane.Markdown(
+            f"### No script in {self.ctx.scope_name} yet\nThe board breaks down, schedules and prices the project's "
+            "latest script. Save one in the **Script Room**, upload or paste a Fountain file in the sidebar, or "
+            "**Open sample short** to try the board.", sizing_mode="stretch_width"), self.sample_button]
+        self._side.objects = self._source_panel()
+
+    def _set_state(self, state: BoardState) -> None:
+        first = self.state is None
+        self.state = state
+        if first:
+            self._read_access()
+            self._build_widgets()
+            self._main.objects = [self._layout()]
+            self._side.objects = self._source_panel() + self._limits_panel()
+        else:
+            self._sync_limit_widgets()
+        self.refresh()
+
+    def _read_access(self) -> None:
+        """What this user's project role lets the board show: budget figures (see_budget; rates and fees
+        are confidential) and budget edits (edit_budget). The engines refuse the rest themselves."""
+        from studio_kit.platform import permissions
+
+        self.see_budget = can_see_budget(self.ctx)
+        self.edit_budget = self.see_budget and permissions.allows(self.ctx, "edit_budget")
+        role = permissions.role_of(self.ctx) if getattr(self.ctx, "project_id", None) is not None else None
+        self.budget_notice = (f"**Budget hidden.** {self.ctx.user} is {role or 'not a member'} on "
+                              f"{self.ctx.scope_name}, without the see_budget permission: rates and fees are "
+                              "confidential. An owner or producer can change your role.")
 
     # -- widgets -------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         w = pn.widgets
         lim = self.state.limits
-        # sidebar: script source and day limits
-        self.script_info = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.file_input = w.FileInput(accept=".fountain,.spmd,.txt", label="Fountain file")
-        self.file_input.param.watch(self._on_file, "value")
-        self.paste = w.TextAreaInput(label="…or paste Fountain", height=140, placeholder="INT. KITCHEN - DAY\n\n…")
-        self.paste_button = w.Button(label="Load pasted script", color="default")
-        self.paste_button.on_click(self._on_paste)
+        # sidebar: day limits
         self.pages_per_day = w.TextInput(label="Pages per day", value=format_eighths(lim.eighths_per_day))
         self.hours_per_day = w.FloatInput(label="Shooting hours per day", value=lim.hours_per_day, step=0.5, start=1)
         self.moves_per_day = w.IntInput(label="Company moves per day (max)", value=lim.company_moves_per_day, start=0)
@@ -120,8 +198,22 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.reoptimise = w.Button(label="Re-optimise (CP-SAT)", color="primary", width=200)
         self.reoptimise.on_click(self._on_reoptimise)
         self.solver_limit = w.FloatInput(label="Time limit (s)", value=self.time_limit, start=0.5, end=60, width=110)
-        self.keep_limits = w.Checkbox(label="Move day breaks to keep day limits", value=True, align="end")
+        self.keep_limits = w.Checkbox(label="Move day breaks by themselves to keep day limits",
+                                      value=self.state.keep_limits, align="end")
         self.keep_limits.param.watch(self._on_keep_limits, "value")
+        self.rebreak = w.Button(label="Re-break days to limits", width=190)
+        self.rebreak.on_click(self._on_rebreak)
+        self.publish_button = w.Button(label="Publish schedule", color="success", icon="send", width=170)
+        self.publish_button.on_click(self._on_publish)
+        self.cost_pane = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[COST_CSS])
+        self.save_budget = w.Button(label="Save budget version", icon="device-floppy", width=190, align="end")
+        self.save_budget.on_click(self._on_save_budget)
+        self.compare_old = w.Select(label="Compare budget version", width=200)
+        self.compare_new = w.Select(label="with", width=200)
+        self.compare_button = w.Button(label="Compare", width=110, align="end")
+        self.compare_button.on_click(self._on_compare)
+        self.compare_table = w.Tabulator(show_index=False, disabled=True, sizing_mode="stretch_width", height=320,
+                                         layout="fit_data_stretch")
         self.solver_info = pn.pane.Markdown(sizing_mode="stretch_width")
         # DOOD, budget, call sheets
         self.dood_pane = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.DOOD_CSS])
@@ -143,7 +235,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.day_select = w.Select(label="Shoot day", width=160)
         self.day_select.param.watch(lambda e: (self._draw_call_sheet(), self._name_downloads()), "value")
         self.callsheet_pane = pn.pane.HTML(sizing_mode="stretch_width", height=900)
-        from studio_kit.engines.preproduction.callsheet import CallSheetSettings
+        from studio_kit.domain.callsheet import CallSheetSettings
 
         here = CallSheetSettings()
         self.location_name = w.TextInput(label="Location", value=here.location_name, width=170)
@@ -169,23 +261,36 @@ class BreakdownBoard(pn.viewable.Viewer):
         """Redraw from the state. After a load or a tag edit everything; after a new board order
         (``board_only``) only what follows the schedule: header, stripboard, DOOD, budget, call sheets."""
         st = self.state
-        self.kpis.object = views.kpi_html(st.summary())
+        self._draw_kpis()
+        saved = (f"board v{st.board_version} saved by {st.board_saved.created_by} "
+                 f"{st.board_saved.created_at:%d %b %H:%M} UTC" if st.board_saved else "board not saved yet")
+        self.script_info.object = (f"**{st.title}**  \n{st.source_label}  \n{len(st.log.edits)} tag edit(s) "
+                                   f"from every session · {saved}"
+                                   + (" · cast numbers locked" if st.cast_locked else ""))
         if not board_only:
             self._draw_breakdown()
         self._draw_board()
         self.dood_pane.object = views.dood_html(st.dood)
         self._draw_budget()
-        days = {f"Day {d.number}" + (f" · {d.date:%a %d %b}" if d.date else ""): d.number for d in st.schedule.days}
+        days = {f"Day {d.number}" + (f" · {d.date:%a %d %b}" if d.date else ""): d.number for d in st.call_days}
         keep_day = self.day_select.value
         self.day_select.options = days
         self.day_select.value = keep_day if keep_day in days.values() else 1
         self._draw_call_sheet()
         self._name_downloads()
 
+    def _draw_kpis(self) -> None:
+        """The header cards; without see_budget the budget card says it is hidden, and why."""
+        import re
+
+        html = views.kpi_html(self.state.summary())
+        if not self.see_budget:
+            html = re.sub(r'(data-kpi="budget">.*?<div class="kv">).*?(</div><div class="ks">).*?(</div>)',
+                          r"\1hidden\2no see_budget permission\3", html, count=1, flags=re.DOTALL)
+        self.kpis.object = html
+
     def _draw_breakdown(self) -> None:
         st = self.state
-        self.script_info.object = (f"**{st.title}**  \n`{st.script_path.name}` · {len(st.log.edits)} tag edit(s) "
-                                   f"in the edit log" + (" · cast numbers locked" if st.cast_locked else ""))
         options = {f"{s.scene_number:>3}  {s.heading}  ({s.pages})": s.scene_index for s in st.breakdown.sheets}
         keep = self.scene_select.value
         self.scene_select.options = options
@@ -218,8 +323,37 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.merge_sources.options = names
         self.merge_sources.value = [v for v in self.merge_sources.value if v in names]
 
+    def _draw_cost(self) -> None:
+        """What the last drag / re-optimise / re-break cost, beside the day totals; the published board."""
+        from html import escape
+
+        from studio_kit.engines.preproduction.budget import format_money
+
+        st = self.state
+        if self.see_budget:
+            top = st.top_sheet()
+            parts = [f'<div class="cost"><b>Budget {format_money(top.grand_total, top.currency)}</b>']
+        else:
+            parts = ['<div class="cost"><b>Budget hidden</b> (no see_budget permission)']
+        change = st.last_change if self.see_budget else None
+        if change is not None:
+            colour = "#c62828" if change.total > 0 else "#2e7d32" if change.total < 0 else "#555"
+            accounts = ", ".join(f"{code} {escape(change.account_names.get(code, ''))} "
+                                 f"{'+' if v > 0 else ''}{format_money(v, change.currency)}"
+                                 for code, v in list(change.accounts.items())[:6])
+            parts.append(f' · last change <b style="color:{colour}" data-budget-change="{change.total}">'
+                         f'{escape(change.line)}</b>' + (f' <small>({accounts})</small>' if accounts else ""))
+        if st.published_record is not None:
+            parts.append(f' · call sheets follow the <b>published schedule v{st.published_record.version}</b> '
+                         f'({len(st.published.days)} days, by {escape(st.published_record.created_by or "?")})')
+        else:
+            parts.append(" · not published yet: call sheets follow this board")
+        parts.append("</div>" + "".join(f'<p class="note">⚠ {escape(n)}</p>' for n in st.change_notes))
+        self.cost_pane.object = "".join(parts)
+
     def _draw_board(self) -> None:
         st = self.state
+        self._draw_cost()
         self.board.rows = board_rows(st.schedule)
         sched, opt = st.schedule, st.optimised
         base = ", ".join(f"{b.name}: {b.company_moves} moves / {b.days} days" for b in opt.baselines)
@@ -229,7 +363,8 @@ class BreakdownBoard(pn.viewable.Viewer):
             f"  \nLast optimisation: {opt.status} in {opt.solve_seconds:.2f} s, objective {opt.objective:g}, "
             f"lower bound {opt.lower_bound:g}, gap {opt.gap:.1%}. Baselines — {base}.  \n"
             + "".join(f"⚠ {w}  \n" for w in st.split_notes)
-            + "Drag strips (or the black day breaks) to reorder; drop after the last day break to add a day.")
+            + "Drag strips (or the black day breaks) to reorder; drop after the last day break to add a day. A strip "
+              "dropped into a full day stays there and the day is flagged; “Re-break days to limits” moves the breaks.")
 
     def _draw_budget(self) -> None:
         import holoviews as hv
@@ -239,6 +374,8 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.engines.preproduction.budget import detail_rows, format_money
 
         st = self.state
+        if not self.see_budget:                       # nothing priced reaches this browser
+            return
         self.preset.value = st.budget.preset          # "auto" shows the preset it chose for this script
         top = st.top_sheet()
         shares = top.shares()
@@ -272,8 +409,20 @@ class BreakdownBoard(pn.viewable.Viewer):
         df["account_title"] = df["account"] + " " + df["account_name"]
         df = df[["account_title", "account", "line", "description", "amount", "units", "unit_label", "rate",
                  "multiplier", "fringes", "subtotal", "fringe_total", "total"]]
-        self.detail.editors = {c: None for c in df.columns if c not in ("amount", "units", "rate", "multiplier")}
+        self.detail.editors = {c: None for c in df.columns
+                               if not self.edit_budget or c not in ("amount", "units", "rate", "multiplier")}
         self.detail.value = df
+        self._draw_budget_versions()
+
+    def _draw_budget_versions(self) -> None:
+        versions = self.state.budget_versions()
+        options = {f"v{r.version} · {r.created_by} {r.created_at:%d %b %H:%M}"
+                   + (f" · {r.meta.get('note')}" if r.meta.get("note") else ""): r.version for r in versions}
+        self.compare_old.options = options
+        self.compare_new.options = options
+        if versions:
+            self.compare_new.value = versions[-1].version
+            self.compare_old.value = versions[-2].version if len(versions) > 1 else versions[-1].version
 
     def _draw_call_sheet(self) -> None:
         from html import escape
@@ -289,21 +438,102 @@ class BreakdownBoard(pn.viewable.Viewer):
                                       'style="width:100%;height:880px;border:1px solid #ccc;background:#fff"></iframe>')
 
     def _download(self, kind: str):
+        if kind.startswith("budget"):
+            require_budget(self.ctx)
         data, _ = self.state.file_bytes(kind, day=self.day_select.value or 1)
         return io.BytesIO(data)
 
     # -- callbacks -----------------------------------------------------------------------
+    def _open(self, **kw) -> None:
+        state = BoardState(ctx=self.ctx, time_limit=self.time_limit, start_date=_next_monday(), **kw)
+        self._set_state(state)
+
     @guarded
     def _on_file(self, event) -> None:
         if event.new:
-            self.state.load_text(event.new.decode("utf-8-sig", errors="replace"),
-                                 Path(self.file_input.filename or "uploaded").stem)
+            text = event.new.decode("utf-8-sig", errors="replace")
+            name = Path(self.file_input.filename or "uploaded").stem
+            if self.state is None:
+                self._open(script_path=_SAMPLE)            # a board to load into; replaced at once
+            self.state.load_text(text, name)
             self.refresh()
 
     @guarded
     def _on_paste(self, event) -> None:
+        if self.state is None:
+            from studio_kit.ui.board_state import BoardError
+
+            if not self.paste.value.strip():
+                raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
+            self._open(script_path=_SAMPLE)
         self.state.load_text(self.paste.value, "pasted")
         self.refresh()
+
+    @guarded
+    def _on_sample(self, event) -> None:
+        if self.state is None:
+            self._open(script_path=_SAMPLE)
+        else:
+            self.state.load(_SAMPLE)
+            self._sync_limit_widgets()
+            self.refresh()
+
+    @guarded
+    def _on_latest(self, event) -> None:
+        from studio_kit.ui.board_state import BoardError
+
+        record = latest_script(self.ctx)
+        if record is None:
+            raise BoardError(f"Project {self.ctx.scope_name} has no script yet.",
+                             hint="Save one in the Script Room, or upload / paste one here.")
+        if self.state is None:
+            self._open(script_record=record)
+        else:
+            self.state.load_asset(record)
+            self._sync_limit_widgets()
+            self.refresh()
+
+    @guarded
+    def _on_reload(self, event) -> None:
+        self.state.refresh_edits()
+        self.state.reload_board()
+        self._sync_limit_widgets()
+        self.refresh()
+
+    @guarded
+    def _on_rebreak(self, event) -> None:
+        self.state.rebreak_days()
+        self.refresh(board_only=True)
+
+    @guarded
+    def _on_publish(self, event) -> None:
+        record = self.state.publish()
+        self.refresh(board_only=True)
+        self._alert.visible = False
+        self.cost_pane.object += (f'<p class="published">Published schedule v{record.version} '
+                                  f'({len(self.state.schedule.days)} days): the call sheets follow it.</p>')
+
+    @guarded
+    def _on_save_budget(self, event) -> None:
+        require_budget(self.ctx, edit=True)
+        self.state.save_budget_version(note="saved on the board")
+        self._draw_budget_versions()
+
+    @guarded
+    def _on_compare(self, event) -> None:
+        import pandas as pd
+
+        from studio_kit.ui.board_state import BoardError
+
+        if self.compare_old.value is None or self.compare_new.value is None:
+            raise BoardError("Save at least one budget version to compare.", hint="Use “Save budget version”.")
+        require_budget(self.ctx)
+        rows = self.state.compare_budget_versions(self.compare_old.value, self.compare_new.value)
+        df = pd.DataFrame(rows)
+        for c in df.columns[2:]:
+            df[c] = df[c].astype(float)
+        self.compare_table.formatters = {c: MONEY for c in df.columns[2:]}
+        self.compare_table.value = df
 
     @guarded
     def _on_limits(self, event) -> None:
@@ -338,11 +568,9 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     @guarded
     def _on_keep_limits(self, event) -> None:
-        self.state.keep_limits = event.new
-        from studio_kit.ui.board_state import plan_of
-
-        self.state.set_plan(plan_of(self.state.schedule))
-        self.refresh(board_only=True)
+        if event.new != self.state.keep_limits:
+            self.state.set_keep_limits(event.new)
+            self.refresh(board_only=True)
 
     def _picked(self) -> tuple[str, str]:
         from studio_kit.ui.board_state import BoardError
@@ -376,33 +604,30 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     @guarded
     def _on_lock_cast(self, event) -> None:
+        require_breakdown_lock(self.ctx, self.state.script_record)   # edit_schedule; the breakdown.lock gate
         self.state.lock_cast()
         self.refresh()
 
     @guarded
     def _on_location(self, event) -> None:
-        self.state.callsheet.update(location_name=self.location_name.value, lat=self.lat.value, lon=self.lon.value,
-                                    timezone=self.timezone.value)
-        try:
-            self.state.call_sheet(1)          # bad coordinates or zone: the banner says so, the board keeps the old
-        except StudioError:
-            for k in ("location_name", "lat", "lon", "timezone"):
-                self.state.callsheet.pop(k, None)
-            raise
+        self.state.set_callsheet(location_name=self.location_name.value, lat=self.lat.value, lon=self.lon.value,
+                                 timezone=self.timezone.value)
         self._draw_call_sheet()
 
     @guarded
     def _on_rebudget(self, event) -> None:
-        self.state.derive_budget(self.preset.value)
+        require_budget(self.ctx, edit=True)
+        self.state.derive_budget(self.preset.value, persist=True)
         self.refresh()
 
     @guarded
     def _on_budget_edit(self, event) -> None:
         row = self.detail.value.iloc[event.row]
         try:
+            require_budget(self.ctx, edit=True)
             self.state.edit_budget_line(str(row["account"]), int(row["line"]), event.column, event.value)
         finally:
-            self.kpis.object = views.kpi_html(self.state.summary())
+            self._draw_kpis()
             # the table ignores new values while it is still handling the browser's edit: redraw on the next tick
             doc = pn.state.curdoc
             if doc is not None and doc.session_context is not None:
@@ -411,12 +636,28 @@ class BreakdownBoard(pn.viewable.Viewer):
                 self._draw_budget()
 
     # -- layout --------------------------------------------------------------------------
-    def sidebar(self) -> list:
-        return [pn.pane.Markdown("### Script"), self.script_info, self.file_input, self.paste, self.paste_button,
-                pn.pane.Markdown("### Day limits"), self.pages_per_day, self.hours_per_day, self.moves_per_day,
+    def _source_panel(self) -> list:
+        return [pn.pane.Markdown("### Script"), self.script_info, self.latest_button, self.sample_button,
+                self.file_input, self.paste, self.paste_button]
+
+    def _limits_panel(self) -> list:
+        return [pn.pane.Markdown("### Day limits"), self.pages_per_day, self.hours_per_day, self.moves_per_day,
                 self.start_date, self.apply_limits]
 
+    def _sync_limit_widgets(self) -> None:
+        lim = self.state.limits
+        self.pages_per_day.value = format_eighths(lim.eighths_per_day)
+        self.hours_per_day.value = lim.hours_per_day
+        self.moves_per_day.value = lim.company_moves_per_day
+        self.keep_limits.value = self.state.keep_limits
+
+    def sidebar(self) -> list:
+        return [self._side]
+
     def __panel__(self):
+        return self._main
+
+    def _layout(self):
         edit_card = pn.Card(
             pn.FlexBox(self.tag_category, self.tag_name, self.add_button, align_items="flex-end"),
             pn.FlexBox(self.tag_pick, self.new_category, self.recat_button, self.remove_button, align_items="flex-end"),
@@ -437,19 +678,34 @@ class BreakdownBoard(pn.viewable.Viewer):
                     ("#81C784", "night ext"), ("#000000;color:#fff", "day break"),
                     ("#FB8C00", "week break"))) + '</div>')
         stripboard = pn.Column(
-            pn.Row(self.reoptimise, self.solver_limit, self.keep_limits, pn.HSpacer(), self.downloads["stripboard_pdf"]),
-            self.solver_info, legend, self.board, sizing_mode="stretch_width")
+            pn.FlexBox(self.reoptimise, self.solver_limit, self.rebreak, self.keep_limits, self.publish_button,
+                       self.downloads["stripboard_pdf"], align_items="flex-end"),
+            self.cost_pane, self.solver_info, legend, self.board, sizing_mode="stretch_width")
         dood = pn.Column(pn.Row(pn.HSpacer(), self.downloads["dood_xlsx"]), self.dood_pane, sizing_mode="stretch_width")
-        budget = pn.Column(pn.Row(self.preset, self.rebudget, pn.HSpacer(), self.downloads["budget_xlsx"]),
-                           self.budget_info, pn.Row(self.top_pane, self.chart, sizing_mode="stretch_width"),
-                           pn.pane.Markdown("**Detail** — edit amount, units, rate or multiplier; totals follow."),
-                           self.detail, sizing_mode="stretch_width")
+        if not self.see_budget:
+            budget = pn.Column(pn.pane.Markdown(self.budget_notice, sizing_mode="stretch_width",
+                                                css_classes=["budget-hidden"]), sizing_mode="stretch_width")
+        else:
+            budget = self._budget_tab()
+        self.budget_tab = budget
         calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,
                                      self.apply_location, self.downloads["callsheet_pdf"], align_items="flex-end"),
                           self.callsheet_pane, sizing_mode="stretch_width")
         tabs = pn.Tabs(("Breakdown", breakdown), ("Elements", self.elements_pane), ("Stripboard", stripboard), ("Day out of days", dood),
                        ("Budget", budget), ("Call sheets", calls), dynamic=False, sizing_mode="stretch_width")
-        return pn.Column(self._alert, self.kpis, tabs, sizing_mode="stretch_width")
+        return pn.Column(pn.Row(self._alert, self.reload_button, sizing_mode="stretch_width"), self.kpis, tabs,
+                         sizing_mode="stretch_width")
+
+    def _budget_tab(self):
+        for button in (self.rebudget, self.save_budget):
+            button.disabled = not self.edit_budget
+        return pn.Column(pn.FlexBox(self.preset, self.rebudget, self.save_budget, self.downloads["budget_xlsx"],
+                                      align_items="flex-end"),
+                           self.budget_info, pn.Row(self.top_pane, self.chart, sizing_mode="stretch_width"),
+                           pn.pane.Markdown("**Detail** — edit amount, units, rate or multiplier; totals follow."),
+                           self.detail,
+                           pn.FlexBox(self.compare_old, self.compare_new, self.compare_button, align_items="flex-end"),
+                           self.compare_table, sizing_mode="stretch_width")
 
 
 def _next_monday(today: dt.date | None = None) -> dt.date:

@@ -202,6 +202,11 @@ class BibleEditor(pn.viewable.Viewer):
                                         "position": self.logo_position.value}}
         return values
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Lock every field (a locked character's bible is changed only through a new version)."""
+        for widget in _widgets(self):
+            widget.disabled = read_only
+
     def changes(self, bible: CharacterBible) -> dict[str, Any]:
         """Only the fields whose form value differs from ``bible`` (nothing when the form is untouched)."""
         current = bible.model_dump(mode="json")
@@ -232,3 +237,23 @@ class BibleEditor(pn.viewable.Viewer):
             pn.Card(self.looks, pn.Row(self.add_look, self.default_look), title="Wardrobe looks", **card),
             pn.Card(pn.Row(self.style, self.mode), self.brand_box, title="Style & mode", **card),
             sizing_mode="stretch_width", margin=0)
+
+
+def _widgets(obj: Any, seen: set[int] | None = None):
+    """Every widget of an editor part: its own widgets, those of its colour strips and wardrobe rows."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    values = list(vars(obj).values())
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
+        for item in items:
+            if isinstance(item, pn.widgets.Widget):
+                yield item
+            elif isinstance(item, (ColourStrip, LookRow)):
+                yield from _widgets(item, seen)
+            elif isinstance(item, pn.layout.ListLike):
+                for child in item.objects:
+                    if isinstance(child, pn.widgets.Widget):
+                        yield child

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,10 @@ import panel as pn
 import param
 
 from studio_kit.domain.character import CharacterBible, CharacterMode, slugify
-from studio_kit.exceptions import CharacterError, StudioError
+from studio_kit.exceptions import CharacterError
 from studio_kit.ui import character_views as views
 from studio_kit.ui.character_bible_editor import BibleEditor
+from studio_kit.ui.feedback import ActionFeedback
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +37,25 @@ SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_
 
 
 def image_backends(settings: Any = None) -> list[str]:
-    """Image backends the lab offers: previz always; diffusers when a local pipeline folder is configured."""
+    """Image backends the lab offers: previz always; blender3d when bpy is installed; diffusers when a local
+    pipeline folder is configured. The configured one (``auto`` resolved) comes first."""
+    from studio_kit.registry import resolve_name
+
     if settings is None:
         from studio_kit.config import get_settings
 
         settings = get_settings()
     names = ["previz"]
+    if resolve_name("image", "auto", settings) == "blender3d":
+        names.append("blender3d")
     if getattr(settings, "image_model_path", None):
         names.append("diffusers")
-    preferred = getattr(settings, "image_backend", "previz")
+    preferred = resolve_name("image", getattr(settings, "image_backend", "previz"), settings)
     return sorted(names, key=lambda n: n != preferred)
 
 
-class CharacterLab(pn.viewable.Viewer):
+class CharacterLab(ActionFeedback, pn.viewable.Viewer):
+    action_owner = "Character Lab"
     """Cast list, bible editor, render gallery with identity scores, lock / version / approve, turnaround sheet."""
 
     character_id = param.String(default="", doc="Id of the character on screen ('' = none yet).")
@@ -84,6 +90,10 @@ class CharacterLab(pn.viewable.Viewer):
         self.alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self.editor = BibleEditor()
         self.save_button = w.Button(label="Save bible", color="primary", width=140)
+        self.locked_note = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width",
+                                         margin=(0, 5))
+        self.locked_version_button = w.Button(label="New version", color="warning", width=140)
+        self.locked_version_button.on_click(lambda _e: self._act(self.new_version))
         self.save_button.on_click(lambda _e: self._act(self.save))
 
         self.lock_refs = w.FileInput(accept=".png,.jpg,.jpeg,.webp", multiple=True, sizing_mode="stretch_width")
@@ -133,6 +143,10 @@ class CharacterLab(pn.viewable.Viewer):
         self.frames = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.history = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.diff = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
+        from studio_kit.ui.previz_nudges import PrevizNudges
+
+        # the shot plan's shots of the character on screen, staged in 3D: nudge a mark, the orbit, the lens
+        self.nudges = PrevizNudges(self.ctx, character="")
         self.tabs = pn.Tabs(
             ("Renders", pn.Column(pn.FlexBox(self.backend, self.view, self.expression, self.look, self.render_button),
                                   self.gallery, sizing_mode="stretch_width")),
@@ -145,6 +159,7 @@ class CharacterLab(pn.viewable.Viewer):
                 sizing_mode="stretch_width")),
             ("Continuity", pn.Column(pn.Row(self.continuity_script, self.continuity_button), self.continuity,
                                      sizing_mode="stretch_width")),
+            ("3D previz", self.nudges),
             ("Versions", pn.Column(self.history, pn.pane.Markdown("#### What changed since the previous version"),
                                    self.diff, sizing_mode="stretch_width")),
             sizing_mode="stretch_width", dynamic=False)
@@ -157,36 +172,6 @@ class CharacterLab(pn.viewable.Viewer):
             self.refresh()
 
     # ------------------------------------------------------------ plumbing
-    def _act(self, action: Callable[[], str | None], busy: Any = None) -> None:
-        """Run a button's action; show its result, or its error (message + fix) instead of a traceback."""
-        if busy is not None:
-            busy.loading = True
-        try:
-            message = action()
-        except StudioError as exc:
-            text = exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else "")
-            self.notify(text, "danger")
-        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
-            log.exception("Character Lab action failed")
-            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
-        else:
-            if message:
-                self.notify(message, "success")
-        finally:
-            if busy is not None:
-                busy.loading = False
-
-    def notify(self, message: str, kind: str = "info") -> None:
-        """Show ``message`` in the lab's alert (and as a toast when the app has notifications on)."""
-        self.alert.object = message
-        self.alert.alert_type = kind
-        self.alert.visible = True
-        toasts = getattr(pn.state, "notifications", None)
-        if toasts is not None:
-            first_line = message.split("\n")[0]
-            (toasts.error if kind == "danger" else toasts.success if kind == "success" else toasts.info)(
-                first_line, duration=6000 if kind == "danger" else 3000)
-
     def _require(self) -> CharacterBible:
         if self.bible is None:
             raise CharacterError("No character selected.", hint="Create one in the sidebar first.")
@@ -232,6 +217,9 @@ class CharacterLab(pn.viewable.Viewer):
         changes = self.editor.changes(bible)
         if not changes:
             return "Nothing changed."
+        if bible.locked:
+            raise CharacterError(f"{bible.name} v{bible.version} is locked; its bible is not changed in place.",
+                                 hint="Press “New version” beside the fields, then edit the new version.")
         if not changes.get("name", bible.name):
             raise CharacterError("A character needs a name.", hint="Type one in 'Name'.")
         self._service.update_character(bible.character_id, changes, self.ctx)
@@ -245,6 +233,9 @@ class CharacterLab(pn.viewable.Viewer):
 
         bible = self._require()
         changes = self.editor.changes(bible)
+        if changes and bible.locked:          # a locked look renders as locked; the edit is refused, not the render
+            self.editor.load(bible)
+            changes = {}
         if changes:
             try:
                 edited = CharacterBible.model_validate({**bible.model_dump(), **changes})
@@ -402,6 +393,12 @@ class CharacterLab(pn.viewable.Viewer):
             return
         self._refresh_cast()
         self.editor.load(bible)
+        self.editor.set_read_only(bible.locked)
+        self.save_button.disabled = bible.locked
+        self.locked_note.visible = bible.locked
+        self.locked_note.object = (f"🔒 **{bible.name} v{bible.version} is locked**: its fields are read-only so every "
+                                   "render keeps this identity. Press **New version** to change the look "
+                                   "(the locked version stays as it is).")
         self.lock_button.disabled = bible.locked
         self.lock_button.label = "Locked" if bible.locked else "Lock identity"
         nxt = bible.stage.next
@@ -427,6 +424,7 @@ class CharacterLab(pn.viewable.Viewer):
         self._refresh_frames()
         if load_sheet:
             self._load_stored_sheet(bible)
+            self.nudges.show_character(bible.name)
 
     def _cards(self, bible: CharacterBible) -> list[str]:
         from studio_kit.engines.characters.versions import RENDER_KIND
@@ -481,7 +479,10 @@ class CharacterLab(pn.viewable.Viewer):
                        self.approve_button),
             refs, title="Identity & approvals", sizing_mode="stretch_width", collapsible=False,
             header_background="#eef1f0", margin=(4, 0))
-        left = pn.Column(self.editor, self.save_button, width=470, margin=(0, 16, 0, 0))
+        locked = pn.Row(self.locked_note, self.locked_version_button, sizing_mode="stretch_width")
+        locked.visible = self.locked_note.visible
+        self.locked_note.param.watch(lambda e: setattr(locked, "visible", e.new), "visible")
+        left = pn.Column(locked, self.editor, self.save_button, width=470, margin=(0, 16, 0, 0))
         right = pn.Column(lifecycle, self.tabs, sizing_mode="stretch_width")
         return pn.Column(self.header, self.alert, pn.Row(left, right, sizing_mode="stretch_width"),
                          sizing_mode="stretch_width")

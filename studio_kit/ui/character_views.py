@@ -7,11 +7,12 @@ page never needs a file route into ``STUDIO_HOME``.
 """
 from __future__ import annotations
 
-import base64
 import html
 import io
 from collections.abc import Iterable
 from typing import Any
+
+from studio_kit.ui.feedback import data_url
 
 THUMB_WIDTH = 168            # px, gallery thumbnails (a 512 × 768 render shrinks to 168 × 252)
 ACCENT = "#2f5d62"           # the lab's colour: a muted teal, like a design studio's cutting mat
@@ -80,7 +81,7 @@ def png_data_url(png: bytes | Any, width: int | None = None) -> str:
         buf = io.BytesIO()
         image.convert("RGB").save(buf, format="PNG", optimize=False)
         png = buf.getvalue()
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return data_url(png)
 
 
 def swatches(colours: Iterable[str]) -> str:

@@ -103,7 +103,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _runs_html(line: "Line") -> str:
+def _runs_html(line: Line) -> str:
     """A printed line with its bold/italic/underline runs."""
     parts = []
     for text, style in line.runs or [(line.text, "")]:
@@ -123,7 +123,7 @@ def _page_box(profile) -> str:
     return f"width:{profile.width_in * EM_PER_INCH:.2f}em;height:{profile.height_in * EM_PER_INCH:.2f}em"
 
 
-def _title_page_html(script: "Script", profile) -> str:
+def _title_page_html(script: Script, profile) -> str:
     """Title centred a third down the page, draft date and contact bottom-left (as the PDF)."""
     from studio_kit.engines.writing.layout import emphasis_runs, runs_text
 
@@ -152,7 +152,7 @@ def _title_page_html(script: "Script", profile) -> str:
     return f'<div class="sr-page sr-titlepage" style="{_page_box(profile)}">{"".join(lines)}</div>'
 
 
-def preview_html(script: "Script", pagination: "Pagination", revision=None, *, title_page: bool = False,
+def preview_html(script: Script, pagination: Pagination, revision=None, *, title_page: bool = False,
                  max_pages: int | None = None) -> str:
     """The script as printed pages: indents, scene numbers both sides, (MORE)/(CONT'D), page numbers.
 
@@ -160,7 +160,11 @@ def preview_html(script: "Script", pagination: "Pagination", revision=None, *, t
     and the asterisks on changed lines. ``max_pages`` caps how many body
     pages are drawn (a long feature stays responsive while typing).
     """
-    from studio_kit.engines.writing.layout import CHAR_WIDTH_IN, LINE_HEIGHT_IN, paper_profile
+    from studio_kit.engines.writing.layout import (
+        CHAR_WIDTH_IN,
+        LINE_HEIGHT_IN,
+        paper_profile,
+    )
     from studio_kit.engines.writing.pagination import page_lines
     from studio_kit.engines.writing.revisions import colour_rgb
 
@@ -206,7 +210,7 @@ def preview_html(script: "Script", pagination: "Pagination", revision=None, *, t
     return "".join(out)
 
 
-def scenes_html(script: "Script", pagination: "Pagination") -> str:
+def scenes_html(script: Script, pagination: Pagination) -> str:
     """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
     from studio_kit.engines.writing.pagination import format_eighths
 
@@ -234,7 +238,7 @@ def strip_colour(scene) -> str:
     return "#8fb1e8" if night else "#ffffff"
 
 
-def summary_html(script: "Script", pagination: "Pagination") -> str:
+def summary_html(script: Script, pagination: Pagination) -> str:
     """Headline figures: length in pages and eighths, scenes, speaking roles, estimated screen time."""
     from studio_kit.engines.writing.pagination import format_eighths
 
@@ -265,7 +269,7 @@ def _bar_rows(counts: dict[str, int], colour: str = "#8b1e3f") -> str:
         f"background:{colour}'></span></td><td class='sr-eighths'>{v}</td></tr>" for k, v in counts.items())
 
 
-def stats_html(stats: "ScriptStats") -> str:
+def stats_html(stats: ScriptStats) -> str:
     """Scenes by INT/EXT and day/night, locations, and each speaking character's dialogue."""
     chars = "".join(
         f"<tr><td>{_esc(c.name)}</td><td style='width:45%'><span class='sr-bar' style='width:"
@@ -305,7 +309,7 @@ def versions_html(versions: list) -> str:
             f"<th>Scenes</th><th>Changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def diff_html(diff: "ScriptDiff", old_label: str, new_label: str) -> str:
+def diff_html(diff: ScriptDiff, old_label: str, new_label: str) -> str:
     """Scene-by-scene differences: each scene that changed with its struck and added lines."""
     summary = diff.summary()
     head = " · ".join(f"<span class='sr-badge sr-{k}'>{n} {STATUS_LABELS[k].lower()}</span>"
@@ -326,3 +330,14 @@ def diff_html(diff: "ScriptDiff", old_label: str, new_label: str) -> str:
                      f"{STATUS_LABELS[change.status]}</span> <span class='sr-num'>{_esc(number)}</span> "
                      f"{_esc(heading)}{lines}</div>")
     return "".join(parts)
+
+
+def notes_html(notes: list) -> str:
+    """Notes on the script, in line order: line number, the line's text, the note, who and when."""
+    if not notes:
+        return '<p class="sr-muted">No notes yet: put the cursor on a line, type a note and press Add note.</p>'
+    rows = [f"<tr class='sr-note'><td class='sr-num'>{n.line}</td><td class='sr-note-anchor'>{_esc(n.anchor)}</td>"
+            f"<td class='sr-note-text'>{_esc(n.text)}</td><td class='sr-muted'>{_esc(n.author)} · {_esc(n.at)}</td></tr>"
+            for n in sorted(notes, key=lambda n: n.line)]
+    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th>Line</th><th>On</th><th>Note</th>"
+            f"<th>By</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")

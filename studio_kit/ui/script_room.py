@@ -18,7 +18,9 @@ import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
+from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
+from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
 from studio_kit.ui.screenplay_html import script_file_name
 
 FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save the Cat)": "save_the_cat",
@@ -26,14 +28,7 @@ FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save
 GENRES = ["drama", "thriller", "comedy", "horror", "sci-fi", "romance", "crime", "fantasy"]
 TONES = ["grounded", "dark", "comic", "whimsical", "tense", "warm"]
 PREVIEW_MAX_PAGES = 60            # pages drawn while typing; the PDF always has all of them
-MAX_SCRIPT_CHARS = 2_000_000      # the textarea's limit; a 120-page feature is about 200 000 characters
 
-EDITOR_CSS = """
-textarea.bk-input { font-family: 'Courier Prime', 'Courier New', monospace; font-size: 14px; line-height: 1.5;
-  background: #fbfaf6; color: #1d1d1d; padding: 14px 18px; border: 1px solid #cfc9bd; border-radius: 6px;
-  resize: none; tab-size: 4; }
-textarea.bk-input:focus { border-color: #8b1e3f; box-shadow: 0 0 0 2px rgba(139,30,63,.15); }
-"""
 SCROLL_CSS = ":host { overflow-y: auto; }"
 
 
@@ -82,7 +77,8 @@ class ScriptRoom(pn.viewable.Viewer):
         self._context = context           # a ProjectContext; opened from settings on first use when None
         self._pending: str | None = None
         self._typed_at = 0.0
-        self._poller = None
+        self._timer = False               # a pause timer is pending (server sessions only)
+        self._doc = None
         self._loading = False              # True while load_text writes the editor (its echoes are ignored)
         self.revision = None               # revision of the stored version on screen (header + asterisks)
         self._revision_text: str | None = None
@@ -90,9 +86,7 @@ class ScriptRoom(pn.viewable.Viewer):
         self.pagination = None
         self.stats = None
 
-        self.editor = pn.widgets.TextAreaInput(sizing_mode="stretch_width", height=650,
-                                               max_length=MAX_SCRIPT_CHARS, stylesheets=[EDITOR_CSS],
-                                               placeholder="INT. SOMEWHERE - DAY")
+        self.editor = FountainEditor(sizing_mode="stretch_width", height=650)
         self.editor.param.watch(self._on_typing, "value_input")
         self.editor.param.watch(self._on_value, "value")
         self.summary = pn.pane.HTML(sizing_mode="stretch_width", min_height=60)
@@ -102,7 +96,18 @@ class ScriptRoom(pn.viewable.Viewer):
         self.stats_view = pn.pane.HTML(sizing_mode="stretch_width")
         self.diff = pn.pane.HTML("<p class='sr-muted'>Save two versions, then compare them in the sidebar.</p>",
                                  sizing_mode="stretch_width")
+        self.cards = SceneCards(sizing_mode="stretch_width", min_height=120)
+        self.cards.param.watch(lambda event: self.move_scenes(event.new), "order")
+        self.cards.param.watch(lambda event: self._goto(event.new), "open_line")
+        self.cards_status = pn.pane.Markdown("Drag a card onto another to move the scene there (the script is "
+                                             "saved as a new version); double-click a card to go to its scene.",
+                                             sizing_mode="stretch_width", styles={"font-size": "12px"})
+        self.notes = NotesPanel(room=self)
         self.tabs = pn.Tabs(("Scenes & eighths", self.scenes), ("Stats", self.stats_view), ("Revision diff", self.diff),
+                            ("Index cards", pn.Column(self.cards_status, self.cards, sizing_mode="stretch_width")),
+                            ("Notes", self.notes),
+                            # not dynamic: in Panel 1.9.4 a pane updated inside a hidden dynamic tab (detached
+                            # model, no document) rewrites the session's shared loading.css to the CDN
                             sizing_mode="stretch_width", dynamic=False)
         self.pdf_download = pn.widgets.FileDownload(callback=self._pdf_download, label="PDF", color="primary",
                                                     width=80, icon="download")
@@ -113,10 +118,13 @@ class ScriptRoom(pn.viewable.Viewer):
         self._name_downloads()
 
         if text is None:
+            latest = self._latest_script()
+            if latest is not None and latest.name != self.script_name:
+                self.script_name = latest.name      # the shelf follows the name: versions of that script
             text = self.shelf.latest_text() or starter_draft()
         self.load_text(text)
-        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-            pn.state.onload(self._start_live)
+        doc = pn.state.curdoc
+        self._doc = doc if doc is not None and doc.session_context is not None else None
 
     # ------------------------------------------------------------ text flow
     def load_text(self, text: str, revision=None) -> None:
@@ -139,8 +147,11 @@ class ScriptRoom(pn.viewable.Viewer):
             return
         self._pending = event.new
         self._typed_at = time.monotonic()
-        if self._poller is None:          # no server loop (notebook, tests): follow at once
+        if self._doc is None:             # no server loop (notebook, tests): follow at once
             self._flush(force=True)
+        elif not self._timer:             # one timer per pause in typing, no polling while idle
+            self._timer = True
+            self._doc.add_timeout_callback(self._tick, self.debounce_ms)
 
     def _on_value(self, event) -> None:
         # committed value (blur, or set from Python): no reason to wait
@@ -149,9 +160,29 @@ class ScriptRoom(pn.viewable.Viewer):
         self._pending = event.new
         self._flush(force=True)
 
-    def _start_live(self) -> None:
-        if self._poller is None:
-            self._poller = pn.state.add_periodic_callback(self._flush, period=max(50, self.debounce_ms // 2))
+    def _tick(self) -> None:
+        """The pause timer: re-lay the pages once typing has paused for ``debounce_ms``."""
+        from panel.io.state import set_curdoc
+
+        self._timer = False
+        if self._pending is None:
+            return
+        wait = self.debounce_ms - (time.monotonic() - self._typed_at) * 1000
+        if wait > 5:                      # still typing: wait for the rest of the pause
+            self._timer = True
+            self._doc.add_timeout_callback(self._tick, int(wait))
+            return
+        with set_curdoc(self._doc):
+            self._flush(force=True)
+
+    def _latest_script(self):
+        """The project's most recently saved script version (any name), or None."""
+        from studio_kit.ui.project_picker import latest_asset
+
+        try:
+            return latest_asset(self.context(), "script")
+        except StudioError:
+            return None
 
     def _flush(self, force: bool = False) -> None:
         if self._pending is None:
@@ -191,9 +222,41 @@ class ScriptRoom(pn.viewable.Viewer):
         self.scenes.object = views.scenes_html(script, pagination)
         self.stats_view.object = views.stats_html(stats)
 
+        self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
+        self.cards.cards = fe.scene_cards(script, pagination)
+        self.notes.anchor()
+
     def show_diff(self, html: str) -> None:
         self.diff.object = html
         self.tabs.active = 2
+
+    def _goto(self, line: int) -> None:
+        if line > 0:
+            self.editor.goto_line = 0
+            self.editor.goto_line = line
+
+    def move_scenes(self, order: list[int]):
+        """Put the scenes in ``order`` (indices of the current scenes), rewrite the Fountain text and save it
+        as the next version (the versioned save refuses it when someone else saved in between)."""
+        if not order or self.script is None:
+            return None
+        self._flush(force=True)
+        try:
+            text = fe.reorder_scenes(self.text, self.script, list(order))
+        except StudioError as err:
+            self.cards_status.object = f"**Not moved:** {err.message} {err.hint or ''}"
+            return None
+        before = [s.heading for s in self.script.scenes]
+        self.load_text(text)
+        version = self.shelf.save()
+        moved = [before[i] for i in order]
+        if version is None:
+            self.cards_status.object = ("**Scenes moved in the editor but not saved** — see Versions. "
+                                        + " → ".join(moved[:6]))
+        else:
+            self.cards_status.object = (f"Moved scenes and saved **v{version.version}**: "
+                                        + " → ".join(moved[:8]) + (" …" if len(moved) > 8 else ""))
+        return version
 
     # ------------------------------------------------------------ store
     def context(self):
@@ -340,6 +403,10 @@ class VersionShelf(pn.viewable.Viewer):
         self.open_button = pn.widgets.Button(label="Open “To” in editor", sizing_mode="stretch_width")
         self.open_button.on_click(lambda event: self.open_selected())
         self.status = pn.pane.Markdown("", sizing_mode="stretch_width", styles={"font-size": "12px"})
+        self.base_version: int | None = None     # the stored version the editor's text was opened from
+        self.reload_button = pn.widgets.Button(label="Open the latest version", color="warning", visible=False,
+                                               sizing_mode="stretch_width")
+        self.reload_button.on_click(lambda event: self.open_latest())
         room.param.watch(lambda event: self.reload(), "script_name")
         self.reload()
 
@@ -367,6 +434,7 @@ class VersionShelf(pn.viewable.Viewer):
 
         ctx = self._ctx()
         self.versions = list_versions(ctx, self.room.script_name) if ctx is not None else []
+        self.base_version = self.versions[-1].version if self.versions else None
         self.table.object = views.versions_html(self.versions)
         options = {f"v{v.version} · {v.colour}": v.asset_id for v in self.versions}
         self.old.options = options
@@ -390,6 +458,14 @@ class VersionShelf(pn.viewable.Viewer):
         if ctx is None:
             return None
         self.room._flush(force=True)
+        latest = ctx.latest("script", self.room.script_name)
+        if latest is not None and self.base_version is not None and latest.version != self.base_version:
+            from studio_kit.store.edits import StaleEditError
+
+            stale = StaleEditError(f"`{self.room.script_name}`", self.base_version, latest)
+            self.status.object = f"**Not saved:** {stale.message} {stale.hint}"
+            self.reload_button.visible = True
+            return None                      # the writer's text stays in the editor
         try:
             version = save_version(ctx, self.room.text, name=self.room.script_name, revise=revise,
                                    provenance={"ui": "script_room"})
@@ -406,6 +482,16 @@ class VersionShelf(pn.viewable.Viewer):
         self.status.object = (f"Saved **v{version.version}** ({version.colour}) of `{version.name}`"
                               f"{': ' + changes if changes else ''}. Scene numbers are locked.")
         return version
+
+    def open_latest(self) -> None:
+        """After a refused save: load the latest stored version (someone else's) into the editor."""
+        self.reload()
+        if self.versions:
+            self.new.value = self.versions[-1].asset_id
+            self.open_selected()
+        self.reload_button.visible = False
+        self.status.object = "Opened the latest version; your refused text is gone from the editor — " \
+                             "copy it first if you need it."
 
     def compare(self) -> None:
         """Show the scene-by-scene diff between the From and To versions."""
@@ -440,8 +526,109 @@ class VersionShelf(pn.viewable.Viewer):
             pn.pane.Markdown(f"### Versions <small style='color:#777'>{self._project_label()}</small>",
                              margin=(0, 5)),
             self.name_input,
-            pn.Row(self.save_button, self.revise_button, sizing_mode="stretch_width"),
-            self.status, self.table,
+            self.save_button, self.revise_button,
+            self.status, self.reload_button, self.table,
             pn.Row(self.old, self.new, sizing_mode="stretch_width"),
             pn.Row(self.compare_button, self.open_button, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
+
+
+class NotesPanel(pn.viewable.Viewer):
+    """Notes anchored to script lines, appended to the project's edit stream (no session loses one)."""
+
+    def __init__(self, room: ScriptRoom, **params):
+        super().__init__(**params)
+        self.room = room
+        self.input = pn.widgets.TextAreaInput(label="Note on the cursor's line", placeholder="Note for this line",
+                                              height=70, sizing_mode="stretch_width")
+        self.add_button = pn.widgets.Button(label="Add note", color="primary", icon="message-plus", width=120)
+        self.add_button.on_click(lambda event: self.add())
+        self.refresh_button = pn.widgets.Button(label="Refresh notes", variant="outline", width=130)
+        self.refresh_button.on_click(lambda event: self.anchor(reload=True))
+        self.status = pn.pane.Markdown("", sizing_mode="stretch_width", styles={"font-size": "12px"})
+        self.listing = pn.pane.HTML(sizing_mode="stretch_width")
+        # edit / delete: pick a note (its text fills the box), change the text, save it or delete the note
+        self.choice = pn.widgets.Select(label="Edit or delete a note", options={}, sizing_mode="stretch_width")
+        self.choice.param.watch(lambda event: self._picked(), "value")
+        self.edit_button = pn.widgets.Button(label="Save note edit", variant="outline", icon="pencil", width=140)
+        self.edit_button.on_click(lambda event: self.edit())
+        self.delete_button = pn.widgets.Button(label="Delete note", color="danger", variant="outline", icon="trash",
+                                               width=130)
+        self.delete_button.on_click(lambda event: self.delete())
+        self.entries: list = []
+        self._loaded_for: str | None = None
+
+    def add(self, line: int | None = None, text: str | None = None):
+        """Append a note on ``line`` (default: the editor's cursor line) and show every note again."""
+        line = line or self.room.editor.cursor_line
+        text = self.input.value if text is None else text
+        lines = self.room.text.split("\n")
+        try:
+            ctx = self.room.context()
+            fe.add_note(ctx, self.room.script_name, line, text, lines[line - 1] if line <= len(lines) else "")
+        except StudioError as err:
+            self.status.object = f"**Note not added:** {err.message}" + (f" {err.hint}" if err.hint else "")
+            return None
+        self.input.value = ""
+        self.status.object = f"Added a note on line {line}."
+        self.anchor(reload=True)
+        return line
+
+    def anchor(self, reload: bool = False) -> None:
+        """Re-read (when asked, or for another script) and re-anchor the notes to the current text."""
+        if reload or self._loaded_for != self.room.script_name:
+            try:
+                self.entries = fe.notes_for(self.room.context(), self.room.script_name, self.room.text)
+            except StudioError as err:
+                self.status.object = f"**Notes unavailable:** {err.message}"
+                self.entries = []
+            self._loaded_for = self.room.script_name
+        else:
+            self.entries = fe.reanchor(self.entries, self.room.text)
+        self.room.editor.notes = [{"line": n.line, "text": n.text, "author": n.author} for n in self.entries]
+        self.listing.object = views.notes_html(self.entries)
+        options = {"(choose a note)": 0}
+        for n in sorted(self.entries, key=lambda n: n.line):
+            short = n.text if len(n.text) <= 50 else n.text[:49] + "…"
+            options[f"line {n.line} · {n.author}: {short} (#{n.seq})"] = n.seq
+        self.choice.options = options
+        if self.choice.value not in options.values():
+            self.choice.value = 0
+
+    def _picked(self) -> None:
+        note = next((n for n in self.entries if n.seq == self.choice.value), None)
+        if note is not None:
+            self.input.value = note.text
+
+    def edit(self, seq: int | None = None, text: str | None = None) -> bool:
+        """Replace the text of note ``seq`` (default: the chosen one) by ``text`` (default: the box's)."""
+        return self._change("edit", seq, text)
+
+    def delete(self, seq: int | None = None) -> bool:
+        """Delete note ``seq`` (default: the chosen one)."""
+        return self._change("delete", seq, None)
+
+    def _change(self, op: str, seq: int | None, text: str | None) -> bool:
+        seq, verb = seq or self.choice.value, "edited" if op == "edit" else "deleted"
+        if not seq:
+            self.status.object = f"**Note not {verb}:** choose a note first."
+            return False
+        try:
+            if op == "edit":
+                fe.edit_note(self.room.context(), self.room.script_name, seq,
+                             self.input.value if text is None else text)
+            else:
+                fe.delete_note(self.room.context(), self.room.script_name, seq)
+        except StudioError as err:
+            self.status.object = f"**Note not {verb}:** {err.message}" + (f" {err.hint}" if err.hint else "")
+            return False
+        self.input.value = ""
+        self.choice.value = 0
+        self.status.object = "Edited the note." if op == "edit" else "Deleted the note."
+        self.anchor(reload=True)
+        return True
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return pn.Column(self.input, pn.Row(self.add_button, self.refresh_button), self.status, self.listing,
+                         self.choice, pn.Row(self.edit_button, self.delete_button),
+                         sizing_mode="stretch_width")

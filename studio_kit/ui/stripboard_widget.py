@@ -28,9 +28,11 @@ def board_rows(schedule: Schedule, cast_names: dict[int, str] | None = None) -> 
                          "synopsis": s.synopsis, "pages": s.pages, "cast": ", ".join(str(c) for c in s.cast_ids),
                          "colour": s.colour, "site": s.site})
         nxt = schedule.days[n + 1] if n + 1 < len(schedule.days) else None
-        over = [what for what, bad in (("pages", day.eighths > lim.eighths_per_day),
-                                       ("hours", day.hours > lim.hours_per_day + 1e-9),
-                                       ("moves", day.company_moves > lim.company_moves_per_day)) if bad]
+        over = [what for what, bad in (
+            (f"pages {day.pages} > {format_eighths(lim.eighths_per_day)}", day.eighths > lim.eighths_per_day),
+            (f"hours {day.hours:g} > {lim.hours_per_day:g}", day.hours > lim.hours_per_day + 1e-9),
+            (f"moves {day.company_moves} > {lim.company_moves_per_day}",
+             day.company_moves > lim.company_moves_per_day)) if bad]
         rows.append({"kind": "day", "token": "day", "day": day.number,
                      "date": day.date.strftime("%a %d %b %Y") if day.date else "",
                      "pages": day.pages, "eighths": day.eighths, "hours": f"{day.hours:g}",

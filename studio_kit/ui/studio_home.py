@@ -1,69 +1,333 @@
-"""Studio home: the projects of an organization, their recent runs and assets."""
+"""Studio Home: the studio's front door for one project.
+
+Links to every dashboard (the shared :class:`~studio_kit.ui.project_picker.ProjectPicker`), the project's
+latest script, published schedule, budget and cast with thumbnails, an asset browser (search, filter by
+kind, pages of 20, preview of PDFs, images, audio and video, download) and the template runs with their
+start time, parameters and executed notebook.
+"""
 from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tempfile
+from html import escape
+from pathlib import Path
+from typing import Any
 
 import panel as pn
 import param
 
+from studio_kit.exceptions import StudioError
+from studio_kit.ui.feedback import data_url
+
+PAGE_SIZE = 20
+PREVIEW_MAX_BYTES = 25_000_000          # bigger media are offered for download, not inlined
+IMAGE_KINDS_HINT = ("image/",)
+HOME_CSS = """
+.sh-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 12px; }
+.sh-card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 12px; background: #fff; min-width: 0;
+           font: 13px/1.45 'Open Sans', sans-serif; }
+.sh-card h4 { margin: 0 0 6px; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: #8b1e3f; }
+.sh-card .big { font-size: 18px; font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sh-card .muted { color: #666; font-size: 12px; overflow-wrap: anywhere; }
+.sh-card img.thumb { max-width: 100%; max-height: 150px; border: 1px solid #ccc; margin-top: 6px; display: block; }
+.sh-card a { color: #8b1e3f; }
+.sh-cast { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.sh-cast figure { margin: 0; width: 64px; text-align: center; font-size: 11px; overflow: hidden; }
+.sh-cast img { width: 64px; height: 64px; object-fit: cover; border-radius: 4px; border: 1px solid #ccc; }
+.sh-cast figcaption { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sh-preview img, .sh-preview video { max-width: 100%; }
+.sh-preview audio { width: 100%; }
+.sh-preview pre { white-space: pre-wrap; font: 12px 'Courier Prime', monospace; max-height: 420px; overflow: auto; }
+"""
+
+
+def _when(value: Any) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""
+
+
+def pdf_page_pngs(data: bytes, pages: int = 2, dpi: int = 50) -> list[bytes]:
+    """The first ``pages`` pages of a PDF as PNGs (poppler's pdftoppm), for thumbnails and previews."""
+    with tempfile.TemporaryDirectory(prefix="studio-home-") as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(data)
+        try:
+            subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages), str(src),
+                            str(Path(tmp) / "p")], check=True, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [p.read_bytes() for p in sorted(Path(tmp).glob("p*.png"))]
+
+
+def _cached_pdf_thumbs(ctx: Any, record: Any, pages: int = 1, dpi: int = 40) -> list[bytes]:
+    """PDF page thumbnails, cached per file content for the whole server (every session shares them)."""
+    return pn.state.as_cached(f"studio-home-pdf-{record.sha256}-{pages}-{dpi}",
+                              lambda: pdf_page_pngs(ctx.read_bytes(record.id), pages, dpi))
+
 
 class StudioHome(pn.viewable.Viewer):
-    """Producer's overview: pick a project, see its runs and assets from the store."""
+    """The front door of one project (the page's ?org=&project=, else the settings')."""
 
-    org = param.String(default="", doc="Organization slug (default: STUDIO_ORG).")
-    project = param.Selector(default=None, objects=[], doc="Project shown in the tables.")
+    search = param.String(default="", doc="Find assets whose name contains this text.")
+    kind = param.String(default="", doc="Only assets of this kind ('' = every kind).")
+    page = param.Integer(default=1, bounds=(1, None), doc="Page of the asset list (20 per page).")
 
-    def __init__(self, **params):
-        from studio_kit.config import get_settings
-        from studio_kit.store import open_store
-
-        settings = get_settings()
-        params.setdefault("org", settings.org)
+    def __init__(self, ctx: Any = None, **params):
         super().__init__(**params)
-        self._store = open_store()
-        self._refresh_button = pn.widgets.Button(name="Refresh", button_type="primary")
-        self._refresh_button.on_click(lambda event: self.refresh())
-        self._projects = pn.widgets.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width",
-                                              name="projects")
-        self._runs = pn.widgets.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width")
-        self._assets = pn.widgets.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width")
+        from studio_kit.ui.project_picker import current_context
+
+        self.ctx = ctx or current_context()
+        w = pn.widgets
+        self.latest = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[HOME_CSS])
+        self.search_input = w.TextInput.from_param(self.param.search, label="Search assets", placeholder="name contains…",
+                                                   width=220)
+        self.kind_select = w.Select(label="Kind", width=180)
+        self.kind_select.param.watch(lambda e: setattr(self, "kind", e.new or ""), "value")
+        self.prev_button = w.Button(label="‹ Previous", width=100, align="end")
+        self.next_button = w.Button(label="Next ›", width=100, align="end")
+        self.prev_button.on_click(lambda e: setattr(self, "page", max(1, self.page - 1)))
+        self.next_button.on_click(lambda e: setattr(self, "page", self.page + 1))
+        self.page_info = pn.pane.Markdown("", align="end", margin=(5, 10))
+        self.assets = w.Tabulator(disabled=True, show_index=False, selectable=1, sizing_mode="stretch_width",
+                                  layout="fit_data_stretch", height=560)
+        self.assets.param.watch(self._on_select, "selection")
+        self.preview = pn.pane.HTML("<p>Select an asset to preview it.</p>", sizing_mode="stretch_width",
+                                    stylesheets=[HOME_CSS], css_classes=["sh-preview"])
+        self.download = w.FileDownload(callback=self._download_selected, filename="asset", label="Download",
+                                       color="success", width=160, disabled=True)
+        self.runs = w.Tabulator(disabled=True, show_index=False, selectable=1, sizing_mode="stretch_width",
+                                layout="fit_data_stretch", height=360)
+        self.runs.param.watch(self._on_run, "selection")
+        self.run_notebook = w.FileDownload(callback=self._download_notebook, filename="run.ipynb",
+                                           label="Executed notebook", color="primary", width=200, disabled=True)
+        self.refresh_button = w.Button(label="Refresh", width=100)
+        self.refresh_button.on_click(lambda e: self.refresh())
+        self._selected: Any = None
+        self._run_asset: Any = None
+        self._page_records: list[Any] = []
+        self._run_records: list[Any] = []
         self.refresh()
 
+    # -- reading the project -------------------------------------------------------------------
     def refresh(self) -> None:
+        kinds = sorted({a.kind for a in self.ctx.list_assets()})
+        self.kind_select.options = {"every kind": ""} | {k: k for k in kinds}
+        self.latest.object = self.latest_html()
+        self._draw_assets()
+        self._draw_runs()
+
+    def _latest(self, kind: str):
+        from studio_kit.ui.project_picker import latest_asset
+
+        return latest_asset(self.ctx, kind)
+
+    def latest_html(self) -> str:
+        """Cards: latest script (with its first page), published schedule, budget, cast with portraits."""
+        from studio_kit.ui.project_picker import dashboard_url
+
+        org, project = self.ctx.org_slug, self.ctx.project_slug
+        cards = []
+        script = self._latest("script")
+        if script is not None:
+            meta = script.meta or {}
+            scenes = len(meta.get("scene_numbers") or [])
+            colour = (meta.get("revision") or {}).get("colour", "White")
+            thumb = ""
+            pdf = next((a for a in reversed(self.ctx.list_assets(kind="script_pdf")) if a.parent_id == script.id), None)
+            if pdf is not None:
+                pngs = _cached_pdf_thumbs(self.ctx, pdf)
+                if pngs:
+                    thumb = f'<img class="thumb" alt="first page of {escape(pdf.name)}" src="{data_url(pngs[0], "image/png")}">'
+            cards.append(f'<div class="sh-card" data-card="script"><h4>Script</h4>'
+                         f'<div class="big" title="{escape(script.name)}">{escape(script.name)}</div>'
+                         f'<div class="muted">v{script.version} {escape(str(colour))} · {scenes} scenes · '
+                         f'{escape(script.created_by or "")} {_when(script.created_at)}</div>{thumb}'
+                         f'<a href="{escape(dashboard_url("script_room", org, project))}">Open in Script Room</a></div>')
+        else:
+            cards.append('<div class="sh-card" data-card="script"><h4>Script</h4><div class="muted">No script yet — '
+                         f'write one in the <a href="{escape(dashboard_url("script_room", org, project))}">Script '
+                         'Room</a>.</div></div>')
+        schedule = self._latest("schedule")
+        board_link = escape(dashboard_url("breakdown_board", org, project))
+        if schedule is not None:
+            meta = schedule.meta or {}
+            state = "published" if meta.get("published") else "stored"
+            cards.append(f'<div class="sh-card" data-card="schedule"><h4>Schedule</h4>'
+                         f'<div class="big">{meta.get("days", "?")} shoot days</div>'
+                         f'<div class="muted">{state} v{schedule.version} of {escape(str(meta.get("script", schedule.name)))}'
+                         f' · {escape(schedule.created_by or "")} {_when(schedule.created_at)}</div>'
+                         f'<a href="{board_link}">Open the board</a></div>')
+        else:
+            cards.append(f'<div class="sh-card" data-card="schedule"><h4>Schedule</h4><div class="muted">Not '
+                         f'published yet — <a href="{board_link}">open the board</a>.</div></div>')
+        budget = self._latest("budget")
+        if budget is not None and (budget.meta or {}).get("grand_total"):
+            from decimal import Decimal
+
+            from studio_kit.engines.preproduction.budget import format_money
+
+            meta = budget.meta
+            total = format_money(Decimal(str(meta["grand_total"])), meta.get("currency", "USD"))
+            cards.append(f'<div class="sh-card" data-card="budget"><h4>Budget</h4><div class="big">{total}</div>'
+                         f'<div class="muted">v{budget.version} · {meta.get("days", "?")} days · '
+                         f'{escape(str(meta.get("note", "")))} · {escape(budget.created_by or "")} '
+                         f'{_when(budget.created_at)}</div><a href="{board_link}">Compare versions</a></div>')
+        else:
+            cards.append(f'<div class="sh-card" data-card="budget"><h4>Budget</h4><div class="muted">No budget '
+                         f'version yet — <a href="{board_link}">price the board</a>.</div></div>')
+        cards.append(self._cast_card(dashboard_url("character_lab", org, project)))
+        return f'<div class="sh-cards">{"".join(cards)}</div>'
+
+    def _cast_card(self, link: str) -> str:
+        try:
+            from studio_kit.engines.characters import service
+
+            bibles = service.list_characters(self.ctx)
+        except StudioError:
+            bibles = []
+        renders: dict[str, Any] = {}
+        for r in self.ctx.list_assets(kind="character_render"):
+            cid = (r.meta or {}).get("character_id") or (r.provenance or {}).get("character_id")
+            if cid and (r.mime or "").startswith("image/") and r.size < 2_000_000:
+                renders[cid] = r                       # newest render of each character
+        figures = []
+        for b in bibles[:12]:
+            r = renders.get(b.character_id)
+            img = (f'<img alt="{escape(b.name)}" src="{data_url(self.ctx.read_bytes(r.id), r.mime)}">' if r
+                   else '<div style="width:64px;height:64px;background:#eee;border-radius:4px"></div>')
+            figures.append(f'<figure title="{escape(b.name)}">{img}<figcaption>{escape(b.name)}'
+                           f'{" 🔒" if b.locked else ""}</figcaption></figure>')
+        body = f'<div class="sh-cast">{"".join(figures)}</div>' if figures else \
+            '<div class="muted">No characters yet.</div>'
+        return (f'<div class="sh-card" data-card="cast"><h4>Cast</h4><div class="big">{len(bibles)} characters</div>'
+                f'{body}<a href="{escape(link)}">Open the Character Lab</a></div>')
+
+    # -- assets --------------------------------------------------------------------------------
+    def filtered(self) -> list[Any]:
+        """Assets matching the search and kind, newest first."""
+        text = self.search.strip().lower()
+        records = self.ctx.list_assets(kind=self.kind or None)
+        if text:
+            records = [a for a in records if text in a.name.lower() or text in a.kind.lower()]
+        return sorted(records, key=lambda a: (a.created_at, a.id), reverse=True)
+
+    @param.depends("search", "kind", watch=True)
+    def _first_page(self) -> None:
+        if self.page != 1:
+            self.page = 1          # redraws through the page watcher
+        else:
+            self._draw_assets()
+
+    @param.depends("page", watch=True)
+    def _draw_assets(self) -> None:
         import pandas as pd
 
-        org = self._store.org(self.org)
-        projects = org.projects()
-        self._projects.value = pd.DataFrame(
-            [{"project": p.slug, "title": p.name or p.slug, "created": str(p.created_at)[:19]} for p in projects]
-            or [{"project": "", "title": "(no projects yet: run `studio init`)", "created": ""}])
-        slugs = [p.slug for p in projects]
-        self.param.project.objects = slugs
-        if self.project not in slugs:
-            self.project = slugs[0] if slugs else None
-        self._update_tables()
-
-    @param.depends("project", watch=True)
-    def _update_tables(self) -> None:
-        import pandas as pd
-
-        if not self.project:
-            self._runs.value = pd.DataFrame(columns=["id", "template", "status"])
-            self._assets.value = pd.DataFrame(columns=["id", "kind", "name"])
+        records = self.filtered()
+        pages = max(1, -(-len(records) // PAGE_SIZE))
+        if self.page > pages:
+            self.page = pages
             return
-        ctx = self._store.project(self.org, self.project, create=False)
-        self._runs.value = pd.DataFrame(
-            [{"id": r.id, "template": r.template, "status": r.status,
-              "seconds": round(r.duration_s or 0, 1), "error": r.error or ""} for r in ctx.list_runs(limit=50)]
-            or [{"id": "", "template": "(no runs yet)", "status": "", "seconds": "", "error": ""}])
-        self._assets.value = pd.DataFrame(
-            [{"id": a.id, "kind": a.kind, "name": a.name, "version": a.version, "bytes": a.size,
-              "created": str(a.created_at)[:19]} for a in ctx.list_assets()]
-            or [{"id": "", "kind": "(no assets yet)", "name": "", "version": "", "bytes": "", "created": ""}])
+        start = (self.page - 1) * PAGE_SIZE
+        self._page_records = records[start:start + PAGE_SIZE]
+        self.assets.selection = []            # a new page: nothing selected, the preview says so
+        self.assets.value = pd.DataFrame(
+            [{"kind": a.kind, "name": a.name, "version": a.version, "size": _size(a.size),
+              "by": a.created_by or "", "created": _when(a.created_at)} for a in self._page_records],
+            columns=["kind", "name", "version", "size", "by", "created"])
+        self.page_info.object = f"Page {self.page} of {pages} · {len(records)} asset(s)"
+        self.prev_button.disabled = self.page <= 1
+        self.next_button.disabled = self.page >= pages
+
+    def _on_select(self, event) -> None:
+        rows = event.new or []
+        self._selected = self._page_records[rows[0]] if rows and rows[0] < len(self._page_records) else None
+        self.download.disabled = self._selected is None
+        if self._selected is not None:
+            self.download.filename = Path(self._selected.name).name
+        self.preview.object = self.preview_html(self._selected)
+
+    def preview_html(self, record: Any) -> str:
+        """An in-page preview: PDF pages, image, audio or video player, or the text."""
+        if record is None:
+            return "<p>Select an asset to preview it.</p>"
+        mime = record.mime or ""
+        head = (f"<p><b>{escape(record.name)}</b> v{record.version} · {escape(record.kind)} · {_size(record.size)} · "
+                f"{escape(record.created_by or '')} {_when(record.created_at)}</p>")
+        if record.size > PREVIEW_MAX_BYTES:
+            return head + "<p>Too large to preview in the page: download it.</p>"
+        try:
+            data = self.ctx.read_bytes(record.id)
+        except StudioError as exc:
+            return head + f"<p>Cannot read this asset: {escape(exc.message)}</p>"
+        if mime == "application/pdf" or record.name.lower().endswith(".pdf"):
+            pngs = pdf_page_pngs(data, pages=3, dpi=60)
+            return head + "".join(f'<img alt="page {i}" src="{data_url(p, "image/png")}" '
+                                  f'style="border:1px solid #ccc;margin:4px;max-width:32%">'
+                                  for i, p in enumerate(pngs, start=1))
+        if mime.startswith("image/"):
+            return head + f'<img alt="{escape(record.name)}" src="{data_url(data, mime)}">'
+        if mime.startswith("audio/"):
+            return head + f'<audio controls src="{data_url(data, mime)}"></audio>'
+        if mime.startswith("video/"):
+            return head + f'<video controls src="{data_url(data, mime)}"></video>'
+        if mime.startswith("text/") or mime in ("application/json", "application/xml", "application/x-ipynb+json"):
+            text = data[:20000].decode("utf-8", errors="replace")
+            return head + f"<pre>{escape(text)}</pre>"
+        return head + "<p>No preview for this kind of file: download it.</p>"
+
+    def _download_selected(self):
+        if self._selected is None:
+            return io.BytesIO(b"")
+        return io.BytesIO(self.ctx.read_bytes(self._selected.id))
+
+    # -- runs ----------------------------------------------------------------------------------
+    def _draw_runs(self) -> None:
+        import pandas as pd
+
+        self._run_records = self.ctx.list_runs(limit=100)
+        self.runs.value = pd.DataFrame(
+            [{"id": r.id, "template": r.template, "status": r.status, "started": _when(r.started_at),
+              "seconds": round(r.duration_s or 0, 1), "parameters": _params(r.parameters),
+              "notebook": "yes" if r.output_asset_id else "", "error": (r.error or "")[:80]}
+             for r in self._run_records],
+            columns=["id", "template", "status", "started", "seconds", "parameters", "notebook", "error"])
+
+    def _on_run(self, event) -> None:
+        rows = event.new or []
+        run = self._run_records[rows[0]] if rows and rows[0] < len(self._run_records) else None
+        self._run_asset = run.output_asset_id if run is not None else None
+        self.run_notebook.disabled = self._run_asset is None
+        if run is not None:
+            self.run_notebook.filename = f"run-{run.id}-{run.template}.ipynb"
+
+    def _download_notebook(self):
+        return io.BytesIO(self.ctx.read_bytes(self._run_asset) if self._run_asset else b"")
 
     def __panel__(self):
+        browser = pn.Column(
+            pn.FlexBox(self.search_input, self.kind_select, self.prev_button, self.next_button, self.page_info,
+                       self.download, align_items="flex-end"),
+            pn.FlexBox(pn.Column(self.assets, min_width=420, sizing_mode="stretch_width"),
+                       pn.Column(self.preview, min_width=320, sizing_mode="stretch_width"),
+                       sizing_mode="stretch_width", flex_wrap="wrap"),
+            sizing_mode="stretch_width")
+        runs = pn.Column(pn.Row(self.run_notebook), self.runs, sizing_mode="stretch_width")
         return pn.Column(
-            pn.Row(pn.pane.Markdown(f"## Projects of **{self.org}**"), self._refresh_button),
-            self._projects,
-            pn.Param(self.param.project, show_name=False, widgets={"project": {"name": "Project"}}),
-            pn.Tabs(("Runs", self._runs), ("Assets", self._assets)),
-            sizing_mode="stretch_width",
-        )
+            pn.Row(pn.pane.Markdown(f"## {escape(self.ctx.scope_name)}"), pn.HSpacer(), self.refresh_button),
+            self.latest,
+            pn.Tabs(("Assets", browser), ("Runs", runs), dynamic=False, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _params(parameters: dict | None) -> str:
+    text = json.dumps(parameters or {}, default=str)
+    return text if len(text) <= 120 else text[:117] + "…"

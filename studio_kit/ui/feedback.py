@@ -1,0 +1,54 @@
+"""What every dashboard does around a user's action: run it, show its result or its error with the fix,
+never a traceback; and inline media as data URLs."""
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from studio_kit.exceptions import StudioError
+
+log = logging.getLogger("studio_kit.ui")
+
+
+def data_url(data: bytes, mime: str = "image/png") -> str:
+    """``data:`` URL of some bytes, for an image, audio or video element that loads nothing from a server."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+class ActionFeedback:
+    """Mixin for a dashboard component with an ``alert`` pane (``pn.pane.Alert``)."""
+
+    #: named in the log when an action fails with a bug
+    action_owner = "Dashboard"
+    alert: Any
+
+    def _act(self, action: Callable[[], str | None], busy: Any = None) -> None:
+        """Run a button's action; show its result, or its error (message + fix) instead of a traceback."""
+        if busy is not None:
+            busy.loading = True
+        try:
+            message = action()
+        except StudioError as exc:
+            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
+            log.exception("%s action failed", self.action_owner)
+            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        else:
+            if message:
+                self.notify(message, "success")
+        finally:
+            if busy is not None:
+                busy.loading = False
+
+    def notify(self, message: str, kind: str = "info") -> None:
+        """Show ``message`` in the component's alert (and as a toast when the app has notifications on)."""
+        import panel as pn
+
+        self.alert.object, self.alert.alert_type, self.alert.visible = message, kind, True
+        toasts = getattr(pn.state, "notifications", None)
+        if toasts is not None:
+            first_line = message.split("\n")[0]
+            (toasts.error if kind == "danger" else toasts.success if kind == "success" else toasts.info)(
+                first_line, duration=6000 if kind == "danger" else 3000)

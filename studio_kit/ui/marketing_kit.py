@@ -1,0 +1,159 @@
+"""Marketing Kit: trailer EDL editor with a player, poster layout picker with live preview, social clips with QC.
+
+    from studio_kit.ui.marketing_kit import MarketingKit
+    kit = MarketingKit(script="film.fountain")    # in a notebook; dashboards/marketing_kit.py serves it
+
+Every operation goes through :mod:`studio_kit.engines.marketing.service`: the poster
+preview is composed (not stored) on every layout change; the trailer player plays the
+project's newest stored trailer; editing the EDL table and pressing *Save EDL &
+re-render* stores a new EDL version (checked: complete lines, never the final scene)
+and renders the trailer again from it; the exports table shows each social clip and
+platform export with its QC verdict.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import panel as pn
+import param
+
+from studio_kit.exceptions import StudioError
+from studio_kit.ui.feedback import data_url
+
+SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
+EDL_COLUMNS = ["kind", "shot_id", "source_in", "duration_frames", "text", "movement", "reason"]
+
+
+def _video_html(path: Path | None) -> str:
+    if path is None or not Path(path).is_file():
+        return "<p class='mk-empty'>No trailer yet: run <code>studio trailer SCRIPT</code> or Cut trailer.</p>"
+    return (f"<video class='mk-trailer' controls preload='auto' width='100%' "
+            f"src='{data_url(Path(path).read_bytes(), 'video/mp4')}'></video>")
+
+
+class MarketingKit(pn.viewable.Viewer):
+    """Poster layouts with live preview, the trailer with its editable EDL, exports with QC badges."""
+
+    layout = param.Selector(default="one-sheet", objects=["one-sheet", "square", "banner", "youtube-thumbnail"],
+                            doc="Poster layout.")
+
+    def __init__(self, script: str | Path | None = None, ctx: Any = None, **params):
+        super().__init__(**params)
+        from studio_kit.engines.marketing import service
+
+        self.service = service
+        self.script = Path(script) if script else SAMPLE_SCRIPT
+        self.ctx = service.project_context(ctx)
+        self.status = pn.pane.HTML("", css_classes=["mk-status"])
+        self.layout_select = pn.widgets.Select.from_param(self.param.layout, name="Poster layout")
+        self.poster = pn.pane.HTML("", css_classes=["mk-poster"], sizing_mode="stretch_width")
+        self.trailer = pn.pane.HTML("", css_classes=["mk-player"], sizing_mode="stretch_width")
+        self.edl = pn.widgets.Tabulator(value=None, show_index=False, sizing_mode="stretch_width", height=260,
+                                        editors={c: None for c in ("kind", "shot_id", "movement", "reason")})
+        self.save = pn.widgets.Button(name="Save EDL & re-render", button_type="primary")
+        self.cut = pn.widgets.Button(name="Cut trailer (30 s)", button_type="default")
+        self.exports = pn.pane.HTML("", css_classes=["mk-exports"])
+        self.save.on_click(self._save)
+        self.cut.on_click(self._cut)
+        self._edl = None
+        self._refresh_poster()
+        self._refresh_trailer()
+
+    # -- poster ------------------------------------------------------------------
+    @param.depends("layout", watch=True)
+    def _refresh_poster(self) -> None:
+        try:
+            png, warnings = self.service.poster_preview(self.script, self.layout, ctx=self.ctx, width=420)
+        except StudioError as exc:
+            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            return
+        note = "".join(f"<div class='mk-warning'>{w}</div>" for w in warnings)
+        self.poster.object = (f"<img class='mk-poster-img' data-layout='{self.layout}' alt='poster {self.layout}' "
+                              f"style='max-width:420px;width:100%' src='{data_url(png)}'/>{note}")
+
+    def _poster_pdf(self) -> Any:
+        import io
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="studio-poster-") as work:
+            result = self.service.poster(self.script, self.layout, Path(work) / f"poster-{self.layout}.pdf",
+                                         ctx=self.ctx, dpi=150)
+            return io.BytesIO(Path(result.pdf).read_bytes())
+
+    # -- trailer -----------------------------------------------------------------
+    def _refresh_trailer(self) -> None:
+        import pandas as pd
+
+        path, edl, meta = self.service.latest_trailer(ctx=self.ctx)
+        self._edl = edl
+        self.trailer.object = _video_html(path)
+        qc = (meta.get("qc") or {})
+        badge = ("<span class='mk-pass'>QC PASS</span>" if qc.get("passed") else
+                 "<span class='mk-fail'>QC FAIL</span>" if qc else "")
+        self.status.object = f"{badge} {self.script.name}"
+        rows = [{c: getattr(e, c) for c in EDL_COLUMNS} for e in edl.entries] if edl else []
+        self.edl.value = pd.DataFrame(rows, columns=EDL_COLUMNS)
+        self.exports.object = self._exports_html()
+
+    def _exports_html(self) -> str:
+        rows = self.service.list_exports(ctx=self.ctx)
+        if not rows:
+            return "<p>No social clips or platform exports yet.</p>"
+        body = "".join(f"<tr><td>{r['preset']}</td><td>{r['name']}</td><td>"
+                       f"<span class='{'mk-pass' if r['passed'] else 'mk-fail'}'>{'PASS' if r['passed'] else 'FAIL'}"
+                       f"</span></td><td>{r['problems']}</td></tr>" for r in rows)
+        return f"<table class='mk-exports-table'><tr><th>Platform</th><th>File</th><th>QC</th><th></th></tr>{body}</table>"
+
+    def _save(self, _event: Any = None) -> None:
+        if self._edl is None:
+            self.status.object = "<span class='mk-error'>No EDL to edit yet: cut a trailer first.</span>"
+            return
+        edited = self._edl.model_copy(deep=True)
+        table = self.edl.value
+        for entry, (_i, row) in zip(edited.entries, table.iterrows(), strict=False):
+            entry.source_in = int(row["source_in"])
+            entry.duration_frames = int(row["duration_frames"])
+            if entry.kind == "card":
+                entry.text = str(row["text"])
+        try:
+            stored, warnings = self.service.update_edl(edited, self.script, ctx=self.ctx)
+            self.status.object = "Rendering the edited trailer…"
+            self.service.trailer(self.script, stored.length, self._out(stored.length), ctx=self.ctx, edl=stored)
+        except StudioError as exc:
+            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            return
+        self._refresh_trailer()
+        if warnings:
+            self.status.object += "".join(f"<div class='mk-warning'>{w}</div>" for w in warnings)
+
+    def _cut(self, _event: Any = None) -> None:
+        try:
+            self.status.object = "Cutting and rendering a 30 s trailer…"
+            self.service.trailer(self.script, 30, self._out(30), ctx=self.ctx)
+        except StudioError as exc:
+            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            return
+        self._refresh_trailer()
+
+    def _out(self, length: int) -> Path:
+        from studio_kit.config import get_settings
+
+        folder = Path(get_settings().home) / "outputs" / "marketing" / self.script.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"trailer-{length}.mp4"
+
+    # -- layout ------------------------------------------------------------------
+    def sidebar(self) -> pn.viewable.Viewable:
+        download = pn.widgets.FileDownload(callback=self._poster_pdf, filename="poster.pdf",
+                                           label="Download poster PDF", button_type="success")
+        return pn.Column(self.layout_select, download, self.cut, self.status)
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return pn.Column(
+            pn.pane.Markdown("## Trailer"), self.trailer,
+            pn.pane.Markdown("Edit in/out (film frames), durations and card text, then save: lines stay whole, "
+                             "the final scene stays out."), self.edl, self.save,
+            pn.pane.Markdown("## Poster"), self.poster,
+            pn.pane.Markdown("## Social clips and platform exports"), self.exports,
+            sizing_mode="stretch_width")

@@ -1,0 +1,178 @@
+"""The project every dashboard works on, and the picker (organization / project) at the top of each one.
+
+Every dashboard opens the *current* project's own work. The current project is,
+in order: the page's query string (``?org=acme&project=pilot``, which the
+picker sets), else the settings (``STUDIO_ORG`` / ``STUDIO_PROJECT``). A new
+dashboard does::
+
+    from studio_kit.ui.project_picker import ProjectPicker, current_context
+    ctx = current_context()                      # ProjectContext of this browser session
+    template.header.append(ProjectPicker())      # or ProjectPicker().header_row()
+
+and writes through :mod:`studio_kit.store.edits` (appends and versioned
+documents), so two people on the same project never overwrite each other.
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import panel as pn
+import param
+
+from studio_kit.exceptions import StudioError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.store import ProjectContext
+
+#: every dashboard of the studio, in menu order: (file stem under dashboards/, title)
+DASHBOARDS = [("studio_home", "Studio Home"), ("script_room", "Script Room"),
+              ("breakdown_board", "Breakdown & Budget"), ("character_lab", "Character Lab"),
+              ("shot_generator", "Shot Generator"), ("audio_mixer", "Audio Mixer"),
+              ("marketing_kit", "Marketing Kit"), ("studio_ops", "Studio Ops"), ("admin", "Admin")]
+
+
+def _query(name: str) -> str | None:
+    args = getattr(pn.state, "session_args", None) or {}
+    values = args.get(name)
+    if not values:
+        return None
+    value = values[0]
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def current_project() -> tuple[str, str]:
+    """(org slug, project slug) of this session: the page's ?org=&project= or the settings."""
+    from studio_kit.config import get_settings
+    from studio_kit.store.store import SLUG
+
+    settings = get_settings()
+    org, project = _query("org"), _query("project")
+    org = org if org and SLUG.match(org) else settings.org
+    project = project if project and SLUG.match(project) else settings.project
+    return org, project
+
+
+def current_user() -> str:
+    """Who is editing: the logged-in user when the server has auth (JupyterHub, OAuth), else the settings' user."""
+    from studio_kit.config import get_settings
+
+    return getattr(pn.state, "user", None) or get_settings().user
+
+
+def current_context(create: bool = True) -> ProjectContext:
+    """The :class:`ProjectContext` of this session's project, acting as the current user."""
+    from studio_kit.store import open_store
+
+    org, project = current_project()
+    return open_store().project(org, project, user=current_user(), create=create)
+
+
+def latest_asset(ctx: ProjectContext, kind: str):
+    """The project's most recently stored asset of ``kind`` (any name, newest version), or None."""
+    records = ctx.list_assets(kind=kind)
+    return max(records, key=lambda r: (r.created_at, r.id)) if records else None
+
+
+def available_dashboards(folder: Path | None = None) -> list[tuple[str, str]]:
+    """The dashboards that exist in the served folder (coming ones appear once their file is there)."""
+    from studio_kit.config import get_settings
+
+    folder = Path(folder or get_settings().resolved_dashboards_dir)
+    return [(stem, title) for stem, title in DASHBOARDS if (folder / f"{stem}.py").is_file()]
+
+
+def dashboard_url(stem: str, org: str, project: str) -> str:
+    """Relative link to a dashboard of the same server, on the same project."""
+    return f"./{stem}?org={org}&project={project}"
+
+
+class ProjectPicker(pn.viewable.Viewer):
+    """Organization / project selects and the studio's dashboard menu; "Open" reloads the page on that project."""
+
+    org = param.Selector(default=None, objects=[], doc="Organization.")
+    project = param.Selector(default=None, objects=[], doc="Project of the organization.")
+
+    def __init__(self, current: str = "", **params):
+        super().__init__(**params)
+        from studio_kit.store import open_store
+
+        self._store = open_store()
+        self._current_org, self._current_project = current_project()
+        self._here = current
+        self._open = pn.widgets.Button(label="Open project", color="primary", width=120, align="end",
+                                       disabled=True)
+        orgs = [o.slug for o in self._store.orgs()]
+        if self._current_org not in orgs:
+            orgs.append(self._current_org)
+        self.param.org.objects = sorted(orgs)
+        self.org = self._current_org
+        self._load_projects()
+        self.project = self._current_project
+        self._org_w = pn.widgets.Select.from_param(self.param.org, label="Organization", width=160)
+        self._project_w = pn.widgets.Select.from_param(self.param.project, label="Project", width=200)
+        self._open.js_on_click(args={"org_w": self._org_w, "project_w": self._project_w}, code="""
+            const org = org_w.value, project = project_w.value;
+            if (org && project) { window.location.search = '?org=' + encodeURIComponent(org) +
+                                  '&project=' + encodeURIComponent(project); }""")
+
+    @param.depends("org", watch=True)
+    def _load_projects(self) -> None:
+        slugs: list[str] = []
+        try:
+            slugs = [p.slug for p in self._store.org(self.org).projects()] if self.org else []
+        except StudioError:  # an org that does not exist yet (settings' default before `studio init`)
+            slugs = []
+        if self.org == self._current_org and self._current_project not in slugs:
+            slugs.append(self._current_project)
+        self.param.project.objects = sorted(slugs)
+        if self.project not in slugs:
+            self.project = slugs[0] if slugs else None
+
+    @param.depends("org", "project", watch=True)
+    def _changed(self) -> None:
+        self._open.disabled = (self.org, self.project) == (self._current_org, self._current_project)
+
+    def nav_html(self) -> str:
+        links = []
+        for stem, title in available_dashboards():
+            cls = "sk-nav-here" if stem == self._here else ""
+            links.append(f'<a class="{cls}" href="{escape(dashboard_url(stem, self._current_org, self._current_project))}"'
+                         f' title="{escape(title)}">{escape(title)}</a>')
+        return (f'<nav class="sk-nav" aria-label="dashboards">{"".join(links)}</nav>'
+                f'<div class="sk-where" title="{escape(self._current_org)}/{escape(self._current_project)}">'
+                f'Project <b>{escape(self._current_org)}/{escape(self._current_project)}</b> · '
+                f'{escape(current_user())}</div>')
+
+    def __panel__(self):
+        nav = pn.pane.HTML(self.nav_html(), sizing_mode="stretch_width", stylesheets=[NAV_CSS], margin=(0, 5))
+        return pn.FlexBox(self._org_w, self._project_w, self._open, nav, align_items="flex-end",
+                          sizing_mode="stretch_width")
+
+
+NAV_CSS = """
+.sk-nav { display: flex; flex-wrap: wrap; gap: 4px 12px; font: 13px/1.6 sans-serif; }
+.sk-nav a { color: #8b1e3f; text-decoration: none; white-space: nowrap; }
+.sk-nav a.sk-nav-here { font-weight: 700; text-decoration: underline; }
+.sk-where { font: 12px sans-serif; color: #555; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+"""
+
+
+def configure() -> None:
+    """What every dashboard shares, called in each dashboards/*.py right after ``pn.extension(...)`` (which may reset ``raw_css``).
+
+    - quiet servers: bokeh/tornado's per-connection INFO lines ("WebSocket connection closed") and the
+      tracebacks of a browser that went away mid-write are not logged as errors;
+    - nothing loaded from the internet: Panel serves its own bundled JS/CSS/fonts (``pn.config`` defaults
+      to the server's static routes); browser tests assert zero failed requests on every dashboard.
+    """
+    import logging
+
+    for name in ("bokeh.server.views.ws", "bokeh.server.protocol_handler", "bokeh.server.session",
+                 "bokeh.server.tornado", "tornado.access"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("tornado.websocket").setLevel(logging.ERROR)   # "stream closed" when a tab goes away
+    from studio_kit.ui.offline import use_packaged_assets
+
+    use_packaged_assets()

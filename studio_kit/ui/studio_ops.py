@@ -1,0 +1,279 @@
+"""Studio Ops: the production timeline (Gantt with today's line and slippage), the review queue
+with one-click approve / request changes, the team and its roles, the budget summary (for the
+roles that may see it) and the audit trail with a verify button.
+
+Identity comes from the serving layer (``pn.state.user`` behind JupyterHub or an OAuth
+provider) and falls back to STUDIO_USER for single-user use. Everything goes through
+studio_kit.platform's services, which enforce the permissions: a button the role may not
+use is disabled, and what it may not see is not sent to the browser at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import panel as pn
+import param
+
+from studio_kit.exceptions import StudioError
+
+STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", "slipped": "#f9a825",
+                 "in progress": "#1565c0", "planned": "#78909c"}
+
+
+def gantt(views: list[Any], today: dt.date, title: str = "Production timeline") -> Any:
+    """A HoloViews Gantt chart: one bar per milestone from start to due (colour = status), a black tick at
+    the planned due date where it slipped, a green diamond on the day it was completed, and a dashed red
+    line at today."""
+    import holoviews as hv
+    import pandas as pd
+
+    hv.extension("bokeh", logo=False)
+    if not views:
+        return pn.pane.Markdown("No milestones yet: add one with `studio milestones add`.")
+    rows = [{"name": v.name, "start": pd.Timestamp(v.start), "end": pd.Timestamp(v.due + dt.timedelta(days=1)),
+             "status": v.status, "slip": v.slip_days, "due": str(v.due), "planned": str(v.baseline_due),
+             "done_on": str(v.done_on or ""), "color": STATUS_COLORS.get(v.status, "#78909c")} for v in views]
+    df = pd.DataFrame(rows)
+    names = list(dict.fromkeys(df["name"]))[::-1]  # first milestone on top
+    bars = hv.Segments(df, kdims=["start", "name", "end", "name"], vdims=["status", "slip", "due", "planned", "color"]
+                       ).opts(color="color", line_width=18, tools=["hover"])
+    slipped = df[df["slip"] > 0]
+    marks = hv.Scatter(pd.DataFrame({"planned": [pd.Timestamp(v) for v in slipped["planned"]],
+                                     "name": slipped["name"]}), "planned", "name"
+                       ).opts(marker="dash", size=22, color="black", angle=90) if len(slipped) else hv.Overlay()
+    finished = df[df["done_on"] != ""]
+    done_marks = hv.Scatter(pd.DataFrame({"done": [pd.Timestamp(v) for v in finished["done_on"]],
+                                          "name": finished["name"]}), "done", "name"
+                            ).opts(marker="diamond", size=16, color="#1b5e20", line_color="white") \
+        if len(finished) else hv.Overlay()
+    today_line = hv.VLine(pd.Timestamp(today)).opts(color="#d50000", line_width=2, line_dash="dashed")
+    days = [*df["start"], *df["end"], pd.Timestamp(today), *[pd.Timestamp(v) for v in finished["done_on"]]]
+    pad = pd.Timedelta(days=3)
+    return (bars * marks * done_marks * today_line).opts(
+        hv.opts.Segments(yticks=None), hv.opts.Overlay(title=title, height=90 + 34 * len(names), responsive=True,
+                                                       xlim=(min(days) - pad, max(days) + pad),
+                                                       xlabel="", ylabel="", show_legend=False,
+                                                       default_tools=["pan", "wheel_zoom", "reset"]))
+
+
+class StudioOps(pn.viewable.Viewer):
+    """The producer's desk: timeline, reviews, team, budget summary and audit for one project."""
+
+    org = param.String(default="")
+    project = param.String(default="")
+    user = param.String(default="", doc="Acting user (default: the served user, else STUDIO_USER).")
+    today = param.Date(default=None, doc="Day of the today line (default: today).")
+
+    def __init__(self, ctx: Any = None, **params):
+        from studio_kit.config import get_settings
+
+        settings = get_settings()
+        params.setdefault("org", ctx.org_slug if ctx else settings.org)
+        params.setdefault("project", ctx.project_slug if ctx else settings.project)
+        if not params.get("user"):
+            from studio_kit.ui.project_picker import current_user
+
+            params["user"] = ctx.user if ctx else current_user()
+        super().__init__(**params)
+        if ctx is None:
+            from studio_kit.store import open_store
+
+            ctx = open_store().project(self.org, self.project, user=self.user, create=False)
+        self.ctx = ctx
+        w = pn.widgets
+        self.who = pn.pane.HTML(sizing_mode="stretch_width")
+        self.status = pn.pane.Alert("", alert_type="light", visible=False, sizing_mode="stretch_width")
+        self.timeline = pn.Column(sizing_mode="stretch_width")
+        self.milestone_table = w.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width", height=260)
+        self.queue = w.Tabulator(disabled=True, show_index=False, selectable=1, sizing_mode="stretch_width",
+                                 height=220)
+        self.comment_text = w.TextAreaInput(placeholder="Comment or what should change (@name mentions)",
+                                            height=70, sizing_mode="stretch_width")
+        self.anchor = w.TextInput(placeholder="scene:12 · shot:4A · page:3 · timecode:01:00:12:05", width=300)
+        self.approve_button = w.Button(name="Approve", button_type="success", width=130)
+        self.changes_button = w.Button(name="Request changes", button_type="warning", width=160)
+        self.comment_button = w.Button(name="Comment", width=110)
+        self.approve_button.on_click(lambda _e: self._act("approve"))
+        self.changes_button.on_click(lambda _e: self._act("request_changes"))
+        self.comment_button.on_click(lambda _e: self._act("comment"))
+        self.comments = pn.pane.HTML(sizing_mode="stretch_width")
+        self.queue.param.watch(lambda _e: self._show_item(), "selection")
+        self.team = w.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width", height=240)
+        self.budget = pn.pane.HTML(sizing_mode="stretch_width")
+        self.audit_table = w.Tabulator(disabled=True, show_index=False, sizing_mode="stretch_width", height=300)
+        self.verify_button = w.Button(name="Verify audit chain", button_type="primary", width=180)
+        self.verify_button.on_click(lambda _e: self.verify())
+        self.verify_result = pn.pane.HTML(sizing_mode="stretch_width")
+        self.refresh()
+
+    # -- data -----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        from studio_kit.platform import permissions
+
+        self.role = permissions.role_of(self.ctx)
+        self.perms = permissions.matrix(self.ctx).get(self.role, set()) if self.role else set()
+        self.who.object = (f"Signed in as <b>{html.escape(self.user)}</b> — "
+                           f"<span data-role='{self.role or 'none'}'>{html.escape(self.role or 'not a member')}</span>"
+                           f" on {html.escape(self.ctx.scope_name)}")
+        self._draw_timeline()
+        self._draw_queue()
+        self._draw_team()
+        self._draw_budget()
+        self._draw_audit()
+
+    def _draw_timeline(self) -> None:
+        import pandas as pd
+
+        from studio_kit.platform import milestones
+
+        if "view" not in self.perms:
+            self.timeline.objects = [pn.pane.Markdown("You are not a member of this project.")]
+            return
+        views = milestones.list_milestones(self.ctx)
+        today = self.today or dt.date.today()
+        self.timeline.objects = [pn.pane.HoloViews(gantt(views, today), sizing_mode="stretch_width",
+                                                   name="gantt") if views else gantt(views, today)]
+        self.milestone_table.value = pd.DataFrame(
+            [{"milestone": v.name, "phase": v.phase, "start": str(v.start), "due": str(v.due),
+              "planned": str(v.baseline_due), "slip (days)": v.slip_days, "status": v.status,
+              "completed on": str(v.done_on or ""), "waiting on": ", ".join(v.open_subjects)} for v in views]
+            or [{"milestone": "(none yet)"}])
+
+    def _draw_queue(self) -> None:
+        import pandas as pd
+
+        from studio_kit.platform import reviews
+
+        items = reviews.items(self.ctx, ("draft", "in_review", "changes_requested")) if "view" in self.perms else []
+        self._items = items
+        self.queue.value = pd.DataFrame(
+            [{"subject": i.subject, "state": i.state.replace("_", " "), "reviewers": ", ".join(i.reviewers),
+              "due": str(i.due_date or ""), "requested by": i.requested_by or "", "version": i.version}
+             for i in items] or [{"subject": "(nothing waiting for review)"}])
+        self.queue.selection = [0] if items else []
+        self._show_item()
+
+    def _selected(self) -> Any:
+        sel = self.queue.selection
+        return self._items[sel[0]] if sel and sel[0] < len(self._items) else None
+
+    def _show_item(self) -> None:
+        from studio_kit.platform import permissions, reviews
+
+        item = self._selected()
+        pol = permissions.policy(self.ctx)
+        may_approve = item is not None and reviews.approve_permission(item.kind, pol) in self.perms
+        self.approve_button.disabled = not may_approve
+        self.changes_button.disabled = not may_approve or (item is not None and item.state != "in_review")
+        self.comment_button.disabled = item is None or "comment" not in self.perms
+        if item is None:
+            self.comments.object = ""
+            return
+        _events, comments = reviews.history(self.ctx, item.subject)
+        rows = "".join(f"<li><b>{html.escape(c.author)}</b>"
+                       f"{' @ ' + html.escape(c.anchor_kind + ' ' + c.anchor) if c.anchor_kind else ''}: "
+                       f"{html.escape(c.body)}</li>" for c in comments)
+        self.comments.object = f"<div class='review-comments'><b>{html.escape(item.subject)}</b>" \
+                               f"<ul>{rows or '<li>No comments yet.</li>'}</ul></div>"
+
+    def _draw_team(self) -> None:
+        import pandas as pd
+
+        from studio_kit.platform import members, permissions
+
+        matrix = permissions.matrix(self.ctx)
+        self.team.value = pd.DataFrame(
+            [{"member": m.user, "role": m.role, "may": ", ".join(sorted(matrix.get(m.role, set())))}
+             for m in members.list_members(self.ctx)] if "view" in self.perms else [{"member": "(members only)"}])
+
+    def _draw_budget(self) -> None:
+        """The top sheet of the newest stored budget — only for roles with see_budget."""
+        if "see_budget" not in self.perms:
+            self.budget.object = (f"<p class='budget-hidden'>Budget figures are confidential: the "
+                                  f"{html.escape(self.role or 'visitor')} role does not see rates, fees or totals.</p>")
+            return
+        from studio_kit.domain.budget import Budget, TopSheetGroup
+        from studio_kit.engines.preproduction.budget import compute, format_money
+
+        stored = [a for a in self.ctx.list_assets(kind="budget") if a.name.endswith(".json")]
+        if not stored:
+            self.budget.object = "<p>No budget stored yet (the breakdown board's budget is saved as a budget asset).</p>"
+            return
+        budget = Budget.model_validate_json(self.ctx.read_bytes(stored[-1].id))
+        top = compute(budget)
+        rows = "".join(f"<tr><td>{g.label}</td><td class='m'>{format_money(top.group_total(g), top.currency)}</td></tr>"
+                       for g in TopSheetGroup)
+        self.budget.object = (f"<table class='budget-summary'><tr><th>{html.escape(budget.title)}</th><th>Total</th>"
+                              f"</tr>{rows}<tr><td><b>Grand total</b></td><td class='m' data-grand-total="
+                              f"'{top.grand_total}'><b>{format_money(top.grand_total, top.currency)}</b></td></tr>"
+                              "</table>")
+
+    def _draw_audit(self) -> None:
+        import pandas as pd
+
+        from studio_kit.platform import audit
+
+        self.verify_button.disabled = "view_audit" not in self.perms
+        if "view_audit" not in self.perms:
+            self.audit_table.value = pd.DataFrame([{"entry": "(the audit trail is for owners and producers)"}])
+            return
+        rows = audit.entries(self.ctx)[-200:][::-1]
+        self.audit_table.value = pd.DataFrame(
+            [{"#": e.seq, "when (UTC)": str(e.at)[:19], "who": e.actor, "what": e.action, "target": e.target or "",
+              "hash": e.entry_hash[:12]} for e in rows] or [{"#": "", "what": "(empty)"}])
+
+    # -- actions --------------------------------------------------------------------------------------
+    def _say(self, text: str, kind: str = "success") -> None:
+        self.status.object, self.status.alert_type, self.status.visible = text, kind, True
+
+    def _act(self, op: str) -> None:
+        from studio_kit.platform import reviews
+
+        item = self._selected()
+        if item is None:
+            return self._say("Pick an item in the review queue first.", "warning")
+        note = self.comment_text.value.strip()
+        try:
+            if op == "approve":
+                done = reviews.approve(self.ctx, item.subject, note=note or None, expected_version=item.version)
+                self._say(f"{done.subject} approved by {self.user}.")
+            elif op == "request_changes":
+                done = reviews.request_changes(self.ctx, item.subject, note, expected_version=item.version)
+                self._say(f"Changes requested on {done.subject}.")
+            else:
+                reviews.comment(self.ctx, item.subject, note, anchor=self.anchor.value.strip() or None)
+                self._say(f"Comment added to {item.subject}.")
+        except StudioError as exc:  # refused, conflict, bad anchor: say so, keep the typed text
+            return self._say(exc.message + (f" — {exc.hint}" if exc.hint else ""), "danger")
+        self.comment_text.value = ""
+        self.anchor.value = ""
+        self.refresh()
+
+    def verify(self) -> Any:
+        from studio_kit.platform import audit
+
+        try:
+            result = audit.verify(self.ctx)
+        except StudioError as exc:
+            self.verify_result.object = f"<p class='audit-result bad'>{html.escape(exc.message)}</p>"
+            return None
+        cls = "ok" if result.ok else "bad"
+        self.verify_result.object = f"<p class='audit-result {cls}'>{html.escape(result.summary())}</p>"
+        return result
+
+    def __panel__(self):
+        review = pn.Column(self.queue, pn.Row(self.anchor, self.comment_button), self.comment_text,
+                           pn.Row(self.approve_button, self.changes_button), self.comments,
+                           sizing_mode="stretch_width")
+        return pn.Column(
+            self.who, self.status,
+            pn.Tabs(("Timeline", pn.Column(self.timeline, self.milestone_table, sizing_mode="stretch_width")),
+                    ("Reviews", review),
+                    ("Team", self.team),
+                    ("Budget", self.budget),
+                    ("Audit", pn.Column(pn.Row(self.verify_button), self.verify_result, self.audit_table,
+                                        sizing_mode="stretch_width")),
+                    dynamic=False, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
