@@ -83,3 +83,28 @@ def test_cosine():
     assert cosine([0, 0], [1, 0]) == 0
     with pytest.raises(ValueError):
         cosine([1], [1, 2])
+
+
+def test_the_configured_encoder_is_a_registered_backend_and_its_calls_are_recorded(monkeypatch, encoder_dir):
+    from studio_kit import registry
+    from studio_kit.engines.characters.consistency import _configured_encoder, embed
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert "encoder.clip" in registry.available_names("encoder")
+    assert _configured_encoder(None) is None  # nothing configured: the perceptual fallback, no error
+    monkeypatch.setenv(ENV_VAR, str(encoder_dir))
+    backend = _configured_encoder(None)
+    assert (backend.modality, backend.name, backend.model_id) == ("encoder", "clip", str(encoder_dir))
+    assert backend.encoder is load_image_encoder()  # one cached model, whichever way it is asked for
+    records = []
+    with registry.recording(records.append):
+        first = embed(backend, portrait((30, 60, 200)))
+        embed(backend, portrait((250, 250, 20)))
+    assert first == load_image_encoder().embed(portrait((30, 60, 200)))
+    assert [(r.modality, r.backend, r.method, r.units, r.unit, r.ok) for r in records] == \
+        [("encoder", "clip", "embed", 1.0, "images", True)] * 2
+    assert records[0].model == str(encoder_dir)
+    assert records[0].input_hashes != records[1].input_hashes  # the pixels are hashed, not the object's repr
+    monkeypatch.setenv(ENV_VAR, str(encoder_dir.parent / "missing"))
+    with pytest.raises(BackendUnavailableError):  # configured but wrong: said, not silently skipped
+        _configured_encoder(None)

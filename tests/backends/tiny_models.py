@@ -4,7 +4,6 @@ backend under test, exactly like a user's local model folder."""
 from __future__ import annotations
 
 import logging
-
 from pathlib import Path
 
 SCREENPLAY_LINES = [
@@ -27,10 +26,9 @@ CHAT_TEMPLATE = (
 
 def build_tiny_gpt2(folder: Path, *, chat_template: bool = False) -> Path:
     """A 2-layer GPT-2 (n_embd=32) with a byte-level BPE trained on screenplay lines."""
+    import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    import torch
 
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)

@@ -44,7 +44,8 @@ def test_run_publishes_the_key_figures(package):
     out = result.outputs
     assert result.status == "succeeded"
     from studio_kit.domain.preproduction import format_eighths
-    from studio_kit.engines.preproduction.breakdown import break_down, load_script
+    from studio_kit.engines.preproduction.breakdown import break_down
+    from studio_kit.engines.writing.io import load_script
 
     eighths = break_down(load_script(SAMPLE_SCRIPT)).total_eighths
     assert out["scenes"] == 12 and out["pages"] == format_eighths(eighths) and out["cast"] == 4
@@ -58,8 +59,7 @@ def test_budget_xlsx_opens_and_its_formulas_add_up_to_the_published_total(packag
     from decimal import Decimal
 
     import openpyxl
-
-    from studio_kit.engines.preproduction.xlsx_eval import Workbook
+    from xlsx_formulas import Workbook
 
     _, result = package
     path = result.outputs["budget_xlsx"]

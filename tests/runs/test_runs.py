@@ -1,7 +1,7 @@
 """`studio run`: parameters validated against the template, runs stored, failures keep the partial notebook."""
-import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from typer.testing import CliRunner
@@ -9,27 +9,52 @@ from typer.testing import CliRunner
 from studio_kit.cli import app
 from studio_kit.exceptions import ParameterError, RunError
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
-from make_notebook import build  # noqa: E402
+
+def write_template(path: Path, percent_source: str) -> None:
+    """Write a notebook from jupytext py:percent text, the form templates/ keeps its sources in."""
+    nb = jupytext.reads(percent_source, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    jupytext.write(nb, path, fmt="ipynb")
 
 
 @pytest.fixture
 def template_dir(tmp_path, monkeypatch, studio_home):
     folder = tmp_path / "templates"
     folder.mkdir()
-    nbformat.write(build([
-        ("md", "# Square\nSquares a number and fails on request."),
-        ("params", 'n: int = 3  # the number to square\nlabel: str = "x"  # a label\nfail_at: int = -1  # cell that raises (-1: none)\nratio: float = 0.5  # a ratio'),
-        ("code", "result = n * n\nprint(label, result)"),
-        ("code", "if fail_at == 3:\n    raise RuntimeError(f'asked to fail with n={n}')"),
-        ("code", "from studio_kit.runs import publish\npublish(result=result, label=label)"),
-    ]), folder / "square.ipynb")
-    nbformat.write(build([
-        ("md", "# Needs title\nA template with a required parameter."),
-        ("params", 'title: str = None  # required: the film title'),
-        ("code", "print(title)"),
-    ]), folder / "needs_title.ipynb")
+    write_template(folder / "square.ipynb", """\
+# %% [markdown]
+# # Square
+# Squares a number and fails on request.
+
+# %% tags=["parameters"]
+n: int = 3  # the number to square
+label: str = "x"  # a label
+fail_at: int = -1  # cell that raises (-1: none)
+ratio: float = 0.5  # a ratio
+
+# %%
+result = n * n
+print(label, result)
+
+# %%
+if fail_at == 3:
+    raise RuntimeError(f'asked to fail with n={n}')
+
+# %%
+from studio_kit.runs import publish
+publish(result=result, label=label)
+""")
+    write_template(folder / "needs_title.ipynb", """\
+# %% [markdown]
+# # Needs title
+# A template with a required parameter.
+
+# %% tags=["parameters"]
+title: str = None  # required: the film title
+
+# %%
+print(title)
+""")
     monkeypatch.setenv("STUDIO_TEMPLATES_DIR", str(folder))
     from studio_kit.config import reset_settings
     reset_settings()

@@ -1,4 +1,4 @@
-"""Alembic: 0001 builds the schema the models describe; a later migration keeps the data."""
+"""Alembic: the migrations build the schema the models describe; a later migration keeps the data."""
 from __future__ import annotations
 
 import textwrap
@@ -11,17 +11,19 @@ from studio_kit.store import dispose_engines, migrate, open_store
 
 STORE_TABLES = {"organization", "studio_user", "project", "asset", "run", "audit_event", "usage_event"}
 
-SECOND_MIGRATION = textwrap.dedent('''
+#: a test-only migration that chains after whatever the package's head is today
+TEST_REVISION = "test_reviews"
+NEXT_MIGRATION = textwrap.dedent('''
     """Reviews: a rating on every asset and a review_note table.
 
-    Revision ID: 0002
-    Revises: 0001
+    Revision ID: test_reviews
+    Revises: {head}
     """
     from alembic import op
     import sqlalchemy as sa
 
-    revision = "0002"
-    down_revision = "0001"
+    revision = "test_reviews"
+    down_revision = "{head}"
     branch_labels = None
     depends_on = None
 
@@ -46,12 +48,19 @@ SECOND_MIGRATION = textwrap.dedent('''
 ''')
 
 
+def package_head(engine) -> str:
+    (head,) = migrate.head_revisions(engine)  # one linear history, no branches
+    return head
+
+
 def test_first_open_migrates_to_head(store):
-    assert migrate.current_revisions(store.engine) == {"0001"}
+    assert migrate.current_revisions(store.engine) == {package_head(store.engine)}
+    assert "0002" in {r.revision for r in migrate.ScriptDirectory.from_config(
+        migrate.alembic_config(store.engine)).walk_revisions()}
     assert STORE_TABLES <= set(inspect(store.engine).get_table_names())
 
 
-def test_models_match_migration_0001(store):
+def test_models_match_the_migrations(store):
     """A model change without a new migration fails here."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
@@ -73,11 +82,12 @@ def test_second_migration_keeps_existing_rows(store, store_url, acme, tmp_path):
     acme.audit("character.lock", target="character:mara")
     versions = tmp_path / "extra_versions"
     versions.mkdir()
-    (versions / "0002_reviews.py").write_text(SECOND_MIGRATION)
+    head = package_head(store.engine)
+    (versions / "test_reviews.py").write_text(NEXT_MIGRATION.replace("{head}", head))
 
     dispose_engines(store_url)  # a new process: the URL has not been checked yet
     upgraded = open_store(store_url, store.settings, version_dirs=[versions])
-    assert migrate.current_revisions(upgraded.engine) == {"0002"}
+    assert migrate.current_revisions(upgraded.engine) == {TEST_REVISION}
 
     columns = {c["name"] for c in inspect(upgraded.engine).get_columns("asset")}
     assert "rating" in columns and "review_note" in inspect(upgraded.engine).get_table_names()
@@ -91,7 +101,7 @@ def test_second_migration_keeps_existing_rows(store, store_url, acme, tmp_path):
     assert [e.action for e in ctx.list_audit()] == ["asset.put", "character.lock"]
     assert ctx.put_asset(b"v2", kind="script", name="draft.fountain").version == 2
 
-    # a studio_kit without 0002 refuses the newer database instead of guessing
+    # a studio_kit without the test migration refuses the newer database instead of guessing
     dispose_engines(store_url)
     with pytest.raises(StoreError, match="does not know"):
         open_store(store_url, store.settings)

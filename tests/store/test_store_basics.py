@@ -179,3 +179,42 @@ def test_database_failure_mid_write_is_a_store_error_and_leaves_no_file(acme, mo
     monkeypatch.undo()
     assert [p for p in acme.asset_root.rglob("*") if p.is_file()] == []
     assert acme.list_assets() == []
+
+
+@pytest.mark.parametrize("field", ["kind", "name"])
+def test_nul_bytes_in_names_and_kinds_are_refused_on_every_database(store, acme, field):
+    args = {"kind": "script", "name": "draft.fountain", field: "dra\x00ft"}
+    with pytest.raises(StoreError, match="without NUL bytes"):
+        acme.put_asset(b"x", **args)
+    assert acme.list_assets() == [] and not list(store.asset_root.rglob("*.*"))
+
+
+def test_nul_bytes_in_any_text_column_are_refused_before_the_database(store, acme):
+    with pytest.raises(StoreError, match="NUL byte"):
+        acme.create_run("hello\x00project")
+    with pytest.raises(StoreError, match="NUL byte"):
+        acme.audit("character.lock", target="character:\x00mara")
+    assert acme.list_runs() == [] and acme.list_audit() == []
+
+
+def test_asset_kinds_are_an_enum_that_stores_the_same_strings(store, acme):
+    from studio_kit.store import AssetKind
+
+    by_enum = acme.put_asset(b"INT. A - DAY", kind=AssetKind.SCRIPT, name="a.fountain")
+    by_text = acme.put_asset(b"INT. B - DAY", kind="script", name="a.fountain")
+    assert by_enum.kind == "script" and by_text.version == 2  # one history, whichever way it was named
+    assert [a.id for a in acme.list_assets(kind=AssetKind.SCRIPT)] == [by_enum.id, by_text.id]
+    assert acme.put_asset(b"{}", kind="plugin.thing-v2", name="t.json").kind == "plugin.thing-v2"
+    for bad in ("Script", "two words", "x" * 65, "script;drop"):
+        with pytest.raises(StoreError, match="kind"):
+            acme.put_asset(b"x", kind=bad, name="x.txt")
+
+
+def test_ids_past_64_bits_are_not_found_rather_than_overflowing(acme):
+    from studio_kit.exceptions import TenantAccessError
+
+    for bad in (2**70, 2**63, 0, -1):
+        with pytest.raises(TenantAccessError, match="not found"):
+            acme.get_asset(bad)
+        with pytest.raises(TenantAccessError, match="not found"):
+            acme.get_run(bad)

@@ -20,9 +20,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from browser_harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 - one Chromium set-up for every suite
 
 pytestmark = pytest.mark.browser
 
@@ -33,38 +31,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def serve_dashboard():
-    """Start ``panel serve`` on a dashboard file in a subprocess; returns its URL. Stopped after the test."""
-    procs: list[subprocess.Popen] = []
-
-    def _serve(app: str | Path, env: dict[str, str] | None = None, timeout: float = 90.0) -> str:
-        app_path = Path(app)
-        if not app_path.is_absolute():
-            app_path = REPO / app_path
-        port = free_port()
-        full_env = {**os.environ, **(env or {})}
-        log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"panel-{port}.log", "w")
+def start_panel(apps: list[str | Path], env: dict[str, str] | None = None, timeout: float = 240.0,
+                procs: list[subprocess.Popen] | None = None, args: list[str] | None = None) -> str:
+    """Start one ``panel serve`` on the given dashboard files (one server, one process); returns its base URL
+    (``http://127.0.0.1:PORT``; each app is at ``/<file stem>``). The process is appended to ``procs``."""
+    paths = [Path(a) if Path(a).is_absolute() else REPO / a for a in apps]
+    port = free_port()
+    full_env = {**os.environ, **(env or {})}
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"panel-{port}.log"
+    with open(log, "w") as out:       # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(
-            [sys.executable, "-m", "panel", "serve", str(app_path), "--port", str(port), "--address", "127.0.0.1",
-             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
-            env=full_env, cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "panel", "serve", *map(str, paths), "--port", str(port), "--address", "127.0.0.1",
+             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1", *(args or [])],
+            env=full_env, cwd=str(REPO), stdout=out, stderr=subprocess.STDOUT,
         )
+    if procs is not None:
         procs.append(proc)
-        url = f"http://127.0.0.1:{port}/{app_path.stem}"
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"panel serve exited early; see {log.name}:\n" + Path(log.name).read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        return url
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"panel serve did not answer on {url} within {timeout}s; see {log.name}")
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"panel serve exited early; see {log}:\n" + log.read_text()[-3000:])
+        try:   # a static file: asking for the app itself would start (and queue) a session per retry
+            with urllib.request.urlopen(f"{base}/static/js/bokeh.min.js", timeout=5) as r:
+                if r.status == 200:
+                    return base
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"panel serve did not answer on {base} within {timeout}s; see {log}")
 
-    yield _serve
+
+def stop_panel(procs: list[subprocess.Popen]) -> None:
     for p in procs:
         p.terminate()
         try:
@@ -73,22 +70,45 @@ def serve_dashboard():
             p.kill()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+def serve_dashboard():
+    """Start ``panel serve`` on a dashboard file in a subprocess; returns its URL. Stopped after the test."""
+    procs: list[subprocess.Popen] = []
+
+    def _serve(app: str | Path, env: dict[str, str] | None = None, timeout: float = 240.0) -> str:
+        return f"{start_panel([app], env, timeout, procs)}/{Path(app).stem}"
+
+    yield _serve
+    stop_panel(procs)
+
+
+@pytest.fixture(scope="module")
+def serve_dashboards_once():
+    """One ``panel serve`` for several dashboard files, shared by a module's tests: ``serve(apps, env, args=[...])``
+    returns the base URL (each app at ``/<file stem>``); stopped after the module."""
+    procs: list[subprocess.Popen] = []
+
+    def _serve(apps: list[str | Path], env: dict[str, str] | None = None, timeout: float = 240.0,
+               args: list[str] | None = None) -> str:
+        return start_panel(apps, env, timeout, procs, args)
+
+    yield _serve
+    stop_panel(procs)
+
+
+# `browser` and `page` live in tests/conftest.py: one Playwright per test session, shared by every suite.
+
+
+# -- the store tests' SQLite + PostgreSQL fixtures, reused so UI persistence runs on both databases ------
+def _load_store_fixtures():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_store_conftest_for_ui", REPO / "tests" / "store" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_store_fixtures = _load_store_fixtures()
+store_url = _store_fixtures.store_url
+store = _store_fixtures.store

@@ -3,8 +3,16 @@ import io
 
 import pytest
 
-from studio_kit.domain.preproduction import ScheduleLimits
-from studio_kit.ui.board_state import SAMPLE_SCRIPT, BoardError, BoardState, plan_from_tokens, plan_of, reflow, tokens_of
+from studio_kit.domain.preproduction import ScheduleLimits, format_eighths
+from studio_kit.ui.board_state import (
+    SAMPLE_SCRIPT,
+    BoardError,
+    BoardState,
+    plan_from_tokens,
+    plan_of,
+    reflow,
+    tokens_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +55,43 @@ def test_moving_a_strip_retotals_days_and_keeps_the_dragged_order(fresh):
     # the hand order inside a day is kept, not re-sorted
     day = next(d for d in after if first in d)
     assert day[day.index(first) + 1] == target
-    # every day honours the limits because the day breaks moved
-    assert not st.problems()
+    # a strip dropped into a full day stays where the producer put it; the day says it is over, with the numbers
+    full = next(d for d in st.schedule.days if first in [x.scene_index for x in d.strips])
+    if full.eighths > st.limits.eighths_per_day:
+        assert any(p.startswith(f"day {full.number}: ") and " > " in p for p in st.problems())
     assert st.dood.day_numbers == [d.number for d in st.schedule.days]
+    # what the drag cost is priced beside the day totals
+    assert st.last_change is not None and st.last_change.after_total == st.top_sheet().grand_total
 
 
-def test_without_keep_limits_an_overfull_day_is_reported_not_reflowed(fresh):
+def test_a_strip_dropped_into_a_full_day_goes_there_and_the_day_is_flagged(fresh):
+    from studio_kit.ui.stripboard_widget import board_rows
+
     st = fresh()
-    st.keep_limits = False
     everything = [i for d in plan_of(st.schedule) for i in d]
-    st.set_plan([everything])
-    assert len(st.schedule.days) == 1
-    assert any("pages" in p for p in st.problems())
-    st.keep_limits = True
+    st.set_plan([everything])                                   # the producer piles every strip on day 1
+    assert len(st.schedule.days) == 1 and plan_of(st.schedule) == [everything]
+    over = next(r for r in board_rows(st.schedule) if r["kind"] == "day")["over"]
+    limit = st.limits
+    assert f"> {format_eighths(limit.eighths_per_day)}" in over and over.startswith("pages ")
+    assert any(p.startswith("day 1: ") and "pages >" in p for p in st.problems())
+    # moving the day breaks is an explicit action, and the change in days is said with its cost
+    st.rebreak_days()
+    assert len(st.schedule.days) >= 2 and not [p for p in st.problems() if "pages" in p]
+    assert [i for d in plan_of(st.schedule) for i in d] == everything            # strip order kept
+    note = " ".join(st.change_notes)
+    assert f"1 → {len(st.schedule.days)} shoot days" in note and "USD" in note
+    assert st.last_change.shoot_days == (1, len(st.schedule.days))
+    assert st.last_change.total == st.last_change.after_total - st.last_change.before_total
+
+
+def test_with_keep_limits_the_day_breaks_move_by_themselves(fresh):
+    st = fresh()
+    everything = [i for d in plan_of(st.schedule) for i in d]
+    st.set_keep_limits(True)
     st.set_plan([everything])
     assert len(st.schedule.days) >= 2 and not st.problems()
+    assert "shoot days" in " ".join(st.change_notes)
 
 
 def test_reflow_spills_the_last_strips_into_the_next_day(fresh):
@@ -104,9 +134,10 @@ def test_tag_edits_persist_and_survive_reloading_the_script(fresh):
     from studio_kit.store import open_store
     store = open_store(f"sqlite:///{st.home / 'studio.db'}", asset_root=st.home / "assets")
     project = store.project(get_settings().org, get_settings().project)
-    history = project.versions("breakdown-edits", "the-last-reel.edits.json")      # every edit, versioned
-    assert [a.version for a in history] == [1, 2] and history[1].parent_id == history[0].id
-    assert '"CARBON RODS"' in project.read_text(history[1].id)
+    from studio_kit.store.edits import read_stream
+    history = read_stream(project, "breakdown:the_last_reel.fountain")     # every edit appended, with who/when
+    assert [(e.seq, e.payload["op"]) for e in history] == [(1, "recategorise"), (2, "add")]
+    assert history[1].payload["name"] == "CARBON RODS" and history[1].user == get_settings().user
     with pytest.raises(BoardError, match="no Props tag"):
         st.remove_tag(0, "props", "NO SUCH THING")
     with pytest.raises(BoardError):
@@ -164,7 +195,9 @@ def test_board_viewer_shows_engine_errors_in_the_banner_and_loads_pasted_scripts
 
     board = BreakdownBoard()
     board.__panel__()
-    assert board.state.summary()["scenes"] == 12 and not board._alert.visible
+    assert board.state is None and "has no script yet" in board.script_info.object   # no sample behind their back
+    board.sample_button.clicks += 1                                  # the sample is an explicit action
+    assert board.state.summary()["scenes"] == 12 and not board._alert.visible and board.state.is_sample
     board.paste.value = "No heading here, just words.\n"
     board.paste_button.clicks += 1
     assert board._alert.visible and "no scene headings" in board._alert.object
@@ -182,13 +215,21 @@ def test_board_viewer_shows_engine_errors_in_the_banner_and_loads_pasted_scripts
     assert board._alert.visible
 
 
-def test_board_opens_the_sample_and_says_so_when_the_configured_script_is_missing(studio_home, monkeypatch):
+def test_board_says_so_when_the_configured_script_is_missing_and_offers_the_projects_script(studio_home,
+                                                                                            monkeypatch):
+    from studio_kit.config import get_settings
+    from studio_kit.engines.writing.versions import save_version
+    from studio_kit.store import open_store
     from studio_kit.ui.breakdown_board import BreakdownBoard
 
     monkeypatch.setenv("STUDIO_BOARD_SCRIPT", str(studio_home / "missing.fountain"))
     board = BreakdownBoard()
-    assert board._alert.visible and "missing.fountain" in board._alert.object
-    assert board.state.script_path == SAMPLE_SCRIPT
+    assert board._alert.visible and "missing.fountain" in board._alert.object and board.state is None
+    settings = get_settings()
+    ctx = open_store().project(settings.org, settings.project, user="ana")
+    save_version(ctx, "INT. DINER - NIGHT\n\nANA pours coffee.\n\nANA\nRefill?\n", name="diner.fountain")
+    board.latest_button.clicks += 1
+    assert board.state.key == "diner.fountain" and "diner.fountain v1" in board.script_info.object
 
 
 def test_board_opens_another_script_from_the_environment(studio_home, samples_dir, monkeypatch):
@@ -351,6 +392,7 @@ def test_board_viewer_shows_the_script_page_and_locks_the_cast_list(studio_home)
 
     board = BreakdownBoard()
     board.__panel__()
+    board.sample_button.clicks += 1
     board.scene_select.value = 5                                     # scene 6 starts on script page 4
     head = board.sheet_pane.object.split('data-field="script-page"')[1].split("</div>")[0]
     assert ">4</b>" in head and "6 of 12" in board.sheet_pane.object

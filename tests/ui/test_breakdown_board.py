@@ -17,7 +17,10 @@ def _board(page):
 
 
 def _open(serve_dashboard, page, studio_home, tab):
-    url = serve_dashboard("dashboards/breakdown_board.py", env={"STUDIO_HOME": str(studio_home)})
+    from studio_kit.ui.board_state import SAMPLE_SCRIPT
+
+    url = serve_dashboard("dashboards/breakdown_board.py", env={"STUDIO_HOME": str(studio_home),
+                                                               "STUDIO_BOARD_SCRIPT": str(SAMPLE_SCRIPT)})
     page.goto(url)
     page.locator(".kpi").first.wait_for()
     page.locator(".bk-tab", has_text=tab).first.click()
@@ -35,13 +38,16 @@ def test_dragging_a_strip_to_another_day_changes_the_day_totals(studio_home, ser
     moved_eighths = parse_eighths(page.locator(f'.board [data-token="{moved}"] .pg').text_content())
 
     # real HTML5 drag and drop: the first strip of day 1 onto the top edge of day 2's first strip
-    page.locator(f'.board [data-token="{moved}"]').drag_to(page.locator(f'.board [data-token="{target}"]'),
-                                                            target_position={"x": 40, "y": 4})
-    for _ in range(60):                                    # the server re-totals, then redraws the board
-        tokens_after, after = _board(page)
+    for _attempt in range(3):                              # a drop before the board's script is wired is lost
+        page.locator(f'.board [data-token="{moved}"]').drag_to(page.locator(f'.board [data-token="{target}"]'),
+                                                                target_position={"x": 40, "y": 4})
+        for _ in range(40):                                # the server re-totals, then redraws the board
+            tokens_after, after = _board(page)
+            if after != before:
+                break
+            page.wait_for_timeout(500)
         if after != before:
             break
-        page.wait_for_timeout(500)
     assert after != before, f"day totals did not change after the drop: {before}"
     assert sum(after) == sum(before)                       # no strip lost or doubled
     assert tokens_after.index(moved) > tokens_after.index("day")      # now shot on a later day
@@ -156,7 +162,9 @@ def test_a_long_scene_shows_as_ordered_parts_and_call_sheets_follow_the_dragged_
     parts = page.locator('.board .strip[data-scene^="2 pt"]')
     assert parts.evaluate_all("els => els.map(e => e.dataset.scene)") == ["2 pt 1", "2 pt 2"]   # in board order
     assert parts.first.locator(".part").inner_text() == "pt 1"
-    # the first strip dropped after the last day break: a new last day
+    # the first strip dropped after the last day break: a new last day (both strips on screen for the drag)
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    page.locator(".board").scroll_into_view_if_needed()
     tokens, before = _board(page)
     page.locator(f'.board [data-token="{tokens[0]}"]').drag_to(page.locator('.board .daybreak').last,
                                                                 target_position={"x": 40, "y": 20})

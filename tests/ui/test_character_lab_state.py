@@ -219,3 +219,24 @@ def test_render_cards_say_which_scorer_was_used_and_why():
     label, why = scorer_summary({"method": "previz-params", "threshold": 0.999, "details": {"differs": ["hair"]}})
     assert label == "previz exact" and "differs in hair" in why
     assert "scored by" not in render_card({**base, "score": None, "locked": False}, "data:,", 2)   # concept art
+
+
+def test_a_locked_character_is_read_only_with_new_version_in_place_and_still_renders(lab):
+    from studio_kit.ui.character_bible_editor import _widgets
+
+    _create(lab, "Nova Reyes")
+    lab.editor.add_look.clicks += 1
+    lab._act(lab.save)
+    lab._act(lab.lock)
+    fields = list(_widgets(lab.editor))
+    assert len(fields) > 20 and all(w.disabled for w in fields)          # every field, looks and colours too
+    assert lab.save_button.disabled and lab.locked_note.visible
+    assert "New version" in lab.locked_note.object and "studio character" not in lab.locked_note.object
+    lab.editor.appearance["hair"].value = "pink mohawk"                   # even if a value slips through ...
+    lab._act(lab.save)
+    assert "Press “New version”" in lab.alert.object                     # ... the refusal points to the button
+    lab._act(lab.render)                                                  # and rendering is not blocked
+    assert lab.alert.alert_type == "success" and "Identity score" in lab.alert.object
+    lab.locked_version_button.clicks += 1                                 # the button in place of the fields
+    assert "UNLOCKED v2" in lab.header.object
+    assert not any(w.disabled for w in _widgets(lab.editor) if w.name != "−") and not lab.locked_note.visible

@@ -52,7 +52,7 @@ def test_character_workflow(studio_home, tmp_path):
     out = _run("character", "list")
     assert "mara" in out and "casting" in out and "yes" in out
     out = _run("character", "sheet", "mara", "-o", str(tmp_path / "sheet"))
-    assert (tmp_path / "sheet" / "mara_sheet.png").is_file() and "8 panels" in out
+    assert (tmp_path / "sheet" / "mara_sheet.png").is_file() and "9 panels" in out  # turnaround with the back view
     out = _run("character", "history", "mara")
     assert "dana" in out and "v1 casting" in out
     out = _run("character", "continuity", str(script))
@@ -61,7 +61,7 @@ def test_character_workflow(studio_home, tmp_path):
 
 def test_cast_from_the_cyber_bob_sample_and_a_storyboard_frame(studio_home, samples_dir, tmp_path):
     out = _run("character", "new", "all", "--from-script", str(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))
-    assert "created Cyber Bob (cyber-bob) lead, age 40, he/him" in out and "4 created" in out
+    assert "created Cyber Bob (cyber-bob) lead, age 40, he/him" in out and "5 created" in out  # the two dogs are two parts (issue 14)
     assert "(boss)" not in out and "(bob)" not in out                   # short cues folded, not new people
     assert "Locked Cyber Bob" in _run("character", "lock", "bob")         # the short cue finds him
     out = _run("character", "frame", "bob", "dog", "--size", "medium", "--scene", "EXT. PARK - NIGHT",

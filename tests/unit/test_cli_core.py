@@ -96,3 +96,15 @@ def test_usage_errors_print_a_hint_not_a_traceback():
                          capture_output=True, text=True)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and "unexpected extra argument" in out.stderr
+
+
+def test_read_commands_do_not_create_a_project(studio_home):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    out = subprocess.run([sys.executable, "-m", "studio_kit", "runs"], capture_output=True, text=True,
+                         env={**os.environ, "STUDIO_HOME": str(studio_home), "STUDIO_PROJECT": "nosuch"})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "Project 'default/nosuch' does not exist" in out.stderr
+    assert "studio init --org default --project nosuch" in out.stderr
+    from studio_kit.store import open_store
+
+    assert [p.slug for p in open_store().org("default").projects()] == ["demo"]

@@ -129,7 +129,8 @@ def test_breakdown_lock_cast_writes_the_cast_list_into_the_edit_log(tmp_path):
     uci = json.loads(next((tmp_path / "bd2").glob("*uci*.json")).read_text())
     text = json.dumps(uci)
     assert '"MAYA"' in text and '"JONAS"' in text
-    from studio_kit.engines.preproduction.breakdown import break_down, load_script
+    from studio_kit.engines.preproduction.breakdown import break_down
+    from studio_kit.engines.writing.io import load_script
 
     assert {c.name: c.id for c in break_down(load_script(revised), edits=log).cast} == {"MAYA": 1, "JONAS": 2}
     bad = CliRunner().invoke(app, ["breakdown", str(script), "-o", str(tmp_path / "bd3"), "--lock-cast"])

@@ -79,7 +79,21 @@ def test_stats_counts_scenes_and_speakers(bob):
 
 def test_stats_lists_only_pairs_that_actually_talk(bob):
     out = run("stats", str(bob)).output
-    assert "BOB -> DOG (8)" in out and "(0)" not in out
+    # one cast list: BOB is CYBER BOB and the talking chihuahua is the second dog part (issue 14 item 2)
+    assert "DOG #2 -> CYBER BOB (8)" in out and "(0)" not in out
+
+
+def test_parse_stats_and_the_breakdown_count_the_same_parts(bob):
+    from studio_kit.engines.preproduction.breakdown import break_down
+    from studio_kit.engines.writing.io import load_script
+
+    parsed = json.loads(run("parse", str(bob), "--json").output)
+    stats = json.loads(run("stats", str(bob), "--json").output)
+    breakdown = break_down(load_script(bob))
+    parts = sorted(c["part"] for c in parsed["cast"])
+    assert sorted(c["name"] for c in stats["characters"]) == parts
+    assert sorted(m.name for m in breakdown.cast) == parts
+    assert parsed["scenes"][1]["characters"] == ["CYBER BOSS", "CYBER BOB"]   # Bob is on screen in scene 2
 
 
 def test_diff_names_changed_added_and_omitted_scenes(tmp_path):

@@ -1,4 +1,5 @@
-"""Docs are tested code: every ```python block in README.md runs."""
+"""Docs are tested code: every ```python block in README.md runs (the generated API client's block needs a
+live server and the generated package: tests/api/test_client_example.py runs that one as written)."""
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ def test_readme_python_blocks_run(studio_home):
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "README should show how to use studio_kit from Python"
     for block in blocks:
+        if "studio_kit_api_client" in block:
+            continue
         exec(compile(block, "README.md", "exec"), {})
 
 

@@ -55,7 +55,7 @@ def harbour_path(tmp_path):
 
 @pytest.fixture
 def harbour_script(harbour_path):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     return load_script(harbour_path)
 

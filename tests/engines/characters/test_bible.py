@@ -32,7 +32,7 @@ def test_bible_for_every_speaking_character_with_mined_descriptions(harbour_scri
 
 
 def test_cyber_bob_sample_introductions(samples_dir):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bibles = {b.name: b for b in bibles_from_script(script)}
@@ -81,7 +81,7 @@ def test_introduction_missing_gives_empty_descriptions(harbour_script):
 
 
 def test_the_last_reel_descriptions_are_whole_clean_sentences(studio_home):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
     from studio_kit.ui.character_lab import SAMPLE_SCRIPT
 
     bibles = {b.name: b for b in bibles_from_script(load_script(SAMPLE_SCRIPT))}
@@ -102,7 +102,7 @@ def test_the_last_reel_descriptions_are_whole_clean_sentences(studio_home):
 
 
 def test_cyber_bob_descriptions_keep_each_character_to_its_own_words(samples_dir):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     bibles = {b.name: b for b in bibles_from_script(load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))}
     assert bibles["Cyber Bob"].description == ("Cyber Bob, 40, a white man, a mild, goofy, fairly daft pawn of a soul, "
@@ -145,7 +145,7 @@ def test_pronouns_need_evidence():
 
 
 def test_later_pronouns_belong_to_the_character_named_last(tmp_path):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     path = tmp_path / "s.fountain"
     path.write_text("INT. OFFICE - DAY\n\nROBIN (30s) and KAI (40s) sit at a desk.\n\nROBIN\nHi.\n\nKAI\nHello.\n\n"
@@ -156,7 +156,7 @@ def test_later_pronouns_belong_to_the_character_named_last(tmp_path):
 
 
 def test_a_description_keeps_the_sentence_opening_unless_it_is_someone_else_s(tmp_path):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     path = tmp_path / "s.fountain"
     path.write_text("INT. BAR - NIGHT\n\nAcross the room, JOHN (40s, a tired BARTENDER) polishes a glass. He sighs. "
@@ -171,7 +171,7 @@ def test_a_description_keeps_the_sentence_opening_unless_it_is_someone_else_s(tm
 
 
 def test_titles_do_not_end_the_introduction(tmp_path):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     path = tmp_path / "s.fountain"
     path.write_text("INT. SHOP - DAY\n\nMR. SMITH (50s, a shopkeeper in a brown apron) counts coins. DR. ADA LOVELACE, "

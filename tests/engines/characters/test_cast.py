@@ -43,7 +43,7 @@ No, me.
 
 
 def _script(tmp_path, text):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     path = tmp_path / "s.fountain"
     path.write_text(text, encoding="utf-8")
@@ -69,17 +69,19 @@ def test_no_fold_without_evidence_in_the_script(tmp_path):
 
 
 def test_cyber_bob_is_one_lead_with_alias_and_boss_is_one_character(samples_dir):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bibles = {b.name: b for b in bibles_from_script(script)}
-    assert set(bibles) == {"Cyber Bob", "Dog", "Margaret", "Cyber Boss"}
+    # issue 14: the park's cute dog and the beam's talking chihuahua are two animals, as on the breakdown
+    assert set(bibles) == {"Cyber Bob", "Dog", "Dog #2", "Margaret", "Cyber Boss"}
     bob = bibles["Cyber Bob"]
     assert bob.role == "lead" and bob.aliases == ["Bob"] and bob.answers_to("BOB") and bob.answers_to("cyber-bob")
     assert bob.source["dialogue_blocks"] == 18 and bob.age == 40 and bob.pronouns == "he/him"
     assert {"mild", "goofy", "daft"} <= set(bob.traits)
     assert bibles["Cyber Boss"].aliases == ["Boss"] and bibles["Cyber Boss"].role == "minor"
-    assert bibles["Dog"].role == "supporting"          # 11 blocks across two scenes
+    assert bibles["Dog #2"].role == "supporting"       # 10 blocks in the traffic-light beam
+    assert bibles["Dog"].role == "day player"          # one yip in the park
     assert bibles["Margaret"].role == "supporting"     # 4 blocks, enters in the lead's opening scene
     # asking for the short cue finds the merged character
     assert [b.name for b in bibles_from_script(script, ["bob"])] == ["Cyber Bob"]

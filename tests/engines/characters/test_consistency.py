@@ -11,8 +11,13 @@ from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend
 from studio_kit.domain.character import Appearance, CharacterBible, identity_from_bible
 from studio_kit.engines.characters import identity
-from studio_kit.engines.characters.consistency import (THRESHOLDS, colour_histogram, perceptual_similarity, phash,
-                                                       score_render)
+from studio_kit.engines.characters.consistency import (
+    THRESHOLDS,
+    colour_histogram,
+    perceptual_similarity,
+    phash,
+    score_render,
+)
 
 
 def _bible(**kw) -> CharacterBible:
@@ -145,3 +150,29 @@ def test_embedding_similarity_when_an_encoder_is_configured(photo):
     same = score_render(photo, locked.identity, encoder=enc)
     assert same.method == "embedding:mean-rgb" and same.score == pytest.approx(1.0)
     assert score_render(ImageOps.invert(photo), locked.identity, encoder=enc).flagged
+
+
+def test_face_and_image_encoder_calls_are_recorded_like_every_model_call(photo, monkeypatch):
+    from studio_kit import registry
+    from studio_kit.backends.image.encoders import ENV_VAR
+
+    pytest.importorskip("dlib")
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    records = []
+    with registry.recording(records.append):
+        locked, _ = identity.lock(_bible(), user="ana", references=[photo])
+        score = score_render(photo, locked.identity)
+    assert score.method == "face:dlib-resnet"
+    assert [(r.modality, r.backend, r.method, r.model, r.ok) for r in records] == \
+        [("encoder", "face", "embed", "dlib-resnet-face-v1", True)] * 2   # the lock, then the score
+
+    class MeanColour:  # an encoder a notebook hands in is recorded under its own name
+        model_id = "mean-rgb"
+
+        def embed(self, image):
+            return list(np.asarray(image.convert("RGB"), dtype=float).mean(axis=(0, 1)) / 255 - 0.5)
+
+    records.clear()
+    with registry.recording(records.append):
+        score_render(photo, locked.identity.model_copy(update={"embedding": (0.1, 0.2, 0.3)}), encoder=MeanColour())
+    assert [(r.backend, r.model, r.units) for r in records] == [("MeanColour", "mean-rgb", 1.0)]

@@ -63,7 +63,7 @@ Better.
 
 def test_one_person_under_two_cues_is_one_continuity_line(tmp_path):
     from studio_kit.engines.characters.continuity import continuity_report
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     path = tmp_path / "alias.fountain"
     path.write_text("INT. OFFICE - DAY\n\nCYBER BOB, 40, a mild man in a grey suit, types.\n\nCYBER BOB\nDone.\n\n"

@@ -30,7 +30,7 @@ def test_lock_freezes_descriptors_seed_references_and_hash():
     ident = rec.to_identity()
     assert set(ident) == {"character_id", "name", "version", "seed", "mode", "style", "age", "pronouns",
                           "description", "appearance", "palette", "wardrobe", "brand", "reference_hashes", "species",
-                          "embedding"}
+                          "embedding", "mannequin"}
     assert ident["wardrobe"] == {"raincoat": {"description": "yellow raincoat", "colors": ["#e0c040"]}}
 
 

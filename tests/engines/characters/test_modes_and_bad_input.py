@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio_kit.domain.character import (BrandGuidelines, CharacterBible, CharacterMode, LogoPlacement,
-                                         WardrobeLook)
+from studio_kit.domain.character import BrandGuidelines, CharacterBible, CharacterMode, LogoPlacement, WardrobeLook
 from studio_kit.engines.characters import modes, service
 from studio_kit.exceptions import BackendUnavailableError, CharacterError, ImageError
 
@@ -72,8 +71,8 @@ def test_brand_rules_against_the_lock():
 
 
 def test_actor_edited_after_lock_renders_the_locked_look_with_a_warning():
-    from studio_kit.engines.characters import identity
     from studio_kit.domain.character import Appearance
+    from studio_kit.engines.characters import identity
 
     actor, _ = identity.lock(CharacterBible(character_id="a", name="A", appearance=Appearance(hair="long")),
                              user="ana")
@@ -127,5 +126,5 @@ def test_brand_render_draws_only_locked_palette_colours():
     img = PrevizImageBackend().render(ImageRequest(kind="character", identities=[identity_from_bible(_mascot())],
                                                    wardrobe="default", width=256, height=384))
     fig = figure_params_of(img)["figures"][0]
-    drawn = ["#%02x%02x%02x" % tuple(fig[k]) for k in ("top", "bottom", "accent")]
+    drawn = ["#{:02x}{:02x}{:02x}".format(*fig[k]) for k in ("top", "bottom", "accent")]
     assert modes.off_palette(drawn, BRAND_PALETTE) == [], drawn

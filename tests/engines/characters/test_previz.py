@@ -1,7 +1,6 @@
 """The previz backend: deterministic, distinguishable characters and storyboard frames."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

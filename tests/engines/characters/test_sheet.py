@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from studio_kit.engines.characters import service
-from studio_kit.engines.characters.sheet import EXPRESSIONS, EXPR_SIZE, SHEET_WIDTH, TURNAROUND, TURN_SIZE
+from studio_kit.engines.characters.sheet import EXPR_SIZE, EXPRESSIONS, SHEET_WIDTH, TURN_SIZE, TURNAROUND
 
 
 def test_sheet_png_and_panels(ctx, harbour_path, tmp_path):
@@ -26,9 +26,14 @@ def test_sheet_png_and_panels(ctx, harbour_path, tmp_path):
             if panels[a].shape == panels[b].shape:
                 assert np.abs(panels[a] - panels[b]).sum() > 1000, (a, b)
     # the sheet holds the panels: the front view sits under the title band
-    front_on_sheet = np.asarray(sheet.convert("RGB"), dtype=np.int16)[72:72 + TURN_SIZE[1], :TURN_SIZE[0]]
-    assert np.abs(front_on_sheet - panels["front"]).mean() < 1
+    # (issue 14: four turnaround views share the sheet's width now, so the front panel sits there scaled)
+    pw = SHEET_WIDTH // len(TURNAROUND)
+    ph = pw * TURN_SIZE[1] // TURN_SIZE[0]
+    front_on_sheet = np.asarray(sheet.convert("RGB"), dtype=np.int16)[72:72 + ph, :pw]
+    front = np.asarray(Image.open(paths["front"]).convert("RGB").resize((pw, ph)), dtype=np.int16)
+    assert np.abs(front_on_sheet - front).mean() < 1
     # every panel was stored as a render of the locked version, all on identity
     renders = ctx.list_assets(kind="character_render")
-    assert len(renders) == 8 and all(r.meta["score"] == 1.0 for r in renders)
+    # issue 14: the turnaround has a back view too (4 views + 5 expressions; was 3 + 5)
+    assert len(renders) == len(TURNAROUND) + len(EXPRESSIONS) == 9 and all(r.meta["score"] == 1.0 for r in renders)
     assert len(ctx.list_assets(kind="character_sheet")) == 1

@@ -30,7 +30,7 @@ def test_species_from_cue_and_introduction():
 
 
 def test_cyber_bob_cast_species(samples_dir):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     bibles = {b.name: b for b in bibles_from_script(load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain"))}
     assert bibles["Dog"].species == "dog" and bibles["Cyber Boss"].species == "cloud"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from studio_kit.domain.preproduction import CATEGORY_TABLE, BreakdownCategory as Cat, TagOrigin
+from studio_kit.domain.preproduction import CATEGORY_TABLE, TagOrigin
+from studio_kit.domain.preproduction import BreakdownCategory as Cat
 from studio_kit.engines.preproduction.breakdown import BreakdownError, break_down
 from studio_kit.engines.preproduction.edits import EditError, EditLog
 
@@ -159,7 +160,7 @@ def test_shipped_lexicons_are_rich_data_files():
 
 
 def test_breakdown_of_a_sample_script(samples_dir):
-    from studio_kit.engines.preproduction.breakdown import load_script
+    from studio_kit.engines.writing.io import load_script
 
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bd = break_down(script)

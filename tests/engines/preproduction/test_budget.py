@@ -7,10 +7,23 @@ import pytest
 
 from studio_kit.domain.budget import Account, Budget, DetailLine, Fringe, TopSheetGroup
 from studio_kit.domain.preproduction import (
-    Breakdown, BreakdownCategory, BreakdownSheet, CastMember, Schedule, ShootDay, Strip, Tag,
+    Breakdown,
+    BreakdownCategory,
+    BreakdownSheet,
+    CastMember,
+    Schedule,
+    ShootDay,
+    Strip,
+    Tag,
 )
 from studio_kit.engines.preproduction.budget import (
-    compute, evaluate_formula, line_fringes, line_subtotal, load_budget_data, resolve_preset, set_global,
+    compute,
+    evaluate_formula,
+    line_fringes,
+    line_subtotal,
+    load_budget_data,
+    resolve_preset,
+    set_global,
     summary_line,
 )
 from studio_kit.engines.preproduction.budget_derive import derive_budget, derive_facts, dood_from_schedule
@@ -216,8 +229,9 @@ def test_derived_budget_without_shoot_days_is_refused():
 
 def test_budget_of_a_sample_script_through_the_preproduction_engines(samples_dir):
     pytest.importorskip("studio_kit.engines.writing.fountain")
-    from studio_kit.engines.preproduction.breakdown import break_down, load_script
+    from studio_kit.engines.preproduction.breakdown import break_down
     from studio_kit.engines.preproduction.schedule import schedule_breakdown
+    from studio_kit.engines.writing.io import load_script
 
     script = load_script(samples_dir / "fountain" / "Cyber_Bob_ep00001.fountain")
     bd = break_down(script)
@@ -225,7 +239,13 @@ def test_budget_of_a_sample_script_through_the_preproduction_engines(samples_dir
     b = derive_budget(bd, sched, "micro-short-medium", script=script)
     top = compute(b)
     assert b.globals["SHOOT_DAYS"].value == len(sched.days)
-    assert len(b.account("1400").lines) == len(bd.cast)
+    # issue 14: only on-camera actors are cast days; a CG cloud is VFX, a dog is an animal (a talking one
+    # gets a voice session), so the cast account no longer has one day-rate line per cast-list entry
+    actors = [m for m in bd.cast if m.on_camera_actor]
+    cast_lines = b.account("1400").lines
+    assert [ln for ln in cast_lines if "voice" not in ln.description] and \
+        len([ln for ln in cast_lines if "voice" not in ln.description]) == len(actors)
+    assert not any("CYBER BOSS" in ln.description for ln in cast_lines)
     voice = next(ln for ln in b.account("4400").lines if ln.description.startswith("Synthetic voice"))
     words = sum(len(blk.text.split()) for s in script.scenes for blk in s.dialogue)
     assert voice.units == max(D("0.1"), (D(words) / 150).quantize(D("0.1")))

@@ -8,10 +8,24 @@ import pytest
 from pypdf import PdfReader
 
 from studio_kit.domain.preproduction import (
-    Breakdown, BreakdownCategory, BreakdownSheet, CastMember, Schedule, ShootDay, Strip, Tag,
+    Breakdown,
+    BreakdownCategory,
+    BreakdownSheet,
+    CastMember,
+    Schedule,
+    ShootDay,
+    Strip,
+    Tag,
 )
 from studio_kit.engines.preproduction.callsheet import (
-    TO_BE_CONFIRMED, CallSheetError, CallSheetSettings, build_call_sheet, render_html, write_html, write_pdf,
+    TO_BE_CONFIRMED,
+    WEATHER_BLANK,
+    CallSheetError,
+    CallSheetSettings,
+    build_call_sheet,
+    render_html,
+    write_html,
+    write_pdf,
 )
 
 C = BreakdownCategory
@@ -56,7 +70,9 @@ def test_header_day_of_days_date_and_calls(boards):
     assert (cs.title, cs.day_number, cs.total_days) == ("Night Shift", 2, 3)
     assert cs.date == dt.date(2026, 6, 23) and cs.weekday == "Tuesday"
     assert (cs.crew_call, cs.shooting_call) == (dt.time(7), dt.time(8))
-    assert cs.nearest_hospital == TO_BE_CONFIRMED and cs.weather == "none"
+    # issue 14: a finished sheet never says "to be confirmed" and weather is a labelled blank offline
+    assert cs.nearest_hospital == TO_BE_CONFIRMED and cs.nearest_hospital.startswith("FILL IN")
+    assert cs.weather == WEATHER_BLANK
     friday = build_call_sheet(sched, bd, 1, CallSheetSettings(start_date=dt.date(2026, 6, 26)))
     assert friday.advance_date == dt.date(2026, 6, 29)            # weekend off: day 2 is Monday
 
@@ -133,7 +149,7 @@ def test_html_and_pdf_carry_the_sheet(boards, tmp_path):
                    "Advance schedule: day 3"):
         assert needle in text, needle
     empty = render_html(build_call_sheet(sched, bd, 1, CallSheetSettings(start_date=MONDAY)))
-    assert 'id="hospital" class="tbc">to be confirmed<' in empty
+    assert 'id="hospital" class="tbc">FILL IN' in empty and "to be confirmed" not in empty   # issue 14
 
 
 def test_html_escapes_script_text(boards):

@@ -155,3 +155,49 @@ def test_breakdown_sheet_shows_every_category_box_like_a_scheduling_program(pack
         for c in BreakdownCategory:
             assert f"{c.label}" in flat and f"({c.uci})" in flat, (c, flat[:200])
     assert "Script page" in pages[0] and bd.sheets[0].page == 1
+
+
+def test_xlsx_numbers_are_numbers_and_pages_are_eighths_of_a_page(package, tmp_path):
+    """Issue 14: a producer sums pages in Excel — lengths are numbers shown as fractions of a page."""
+    from openpyxl import load_workbook
+
+    bd = package[0]
+    wb = load_workbook(exports.breakdown_xlsx(bd, tmp_path / "n.xlsx"))
+    ws = wb["By scene"]
+    header = [c.value for c in ws[1]]
+    pages, eighths = header.index("Pages") + 1, header.index("Eighths") + 1
+    for row, sheet in zip(range(2, ws.max_row + 1), bd.sheets):
+        assert ws.cell(row=row, column=pages).value == sheet.eighths / 8
+        assert ws.cell(row=row, column=pages).number_format == "# ?/8"
+        assert ws.cell(row=row, column=eighths).value == sheet.eighths
+    cat = wb["By category"]
+    assert all(isinstance(r[0].value, int) and isinstance(r[4].value, int) for r in cat.iter_rows(min_row=2))
+
+
+def test_dood_shows_days_off_between_shoot_days(tmp_path):
+    import datetime as dt
+
+    from studio_kit.domain.preproduction import DayOutOfDays, DoodCode, DoodRow
+
+    dates = [dt.date(2026, 3, 5), dt.date(2026, 3, 6), dt.date(2026, 3, 9)]     # Thu, Fri, Mon
+    dood = DayOutOfDays(title="T", day_numbers=[1, 2, 3], dates=dates, rows=[
+        DoodRow(cast_id=1, name="MAYA", codes=[DoodCode("SW"), DoodCode("H"), DoodCode("WF")], work=2, hold=1)])
+    header, rows = exports.dood_table(dood)
+    assert header[2:7] == ["Day 1 03/05", "Day 2 03/06", "Sat 03/07 off", "Sun 03/08 off", "Day 3 03/09"]
+    assert rows[0][2:7] == ["SW", "H", "", "", "WF"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exports.dood_xlsx(dood, tmp_path / "d.xlsx"))["Day out of days"]
+    assert ws.cell(row=2, column=5).fill.fgColor.rgb.endswith("D9D9D9")
+
+
+def test_stripboard_pdf_has_a_cast_key_and_written_synopses(tmp_path):
+    from studio_kit.engines.preproduction.service import SAMPLE_SCRIPT, plan_package
+
+    pkg = plan_package(SAMPLE_SCRIPT, preset=None, call_days=[], time_limit=2, num_workers=2)
+    text = "\n".join(_pdf_text(exports.stripboard_pdf(pkg.schedule, tmp_path / "board.pdf")))
+    assert "Cast key" in text and "1" in text and "MAYA" in text and "OTTO" in text
+    for sheet in pkg.breakdown.sheets:
+        assert sheet.synopsis.endswith((".", "!", "?")) and "…" not in sheet.synopsis and len(sheet.synopsis) <= 90
+    otto = pkg.breakdown.sheets[1].synopsis
+    assert otto.startswith("OTTO sits in the front row")        # the introduction folded, not cut mid-word

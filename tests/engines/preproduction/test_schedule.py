@@ -5,8 +5,13 @@ import pytest
 
 from studio_kit.domain.preproduction import ScheduleLimits
 from studio_kit.engines.preproduction import stripboard as sb
-from studio_kit.engines.preproduction.schedule import (ScheduleConstraints, optimise, reschedule, schedule_breakdown,
-                                                       violations)
+from studio_kit.engines.preproduction.schedule import (
+    ScheduleConstraints,
+    optimise,
+    reschedule,
+    schedule_breakdown,
+    violations,
+)
 from studio_kit.exceptions import ScheduleError
 
 FAST = {"time_limit": 3.0, "num_workers": 2}

@@ -1,7 +1,9 @@
 """Bad input: each case is a clear ScriptError (message + hint) or a parse with warnings; never a hang."""
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +153,80 @@ def test_pathological_input_is_parsed_in_linear_time(text):
     from studio_kit.engines.writing.stats import script_stats
     script_stats(s)
     assert time.process_time() - started < 5.0
+
+
+# ---------------------------------------------------------------- issue 8: devices, pipes, caps, late NUL bytes
+def test_a_device_is_refused_not_read_until_memory_runs_out():
+    started = time.process_time()
+    err = _refused(Path("/dev/zero"), "/dev/zero", "device")
+    assert "file" in err.hint
+    _refused("/dev/zero", "device")             # a path given as a string too, never parsed as text
+    assert time.process_time() - started < 1.0
+
+
+def test_a_fifo_is_refused_instead_of_blocking_forever(tmp_path):
+    fifo = tmp_path / "pipe.fountain"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    _refused(fifo, "pipe", str(fifo))
+    assert time.monotonic() - started < 2.0
+
+
+def test_the_size_cap_holds_whatever_the_file_claims(tmp_path):
+    path = tmp_path / "big.fountain"
+    path.write_bytes(b"INT. A - DAY\n\n" + b"He waits.\n" * 200)
+    with pytest.raises(ScriptError, match="over the"):
+        load_script(path, max_bytes=1000)
+    assert load_script(path, max_bytes=4000).scenes
+
+
+@pytest.mark.parametrize("where", [0, 70_000, 1_000_000])
+def test_nul_bytes_anywhere_in_the_file_mean_binary(tmp_path, where):
+    body = b"INT. A - DAY\n\n" + b"He waits by the door.\n" * (where // 22 + 10)
+    path = tmp_path / "late.fountain"
+    path.write_bytes(body[:where] + b"\x00\x00" + body[where:])
+    _refused(path, "binary", "NUL")
+    _refused(body[:where] + b"\x00" + body[where:], "binary")
+    _refused(body.decode()[:where] + "\x00" + body.decode()[where:], "binary")
+
+
+def test_control_bytes_after_the_first_64k_mean_binary_when_not_utf8(tmp_path):
+    text = b"INT. CAF\xc9 - DAY\n\n" + b"x" * 70_000 + bytes(range(1, 9)) * 2000
+    _refused(text, "binary")
+
+
+# ---------------------------------------------------------------- issue 8: FDX that used to raise tracebacks
+_FDX_HEAD = '<?xml version="1.0"?><FinalDraft DocumentType="Script"><Content>'
+_FDX_TAIL = "</Content></FinalDraft>"
+
+
+def test_fdx_with_thousands_of_nested_dual_dialogues_reads_with_a_warning():
+    depth = 2000
+    xml = (_FDX_HEAD + "<Paragraph><DualDialogue>" * depth
+           + '<Paragraph Type="Character"><Text>BOB</Text></Paragraph>'
+           + '<Paragraph Type="Dialogue"><Text>Hi.</Text></Paragraph>'
+           + "</DualDialogue></Paragraph>" * depth + _FDX_TAIL)
+    s = load_script(xml.encode())
+    assert [(e.type, e.text, e.dual) for e in s.elements] == [(ET.CHARACTER, "BOB", True), (ET.DIALOGUE, "Hi.", True)]
+    assert any("nested" in w for w in s.warnings)
+
+
+@pytest.mark.parametrize("offset", ["²", "٣", "9" * 5000, "-1", ""])
+def test_fdx_inline_note_offsets_that_are_not_small_numbers_put_the_note_last(offset):
+    xml = (_FDX_HEAD + '<Paragraph Type="Action"><ScriptNote Fountain="inline-note:' + offset + '">'
+           '<Paragraph><Text>fix</Text></Paragraph></ScriptNote><Text>She waits.</Text></Paragraph>' + _FDX_TAIL)
+    assert load_script(xml).elements[0].text == "She waits.[[fix]]"
+
+
+@pytest.mark.parametrize("head", ["<!DOCTYPE FinalDraft>\n", "<!-- saved by hand -->\n<!DOCTYPE x>"])
+def test_doctype_first_fdx_bytes_are_read_as_fdx_and_refused(head):
+    data = (head + '<FinalDraft><Content><Paragraph Type="Action"><Text>Hi</Text></Paragraph>'
+            '</Content></FinalDraft>').encode()
+    _refused(data, "DOCTYPE")
+
+
+def test_fdx_bytes_with_a_comment_first_are_read_as_fdx():
+    data = (b'<!-- exported -->\n<FinalDraft><Content><Paragraph Type="Scene Heading"><Text>INT. A - DAY'
+            b'</Text></Paragraph></Content></FinalDraft>')
+    s = load_script(data)
+    assert s.source_format == "fdx" and s.scenes[0].location == "A"

@@ -212,7 +212,7 @@ def _check_final_draft_shape(xml: str) -> ETree.Element:
     root = ETree.fromstring(xml.encode("utf-8"))
     assert root.tag == "FinalDraft" and root.get("DocumentType") == "Script" and root.get("Template") == "No"
     assert root.get("Version", "").isdigit()
-    assert [c.tag for c in root] in (["Content"], ["Content", "TitlePage"])
+    assert [c.tag for c in root] in (["Content", "SmartType"], ["Content", "TitlePage", "SmartType"])
     for para in root.find("Content"):
         assert para.tag == "Paragraph"
         dual = para.find("DualDialogue")

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from studio_kit.domain.script import ElementType
-from studio_kit.engines.writing.english import STOPWORDS, agree, echoes, fix_articles, indefinite, is_plural, new_echoes
 from studio_kit.engines.writing import lexicon
+from studio_kit.engines.writing.english import STOPWORDS, agree, echoes, fix_articles, indefinite, is_plural, new_echoes
 from studio_kit.engines.writing.generation import _title, generate_script
 
 LOGLINES = [

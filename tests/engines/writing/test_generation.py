@@ -1,6 +1,7 @@
 """Story generation: the procedural writer end to end, and the LLM path with a canned backend."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -8,7 +9,12 @@ import pytest
 from studio_kit.backends.text.base import TextBackend
 from studio_kit.domain.script import ElementType
 from studio_kit.engines.writing.fountain import parse_fountain
-from studio_kit.engines.writing.generation import AUTHOR, CastMember, generate_script, make_cast
+from studio_kit.engines.writing.generation import (
+    AUTHOR,
+    CastMember,
+    generate_script,
+    make_cast,
+)
 from studio_kit.engines.writing.pagination import paginate
 from studio_kit.engines.writing.structures import StoryBrief
 from studio_kit.engines.writing.voices import DialogueVoice
@@ -162,8 +168,12 @@ class CannedBackend(TextBackend):
         heading = re.search(r"scene heading exactly: (.+)", prompt).group(1).strip()
         cast = re.findall(r"^- ([A-Z][A-Z .'-]+?) \(", prompt, flags=re.MULTILINE)
         speaker = cast[0]
-        scene = (f"{heading}\n\nRain needles the glass. {speaker.title()} waits by the lamp.\n\n"
-                 f"{speaker}\nThe canned model wrote this line for scene {len(self.prompts)}.\n")
+        # a good model uses the premise terms the prompt lists, and never says the same sentence twice
+        terms = re.search(r"^Premise terms: (.+)$", prompt, flags=re.MULTILINE).group(1).split(", ")
+        n = len(self.prompts)
+        scene = (f"{heading}\n\nRain needles the glass for the {n}th time. {speaker.title()} waits by "
+                 f"the {terms[-1]} in scene {n}.\n\n"
+                 f"{speaker}\nThe canned model wrote this line for scene {n}.\n")
         if mode == "stranger":
             scene += "\nSTRANGER\nI should not be here.\n"
         if mode == "two":
@@ -248,15 +258,13 @@ def test_a_real_tiny_language_model_is_validated_and_replaced_by_the_procedural_
     assert set(scene[0].speaking_characters) <= set(plan.characters)
 
 
-def test_an_openai_compatible_server_on_loopback_writes_the_scenes():
-    """The openai backend over real HTTP (stdlib server on 127.0.0.1): valid scenes are kept as written."""
+@contextlib.contextmanager
+def chat_server(answer):
+    """A real OpenAI-compatible chat server on 127.0.0.1 (stdlib http.server); ``answer(prompt)`` writes
+    each reply. Yields the server's base URL."""
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from studio_kit.backends.text.openai_compat import OpenAITextBackend
-
-    writer = CannedBackend(["valid"])
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -264,10 +272,10 @@ def test_an_openai_compatible_server_on_loopback_writes_the_scenes():
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            answer = writer.complete(body["messages"][-1]["content"])
+            text = answer(body["messages"][-1]["content"])
             data = json.dumps({"choices": [{"index": 0, "finish_reason": "stop",
-                                            "message": {"role": "assistant", "content": answer}}],
-                               "usage": {"prompt_tokens": 10, "completion_tokens": len(answer.split())}}).encode()
+                                            "message": {"role": "assistant", "content": text}}],
+                               "usage": {"prompt_tokens": 10, "completion_tokens": len(text.split())}}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -277,11 +285,19 @@ def test_an_openai_compatible_server_on_loopback_writes_the_scenes():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        backend = OpenAITextBackend(f"http://127.0.0.1:{httpd.server_address[1]}")
-        result = generate_script(LOGLINE, pages=2, seed=5, backend=backend)
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_an_openai_compatible_server_on_loopback_writes_the_scenes():
+    """The openai backend over real HTTP (stdlib server on 127.0.0.1): valid scenes are kept as written."""
+    from studio_kit.backends.text.openai_compat import OpenAITextBackend
+
+    writer = CannedBackend(["valid"])
+    with chat_server(writer.complete) as url:
+        result = generate_script(LOGLINE, pages=2, seed=5, backend=OpenAITextBackend(url))
     assert not result.warnings and result.backend == "openai"
     assert len(writer.prompts) == len(result.plans) == len(result.script.scenes)
     assert all("canned model wrote this line" in s.dialogue[0].text for s in result.script.scenes)

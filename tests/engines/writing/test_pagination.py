@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from studio_kit.domain.script import Element, ElementType as E, Scene, Script
+from studio_kit.domain.script import Element, Scene, Script
+from studio_kit.domain.script import ElementType as E
 from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.engines.writing.pagination import format_eighths, paginate, parse_eighths
 from studio_kit.exceptions import ScriptError
 
 REPO = Path(__file__).resolve().parents[3]
-TOOL = REPO.parent / "shared" / "tools" / "afterwriting_pages.js"
-SAMPLE_NAMES = sorted(p.name for p in (REPO.parent / "shared" / "samples" / "fountain").glob("*.fountain"))
+TOOL = REPO / "tools" / "afterwriting_pages.js"
+SAMPLE_NAMES = sorted(p.name for p in (REPO / "tests" / "data" / "samples" / "fountain").glob("*.fountain"))
+assert SAMPLE_NAMES, "tests/data/samples/fountain is missing from the checkout"
 
 
 def build(*paragraphs: tuple[E, str] | list[tuple[E, str]]) -> Script:

@@ -65,12 +65,10 @@ def find(ws, text, page=None):
 
 
 @pytest.fixture(scope="module")
-def cyber_bob(tmp_path_factory):
+def cyber_bob():
     from pathlib import Path as P
 
-    sample = P(__file__).resolve().parents[3].parent / "shared" / "samples" / "fountain" / "Cyber_Bob_ep00001.fountain"
-    if not sample.exists():
-        pytest.skip("../shared/samples is not next to the checkout")
+    sample = P(__file__).resolve().parents[3] / "tests" / "data" / "samples" / "fountain" / "Cyber_Bob_ep00001.fountain"
     return parse_fountain(sample.read_text(encoding="utf-8"))
 
 

@@ -1,0 +1,192 @@
+"""The layers of studio_kit depend one way only (docs/ARCHITECTURE.md, "One engine pattern").
+
+Every module's imports are read with :mod:`ast`, including the ones inside
+functions (a lazy import is still a dependency), and checked against the rules:
+
+* ``studio_kit.domain`` is the bottom layer: it imports nothing from engines,
+  backends, UI or CLI;
+* engines import no UI or CLI;
+* UI components and the shipped templates import no CLI;
+* engine packages do not import each other in a cycle.
+"""
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "studio_kit"
+TEMPLATE_DIRS = (ROOT / "templates", PACKAGE / "templates")
+
+#: Known exceptions, each with its reason. The list may only shrink: a new violation fails the test.
+ALLOWED: dict[tuple[str, str], str] = {
+    # DialogueVoice is a model with behaviour that lives in engines/writing/voices.py, a file another
+    # developer is changing now; it moves to studio_kit/domain once that work lands (issue 9 item 3).
+    ("studio_kit.domain.character", "studio_kit.engines.writing.voices"):
+        "DialogueVoice still lives in the writing engine",
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(tree: ast.AST, module: str, is_package: bool) -> Iterator[str]:
+    """Every module a syntax tree imports, anywhere in it, with relative imports resolved."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                if not is_package:
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                stem = ".".join(base + ([node.module] if node.module else []))
+            else:
+                stem = node.module or ""
+            yield stem
+            for alias in node.names:  # "from studio_kit.engines import writing" imports a module too
+                yield f"{stem}.{alias.name}"
+
+
+def python_modules() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        name = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        graph[name] = {m for m in imports_of(tree, name, path.name == "__init__.py") if m.startswith("studio_kit")}
+    return graph
+
+
+def template_imports() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for folder in TEMPLATE_DIRS:
+        for nb in sorted(folder.glob("*.ipynb")):
+            cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+            found: set[str] = set()
+            for cell in cells:
+                if cell.get("cell_type") != "code":
+                    continue
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+                tree = ast.parse("\n".join(lines))
+                found |= {m for m in imports_of(tree, "template", False) if m.startswith("studio_kit")}
+            out[str(nb.relative_to(ROOT))] = found
+    return out
+
+
+GRAPH = python_modules()
+
+
+def _in(module: str, layer: str) -> bool:
+    return module == layer or module.startswith(layer + ".")
+
+
+def violations(sources: dict[str, set[str]], layer: str, forbidden: tuple[str, ...]) -> list[str]:
+    bad = []
+    for module, targets in sources.items():
+        if not _in(module, layer) and layer != "*":
+            continue
+        for target in sorted(targets):
+            allowed = any(m == module and _in(target, t) for m, t in ALLOWED)
+            if any(_in(target, f) for f in forbidden) and not allowed:
+                bad.append(f"{module} imports {target}")
+    return bad
+
+
+def test_the_import_reader_sees_imports_inside_functions_and_relative_ones():
+    tree = ast.parse("def f():\n    from ..cli import app\n    import studio_kit.ui.board_state\n")
+    found = set(imports_of(tree, "studio_kit.engines.x", False))
+    assert "studio_kit.cli.app" in found and "studio_kit.ui.board_state" in found
+
+
+def test_domain_models_import_no_engine_backend_ui_or_cli():
+    bad = violations(GRAPH, "studio_kit.domain",
+                     ("studio_kit.engines", "studio_kit.backends", "studio_kit.ui", "studio_kit.cli"))
+    assert not bad, "domain/ must stay the bottom layer:\n" + "\n".join(bad)
+
+
+def test_engines_import_no_ui_or_cli():
+    bad = violations(GRAPH, "studio_kit.engines", ("studio_kit.ui", "studio_kit.cli"))
+    assert not bad, "engines are called by front ends, never the other way:\n" + "\n".join(bad)
+
+
+def test_ui_components_import_no_cli():
+    bad = violations(GRAPH, "studio_kit.ui", ("studio_kit.cli",))
+    assert not bad, "UI components call services, not the CLI:\n" + "\n".join(bad)
+
+
+def test_templates_import_no_cli():
+    found = template_imports()
+    assert found, "no templates found: the template folders moved?"
+    bad = violations(found, "*", ("studio_kit.cli",))
+    assert not bad, "templates call services, not the CLI:\n" + "\n".join(bad)
+
+
+def engine_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["studio_kit", "engines"] else None
+
+
+def engine_graph() -> dict[str, set[str]]:
+    deps: dict[str, set[str]] = {}
+    for module, targets in GRAPH.items():
+        source = engine_of(module)
+        if source is None:
+            continue
+        deps.setdefault(source, set())
+        for target in targets:
+            dest = engine_of(target)
+            if dest is not None and dest != source and (PACKAGE / "engines" / dest).is_dir():
+                deps[source].add(dest)
+    return deps
+
+
+def find_cycle(deps: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(deps.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(deps):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_engine_packages_do_not_import_each_other_in_a_cycle():
+    deps = engine_graph()
+    assert {"writing", "preproduction", "characters"} <= set(deps)
+    cycle = find_cycle(deps)
+    assert cycle is None, "engine packages import each other: " + " -> ".join(cycle or [])
+
+
+@pytest.mark.parametrize(("module", "target"), sorted(ALLOWED))
+def test_every_allowed_exception_is_still_needed(module, target):
+    assert target in GRAPH.get(module, set()), f"{module} no longer imports {target}: drop it from ALLOWED"
