@@ -5,19 +5,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
-APT_PACKAGES := chromium poppler-utils fonts-courier-prime
+APT_PACKAGES := chromium poppler-utils fonts-courier-prime fonts-dejavu-core fonts-wqy-microhei fluidsynth fluid-soundfont-gm espeak-ng libgl1 libsndfile1
 AW_DIR := .cache/afterwriting
+CHP_DIR := .cache/chp
+OAPC_DIR := .cache/openapi-client
 PYTEST_ARGS ?=
 
-.PHONY: demo test install system afterwriting clean
+.PHONY: demo test install system afterwriting chp openapi-client clean
 
 demo: install system
 	$(BIN)/studio demo
 
-test: install system afterwriting
+test: install system afterwriting chp openapi-client
 	rm -rf .cache/test-home
 	STUDIO_HOME=$(CURDIR)/.cache/test-home AW_NODE_MODULES=$(CURDIR)/$(AW_DIR)/node_modules \
-	  $(BIN)/pytest tests templates notebooks --nbmake $(PYTEST_ARGS)
+	  STUDIO_OPENAPI_CLIENT=$(CURDIR)/$(OAPC_DIR)/bin/openapi-python-client STUDIO_IMAGE_BACKEND=previz \
+	  $(BIN)/pytest tests templates notebooks --nbmake --nbmake-timeout=900 $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -46,6 +49,22 @@ system:
 afterwriting:
 	@if command -v npm >/dev/null 2>&1 && [ ! -d $(AW_DIR)/node_modules/afterwriting ]; then \
 	  mkdir -p $(AW_DIR) && (npm install --silent afterwriting --prefix $(AW_DIR) >/dev/null 2>&1 || echo "afterwriting not installed; comparison tests will skip"); \
+	fi
+
+# configurable-http-proxy (npm) is JupyterHub's proxy: `studio hub` and the hub tests use it.
+chp:
+	@if ! command -v configurable-http-proxy >/dev/null 2>&1 && [ ! -x $(CHP_DIR)/node_modules/.bin/configurable-http-proxy ]; then \
+	  if ! command -v npm >/dev/null 2>&1; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	  fi; \
+	  mkdir -p $(CHP_DIR) && npm install --silent configurable-http-proxy --prefix $(CHP_DIR) >/dev/null; \
+	fi
+
+# openapi-python-client generates the README's API client; it pins older httpx/typer than the studio, so it
+# lives in its own virtualenv (the README's `pipx install` does the same for users).
+openapi-client:
+	@if [ ! -x $(OAPC_DIR)/bin/openapi-python-client ]; then \
+	  $(PYTHON) -m venv $(OAPC_DIR) && $(OAPC_DIR)/bin/pip install -q openapi-python-client; \
 	fi
 
 clean:

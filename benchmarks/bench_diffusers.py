@@ -90,7 +90,7 @@ def bench_full_unet(batches: list[int], steps: int, compile_modes: list[bool], d
         for batch in batches:
             text = torch.randn(2 * batch, 77, 768, device=device, dtype=dtype)  # CFG: uncond + cond
 
-            def denoise():
+            def denoise(model=model, batch=batch, text=text):
                 latents = torch.randn(batch, 4, 64, 64, device=device, dtype=dtype)
                 scheduler.set_timesteps(steps)
                 for t in scheduler.timesteps:

@@ -7,9 +7,13 @@ stunts in the action), parsed and paginated, then:
 * breakdown: seconds for ``break_down`` (target < 2 s);
 * schedule: CP-SAT within the time limit (default 10 s), with the objective,
   the solver's lower bound, the optimality gap, and company moves / cast days
-  next to script order and the greedy sort by location.
+  next to script order and the greedy sort by location;
+* determinism: the same solve again (same seed) must give the same board, strip for strip;
+* re-optimise: one scene's cast changes (a character joins it), the board is
+  re-optimised from the published one: strips moved and cost change, next to a
+  fresh solve of the edited script (how many strips it moves).
 
-    .venv/bin/python benchmarks/bench_preproduction.py [--time-limit 10] [--workers 8] [--scenes 150]
+    .venv/bin/python benchmarks/bench_preproduction.py [--time-limit 10] [--workers 2] [--scenes 150] [--quick]
 """
 from __future__ import annotations
 
@@ -73,6 +77,7 @@ def main() -> None:
     ap.add_argument("--scenes", type=int, default=150)
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--quick", action="store_true", help="skip the determinism and re-optimise rows")
     args = ap.parse_args()
 
     from studio_kit.domain.preproduction import format_eighths
@@ -134,6 +139,57 @@ def main() -> None:
     print(f"\nsolver status {sched.status}, objective {sched.objective:g}, lower bound {sched.lower_bound:g}, "
           f"optimality gap {sched.gap:.1%}; DOOD {len(dood.rows)} cast, "
           f"{sum(r.hold for r in dood.rows)} hold days, {sum(r.drop_pickups for r in dood.rows)} drop/pickups")
+    if not args.quick:
+        print()
+        print(table(stability_rows(text, bd, sched, args.time_limit, args.workers),
+                    ["check", "result", "seconds"]))
+
+
+def board_of(sched) -> dict[str, int]:
+    return {s.scene_number: d.number for d in sched.days for s in d.strips}
+
+
+def one_cast_change(text: str, scene: int, character: str = "JUNE") -> str:
+    """The script with ``character`` speaking one line in scene number ``scene`` (1-based)."""
+    lines = text.split("\n")
+    heads = [i for i, line in enumerate(lines) if line.startswith(("INT. ", "EXT. "))]
+    at = heads[scene - 1] + 1
+    return "\n".join(lines[:at] + ["", character, "I'm coming with you.", ""] + lines[at:])
+
+
+def stability_rows(text: str, bd, sched, time_limit: float, workers) -> list[dict]:
+    """Determinism (same seed, same board) and re-optimise after one scene's cast changes."""
+    from studio_kit.engines.preproduction.breakdown import break_down
+    from studio_kit.engines.preproduction.schedule import schedule_breakdown
+    from studio_kit.engines.writing.fountain import parse_fountain
+    from studio_kit.engines.writing.pagination import paginate
+
+    t0 = time.perf_counter()
+    again = schedule_breakdown(bd, time_limit=time_limit, num_workers=workers)
+    for w in again.warnings[:2]:
+        print(f"warning: {w}")
+    same = board_of(again) == board_of(sched) and [[s.scene_index for s in d.strips] for d in again.days] == \
+        [[s.scene_index for s in d.strips] for d in sched.days]
+    rows = [{"check": "determinism: same script + seed solved again", "seconds": f"{time.perf_counter() - t0:.1f}",
+             "result": "identical board" if same else "DIFFERENT board"}]
+    edited = parse_fountain(one_cast_change(text, len(bd.sheets) // 2))
+    paginate(edited)
+    bd2 = break_down(edited)
+    t0 = time.perf_counter()
+    kept = schedule_breakdown(bd2, time_limit=time_limit, num_workers=workers, previous=sched)
+    t_kept = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fresh = schedule_breakdown(bd2, time_limit=time_limit, num_workers=workers)
+    t_fresh = time.perf_counter() - t0
+    before = board_of(sched)
+    fresh_moved = sum(1 for n, d in board_of(fresh).items() if before.get(n) != d)
+    change = kept.objective - kept.previous_objective
+    rows.append({"check": f"re-optimise from the board after one cast change (scene {len(bd.sheets) // 2})",
+                 "seconds": f"{t_kept:.1f}", "result": f"{len(kept.moved)} of {len(kept.strips)} strips moved; "
+                 f"objective {kept.previous_objective:g} -> {kept.objective:g} ({change:+g})"})
+    rows.append({"check": "fresh solve of the edited script (no board kept)", "seconds": f"{t_fresh:.1f}",
+                 "result": f"{fresh_moved} of {len(fresh.strips)} strips on another day; objective {fresh.objective:g}"})
+    return rows
 
 
 if __name__ == "__main__":

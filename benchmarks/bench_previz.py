@@ -107,14 +107,12 @@ def tiny_diffusers_seconds(repeats: int = 5) -> tuple[float, float] | None:
     if importlib.util.find_spec("studio_kit.backends.image.diffusers_sd") is None:
         return None
     sys.path.insert(0, str(REPO / "tests" / "backends"))
-    from tiny_models import build_tiny_sd  # the tests' builder: tiny UNet/VAE/CLIP configs, DDIM, save_pretrained
-
+    import diffusers
     import transformers
+    from tiny_models import build_tiny_sd  # the tests' builder: tiny UNet/VAE/CLIP configs, DDIM, save_pretrained
 
     from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.diffusers_sd import DiffusersImageBackend
-
-    import diffusers
 
     # the tiny CLIP truncates long prompts at 77 tokens: expected, not worth a warning per image
     transformers.logging.set_verbosity_error()

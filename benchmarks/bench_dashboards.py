@@ -1,0 +1,189 @@
+"""Dashboards under load: first render and interaction latency with 1, 8 and 16 browser sessions, idle CPU.
+
+Each dashboard is served by ``panel serve`` (one process, as `studio serve` runs it) on a fresh
+STUDIO_HOME whose project holds the sample short as a script version. For each session count N, N headless
+Chromium pages open the dashboard at once:
+
+* first render: seconds from navigation until the dashboard is drawn (its project picker is up), median
+  and worst over the N sessions (goal: < 2 s with 1 session);
+* interaction: seconds from a user action to the server's answer on screen, every session acting at
+  once (goal: < 0.5 s at 8 sessions): Studio Home searches the asset list, Script Room types a scene
+  (pages re-laid after the typing pause, which is included), the Board adds a breakdown tag, the Character
+  Lab creates a character;
+* idle CPU: the server's CPU use over 10 s with all N sessions open and nobody typing, per session
+  (goal: ~0 — no periodic callbacks while idle);
+* errors: failed requests + console errors + server tracebacks (goal: 0).
+
+    .venv/bin/python benchmarks/bench_dashboards.py [--sessions 1 8 16] [--dashboards studio_home script_room ...]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
+
+
+async def _interact(dashboard: str, page, i: int) -> None:
+    """One user action on ``dashboard`` and the wait for the server's answer on screen."""
+    if dashboard == "studio_home":
+        await page.get_by_placeholder("name contains…").fill(f"zzz{i}")
+        await page.get_by_placeholder("name contains…").press("Enter")
+        await page.get_by_text("0 asset(s)").first.wait_for()
+    elif dashboard == "script_room":
+        await page.locator(".fountain-editor .ace_content").click()         # the Ace editor
+        await page.keyboard.press("Control+End")
+        await page.keyboard.type(f"\nEXT. PIER {i} - NIGHT", delay=0)       # Enter after action adds the blank
+        await page.keyboard.press("Escape")                                 # (a location may be offered)
+        await page.keyboard.press("Enter")
+        await page.keyboard.type("Waves.", delay=0)
+        await page.locator("#scene-count", has_text="13").wait_for()         # the scene count follows
+    elif dashboard == "breakdown_board":
+        await page.get_by_placeholder("e.g. FILM REEL").fill(f"PROP {i}")
+        await page.get_by_role("button", name="Add tag").click()
+        await page.get_by_text(f"PROP {i}").first.wait_for()
+    elif dashboard == "character_lab":
+        await page.get_by_placeholder("e.g. Nova Reyes").fill(f"Extra {i}")
+        await page.get_by_role("button", name="Create character").click()
+        await page.get_by_text(f"Extra {i}").first.wait_for()
+    else:
+        await page.wait_for_timeout(0)
+
+
+async def _sessions(url: str, dashboard: str, n: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        contexts = [await browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(n)]
+        pages = [await c.new_page() for c in contexts]
+        for p in pages:
+            p.set_default_timeout(300_000)
+            p.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
+            p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        async def open_one(p):
+            t0 = time.perf_counter()
+            await p.goto(url)
+            await p.locator(".sk-where").first.wait_for()
+            return time.perf_counter() - t0
+
+        renders = await asyncio.gather(*(open_one(p) for p in pages))
+        await asyncio.sleep(2)
+
+        async def act(p, i):
+            t0 = time.perf_counter()
+            await _interact(dashboard, p, i)
+            return time.perf_counter() - t0
+
+        actions = await asyncio.gather(*(act(p, i) for i, p in enumerate(pages)))
+        await asyncio.sleep(2)
+        result = {"renders": renders, "actions": actions, "errors": errors, "pages": pages, "contexts": contexts,
+                  "browser": browser}
+        result["idle"] = await _idle_cpu(result)
+        for c in contexts:
+            await c.close()
+        await browser.close()
+    return result
+
+
+async def _idle_cpu(result: dict, seconds: float = 10.0) -> float:
+    import psutil
+
+    proc = psutil.Process(result["server_pid"]) if "server_pid" in result else psutil.Process(_SERVER["pid"])
+    before = proc.cpu_times()
+    await asyncio.sleep(seconds)
+    after = proc.cpu_times()
+    return ((after.user - before.user) + (after.system - before.system)) / seconds * 100    # % of one core
+
+
+_SERVER: dict = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(dashboard: str, home: Path) -> tuple[subprocess.Popen, str, Path]:
+    port = _free_port()
+    log = home / f"{dashboard}.log"
+    proc = subprocess.Popen([sys.executable, "-m", "panel", "serve", str(REPO / "dashboards" / f"{dashboard}.py"),
+                             "--port", str(port), "--address", "127.0.0.1",
+                             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
+                            env={**os.environ, "STUDIO_HOME": str(home)}, cwd=str(REPO),
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/js/bokeh.min.js", timeout=5):
+                break
+        except OSError:
+            time.sleep(0.3)
+    return proc, f"http://127.0.0.1:{port}/{dashboard}", log
+
+
+def _project(home: Path) -> None:
+    os.environ["STUDIO_HOME"] = str(home)
+    from studio_kit.config import reset_settings
+
+    reset_settings()
+    from studio_kit.config import get_settings
+    from studio_kit.engines.writing.versions import save_version
+    from studio_kit.store import dispose_engines, open_store
+    from studio_kit.ui.board_state import SAMPLE_SCRIPT
+
+    settings = get_settings()
+    ctx = open_store().project(settings.org, settings.project, user="bench")
+    save_version(ctx, SAMPLE_SCRIPT.read_text(encoding="utf-8"), name="the_last_reel.fountain")
+    dispose_engines()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 16])
+    ap.add_argument("--dashboards", nargs="+",
+                    default=["studio_home", "script_room", "breakdown_board", "character_lab"])
+    args = ap.parse_args()
+    rows = []
+    for dashboard in args.dashboards:
+        for n in args.sessions:
+            with tempfile.TemporaryDirectory(prefix="bench-dash-") as tmp:
+                home = Path(tmp)
+                _project(home)
+                proc, url, log = _serve(dashboard, home)
+                _SERVER["pid"] = proc.pid
+                try:
+                    r = asyncio.run(_sessions(url, dashboard, n))
+                finally:
+                    proc.terminate()
+                    proc.wait(20)
+                tracebacks = log.read_text().count("Traceback")
+                rows.append((dashboard, n, statistics.median(r["renders"]), max(r["renders"]),
+                             statistics.median(r["actions"]), max(r["actions"]), r["idle"] / n, r["idle"],
+                             len(r["errors"]) + tracebacks))
+                kinds = sorted({e[:120] for e in r["errors"]})[:3]
+                print(f"  {dashboard} × {n}: done" + (f"; errors e.g. {kinds}" if kinds else ""), flush=True)
+    print(f"\n{'dashboard':<16} {'N':>3} {'render med':>10} {'render max':>10} {'act med':>8} {'act max':>8} "
+          f"{'idle %/sess':>11} {'idle % all':>10} {'errors':>6}")
+    for d, n, rm, rx, am, ax, idle, idle_all, err in rows:
+        print(f"{d:<16} {n:>3} {rm:>10.2f} {rx:>10.2f} {am:>8.2f} {ax:>8.2f} {idle:>11.2f} {idle_all:>10.2f} {err:>6}")
+    print(f"\ncpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other work on the machine slows every "
+          "figure)")
+
+
+if __name__ == "__main__":
+    main()
