@@ -53,10 +53,18 @@ class Api:
         return httpx.Client(base_url=self.base, headers=headers, timeout=60, **kw)
 
     def worker(self, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-m", "studio_kit", "worker", *args], env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        """Start `studio worker`; its output goes to a file (a pipe nobody reads would fill up and stall it)."""
+        path = self.home / f"worker-{len(self.procs) + 1}.log"
+        with open(path, "wb") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "studio_kit", "worker", *args], env=self.env,
+                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc.log_path = path
         self.procs.append(proc)
         return proc
+
+    def worker_logs(self) -> str:
+        return "\n".join(f"--- {p.log_path.name}\n{p.log_path.read_text(errors='replace')[-3000:]}"
+                         for p in self.procs if hasattr(p, "log_path"))
 
     def wait_job(self, job_id: int, timeout: float = 120, key: str = "admin") -> dict:
         deadline = time.time() + timeout
@@ -66,7 +74,7 @@ class Api:
                 if job["state"] in ("succeeded", "failed"):
                     return job
                 time.sleep(0.3)
-        raise AssertionError(f"job {job_id} did not finish in {timeout} s: {job}")
+        raise AssertionError(f"job {job_id} did not finish in {timeout} s: {job}\n{self.worker_logs()}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

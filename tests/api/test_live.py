@@ -25,7 +25,7 @@ def test_a_script_ordered_over_http_is_written_by_a_worker_streamed_live_and_dow
             events = []
             for raw in ws:  # the server closes the socket when the job ends
                 events.append(json.loads(raw))
-        assert worker.wait(120) == 0, worker.stdout.read().decode()
+        assert worker.wait(120) == 0, api.worker_logs()
         states = [e["data"]["state"] for e in events if e["kind"] == "state"]
         assert states[0] == "queued" and "running" in states and states[-1] == "succeeded"
         fractions = [e["data"]["fraction"] for e in events if e["kind"] == "progress"]
