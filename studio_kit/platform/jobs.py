@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlmodel import or_, select
 
-from studio_kit.exceptions import InputError, StudioError
+from studio_kit.exceptions import InputError, StoreError, StudioError
 from studio_kit.runs.heartbeat import beating
 from studio_kit.store.models import Organization, Project, Run, RunRecord
 from studio_kit.store.platform_models import Job, JobEvent
@@ -44,6 +44,7 @@ HEARTBEAT_S = float(os.environ.get("STUDIO_JOB_HEARTBEAT_S", "2"))     #: a runn
 STALE_AFTER_S = float(os.environ.get("STUDIO_JOB_STALE_S", "15"))
 BACKOFF_S = 2.0            #: first retry delay; doubles per attempt
 MAX_BACKOFF_S = 300.0
+FINISH_TRIES = 4           #: tries at recording a job's outcome before the worker gives up on it
 
 log = logging.getLogger("studio_kit.worker")
 Progress = Callable[[float, str], None]
@@ -225,14 +226,22 @@ class Worker:
                  extra={"event": "job.claim", "job_id": job.id})
         return job
 
+    @staticmethod
+    def _lock(s: Any, job_id: int) -> tuple[Job | None, Run | None]:
+        """The job row, then its run row, each ``FOR UPDATE`` (PostgreSQL): every writer of both rows
+        (claim, heartbeat, finish) locks them in this one order, so two of them can never deadlock."""
+        job = s.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
+        if job is None:
+            return None, None
+        return job, s.exec(select(Run).where(Run.id == job.run_id).with_for_update()).first()
+
     def _beat(self, job_id: int) -> bool:
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            job = s.get(Job, job_id)
+            job, run = self._lock(s, job_id)
             if job is None or job.worker != self.name or job.state != "running":
                 return False
             now = _now()
             job.heartbeat_at = now
-            run = s.get(Run, job.run_id)
             run.heartbeat_at = now
             s.commit()
             return True
@@ -240,13 +249,28 @@ class Worker:
     def _heartbeat(self, job_id: int):
         return beating(lambda: self._beat(job_id), self.heartbeat_s, f"job-{job_id}")
 
-    def _finish(self, job: Job, *, result: dict[str, Any] | None = None, error: str | None = None,
-                retry: bool = False, duration: float = 0.0) -> None:
+    def _finish(self, job: Job, **outcome: Any) -> None:
+        """Record a job's outcome; a failed write (the database blinked) is tried again before giving up.
+
+        A worker that cannot record the outcome at all raises: the job stays ``running``, its heartbeat
+        stops with this worker, and the next worker claims it again."""
+        for attempt in range(FINISH_TRIES):
+            try:
+                self._write_outcome(job, **outcome)
+                return
+            except StoreError as exc:
+                if attempt == FINISH_TRIES - 1:
+                    raise
+                log.warning(f"recording job {job.id}'s outcome failed ({exc.message}); trying again",
+                            extra={"event": "job.finish_retry", "job_id": job.id})
+                time.sleep(0.5 * 2 ** attempt)
+
+    def _write_outcome(self, job: Job, *, result: dict[str, Any] | None = None, error: str | None = None,
+                       retry: bool = False, duration: float = 0.0) -> None:
         now = _now()
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            row = s.get(Job, job.id)
-            run = s.get(Run, job.run_id)
-            if row.worker != self.name:  # another worker took it over after we were presumed dead
+            row, run = self._lock(s, job.id)
+            if row is None or row.worker != self.name:  # another worker took it over after we were presumed dead
                 return
             if error is None:
                 row.state, row.result, row.error, row.finished_at = "succeeded", result or {}, None, now

@@ -83,3 +83,35 @@ def test_jobs_run_on_a_dask_cluster_each_in_a_worker_process_with_one_result(sto
                  .startswith("on Dask worker")]
         assert len(where) == 1 and not where[0].endswith(f":{os.getpid()}")      # another process ran it
     assert len(ctx.list_assets(kind="script")) == 3
+
+
+def test_a_heartbeat_and_the_finish_of_the_same_job_never_deadlock(store):
+    """Both write the job row and its run row; they lock them in one order, so a heartbeat that lands while the
+    worker records the outcome waits its turn instead of deadlocking (on PostgreSQL the loser would be aborted,
+    and a worker whose outcome write was aborted left its job "running" until another worker took it over)."""
+    import threading
+
+    ctx = store.project("acme", "night-shift", user="ana")
+    worker = jobs.Worker(store, heartbeat_s=0.001)
+    failures: list[BaseException] = []
+    for k in range(25):
+        jobs.enqueue(ctx, "script.generate", {"logline": f"Two rivals share lifeboat {k}.", "pages": 1})
+        job = worker.claim()
+        stop = threading.Event()
+
+        def beat(job_id=job.id, stop=stop):
+            while not stop.is_set():
+                try:
+                    worker._beat(job_id)
+                except BaseException as exc:  # noqa: BLE001 - the test reports whatever went wrong
+                    failures.append(exc)
+
+        beater = threading.Thread(target=beat)
+        beater.start()
+        try:
+            worker._finish(job, result={"asset_id": None})
+        finally:
+            stop.set()
+            beater.join()
+        assert jobs.get_job(ctx, job.id).state == "succeeded"
+    assert failures == []
