@@ -523,7 +523,8 @@ def _moved(cls: type[_M], objs: list[_M], delta: int) -> list[_M]:
         data["line"] += delta
         new: _M = _new(cls)
         _set(new, "__dict__", data)
-        _set(new, "__pydantic_fields_set__", set(data))
+        # the parser sets every field, so the set is all of them and no assignment can grow it: share it
+        _set(new, "__pydantic_fields_set__", obj.__pydantic_fields_set__)
         _set(new, "__pydantic_extra__", None)
         _set(new, "__pydantic_private__", None)
         append(new)
