@@ -19,9 +19,19 @@ and the state that lets :meth:`ScriptLayout.edit` redo only part of the work:
    start past the change where the old layout also started a clean page on the
    same line: every page from there on is reused.
 
-Edits that add or remove source lines, add or remove a scene, or touch dual
-dialogue are re-parsed incrementally and then laid out in full (still the same
-result): shifting every later line number costs as much as laying them out.
+An edit that adds or removes source lines (Enter, a deleted line, a pasted block, a deleted
+scene) goes the same way: everything after the re-parsed run is the old layout moved by the
+same number of source lines and of scenes, so the reused elements and scenes are copied with
+their line numbers (and scene indices) moved, and the reused printed lines and pages are moved
+in place (a page the edit did not touch is shared with the previous :class:`Pagination`, whose
+line numbers therefore move too). The print tokens of reused scenes keep their old line
+numbers: once a token is a printed line, only its type, dual role and identity are read again.
+
+Edits still laid out in full (same result, more work), each where the structure it changes
+cannot be localised: an edit in the title page or before the first clean point (the parse has
+nowhere to start from), one that touches dual dialogue (the pairing of a "^" cue looks back past
+the scene), any edit to a script where a "^" cue pairs with a speech in an earlier scene (its
+printed lines do not split by scene), and an edit to a script that printed no page yet (no page start to resume at).
 The result always equals a full re-layout (``tests/engines/writing/test_incremental.py``
 checks it element by element and page by page on random edits).
 """
@@ -29,8 +39,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from studio_kit.domain.script import Element, ElementType, Scene, Script
+from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene, Script, fast_model
 from studio_kit.engines.writing.fountain import (
     ElementBuilder,
     ParseState,
@@ -66,7 +77,9 @@ class LayoutChange:
     (pages past ``page_count`` are gone). ``mode``: "incremental", "full" (an edit in the
     title page or first lines: everything redone), "full-layout" (parsed
     incrementally, laid out in full) or "none" (the text did not change). ``reparsed_lines``:
-    source lines the parser read again; ``rebroken_pages``: pages cut again."""
+    source lines the parser read again; ``rebuilt_scenes``: scenes built again from their
+    elements (the others are reused, moved when the edit added or removed lines or scenes);
+    ``rebroken_pages``: pages cut again; ``line_delta``: source lines added (negative: removed)."""
 
     mode: str
     changed_pages: list[int] = field(default_factory=list)
@@ -74,6 +87,8 @@ class LayoutChange:
     old_page_count: int = 0
     reparsed_lines: int = 0
     rebroken_pages: int = 0
+    rebuilt_scenes: int = 0
+    line_delta: int = 0
 
 
 def page_signature(page: list[Line]) -> tuple:
@@ -130,8 +145,16 @@ class ScriptLayout:
         self._chunk_tokens = [tokens[tok_start[c]:tok_start[c + 1] if c + 1 < len(tok_start) else len(tokens)]
                               for c in range(len(tok_start))]
         self._chunk_lines = [fold_dual(make_lines(toks, self.profile)) for toks in self._chunk_tokens]
+        # a "^" cue whose partner speech is in an earlier scene (a scene heading or action between
+        # them): the pair crosses a chunk boundary, so fold the dual columns over the whole script
+        # as paginate does; such a layout is redone in full on every edit (see _edit)
+        self._cross_dual = any(ln.type == "character" and ln._token is not None and ln._token.dual == "right"
+                               for chunk in self._chunk_lines for ln in chunk)
+        if self._cross_dual:
+            self._flines = fold_dual([ln for toks in self._chunk_tokens for ln in make_lines(toks, self.profile)])
+        else:
+            self._flines = [ln for chunk in self._chunk_lines for ln in chunk]
         self._line_start = _starts(self._chunk_lines)
-        self._flines = [ln for chunk in self._chunk_lines for ln in chunk]
         pages, info = break_run(self._flines, 0, self.profile, clone=True)
         counts = [finish_page(p) for p in pages]
         self._pages, self._info, self._counts = pages, info, counts
@@ -155,10 +178,13 @@ class ScriptLayout:
         a, sfx = _common_ends(old, new)
         delta = len(new) - len(old)
         old_script = self.script
-        parsed = self._reparse(new, a, len(new) - sfx, delta)
-        if parsed is None:               # the change reaches the title page or the first lines
+        parsed = None if self._cross_dual else self._reparse(new, a, len(new) - sfx, delta)
+        if parsed is None:
+            # the change reaches the title page or the lines before the first clean point: the parse
+            # has no state to start from but the empty one (parse it all); or the printed lines do not
+            # split by scene (a dual pair across a scene heading, see _layout_all)
             self._lay_out_anew(text)
-            return self._change("full", old_pages, 0, len(new), None)
+            return self._change("full", old_pages, 0, len(new), None, delta)
         els, st, e_lo, e_hi_new, e_hi_old, reparsed = parsed
         self._src, self._st, self.text = new, st, text
 
@@ -166,23 +192,23 @@ class ScriptLayout:
         dn = e_hi_new - e_hi_old
         heads = ([h for h in heads_old if h < e_lo] + [i for i in range(e_lo, e_hi_new) if els[i].type == _HEADING]
                  + [h + dn for h in heads_old if h >= e_hi_old])
-        if delta or len(heads) != len(heads_old):
-            self.script = finish_script(els, st)
-            self._layout_all()
-            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
-
+        dh = len(heads) - len(heads_old)          # scenes added (negative: removed)
         bounds = [0, *heads, len(els)]
-        c0 = bisect.bisect_right(bounds, e_lo) - 1
+        # chunk c = elements bounds[c]:bounds[c+1]; the chunks before c0 are the old ones, unchanged
+        c0 = min(bisect.bisect_right(bounds, e_lo) - 1, len(bounds) - 2)
+        if c0 > 0 and bounds[c0] == e_lo and old_script.elements[e_lo].type != _HEADING:
+            c0 -= 1          # a heading the edit made: the chunk before it lost its tail
         c1 = bisect.bisect_right(bounds, max(e_lo, e_hi_new - 1)) - 1
-        c0 = min(c0, len(bounds) - 2)
         c1 = min(max(c1, c0), len(bounds) - 2)
-        scenes, fresh = self._update_scenes(old_script, els, st, heads, bounds, c0, c1)
-        redone = self._relayout_chunks(els, bounds, c0, c1)
+        # new chunks c0..c1 replace old chunks c0..c1-dh; new chunk c > c1 is old chunk c - dh, moved
+        # by delta source lines and dh scenes
+        scenes, fresh, rebuilt = self._update_scenes(old_script, els, st, heads, bounds, c0, c1, delta, dh)
+        redone = self._relayout_chunks(els, bounds, c0, c1, delta, dh)
         if redone is None:
             # dual dialogue in the redone scenes: its pairing looks back past them, lay out in full
             self._layout_all()
-            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
-        return self._rebreak_pages(old_pages, reparsed, scenes, fresh, *redone)
+            return self._change("full-layout", old_pages, reparsed, len(self._pages), None, delta, rebuilt)
+        return self._rebreak_pages(old_pages, reparsed, scenes, fresh, rebuilt, delta, dh, *redone)
 
     # ---- parse from the last clean point before the change
     def _reparse(self, new: list[str], a: int, new_end: int, delta: int
@@ -212,7 +238,8 @@ class ScriptLayout:
             j, m = resync
             suffix = old_els[m:]
             if delta:
-                suffix = [el.model_copy(update={"line": el.line + delta}) for el in suffix]
+                # copies (the previous Script keeps its elements as they were), made without validation
+                suffix = _moved(Element, suffix, delta)
             dn = e_hi_new - m
             st.clean_lines += [x + delta for x in st_old.clean_lines[j + 1:]]
             st.clean_counts += [x + dn for x in st_old.clean_counts[j + 1:]]
@@ -220,28 +247,43 @@ class ScriptLayout:
             return b.elements + suffix, st, e_lo, e_hi_new, m, end - c_line
         return b.elements, st, e_lo, e_hi_new, len(old_els), end - c_line
 
-    # ---- scenes: rebuild those holding re-parsed elements
+    # ---- scenes: rebuild those holding re-parsed elements, move the ones after them
     def _update_scenes(self, old_script: Script, els: list[Element], st: ParseState, heads: list[int],
-                       bounds: list[int], c0: int, c1: int) -> tuple[list[Scene], set[int]]:
-        """Rebuild the scenes of chunks ``c0..c1`` and the mentions the edit may have changed anywhere;
-        sets the new script. Returns its scenes and the ids of the rebuilt ones."""
-        scenes = list(old_script.scenes)
-        s_lo, s_hi = max(c0 - 1, 0), c1           # scene index = chunk - 1
+                       bounds: list[int], c0: int, c1: int, delta: int, dh: int
+                       ) -> tuple[list[Scene], set[int], int]:
+        """Rebuild the scenes of chunks ``c0..c1``, move the later ones by ``delta`` lines and ``dh``
+        scenes, and find the mentions the edit may have changed anywhere; sets the new script.
+        Returns its scenes, the ids of the scenes made here (rebuilt or moved) and how many were rebuilt."""
+        old_scenes = old_script.scenes
+        s_lo = max(c0 - 1, 0)                     # scene index = chunk - 1
+        s_hi_old = max(c1 - dh, s_lo)             # old scenes s_lo..s_hi_old-1 are replaced
         rebuilt: list[Scene] = []
         if c1 >= 1:
             rebuilt = build_scenes(els[bounds[max(c0, 1)]:bounds[c1 + 1]], first_index=s_lo, speakers={})
-            scenes[s_lo:s_hi] = rebuilt
+        tail = old_scenes[s_hi_old:]
+        if delta or dh or (tail and tail[0].elements[0] is not els[bounds[c1 + 1]]):
+            # the elements after the edit are copies (moved lines) or sit elsewhere: scenes to match
+            tail = [_moved_scene(sc, els[bounds[c + 1]:bounds[c + 2]], delta, dh)
+                    for c, sc in enumerate(tail, start=c1)]
+            fresh = {id(sc) for sc in tail}
+        else:
+            fresh = set()
+        scenes = old_scenes[:s_lo] + rebuilt + tail
         speakers = speaker_map(scenes)
         longest = max((len(x.split()) for x in speakers), default=1)
-        fresh = {id(sc) for sc in rebuilt}
         for sc in rebuilt:
             sc.mentioned_characters = scene_mentions(sc, speakers, longest)
         if speakers != self._speakers:           # who speaks changed: mentions may change anywhere
+            new_ids = {id(sc) for sc in rebuilt}
             for i, sc in enumerate(scenes):
-                if id(sc) not in fresh:
+                if id(sc) not in new_ids:
                     found = scene_mentions(sc, speakers, longest)
                     if found != sc.mentioned_characters:
-                        scenes[i] = sc.model_copy(update={"mentioned_characters": found})
+                        if id(sc) in fresh:
+                            sc.mentioned_characters = found
+                        else:
+                            scenes[i] = sc.model_copy(update={"mentioned_characters": found})
+        fresh.update(id(sc) for sc in rebuilt)
         self._speakers = speakers
         script = Script.model_construct(
             title_page=old_script.title_page, elements=els, scenes=scenes, source_format="fountain",
@@ -249,17 +291,19 @@ class ScriptLayout:
         add_structure_warnings(script)
         self.script = script
         self._heads = heads
-        return scenes, fresh
+        return scenes, fresh, len(rebuilt)
 
     # ---- tokens and printed lines of the touched chunks (and any the token state runs on into)
-    def _relayout_chunks(self, els: list[Element], bounds: list[int], c0: int, c1: int
+    def _relayout_chunks(self, els: list[Element], bounds: list[int], c0: int, c1: int, delta: int, dh: int
                          ) -> tuple[int, int, int] | None:
-        """Re-tokenise chunks from ``c0`` until the token state is the old one again after ``c1``.
+        """Re-tokenise chunks from ``c0`` until the token state is the old one again (moved by ``delta``
+        lines and ``dh`` scenes) after ``c1``; moves the printed lines of the chunks after that.
         Returns (first printed line redone, end of the redone lines, lines added) or None when the redone
         chunks hold dual dialogue (laid out in full by the caller)."""
         stream = TokenStream(True, set(), self.auto_contd)
         _restore(stream, self._states[c0], self._chunk_tokens, c0)
         n_chunks = len(bounds) - 1
+        states = self._states
         new_tokens: list[list[PrintToken]] = []
         new_states: list[tuple] = []
         c = c0
@@ -274,18 +318,25 @@ class ScriptLayout:
                 stream.finish()
             new_tokens.append(stream.tokens[before:])
             c += 1
-            if c >= n_chunks or (c > c1 and _snapshot(stream) == self._states[c]):
+            if c >= n_chunks or (c > c1 and _snapshot(stream) == _moved_state(states[c - dh], delta, dh)):
                 break
-        c_end = c                                  # chunks c0..c_end-1 were redone
+        c_end = c                                  # new chunks c0..c_end-1 were redone (old c0..c_end-dh-1)
         if dual_seen:
             return None
         new_states.append(_snapshot(stream))
         new_lines = [make_lines(toks, self.profile) for toks in new_tokens]
-        old_count = self._line_start[c_end] - self._line_start[c0]
         first_line = self._line_start[c0]
-        self._states[c0:c_end + 1] = new_states
-        self._chunk_tokens[c0:c_end] = new_tokens
-        self._chunk_lines[c0:c_end] = new_lines
+        old_count = self._line_start[c_end - dh] - first_line
+        states[c0:c_end - dh + 1] = new_states
+        if delta or dh:
+            for i in range(c_end + 1, len(states)):
+                states[i] = _moved_state(states[i], delta, dh)
+            # the printed lines after the redone chunks, moved in place (the layout's own copies;
+            # their tokens keep the old line numbers: see the module notes)
+            for chunk in self._chunk_lines[c_end - dh:]:
+                _move_lines(chunk, delta, dh)
+        self._chunk_tokens[c0:c_end - dh] = new_tokens
+        self._chunk_lines[c0:c_end - dh] = new_lines
         added = sum(len(x) for x in new_lines)
         self._flines[first_line:first_line + old_count] = [ln for chunk in new_lines for ln in chunk]
         self._line_start = _starts(self._chunk_lines)
@@ -293,12 +344,12 @@ class ScriptLayout:
 
     # ---- pages: from a clean page start before the change to where breaks fall as before
     def _rebreak_pages(self, old_pages: list[list[Line]], reparsed: int, scenes: list[Scene], fresh: set[int],
-                       first_line: int, seg_end: int, dl: int) -> LayoutChange:
+                       rebuilt: int, delta: int, dh: int, first_line: int, seg_end: int, dl: int) -> LayoutChange:
         info = self._info
         if not info:
             # the old layout printed no page (sections, notes, boneyard only): no page start to resume at
             self._layout_all()
-            return self._change("full-layout", old_pages, reparsed, len(self._pages), None)
+            return self._change("full-layout", old_pages, reparsed, len(self._pages), None, delta, rebuilt)
         starts = [s for s, _ in info]
         p = _resume_page(starts, first_line)
         old_at = {s: q for q, s in enumerate(starts) if s >= 0}
@@ -316,9 +367,16 @@ class ScriptLayout:
         new_pages, new_info = break_run(self._flines, starts[p], self.profile, clone=True, stop=page_stop)
         new_counts = [finish_page(pg) for pg in new_pages]
         q = reuse[0] if reuse else len(old_pages)
+        kept_counts = self._counts[q:]
+        if delta or dh:
+            # the reused pages after the change are the old ones, moved in place
+            for page in old_pages[q:]:
+                _move_lines(page, delta, dh)
+            if dh:
+                kept_counts = [{si + dh: n for si, n in cnt.items()} for cnt in kept_counts]
         self._pages = old_pages[:p] + new_pages + old_pages[q:]
         self._info = info[:p] + new_info + [(s + dl if s >= 0 else -1, sp) for s, sp in info[q:]]
-        self._counts = self._counts[:p] + new_counts + self._counts[q:]
+        self._counts = self._counts[:p] + new_counts + kept_counts
         pag = assemble_pagination(self.script, self.profile, self._pages, self._counts,
                                   sum(sp for _, sp in self._info), set_eighths=False, headings=len(self._heads))
         for i, (sc, e) in enumerate(zip(scenes, pag.scene_eighths)):
@@ -328,10 +386,11 @@ class ScriptLayout:
                 else:
                     scenes[i] = sc.model_copy(update={"eighths": e})
         self.pagination = pag
-        return self._change("incremental", old_pages, reparsed, len(new_pages), (p, p + len(new_pages), q))
+        return self._change("incremental", old_pages, reparsed, len(new_pages), (p, p + len(new_pages), q), delta,
+                            rebuilt)
 
     def _change(self, mode: str, old_pages: list[list[Line]], reparsed: int, rebroken: int,
-                span: tuple[int, int, int] | None) -> LayoutChange:
+                span: tuple[int, int, int] | None, delta: int, rebuilt: int | None = None) -> LayoutChange:
         pages = self._pages
         if span is None:
             check = range(len(pages))
@@ -342,7 +401,8 @@ class ScriptLayout:
         changed = [i for i in check
                    if i >= len(old_pages) or pages[i] is not old_pages[i]
                    and page_signature(pages[i]) != page_signature(old_pages[i])]
-        return LayoutChange(mode, changed, len(pages), len(old_pages), reparsed, rebroken)
+        return LayoutChange(mode, changed, len(pages), len(old_pages), reparsed, rebroken,
+                            len(self.script.scenes) if rebuilt is None else rebuilt, delta)
 
 
 def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
@@ -425,6 +485,7 @@ def _starts(chunks: list[list]) -> list[int]:
     return out
 
 
+# _moved_state reads the first four by position: keep scene, scene_at, scene_number, prev_end first
 _STATE = ("scene", "scene_at", "scene_number", "prev_end", "hidden_gap", "in_dialogue", "block_dual",
           "last_speaker", "spoke_last")
 
@@ -442,3 +503,68 @@ def _restore(stream: TokenStream, state: tuple, chunk_tokens: list[list[PrintTok
         if chunk_tokens[c]:
             stream.tokens = [chunk_tokens[c][-1]]
             break
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+_M = TypeVar("_M", Element, DialogueBlock)
+
+
+def _moved(cls: type[_M], objs: list[_M], delta: int) -> list[_M]:
+    """Copies of elements or dialogue blocks ``delta`` source lines further down: the same object
+    as ``fast_model`` of their fields with ``line`` moved, in one loop (a mid-script Enter copies
+    half the script's elements: the per-call overhead is a fair share of the edit)."""
+    out: list[_M] = []
+    append = out.append
+    for obj in objs:
+        data = obj.__dict__.copy()
+        data["line"] += delta
+        new: _M = _new(cls)
+        _set(new, "__dict__", data)
+        # the parser sets every field, so the set is all of them and no assignment can grow it: share it
+        _set(new, "__pydantic_fields_set__", obj.__pydantic_fields_set__)
+        _set(new, "__pydantic_extra__", None)
+        _set(new, "__pydantic_private__", None)
+        append(new)
+    return out
+
+
+def _moved_scene(sc: Scene, elements: list[Element], delta: int, dh: int) -> Scene:
+    """A copy of a scene the edit did not touch: ``elements`` (its elements in the new script, moved
+    ``delta`` lines), index moved by ``dh`` scenes; its dialogue blocks point at the new elements."""
+    dialogue = sc.dialogue
+    if dialogue and elements[0] is not sc.elements[0]:
+        now = dict(zip(map(id, sc.elements), elements))
+        dialogue = _moved(DialogueBlock, dialogue, delta)
+        for block in dialogue:
+            block.__dict__["lines"] = [now[id(el)] for el in block.lines]
+    data = sc.__dict__.copy()
+    data.update(index=sc.index + dh, line=sc.line + delta, elements=elements, dialogue=dialogue)
+    return fast_model(Scene, data)
+
+
+def _moved_state(state: tuple, delta: int, dh: int) -> tuple:
+    """A token-stream snapshot (:func:`_snapshot`) moved by ``delta`` source lines and ``dh`` scenes."""
+    if not (delta or dh):
+        return state
+    scene, scene_at, number, prev_end, *rest = state
+    return (scene + dh, None if scene_at is None else scene_at + dh, number,
+            prev_end + delta if prev_end else prev_end, *rest)
+
+
+def _move_lines(lines: list[Line], delta: int, dh: int) -> None:
+    """Move printed lines (and their right-hand dual columns) by ``delta`` source lines and ``dh``
+    scenes, in place; a line with no source line (padding) keeps 0."""
+    for ln in lines:
+        if ln.source_line:
+            ln.source_line += delta
+        if ln.right_column:
+            _move_lines(ln.right_column, delta, 0)
+    if dh:
+        for ln in lines:
+            if ln.scene_index is not None:
+                ln.scene_index += dh
+            if ln.right_column:
+                _move_lines(ln.right_column, 0, dh)
