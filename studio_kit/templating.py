@@ -36,7 +36,12 @@ def environment() -> jinja2.Environment:
     folder = resources.files("studio_kit").joinpath(*TEMPLATE_FOLDER)
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=False)
+                              finalize=_blank_none)
+
+
+def _blank_none(value: Any) -> Any:
+    """``{{ x }}`` prints nothing for None (a missing optional field), not the word "None"."""
+    return "" if value is None else value
 
 
 def render_html(name: str, /, **context: Any) -> str:
@@ -44,4 +49,9 @@ def render_html(name: str, /, **context: Any) -> str:
     return environment().get_template(name).render(**context)
 
 
-__all__ = ["Markup", "environment", "render_html"]
+def render_macro(name: str, macro: str, /, *args: Any, **kwargs: Any) -> str:
+    """Call the macro ``macro`` of template ``name``: for small fragments that share one template file."""
+    return str(getattr(environment().get_template(name).module, macro)(*args, **kwargs))
+
+
+__all__ = ["Markup", "environment", "render_html", "render_macro"]
