@@ -64,13 +64,6 @@ table.cl-history td { border-bottom:1px solid #e6ebea; padding:5px 8px; vertical
 """.replace("{thumb}", str(THUMB_WIDTH))
 
 
-def esc(value: Any) -> str:
-    """Escape one value for the little status lines the lab writes into Markdown panes ("Saved to …")."""
-    from markupsafe import escape
-
-    return str(escape("" if value is None else str(value)))
-
-
 def _macro(name: str, *args: Any, **kwargs: Any) -> str:
     from studio_kit.templating import render_macro
 
@@ -207,6 +200,18 @@ def gallery_html(cards: list[str]) -> str:
     from studio_kit.templating import Markup
 
     return _macro("gallery", [Markup(c) for c in cards])
+
+
+def frames_html(cards: list[str], older: int = 0) -> str:
+    """Storyboard frame cards (each made by :func:`frame_card`) in a row; ``older`` frames not shown."""
+    from studio_kit.templating import Markup
+
+    return _macro("frames", [Markup(c) for c in cards], older)
+
+
+def muted_html(text: str) -> str:
+    """A grey note line ("Saved to …")."""
+    return _macro("muted", text)
 
 
 def history_html(records: list[Any]) -> str:
