@@ -1,7 +1,6 @@
 """Kernel profiles (CPU small / CPU large / GPU x1) as data, for the spawner form and the Helm values."""
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -62,12 +61,9 @@ def find_profile(slug: str | None, profiles: list[KernelProfile] | None = None) 
 
 def options_form(profiles: list[KernelProfile]) -> str:
     """The spawn page's profile chooser (radio buttons, the default checked)."""
-    rows = []
-    for p in profiles:
-        checked = " checked" if p.default else ""
-        rows.append(f'<label style="display:block"><input type="radio" name="profile" value="{html.escape(p.slug)}"'
-                    f"{checked}> {html.escape(p.display_name)}</label>")
-    return "<fieldset><legend>Kernel profile</legend>" + "".join(rows) + "</fieldset>"
+    from studio_kit.templating import render_html
+
+    return render_html("hub/profile_options.html.j2", profiles=profiles)
 
 
 def kubespawner_profile_list(profiles: list[KernelProfile]) -> list[dict[str, Any]]:

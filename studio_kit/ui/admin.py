@@ -18,7 +18,6 @@ quotas, jobs); the page writes no SQL of its own. Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 import panel as pn
@@ -38,6 +37,13 @@ table.sk-quotas td, table.sk-quotas th { padding: 4px 8px; border-bottom: 1px so
 .sk-bar > div { height: 100%; }
 .sk-jobs span { display: inline-block; margin-right: 14px; font: 13px sans-serif; }
 """
+
+
+def _view(name: str, *args: Any) -> str:
+    """One of the admin page's HTML pieces (template admin/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("admin/views.html.j2", name, *args)
 
 
 def _when(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -169,13 +175,12 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         except StudioError as exc:
             self.projects, self.project_ctxs, self.roles = [], {}, {}
             self.is_admin = self.is_member = False
-            self.who.object = f"<p class='sk-admin-missing'>{html.escape(exc.message, quote=False)}</p>"
+            self.who.object = _view("missing", exc.message)
             self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "warning")
             self._draw_all()
             return
         status = "organization admin" if self.is_admin else "member" if self.is_member else "not a member"
-        self.who.object = (f"Signed in as <b>{html.escape(self.user)}</b> — <span data-org-role='{status}'>"
-                           f"{status}</span> of <b>{html.escape(self.org)}</b> ({len(self.projects)} project(s))")
+        self.who.object = _view("who", self.user, status, self.org, len(self.projects))
         if not self.is_member:
             self.notify(f"{self.user} is not a member of any project of organization {self.org}, so this page "
                         f"shows nothing of it.\n\n**Fix:** Ask an owner or producer of one of its projects to "
@@ -269,9 +274,7 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         key, info = keys.create_key(self.store, self.org, name, self.key_scopes.value,
                                     user=(self.key_user.value or "").strip() or self.user, expires_in_days=days,
                                     created_by=self.user)
-        self.secret.object = (f"<p><b>Key {html.escape(info.prefix)} '{html.escape(info.name)}'</b> — copy it now, "
-                              f"it is not shown again:</p><code class='sk-secret' data-prefix='"
-                              f"{html.escape(info.prefix)}'>{html.escape(key)}</code>")
+        self.secret.object = _view("secret", info, key)
         self.secret.visible = self.hide_secret_button.visible = True
         self.key_name.value = ""
         self._draw_keys()
@@ -396,13 +399,9 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         from studio_kit.platform.quotas import WARN_AT
 
         if not self.is_member:
-            self.quotas.object = "<p>(members of the organization only)</p>"
+            self.quotas.object = _view("quotas", None)
             return
         uses = self.quota_uses()
-        if not uses:
-            self.quotas.object = ("<p class='sk-no-quotas'>No quotas: nothing is limited. An admin sets one with "
-                                  "<code>studio usage quota UNIT LIMIT --period month</code>.</p>")
-            return
         slugs = {str(p.id): p.slug for p in self.projects}
         rows = []
         for q in uses:
@@ -410,13 +409,10 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
             color = "#c62828" if frac >= 1 else "#ef6c00" if frac >= float(WARN_AT) else "#2e7d32"
             where = "organization" if q.scope == "org" else f"project {slugs.get(q.scope, q.scope)}"
             period = f"per {q.period}, resets {_when(q.resets_at)} UTC" if q.resets_at else "right now"
-            rows.append(f"<tr data-unit='{html.escape(q.unit)}'><td>{html.escape(q.unit)}</td>"
-                        f"<td>{html.escape(where)}</td><td class='sk-used'>{q.used.normalize():f} of "
-                        f"{q.limit.normalize():f}</td><td>{frac:.0%}</td><td><div class='sk-bar'><div style='width:"
-                        f"{min(frac, 1.0) * 100:.0f}%;background:{color}'></div></div></td>"
-                        f"<td>{html.escape(period)}</td></tr>")
-        self.quotas.object = ("<table class='sk-quotas'><tr><th>unit</th><th>for</th><th>used</th><th>%</th>"
-                              f"<th></th><th>period</th></tr>{''.join(rows)}</table>")
+            rows.append({"unit": q.unit, "where": where, "used": f"{q.used.normalize():f}",
+                         "limit": f"{q.limit.normalize():f}", "percent": f"{frac:.0%}",
+                         "width": f"{min(frac, 1.0) * 100:.0f}", "colour": color, "period": period})
+        self.quotas.object = _view("quotas", rows)
 
     # -- job queue -----------------------------------------------------------------------------------
     def _draw_jobs(self) -> None:
@@ -428,9 +424,7 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
             return
         listed = jobs.list_jobs(self.org_ctx, limit=200)
         counts = {s: sum(1 for j in listed if j.state == s) for s in JOB_STATES}
-        self.jobs_summary.object = "<div class='sk-jobs'>" + "".join(
-            f"<span data-state='{s}'><b>{n}</b> {s}</span>" for s, n in counts.items()) + \
-            f"<span>(newest {len(listed)} job(s) of {html.escape(self.org)})</span></div>"
+        self.jobs_summary.object = _view("jobs", counts, len(listed), self.org)
         slugs = {p.id: p.slug for p in self.projects}
         self.jobs_table.value = self._frame(
             [{"job": j.id, "project": slugs.get(j.project_id, str(j.project_id)), "kind": j.kind, "state": j.state,

@@ -6,8 +6,6 @@ STANDARDS.md (category colours from the domain's CATEGORY_TABLE).
 """
 from __future__ import annotations
 
-from html import escape
-
 from studio_kit.domain.preproduction import (
     Breakdown,
     BreakdownCategory,
@@ -62,6 +60,12 @@ def _ink(hex_colour: str) -> str:
     return "#111" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#fff"
 
 
+def _macro(name: str, *args, **kwargs) -> str:
+    from studio_kit.templating import render_macro
+
+    return render_macro("breakdown_board/views.html.j2", name, *args, **kwargs)
+
+
 def sheet_html(sheet: BreakdownSheet, breakdown: Breakdown) -> str:
     """One breakdown sheet: the scene header (with script page and sheet n of N) and a box per category."""
     colour, colour_name = strip_colour(sheet.int_ext, sheet.is_night)
@@ -84,27 +88,11 @@ def sheet_html(sheet: BreakdownSheet, breakdown: Breakdown) -> str:
             if t.confidence < 0.6:
                 cls.append("unsure")
             tip = f"line {t.line}: “{t.matched}” · {t.origin.value}, confidence {t.confidence:.2f}" if t.line else t.origin.value
-            chips.append(f'<span class="{" ".join(cls)}" style="--c:{info.colour}" title="{escape(tip)}" '
-                         f'data-category="{cat.value}">{escape(label)}</span>')
-        body = "".join(chips) or '<span class="none">none</span>'
-        boxes.append(f'<div class="cat" data-category="{cat.value}"><div class="cat-h" style="background:{info.colour};'
-                     f'color:{_ink(info.colour)}">{escape(info.label)} <small>{info.uci}</small></div>'
-                     f'<div class="cat-b">{body}</div></div>')
-    return f"""
-<div class="bsheet">
-  <div class="bs-head" style="background:{colour}">
-    <div><span class="lbl">Scene</span><b class="big">{escape(sheet.scene_number)}</b></div>
-    <div class="bs-heading"><span class="lbl">Heading</span><b>{escape(sheet.heading)}</b></div>
-    <div><span class="lbl">Int/Ext</span><b>{escape(sheet.int_ext)}</b></div>
-    <div><span class="lbl">Day/Night</span><b>{escape(sheet.time_of_day or ('NIGHT' if sheet.is_night else 'DAY'))}</b></div>
-    <div><span class="lbl">Pages</span><b class="big">{sheet.pages}</b></div>
-    <div data-field="script-page"><span class="lbl">Script page</span><b class="big">{sheet.page or "–"}</b></div>
-    <div data-field="sheet"><span class="lbl">Sheet</span><b>{number} of {len(breakdown.sheets)}</b></div>
-  </div>
-  <div class="bs-syn"><span class="lbl">Synopsis</span> {escape(sheet.synopsis)}
-    <span class="bs-meta">Set: {escape(sheet.location)} · strip {colour_name} · script line {sheet.line}</span></div>
-  <div class="cats">{''.join(boxes)}</div>
-</div>"""
+            chips.append({"cls": " ".join(cls), "tip": tip, "label": label})
+        boxes.append({"category": cat.value, "colour": info.colour, "ink": _ink(info.colour), "label": info.label,
+                      "uci": info.uci, "chips": chips})
+    head = {"colour": colour, "colour_name": colour_name, "number": number, "total": len(breakdown.sheets)}
+    return _macro("sheet", sheet, head, boxes)
 
 
 SHEET_CSS = """
@@ -142,17 +130,10 @@ SHEET_CSS = """
 
 def cast_html(breakdown: Breakdown, locked: dict[str, int]) -> str:
     """The cast list as numbered on the board; a padlock on numbers locked in the edit log."""
-    if not breakdown.cast:
-        return '<div class="none">No cast in this script.</div>'
-    names = {k.upper() for k in locked}
-    chips = "".join(
-        f'<span class="tag castno{" locked" if m.name.upper() in names else ""}" data-cast="{m.id}" '
-        f'title="{m.scenes} scene(s)">{"&#128274; " if m.name.upper() in names else ""}{m.id}. {escape(m.name)}</span>'
-        for m in breakdown.cast)
     state = (f"Locked: {len(locked)} name(s). Revised drafts keep these numbers; new characters are numbered "
              f"after {max(locked.values())}, and a cut character's number is not reused." if locked else
              "Not locked: the numbers follow scene counts (1 = most scenes) and may change with a new draft.")
-    return f'<div class="cast-list">{chips}</div><div class="cast-state">{escape(state)}</div>'
+    return _macro("cast", breakdown.cast, {k.upper() for k in locked}, state)
 
 
 def elements_html(breakdown: Breakdown) -> str:
@@ -164,14 +145,11 @@ def elements_html(breakdown: Breakdown) -> str:
         if not found:
             continue
         info = cat.info
-        rows = "".join(f'<tr><td><span class="tag {info.mark or "plain"}" style="--c:{info.colour}">{escape(name)}</span>'
-                       f'</td><td class="n">{len(idx)}</td><td>{escape(", ".join(numbers[i] for i in idx))}</td></tr>'
-                       for name, idx in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])))
-        sections.append(f'<div class="el-cat" data-category="{cat.value}"><div class="cat-h" style="background:'
-                        f'{info.colour};color:{_ink(info.colour)}">{escape(info.label)} <small>{info.uci} · '
-                        f'{len(found)}</small></div><table class="el"><thead><tr><th>Element</th><th>Scenes</th>'
-                        f'<th>Scene numbers</th></tr></thead><tbody>{rows}</tbody></table></div>')
-    return f'<div class="els">{"".join(sections)}</div>'
+        rows = [(name, len(idx), ", ".join(numbers[i] for i in idx))
+                for name, idx in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+        sections.append({"category": cat.value, "colour": info.colour, "ink": _ink(info.colour), "label": info.label,
+                         "uci": info.uci, "mark": info.mark or "plain", "rows": rows})
+    return _macro("elements", sections)
 
 
 ELEMENTS_CSS = """
@@ -186,39 +164,23 @@ ELEMENTS_CSS = """
 """
 
 
-def _dood_cell(label: str, dropped: bool) -> str:
-    """One printed DOOD cell; a day between a drop and its pickup is hatched (off payroll, not a hold)."""
-    mark = dood_mark(label)
-    attrs = f' data-mark="{mark}"' if mark else ""
-    if dropped:
-        return f'<td class="code gap" data-code="{escape(label)}" title="dropped: off payroll">{escape(label)}</td>'
-    return f'<td class="code" style="background:{dood_fill(label)}" data-code="{escape(label)}"{attrs}>{escape(label)}</td>'
-
-
 def dood_html(dood: DayOutOfDays) -> str:
     """Cast × shoot days as printed (``DoodRow.labels``: SW, W, WF, SWF, H, WD/SWD, PW/PWF/PWD, T, R),
-    coloured by code (pickup cells blue, drop cells grey-blue), then work/hold/travel/total columns."""
-    if not dood.rows:
-        return '<div class="dood-empty">No cast on this schedule.</div>'
-    heads = "".join(f'<th class="d">Day&nbsp;{n}<br><small>{escape(d.strftime("%a") if d else "")}<br>'
-                    f'{escape(d.strftime("%d %b") if d else "")}</small></th>' for n, d in zip(dood.day_numbers, dood.dates))
-    body = []
+    coloured by code (pickup cells blue, drop cells grey-blue), then work/hold/travel/total columns.
+
+    A day between a drop and its pickup is hatched (off payroll, not a hold)."""
+    days = [(n, d.strftime("%a") if d else "", d.strftime("%d %b") if d else "")
+            for n, d in zip(dood.day_numbers, dood.dates)]
+    rows = []
     for r in dood.rows:
         off = {d for a, b in zip(r.drop_days, r.pickup_days) for d in range(a + 1, b)}   # dropped: off payroll
-        cells = "".join(_dood_cell(label, n in off) for n, label in enumerate(r.labels, start=1))
-        body.append(f'<tr data-cast="{r.cast_id}"><th class="who">{r.cast_id}. {escape(r.name)}</th>{cells}'
-                    f'<td class="n">{r.work}</td><td class="n">{r.hold}</td><td class="n">{r.travel}</td>'
-                    f'<td class="n tot">{r.total}</td>'
-                    f'<td class="n">{r.start_day or ""}</td><td class="n">{r.finish_day or ""}</td></tr>')
-    legend = " ".join(f'<span style="background:{dood_fill(label)}">{label}</span> {name}' for label, name in (
+        rows.append((r, [(label, n in off, dood_fill(label), dood_mark(label))
+                         for n, label in enumerate(r.labels, start=1)]))
+    legend = [(label, name, dood_fill(label)) for label, name in (
         ("SW", "start work"), ("W", "work"), ("WF", "work finish"), ("SWF", "start-work-finish"), ("H", "hold"),
         ("WD", "work, then drop (SWD: start, then drop)"), ("PW", "pickup, work (PWF: pickup, finish)"),
-        ("T", "travel"), ("R", "rehearsal")))
-    legend += ' <span class="gap-key"></span> dropped (off payroll)'
-    return f"""
-<div class="dood-wrap"><table class="dood"><thead><tr><th class="who">Cast</th>{heads}<th>Work</th><th>Hold</th><th>Travel</th>
-<th>Total</th><th>Start</th><th>Finish</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>
-<div class="legend">{legend} · drop/pickup when idle more than {dood.drop_after_days} days</div>"""
+        ("T", "travel"), ("R", "rehearsal"))]
+    return _macro("dood", dood, days, rows, legend)
 
 
 DOOD_CSS = """
@@ -250,13 +212,7 @@ def kpi_html(summary: dict) -> str:
          f"script order {summary['script_order_moves']} · greedy {summary['greedy_moves']}"),
         ("Budget", format_money(summary["total"], summary["currency"]), "grand total incl. contingency"),
     ]
-    warn = ""
-    if summary.get("problems"):
-        warn = ('<div class="kpi-warn">' + "<br>".join(escape(p) for p in summary["problems"][:4]) + "</div>")
-    return ('<div class="kpis">' + "".join(
-        f'<div class="kpi" data-kpi="{escape(t.lower().replace(" ", "-"))}"><div class="kt">{t}</div>'
-        f'<div class="kv">{escape(v)}</div><div class="ks">{escape(s)}</div></div>' for t, v, s in cards)
-        + "</div>" + warn)
+    return _macro("kpis", cards, (summary.get("problems") or [])[:4])
 
 
 KPI_CSS = """

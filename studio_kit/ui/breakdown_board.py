@@ -50,6 +50,13 @@ COST_CSS = """
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 
+def _view(name: str, *args) -> str:
+    """One of the board's HTML pieces (template breakdown_board/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("breakdown_board/views.html.j2", name, *args)
+
+
 def guarded(method):
     """Run a UI callback; a StudioError becomes the red banner instead of a traceback."""
     @functools.wraps(method)
@@ -325,31 +332,19 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def _draw_cost(self) -> None:
         """What the last drag / re-optimise / re-break cost, beside the day totals; the published board."""
-        from html import escape
-
         from studio_kit.engines.preproduction.budget import format_money
 
         st = self.state
+        budget = None
         if self.see_budget:
             top = st.top_sheet()
-            parts = [f'<div class="cost"><b>Budget {format_money(top.grand_total, top.currency)}</b>']
-        else:
-            parts = ['<div class="cost"><b>Budget hidden</b> (no see_budget permission)']
+            budget = format_money(top.grand_total, top.currency)
         change = st.last_change if self.see_budget else None
-        if change is not None:
-            colour = "#c62828" if change.total > 0 else "#2e7d32" if change.total < 0 else "#555"
-            accounts = ", ".join(f"{code} {escape(change.account_names.get(code, ''))} "
-                                 f"{'+' if v > 0 else ''}{format_money(v, change.currency)}"
-                                 for code, v in list(change.accounts.items())[:6])
-            parts.append(f' · last change <b style="color:{colour}" data-budget-change="{change.total}">'
-                         f'{escape(change.line)}</b>' + (f' <small>({accounts})</small>' if accounts else ""))
-        if st.published_record is not None:
-            parts.append(f' · call sheets follow the <b>published schedule v{st.published_record.version}</b> '
-                         f'({len(st.published.days)} days, by {escape(st.published_record.created_by or "?")})')
-        else:
-            parts.append(" · not published yet: call sheets follow this board")
-        parts.append("</div>" + "".join(f'<p class="note">⚠ {escape(n)}</p>' for n in st.change_notes))
-        self.cost_pane.object = "".join(parts)
+        accounts = [] if change is None else [
+            f"{code} {change.account_names.get(code, '')} {'+' if v > 0 else ''}{format_money(v, change.currency)}"
+            for code, v in list(change.accounts.items())[:6]]
+        days = len(st.published.days) if st.published_record is not None else 0
+        self.cost_pane.object = _view("cost", budget, change, accounts, st.published_record, days, st.change_notes)
 
     def _draw_board(self) -> None:
         st = self.state
@@ -385,19 +380,10 @@ class BreakdownBoard(pn.viewable.Viewer):
             f"{' (hand-ordered)' if st.schedule.status == 'MANUAL' else ''}, cast days from its DOOD, location "
             f"days from its strips. {len(st.budget_edits)} hand edit(s) re-applied."
             + "".join(f"  \n⚠ {n}" for n in st.budget_notes))
-        rows = "".join(
-            f'<tr><td>{g.label}</td><td class="m">{format_money(top.group_total(g), top.currency)}</td>'
-            f'<td class="m">{shares[g]:.1%}</td></tr>' for g in TopSheetGroup)
-        self.top_pane.object = (
-            f'<table class="top" style="border-collapse:collapse;font-family:Helvetica,Arial;font-size:14px;width:100%">'
-            f'<thead><tr style="background:#263238;color:#fff"><th style="text-align:left;padding:6px">Top sheet · '
-            f'{self.state.budget.preset}</th><th style="padding:6px">Total</th><th style="padding:6px">Share</th></tr>'
-            f'</thead><tbody>{rows}</tbody><tfoot><tr style="font-weight:700;border-top:2px solid #333">'
-            f'<td style="padding:6px">Grand total (contingency {top.contingency_percent.normalize():f}%)</td>'
-            f'<td class="m" data-grand-total="{top.grand_total}">{format_money(top.grand_total, top.currency)}</td>'
-            f'<td class="m">100%</td></tr></tfoot></table>'
-            '<style>.top td{padding:6px;border-bottom:1px solid #ddd}.top td.m{text-align:right;'
-            'font-variant-numeric:tabular-nums}</style>')
+        rows = [(g.label, format_money(top.group_total(g), top.currency), f"{shares[g]:.1%}") for g in TopSheetGroup]
+        self.top_pane.object = _view("top_sheet", self.state.budget.preset, rows,
+                                     f"{top.contingency_percent.normalize():f}", top.grand_total,
+                                     format_money(top.grand_total, top.currency))
         data = pd.DataFrame([{"Group": g.short, "Total": float(top.group_total(g)), "key": g.value}
                              for g in TopSheetGroup])
         self.chart.object = hv.Bars(data, "Group", ["Total", "key"]).opts(
@@ -425,17 +411,14 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.compare_old.value = versions[-2].version if len(versions) > 1 else versions[-1].version
 
     def _draw_call_sheet(self) -> None:
-        from html import escape
-
         from studio_kit.engines.preproduction.callsheet import render_html
 
         day = self.day_select.value or 1
         try:
-            html = render_html(self.state.call_sheet(day))
+            page = render_html(self.state.call_sheet(day))
         except StudioError as exc:
-            html = f"<p>{escape(str(exc))}</p>"
-        self.callsheet_pane.object = (f'<iframe title="call sheet day {day}" srcdoc="{escape(html)}" '
-                                      'style="width:100%;height:880px;border:1px solid #ccc;background:#fff"></iframe>')
+            page = _view("message", str(exc))
+        self.callsheet_pane.object = _view("call_sheet_frame", day, page)
 
     def _download(self, kind: str):
         if kind.startswith("budget"):
@@ -510,8 +493,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         record = self.state.publish()
         self.refresh(board_only=True)
         self._alert.visible = False
-        self.cost_pane.object += (f'<p class="published">Published schedule v{record.version} '
-                                  f'({len(self.state.schedule.days)} days): the call sheets follow it.</p>')
+        self.cost_pane.object += _view("published", record.version, len(self.state.schedule.days))
 
     @guarded
     def _on_save_budget(self, event) -> None:
@@ -671,12 +653,9 @@ class BreakdownBoard(pn.viewable.Viewer):
         breakdown = pn.Row(pn.Column(self.scene_select, width=330),
                            pn.Column(self.sheet_pane, edit_card, cast_card, sizing_mode="stretch_width"),
                            sizing_mode="stretch_width")
-        legend = pn.pane.HTML(
-            '<div style="font:12px Helvetica,Arial;display:flex;gap:10px;align-items:center">Strips: ' + "".join(
-                f'<span style="background:{c};border:1px solid #555;padding:1px 8px">{n}</span>' for c, n in (
-                    ("#FFFFFF", "day int"), ("#FFF176", "day ext"), ("#64B5F6", "night int"),
-                    ("#81C784", "night ext"), ("#000000;color:#fff", "day break"),
-                    ("#FB8C00", "week break"))) + '</div>')
+        legend = pn.pane.HTML(_view("strip_legend", (
+            ("#FFFFFF", "", "day int"), ("#FFF176", "", "day ext"), ("#64B5F6", "", "night int"),
+            ("#81C784", "", "night ext"), ("#000000", "#fff", "day break"), ("#FB8C00", "", "week break"))))
         stripboard = pn.Column(
             pn.FlexBox(self.reoptimise, self.solver_limit, self.rebreak, self.keep_limits, self.publish_button,
                        self.downloads["stripboard_pdf"], align_items="flex-end"),

@@ -292,7 +292,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         out_dir = get_settings().home / "outputs" / "characters" / bible.character_id
         paths = self._service.sheet(bible.character_id, out_dir, backend=self.backend.value, ctx=self.ctx)
         self.sheet_image.object = paths["sheet"].read_bytes()
-        self.sheet_caption.object = f"<p class='cl-muted'>Saved to {views.esc(paths['sheet'])}</p>"
+        self.sheet_caption.object = views.muted_html(f"Saved to {paths['sheet']}")
         self.refresh()
         return f"Built the character sheet of {bible.name} ({len(paths) - 1} panels)."
 
@@ -332,8 +332,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             if a.id not in self._thumbs:
                 self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), 300)
             cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
-        more = f"<p class='cl-muted'>…and {len(assets) - FRAME_LIMIT} older.</p>" if len(assets) > FRAME_LIMIT else ""
-        self.frames.object = "<div class='cl-frames'>" + "".join(cards) + "</div>" + more
+        self.frames.object = views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
 
     def check_continuity(self) -> str:
         """Wardrobe continuity of the chosen screenplay against the project's bibles."""

@@ -7,7 +7,6 @@ page never needs a file route into ``STUDIO_HOME``.
 """
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -65,8 +64,10 @@ table.cl-history td { border-bottom:1px solid #e6ebea; padding:5px 8px; vertical
 """.replace("{thumb}", str(THUMB_WIDTH))
 
 
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+def _macro(name: str, *args: Any, **kwargs: Any) -> str:
+    from studio_kit.templating import render_macro
+
+    return render_macro("character_lab/views.html.j2", name, *args, **kwargs)
 
 
 def png_data_url(png: bytes | Any, width: int | None = None) -> str:
@@ -85,20 +86,12 @@ def png_data_url(png: bytes | Any, width: int | None = None) -> str:
 
 
 def swatches(colours: Iterable[str]) -> str:
-    return "<span class='cl-swatches'>" + "".join(
-        f"<span class='cl-swatch' title='{esc(c)}' style='background:{esc(c)}'></span>" for c in colours) + "</span>"
+    return _macro("swatches", list(colours))
 
 
 def lock_badge(bible: Any) -> str:
     """``LOCKED v2 · seed 1234 · identity 1a2b3c4d5e6f`` or ``UNLOCKED v1 · concept art``."""
-    if bible is None:
-        return ""
-    ident = bible.identity
-    if ident is not None:
-        return (f"<span class='cl-badge locked' id='cl-lock-state'><span class='cl-dot'></span>LOCKED v{ident.version} · "
-                f"seed {ident.seed} · identity {esc(ident.hash[7:19])}</span>")
-    return (f"<span class='cl-badge unlocked' id='cl-lock-state'><span class='cl-dot'></span>UNLOCKED v{bible.version} · "
-            f"concept art · seed {bible.seed}</span>")
+    return _macro("lock_badge", bible)
 
 
 def portrait_url(png: bytes, size: int = 64) -> str:
@@ -128,18 +121,12 @@ def portrait_url(png: bytes, size: int = 64) -> str:
 def header_html(bible: Any, portrait: str | None = None) -> str:
     """Name, role / mode / stage chips, palette swatches, the lock badge; ``portrait`` a data URL of the face."""
     if bible is None:
-        return ("<div class='cl-header'><h2>Character Lab</h2></div><p class='cl-muted'>Create a character in the "
-                "sidebar, or cast every speaking part from a screenplay.</p>")
+        return _macro("header", None, None, [], "", "")
     species = [bible.species] if getattr(bible, "species", "human") != "human" else []
-    chips = "".join(f"<span class='cl-chip'>{esc(x)}</span>" for x in
-                    (bible.role, *species, bible.mode.value, bible.style.value, f"{bible.stage.value} stage"))
-    aliases = f" · also cued as {esc(', '.join(bible.aliases))}" if getattr(bible, "aliases", None) else ""
+    chips = [bible.role, *species, bible.mode.value, bible.style.value, f"{bible.stage.value} stage"]
+    aliases = ", ".join(bible.aliases) if getattr(bible, "aliases", None) else ""
     age = f"{bible.age}, " if bible.age is not None else ""
-    face = f"<img class='cl-portrait' alt='{esc(bible.name)}' src='{portrait}'/>" if portrait else ""
-    return (f"<div class='cl-header'>{face}<h2>{esc(bible.name)}</h2>{chips}{swatches(bible.palette)}"
-            f"<span style='flex:1'></span>{lock_badge(bible)}</div>"
-            f"<div class='cl-muted' style='font-style:normal'>{esc(age)}{esc(bible.pronouns)}"
-            f"{aliases}{' — ' + esc(bible.description) if bible.description else ''}</div>")
+    return _macro("header", bible, portrait, chips, aliases, age)
 
 
 def scorer_summary(consistency: dict[str, Any] | None) -> tuple[str, str]:
@@ -172,8 +159,11 @@ def scorer_summary(consistency: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def scorer_html(consistency: dict[str, Any] | None) -> str:
-    label, why = scorer_summary(consistency)
-    return f"<div class='cl-scorer' title='{esc(why)}'>scored by <b>{esc(label)}</b> — {esc(why)}</div>"
+    return _macro("scorer", *scorer_summary(consistency))
+
+
+def _when(created: Any) -> str:
+    return created.strftime("%d %b %H:%M") if hasattr(created, "strftime") else ""
 
 
 def render_card(meta: dict[str, Any], image_url: str, asset_id: Any, created: Any = None) -> str:
@@ -181,26 +171,10 @@ def render_card(meta: dict[str, Any], image_url: str, asset_id: Any, created: An
 
     A render below its identity threshold (``meta["flagged"]``) gets a red frame and a DRIFT tag.
     """
-    score, flagged = meta.get("score"), bool(meta.get("flagged"))
-    if score is None:
-        score_html = "<span class='cl-score cl-muted' title='Concept render: no locked identity to compare to'>—</span>"
-    else:
-        method = (meta.get("consistency") or {}).get("method", "")
-        score_html = (f"<span class='cl-score' title='{esc(method)} · threshold {meta.get('threshold')}'>"
-                      f"{float(score):.3f}</span>")
-    flag = "<span class='cl-flag'>DRIFT</span>" if flagged else ""
-    warns = "".join(f"<div style='color:#9a6a00'>&#9888; {esc(w.get('message'))}</div>"
-                    for w in meta.get("warnings") or [])
-    lock = "locked" if meta.get("locked") else "concept"
-    look = f" · {esc(meta['wardrobe'])}" if meta.get("wardrobe") else ""
-    return (f"<div class='cl-card {'flagged' if flagged else 'ok'}' data-asset='{esc(asset_id)}' "
-            f"data-score='{esc(score)}'>"
-            f"<img alt='{esc(meta.get('name'))} {esc(meta.get('view'))} {esc(meta.get('expression'))}' "
-            f"src='{image_url}'/>"
-            f"<div class='cl-cap'>{score_html}<b>{esc(meta.get('view'))}</b> · {esc(meta.get('expression'))}{look}{flag}"
-            f"<br>v{esc(meta.get('version'))} {lock} · {esc(meta.get('backend'))}"
-            f"{' · ' + esc(created.strftime('%d %b %H:%M')) if hasattr(created, 'strftime') else ''}"
-            f"{scorer_html(meta.get('consistency')) if score is not None else ''}{warns}</div></div>")
+    score = meta.get("score")
+    label, why = scorer_summary(meta.get("consistency"))
+    return _macro("render_card", meta, image_url, asset_id, _when(created),
+                  None if score is None else f"{float(score):.3f}", label, why)
 
 
 def frame_card(meta: dict[str, Any], image_url: str, asset_id: Any, names: dict[str, str] | None = None,
@@ -213,68 +187,55 @@ def frame_card(meta: dict[str, Any], image_url: str, asset_id: Any, names: dict[
     rows = []
     for cid in meta.get("characters") or []:
         c = scores.get(cid)
-        who = esc(names.get(cid, cid))
-        if c is None:
-            rows.append(f"<tr><td>{who}</td><td class='cl-muted'>unlocked: not scored</td><td></td></tr>")
-            continue
-        cls = "bad" if c.get("flagged") else "ok"
-        label, why = scorer_summary(c)
-        rows.append(f"<tr data-character='{esc(cid)}'><td>{who}</td><td class='{cls} cl-frame-score'>"
-                    f"{float(c['score']):.3f}{' DRIFT' if c.get('flagged') else ''}</td>"
-                    f"<td title='{esc(why)}'>{esc(label)}{' — ' + esc(why) if detail else ''}</td></tr>")
-    when = f" · {esc(created.strftime('%d %b %H:%M'))}" if hasattr(created, "strftime") else ""
-    number = f"{esc(shot.get('number'))} · " if shot.get("number") else ""
-    caption = f"<div>{esc(shot.get('description'))}</div>" if shot.get("description") else ""
-    return (f"<div class='cl-frame' data-asset='{esc(asset_id)}'><img alt='storyboard frame "
-            f"{esc(scene.get('heading', ''))}' src='{image_url}'/><div class='cl-cap'>"
-            f"<div class='cl-slug'>{esc(scene.get('heading') or '')}</div>"
-            f"<div>{number}<b>{esc(shot.get('size'))}</b> · {esc(meta.get('backend'))}{when}</div>{caption}"
-            f"<table>{''.join(rows)}</table></div></div>")
+        row = {"cid": cid, "who": names.get(cid, cid), "score": None}
+        if c is not None:
+            label, why = scorer_summary(c)
+            row.update(score=f"{float(c['score']):.3f}", flagged=bool(c.get("flagged")), label=label, why=why)
+        rows.append(row)
+    return _macro("frame_card", image_url, asset_id, scene, shot, meta.get("backend"), _when(created), rows, detail)
 
 
 def gallery_html(cards: list[str]) -> str:
-    if not cards:
-        return "<p class='cl-muted'>No renders yet. Pick a view and an expression and press Render.</p>"
-    return "<div class='cl-gallery'>" + "".join(cards) + "</div>"
+    """The render cards (each made by :func:`render_card`) in a wrapping row."""
+    from studio_kit.templating import Markup
+
+    return _macro("gallery", [Markup(c) for c in cards])
+
+
+def frames_html(cards: list[str], older: int = 0) -> str:
+    """Storyboard frame cards (each made by :func:`frame_card`) in a row; ``older`` frames not shown."""
+    from studio_kit.templating import Markup
+
+    return _macro("frames", [Markup(c) for c in cards], older)
+
+
+def muted_html(text: str) -> str:
+    """A grey note line ("Saved to …")."""
+    return _macro("muted", text)
 
 
 def history_html(records: list[Any]) -> str:
     """The version table: number, stage, identity, approvals (who and when), render count."""
-    if not records:
-        return "<p class='cl-muted'>No stored versions.</p>"
-    rows = []
-    for r in records:
-        approvals = "<br>".join(f"{esc(a.stage.value)} by <b>{esc(a.by)}</b> {esc(a.at.strftime('%Y-%m-%d %H:%M'))} UTC"
-                                f"{' — ' + esc(a.note) if a.note else ''}" for a in r.approvals) or "—"
-        ident = esc(r.identity_hash[7:19]) if r.identity_hash else "<span class='cl-muted'>unlocked</span>"
-        rows.append(f"<tr><td>v{r.number}</td><td class='cl-stage'>{esc(r.stage.value)}</td><td><code>{ident}</code></td>"
-                    f"<td>{approvals}</td><td>{len(r.render_ids)}</td><td>{esc(r.created_by)}<br>"
-                    f"<span class='cl-muted'>{esc(r.created_at.strftime('%Y-%m-%d %H:%M'))}</span></td></tr>")
-    return ("<table class='cl-history'><tr><th>Version</th><th>Stage</th><th>Identity</th><th>Approvals</th>"
-            "<th>Renders</th><th>Stored by</th></tr>" + "".join(rows) + "</table>")
+    return _macro("history", records)
 
 
-def _value_html(value: Any) -> str:
-    """A diff cell: colour lists as swatches, dicts as key: value lines, '—' for nothing."""
+def _value_cell(value: Any) -> tuple[str, Any]:
+    """How a diff cell shows a value: colour lists as swatches, dicts as key: value lines, '—' for nothing."""
     if value in (None, "", [], {}):
-        return "—"
+        return "none", None
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.startswith("#") for v in value):
-        return swatches(value) + " " + esc(", ".join(value))
+        return "colours", list(value)
     if isinstance(value, str) and value.startswith("sha256:"):
-        return f"<code title='{esc(value)}'>{esc(value[7:19])}</code>"
+        return "hash", value
     if isinstance(value, dict):
-        return "<br>".join(f"{esc(k)}: {esc(', '.join(v) if isinstance(v, list) else v)}" for k, v in value.items())
-    return esc(value)
+        return "mapping", [(k, ", ".join(v) if isinstance(v, list) else v) for k, v in value.items()]
+    return "text", value
 
 
 def diff_html(changes: list[dict[str, Any]], old_label: str, new_label: str) -> str:
     """Descriptor changes between two versions (``versions.diff_bibles`` rows)."""
-    if not changes:
-        return f"<p class='cl-muted'>No descriptor changes between {esc(old_label)} and {esc(new_label)}.</p>"
-    rows = "".join(f"<tr><td><b>{esc(c['field'])}</b></td><td class='old'>{_value_html(c['old'])}</td>"
-                   f"<td class='new'>{_value_html(c['new'])}</td></tr>" for c in changes)
-    return (f"<table class='cl-history cl-diff'><tr><th>Field</th><th>{esc(old_label)}</th><th>{esc(new_label)}</th>"
-            f"</tr>{rows}</table>")
+    rows = [{"field": c["field"], "old": _value_cell(c["old"]), "new": _value_cell(c["new"])} for c in changes]
+    return _macro("diff", rows, old_label, new_label)
 
 
 def continuity_html(report: Any, character: str | None = None) -> str:
@@ -284,36 +245,17 @@ def continuity_html(report: Any, character: str | None = None) -> str:
     """
     looks = report.looks
     if not looks:
-        return "<p class='cl-muted'>No speaking characters in this script.</p>"
+        return _macro("no_looks")
     names = list(dict.fromkeys(x.character for x in looks))
     if character and character.upper() in (n.upper() for n in names):
         names.sort(key=lambda n: n.upper() != character.upper())
     issues = [i for i in report.issues if not character or i.character.upper() == character.upper()]
     flagged = {(i.character, i.scene_index) for i in report.issues}
-    head = "".join(f"<th>{esc(n)}</th>" for n in names)
     scenes: dict[int, tuple[str, str]] = {}
     cell: dict[tuple[str, int], Any] = {}
     for x in looks:
         scenes.setdefault(x.scene_index, (x.scene_number, x.heading))
         cell[(x.character, x.scene_index)] = x
-    rows = []
-    for index in sorted(scenes):
-        number, heading = scenes[index]
-        tds = []
-        for n in names:
-            x = cell.get((n, index))
-            if x is None:
-                tds.append("<td></td>")
-                continue
-            style = " style='background:#fdecea;color:#a93226;font-weight:600'" if (n, index) in flagged else ""
-            tag = " &#9986;" if x.tagged else ""      # scissors: the script tags this costume
-            tds.append(f"<td{style} title='{esc(x.origin)}'>{esc(x.look)}{tag}</td>")
-        rows.append(f"<tr><td>{esc(number)}</td><td>{esc(heading)}</td>{''.join(tds)}</tr>")
-    if issues:
-        notes = "".join(f"<li><b>{esc(i.kind.replace('_', ' '))}</b>: {esc(i.message)}</li>" for i in issues)
-        summary = f"<div class='cl-issues'><b>{len(issues)} continuity issue(s)</b><ul>{notes}</ul></div>"
-    else:
-        summary = "<p style='color:#2f7a4b'><b>No continuity issues</b> for this cast.</p>"
-    return (summary + "<table class='cl-history'><tr><th>Sc.</th><th>Heading</th>" + head + "</tr>"
-            + "".join(rows) + f"</table><p class='cl-muted'>&#9986; = wardrobe tagged in the script "
-            f"(tags from the {esc(report.tag_source)}).</p>")
+    rows = [(scenes[index][0], scenes[index][1],
+             [(cell.get((n, index)), (n, index) in flagged) for n in names]) for index in sorted(scenes)]
+    return _macro("continuity", names, rows, issues, report.tag_source)

@@ -25,11 +25,17 @@ SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_
 EDL_COLUMNS = ["kind", "shot_id", "source_in", "duration_frames", "text", "movement", "reason"]
 
 
+def _view(name: str, *args: Any) -> str:
+    """One of the kit's HTML pieces (template marketing_kit/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("marketing_kit/views.html.j2", name, *args)
+
+
 def _video_html(path: Path | None) -> str:
     if path is None or not Path(path).is_file():
-        return "<p class='mk-empty'>No trailer yet: run <code>studio trailer SCRIPT</code> or Cut trailer.</p>"
-    return (f"<video class='mk-trailer' controls preload='auto' width='100%' "
-            f"src='{data_url(Path(path).read_bytes(), 'video/mp4')}'></video>")
+        return _view("video", "")
+    return _view("video", data_url(Path(path).read_bytes(), "video/mp4"))
 
 
 class MarketingKit(pn.viewable.Viewer):
@@ -66,11 +72,9 @@ class MarketingKit(pn.viewable.Viewer):
         try:
             png, warnings = self.service.poster_preview(self.script, self.layout, ctx=self.ctx, width=420)
         except StudioError as exc:
-            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            self.status.object = _view("error", exc.message, exc.hint)
             return
-        note = "".join(f"<div class='mk-warning'>{w}</div>" for w in warnings)
-        self.poster.object = (f"<img class='mk-poster-img' data-layout='{self.layout}' alt='poster {self.layout}' "
-                              f"style='max-width:420px;width:100%' src='{data_url(png)}'/>{note}")
+        self.poster.object = _view("poster", self.layout, data_url(png), warnings)
 
     def _poster_pdf(self) -> Any:
         import io
@@ -88,26 +92,17 @@ class MarketingKit(pn.viewable.Viewer):
         path, edl, meta = self.service.latest_trailer(ctx=self.ctx)
         self._edl = edl
         self.trailer.object = _video_html(path)
-        qc = (meta.get("qc") or {})
-        badge = ("<span class='mk-pass'>QC PASS</span>" if qc.get("passed") else
-                 "<span class='mk-fail'>QC FAIL</span>" if qc else "")
-        self.status.object = f"{badge} {self.script.name}"
+        self.status.object = _view("status", meta.get("qc") or {}, self.script.name)
         rows = [{c: getattr(e, c) for c in EDL_COLUMNS} for e in edl.entries] if edl else []
         self.edl.value = pd.DataFrame(rows, columns=EDL_COLUMNS)
         self.exports.object = self._exports_html()
 
     def _exports_html(self) -> str:
-        rows = self.service.list_exports(ctx=self.ctx)
-        if not rows:
-            return "<p>No social clips or platform exports yet.</p>"
-        body = "".join(f"<tr><td>{r['preset']}</td><td>{r['name']}</td><td>"
-                       f"<span class='{'mk-pass' if r['passed'] else 'mk-fail'}'>{'PASS' if r['passed'] else 'FAIL'}"
-                       f"</span></td><td>{r['problems']}</td></tr>" for r in rows)
-        return f"<table class='mk-exports-table'><tr><th>Platform</th><th>File</th><th>QC</th><th></th></tr>{body}</table>"
+        return _view("exports", self.service.list_exports(ctx=self.ctx))
 
     def _save(self, _event: Any = None) -> None:
         if self._edl is None:
-            self.status.object = "<span class='mk-error'>No EDL to edit yet: cut a trailer first.</span>"
+            self.status.object = _view("error", "No EDL to edit yet: cut a trailer first.", "")
             return
         edited = self._edl.model_copy(deep=True)
         table = self.edl.value
@@ -121,18 +116,18 @@ class MarketingKit(pn.viewable.Viewer):
             self.status.object = "Rendering the edited trailer…"
             self.service.trailer(self.script, stored.length, self._out(stored.length), ctx=self.ctx, edl=stored)
         except StudioError as exc:
-            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            self.status.object = _view("error", exc.message, exc.hint)
             return
         self._refresh_trailer()
         if warnings:
-            self.status.object += "".join(f"<div class='mk-warning'>{w}</div>" for w in warnings)
+            self.status.object += _view("warnings", warnings)
 
     def _cut(self, _event: Any = None) -> None:
         try:
             self.status.object = "Cutting and rendering a 30 s trailer…"
             self.service.trailer(self.script, 30, self._out(30), ctx=self.ctx)
         except StudioError as exc:
-            self.status.object = f"<span class='mk-error'>{exc.message} {exc.hint or ''}</span>"
+            self.status.object = _view("error", exc.message, exc.hint)
             return
         self._refresh_trailer()
 

@@ -15,7 +15,6 @@ runs in a worker thread, so the dashboard keeps serving while Blender draws.
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import logging
 from collections.abc import Callable
@@ -182,12 +181,8 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
             buf = io.BytesIO()
             img.save(buf, format="PNG")
             src = data_url(buf.getvalue(), "image/png")
-        previz = html.escape(json.dumps(shot.previz, sort_keys=True))
-        self.picture.object = (f"<img id='pn-frame' data-shot='{html.escape(shot.number)}' data-asset='{shot.asset_id}' "
-                               f"data-previz='{previz}' data-backend='{html.escape(shot.backend)}' src='{src}' "
-                               f"style='width:100%;max-width:{PICTURE_W}px;border:1px solid #222'/>"
-                               f"<p style='font-size:12px'>Shot {html.escape(shot.number)} · {shot.size} · "
-                               f"{html.escape(self._describe(shot.previz))} · drawn by {html.escape(shot.backend)}</p>")
+        self.picture.object = _view("picture", shot, json.dumps(shot.previz, sort_keys=True), src,
+                                    self._describe(shot.previz), PICTURE_W)
         self.flags.object = line_flags_html(self._camera_plan.camera_plan_record(self.ctx, self.plan, shot.scene_label),
                                             highlight=shot.number)
 
@@ -202,18 +197,13 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
 
 def line_flags_html(record: dict[str, Any], highlight: str | None = None) -> str:
     """The stored camera plan's 180° line flags as a table: each shot's side of the line, crossings in red."""
-    rows = []
-    for f in record.get("line_flags", []):
-        side = "on the line" if not f["side"] else ("A" if f["side"] > 0 else "B")
-        cross = "<b style='color:#c33'>CROSSES</b>" if f["crosses_line"] else "holds"
-        bold = "font-weight:bold;" if f["shot"] == highlight else ""
-        rows.append(f"<tr class='line-flag' data-shot='{html.escape(f['shot'])}' "
-                    f"data-crosses='{str(f['crosses_line']).lower()}' style='{bold}'><td>{html.escape(f['shot'])}</td>"
-                    f"<td>{html.escape(str(f['size']))} {f['lens']:g} mm</td><td>{side}</td><td>{cross}</td></tr>")
-    between = next((f["between"] for f in record.get("line_flags", []) if f["between"]), [])
-    title = (f"180° line between {html.escape(between[0])} and {html.escape(between[1])}" if between
-             else "No 180° line (fewer than two characters)")
-    return (f"<div class='line-flags' data-version='{record.get('version', '')}'><p style='font-size:12px;margin:4px 0'>"
-            f"<b>{title}</b> · camera plan v{record.get('version', '?')} of scene {html.escape(str(record.get('scene')))}"
-            f"</p><table style='font-size:12px'><tr><th>Shot</th><th>Camera</th><th>Side</th><th>Line</th></tr>"
-            f"{''.join(rows)}</table></div>")
+    flags = record.get("line_flags", [])
+    between = next((f["between"] for f in flags if f["between"]), [])
+    return _view("line_flags", record, flags, between, highlight)
+
+
+def _view(name: str, *args: Any) -> str:
+    """One of the nudges' HTML pieces (template previz_nudges/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("previz_nudges/views.html.j2", name, *args)

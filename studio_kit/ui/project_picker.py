@@ -14,7 +14,6 @@ documents), so two people on the same project never overwrite each other.
 """
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,15 +134,12 @@ class ProjectPicker(pn.viewable.Viewer):
         self._open.disabled = (self.org, self.project) == (self._current_org, self._current_project)
 
     def nav_html(self) -> str:
-        links = []
-        for stem, title in available_dashboards():
-            cls = "sk-nav-here" if stem == self._here else ""
-            links.append(f'<a class="{cls}" href="{escape(dashboard_url(stem, self._current_org, self._current_project))}"'
-                         f' title="{escape(title)}">{escape(title)}</a>')
-        return (f'<nav class="sk-nav" aria-label="dashboards">{"".join(links)}</nav>'
-                f'<div class="sk-where" title="{escape(self._current_org)}/{escape(self._current_project)}">'
-                f'Project <b>{escape(self._current_org)}/{escape(self._current_project)}</b> · '
-                f'{escape(current_user())}</div>')
+        from studio_kit.templating import render_html
+
+        links = [(dashboard_url(stem, self._current_org, self._current_project), title, stem == self._here)
+                 for stem, title in available_dashboards()]
+        return render_html("project_picker/nav.html.j2", links=links, org=self._current_org,
+                           project=self._current_project, user=current_user())
 
     def __panel__(self):
         nav = pn.pane.HTML(self.nav_html(), sizing_mode="stretch_width", stylesheets=[NAV_CSS], margin=(0, 5))

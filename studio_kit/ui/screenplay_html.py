@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.domain.script import Script
-    from studio_kit.engines.writing.pagination import Line, Pagination
+    from studio_kit.engines.writing.pagination import Pagination
     from studio_kit.engines.writing.script_diff import ScriptDiff
     from studio_kit.engines.writing.stats import ScriptStats
 
 EM_PER_INCH = 6.0                 # 1em = one 12 pt line = 1/6 inch
 FONT_STACK = "'Courier Prime', 'Courier New', Courier, monospace"
-_STYLE_TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "u": ("<u>", "</u>")}
 STATUS_LABELS = {"added": "New", "changed": "Revised", "omitted": "Omitted", "unchanged": "Unchanged"}
 
 
@@ -99,20 +97,10 @@ def paper_colour(colour: str) -> str:
     return PAPER_COLOURS.get(colour.split()[-1] if colour else "White", "#ffffff")
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+def _render(name: str, **context) -> str:
+    from studio_kit.templating import Markup, render_html
 
-
-def _runs_html(line: Line) -> str:
-    """A printed line with its bold/italic/underline runs."""
-    parts = []
-    for text, style in line.runs or [(line.text, "")]:
-        chunk = _esc(text)
-        for s in "biu":
-            if s in style:
-                chunk = _STYLE_TAGS[s][0] + chunk + _STYLE_TAGS[s][1]
-        parts.append(chunk)
-    return "".join(parts)
+    return render_html(f"script_room/{name}.html.j2", css=Markup(PANEL_CSS), **context)
 
 
 def _pos(x_in: float, top_in: float) -> str:
@@ -123,7 +111,7 @@ def _page_box(profile) -> str:
     return f"width:{profile.width_in * EM_PER_INCH:.2f}em;height:{profile.height_in * EM_PER_INCH:.2f}em"
 
 
-def _title_page_html(script: Script, profile) -> str:
+def _title_page_lines(script: Script, profile) -> list[dict]:
     """Title centred a third down the page, draft date and contact bottom-left (as the PDF)."""
     from studio_kit.engines.writing.layout import emphasis_runs, runs_text
 
@@ -136,10 +124,9 @@ def _title_page_html(script: Script, profile) -> str:
         if not value:
             continue
         for part in str(value).split("\n"):
-            text = _esc(runs_text(emphasis_runs(part.strip())))
             weight = "font-weight:bold;" if keys == ("title",) else ""
-            lines.append(f'<div class="sr-title" style="top:{(top_in + row / 6) * EM_PER_INCH:.2f}em;{weight}">'
-                         f"{text}</div>")
+            lines.append({"cls": "sr-title", "style": f"top:{(top_in + row / 6) * EM_PER_INCH:.2f}em;{weight}",
+                          "text": runs_text(emphasis_runs(part.strip()))})
             row += 1
         row += 1
     bottom = []
@@ -148,8 +135,8 @@ def _title_page_html(script: Script, profile) -> str:
         bottom += [p.strip() for p in str(value).split("\n")] if value else []
     for k, text in enumerate(bottom):
         top = profile.height_in - 1.0 - (len(bottom) - k) / 6
-        lines.append(f'<div class="sr-contact" style="{_pos(profile.left_margin_in, top)}">{_esc(text)}</div>')
-    return f'<div class="sr-page sr-titlepage" style="{_page_box(profile)}">{"".join(lines)}</div>'
+        lines.append({"cls": "sr-contact", "style": _pos(profile.left_margin_in, top), "text": text})
+    return lines
 
 
 def preview_html(script: Script, pagination: Pagination, revision=None, *, title_page: bool = False,
@@ -167,66 +154,59 @@ def preview_html(script: Script, pagination: Pagination, revision=None, *, title
     )
     from studio_kit.engines.writing.pagination import page_lines
     from studio_kit.engines.writing.revisions import colour_rgb
+    from studio_kit.templating import Markup, render_html
+
+    def plain(cls: str, style: str, text: str, kind: str = "") -> dict:
+        return {"cls": cls, "kind": kind, "style": style, "runs": [(text, "")]}
 
     profile = paper_profile(pagination.paper)
     show_rev = revision is not None and revision.is_revision
-    head = ""
+    head = []
     if show_rev:
         r, g, b = (int(255 * c) for c in colour_rgb(revision.colour))
-        head = (f'<div class="sr-revhead" style="{_pos(profile.left_margin_in, profile.page_number_top_in)};'
-                f'color:rgb({r},{g},{b})">{_esc(revision.header)}</div>')
-    out = [f'<div class="sr-desk"><style>{PREVIEW_CSS}</style>']
-    if title_page and script.title_page:
-        out.append(_title_page_html(script, profile))
+        head = [plain("sr-revhead", f"{_pos(profile.left_margin_in, profile.page_number_top_in)};color:rgb({r},{g},{b})",
+                      revision.header)]
     pages = pagination.pages if max_pages is None else pagination.pages[:max_pages]
+    drawn = []
     for number, page in enumerate(pages, start=1):
-        body = [head]
+        body = list(head)
         if number > 1:
             label = f"{number}."
             where = _pos(profile.right_edge_in - len(label) * CHAR_WIDTH_IN, profile.page_number_top_in)
-            body.append(f'<div class="sr-pageno" style="{where}">{label}</div>')
+            body.append(plain("sr-pageno", where, label))
         for ln in page_lines(page):
             if ln.type in ("separator", "page_break", "dual_pad") or not ln.text.strip():
                 continue
             top = profile.top_margin_in + ln.row * LINE_HEIGHT_IN
             cls = "sr-line sr-heading" if ln.type == "scene_heading" else "sr-line"
-            body.append(f'<div class="{cls}" data-kind="{ln.type}" style="{_pos(ln.x, top)}">{_runs_html(ln)}</div>')
+            body.append({"cls": cls, "kind": ln.type, "style": _pos(ln.x, top), "runs": ln.runs or [(ln.text, "")]})
             if ln.type == "scene_heading" and ln.scene_number:
-                num = _esc(str(ln.scene_number))
+                num = str(ln.scene_number)
                 left = ln.x - (len(num) + 4) * CHAR_WIDTH_IN
                 right = ln.x + (profile.wide_wrap + 1) * CHAR_WIDTH_IN
-                body.append(f'<div class="sr-line sr-heading" style="{_pos(left, top)}">{num}</div>'
-                            f'<div class="sr-line sr-heading" style="{_pos(right, top)}">{num}</div>')
+                body += [plain("sr-line sr-heading", _pos(left, top), num),
+                         plain("sr-line sr-heading", _pos(right, top), num)]
             if ln.revised and show_rev:
-                body.append(f'<div class="sr-line" style="{_pos(profile.width_in - 0.45, top)}">*</div>')
-        out.append(f'<div class="sr-page" data-page="{number}" style="{_page_box(profile)}">{"".join(body)}</div>')
-    if max_pages is not None and len(pagination.pages) > max_pages:
-        out.append(f'<div class="sr-empty">… {len(pagination.pages) - max_pages} more pages '
-                   f"(export the PDF to see them all)</div>")
-    if not pages and not script.title_page:
-        out.append('<div class="sr-empty">Start typing: a scene heading such as <b>INT. KITCHEN - NIGHT</b>, '
-                   "a blank line, then action.</div>")
-    out.append("</div>")
-    return "".join(out)
+                body.append(plain("sr-line", _pos(profile.width_in - 0.45, top), "*"))
+        drawn.append({"number": number, "lines": body})
+    more = len(pagination.pages) - max_pages if max_pages is not None and len(pagination.pages) > max_pages else 0
+    return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS), page_box=_page_box(profile),
+                       title_page=_title_page_lines(script, profile) if title_page and script.title_page else None,
+                       pages=drawn, more=more, empty=not pages and not script.title_page)
 
 
 def scenes_html(script: Script, pagination: Pagination) -> str:
     """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
     from studio_kit.engines.writing.pagination import format_eighths
 
-    if not script.scenes:
-        return '<p class="sr-muted">No scenes yet: a scene heading starts with INT. or EXT.</p>'
     rows = []
     for i, scene in enumerate(script.scenes):
         eighths = pagination.scene_eighths[i] if i < len(pagination.scene_eighths) else (scene.eighths or 1)
         page = pagination.scene_pages[i] if i < len(pagination.scene_pages) else ""
-        rows.append(
-            f"<tr><td class='sr-num'>{_esc(scene.number or str(i + 1))}</td>"
-            f"<td><span class='sr-strip' style='background:{strip_colour(scene)}'></span></td>"
-            f"<td>{_esc(scene.heading)}</td><td class='sr-eighths'>{format_eighths(eighths)}</td>"
-            f"<td>{page}</td><td>{_esc(', '.join(scene.speaking_characters))}</td></tr>")
-    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th>#</th><th></th><th>Scene</th>"
-            f"<th>Length</th><th>Page</th><th>Speaking</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"number": scene.number or str(i + 1), "colour": strip_colour(scene), "heading": scene.heading,
+                     "length": format_eighths(eighths), "page": page,
+                     "speaking": ", ".join(scene.speaking_characters)})
+    return _render("scenes", rows=rows)
 
 
 def strip_colour(scene) -> str:
@@ -253,91 +233,54 @@ def summary_html(script: Script, pagination: Pagination) -> str:
         (f"{pagination.page_count}", "printed page" if pagination.page_count == 1 else "printed pages", "sheet-count"),
         (f"≈ {minutes:.0f} min" if minutes >= 1 else "< 1 min", "screen time", "screen-time"),
     ]
-    cards = "".join(f"<div class='sr-kpi' id='{key}'><b>{_esc(v)}</b><span>{_esc(label)}</span></div>"
-                    for v, label, key in kpis)
-    title = _esc(script.title)
-    return (f"<style>{PANEL_CSS}</style><div style='display:flex;align-items:center;gap:18px'>"
-            f"<div style='min-width:180px'><div class='sr-muted'>{_esc(pagination.paper.upper())} · "
-            f"{pagination.lines_per_page} lines/page</div><div style='font-size:20px;font-weight:600'>{title}</div>"
-            f"</div><div class='sr-kpis'>{cards}</div></div>")
+    return _render("summary", paper=pagination.paper.upper(), lines_per_page=pagination.lines_per_page,
+                   title=script.title, kpis=kpis)
 
 
-def _bar_rows(counts: dict[str, int], colour: str = "#8b1e3f") -> str:
+def _bar_rows(counts: dict[str, int]) -> list[tuple[str, int, str]]:
     top = max(counts.values(), default=0) or 1
-    return "".join(
-        f"<tr><td>{_esc(k)}</td><td style='width:55%'><span class='sr-bar' style='width:{100 * v / top:.0f}%;"
-        f"background:{colour}'></span></td><td class='sr-eighths'>{v}</td></tr>" for k, v in counts.items())
+    return [(k, v, f"{100 * v / top:.0f}") for k, v in counts.items()]
 
 
 def stats_html(stats: ScriptStats) -> str:
     """Scenes by INT/EXT and day/night, locations, and each speaking character's dialogue."""
-    chars = "".join(
-        f"<tr><td>{_esc(c.name)}</td><td style='width:45%'><span class='sr-bar' style='width:"
-        f"{100 * c.dialogue_blocks / max(1, stats.characters[0].dialogue_blocks):.0f}%'></span></td>"
-        f"<td class='sr-eighths'>{c.dialogue_blocks}</td><td class='sr-eighths'>{c.words}</td>"
-        f"<td class='sr-eighths'>{c.scenes}</td></tr>" for c in stats.characters)
-    locations = "".join(f"<tr><td>{_esc(loc['int_ext'])}</td><td>{_esc(loc['location'])}</td>"
-                        f"<td class='sr-eighths'>{loc['scenes']}</td></tr>" for loc in stats.locations[:12])
-    return (f"<style>{PANEL_CSS}</style>"
-            f"<div class='sr-kpis'><div class='sr-kpi'><b>{stats.words}</b><span>words</span></div>"
-            f"<div class='sr-kpi'><b>{stats.dialogue_blocks}</b><span>speeches</span></div>"
-            f"<div class='sr-kpi'><b>{len(stats.locations)}</b><span>locations</span></div></div>"
-            f"<div style='display:flex;gap:24px;flex-wrap:wrap'>"
-            f"<div style='flex:1;min-width:220px'><h4>Interior / exterior</h4><table class='sr-table'>"
-            f"{_bar_rows(stats.int_ext, '#5b6b8c')}</table>"
-            f"<h4>Day / night</h4><table class='sr-table'>{_bar_rows(stats.day_night, '#c28f2c')}</table></div>"
-            f"<div style='flex:1.4;min-width:280px'><h4>Dialogue by character</h4><table class='sr-table'>"
-            f"<thead><tr><th>Character</th><th>Speeches</th><th></th><th>Words</th><th>Scenes</th></tr></thead>"
-            f"{chars or '<tr><td colspan=5 class=sr-muted>Nobody speaks yet.</td></tr>'}</table>"
-            f"<h4>Locations</h4><table class='sr-table'>{locations}</table></div></div>")
+    most = max(1, stats.characters[0].dialogue_blocks) if stats.characters else 1
+    characters = [{"name": c.name, "width": f"{100 * c.dialogue_blocks / most:.0f}", "speeches": c.dialogue_blocks,
+                   "words": c.words, "scenes": c.scenes} for c in stats.characters]
+    return _render("stats", words=stats.words, dialogue_blocks=stats.dialogue_blocks,
+                   location_count=len(stats.locations), int_ext=_bar_rows(stats.int_ext),
+                   day_night=_bar_rows(stats.day_night), characters=characters, locations=stats.locations[:12])
 
 
 def versions_html(versions: list) -> str:
     """Stored versions, newest first: number, revision colour swatch, date, scenes, changes."""
-    if not versions:
-        return "<p class='sr-muted'>No saved versions yet. Save one to start the revision history.</p>"
     rows = []
     for v in reversed(versions):
         s = v.summary or {}
         changes = ", ".join(f"{s[k]} {label}" for k, label in (("added", "new"), ("changed", "revised"),
                                                                ("omitted", "cut")) if s.get(k))
         date = v.revision.date.isoformat() if getattr(v.revision, "date", None) else ""
-        rows.append(f"<tr><td class='sr-num'>v{v.version}</td><td><span class='sr-swatch' "
-                    f"style='background:{paper_colour(v.colour)}'>{_esc(v.colour)}</span></td>"
-                    f"<td>{_esc(date)}</td><td>{len(v.scene_numbers)}</td><td>{_esc(changes or '—')}</td></tr>")
-    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th></th><th>Revision</th><th>Date</th>"
-            f"<th>Scenes</th><th>Changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"version": v.version, "paper": paper_colour(v.colour), "colour": v.colour, "date": date,
+                     "scenes": len(v.scene_numbers), "changes": changes or "—"})
+    return _render("versions", rows=rows)
 
 
 def diff_html(diff: ScriptDiff, old_label: str, new_label: str) -> str:
     """Scene-by-scene differences: each scene that changed with its struck and added lines."""
-    summary = diff.summary()
-    head = " · ".join(f"<span class='sr-badge sr-{k}'>{n} {STATUS_LABELS[k].lower()}</span>"
-                      for k, n in summary.items())
-    parts = [f"<style>{PANEL_CSS}</style><div><b>{_esc(old_label)}</b> → <b>{_esc(new_label)}</b> &nbsp; {head}</div>"]
-    if diff.is_empty:
-        parts.append("<p class='sr-muted'>No differences: every scene is unchanged.</p>")
+    summary = [(k, n, STATUS_LABELS[k].lower()) for k, n in diff.summary().items()]
+    scenes = []
     for change in diff.scenes:
         if change.status == "unchanged":
             continue
-        number = change.number or ""
         heading = change.new_heading or change.old_heading
         if change.status == "changed" and change.old_heading and change.old_heading != change.new_heading:
             heading = f"{change.old_heading} → {change.new_heading}"
-        lines = "".join(f"<pre class='sr-diffline {'sr-minus' if sign == '-' else 'sr-plus'}'>{sign} {_esc(text)}</pre>"
-                        for sign, text in change.lines[:80])
-        parts.append(f"<div class='sr-scene-diff'><span class='sr-badge sr-{change.status}'>"
-                     f"{STATUS_LABELS[change.status]}</span> <span class='sr-num'>{_esc(number)}</span> "
-                     f"{_esc(heading)}{lines}</div>")
-    return "".join(parts)
+        scenes.append({"status": change.status, "label": STATUS_LABELS[change.status], "number": change.number or "",
+                       "heading": heading, "lines": change.lines[:80]})
+    return _render("diff", old_label=old_label, new_label=new_label, summary=summary, empty=diff.is_empty,
+                   scenes=scenes)
 
 
 def notes_html(notes: list) -> str:
     """Notes on the script, in line order: line number, the line's text, the note, who and when."""
-    if not notes:
-        return '<p class="sr-muted">No notes yet: put the cursor on a line, type a note and press Add note.</p>'
-    rows = [f"<tr class='sr-note'><td class='sr-num'>{n.line}</td><td class='sr-note-anchor'>{_esc(n.anchor)}</td>"
-            f"<td class='sr-note-text'>{_esc(n.text)}</td><td class='sr-muted'>{_esc(n.author)} · {_esc(n.at)}</td></tr>"
-            for n in sorted(notes, key=lambda n: n.line)]
-    return (f"<style>{PANEL_CSS}</style><table class='sr-table'><thead><tr><th>Line</th><th>On</th><th>Note</th>"
-            f"<th>By</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _render("notes", notes=sorted(notes, key=lambda n: n.line))

@@ -15,7 +15,6 @@ rendered previews only. Without that route (a notebook) it is embedded as a data
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import logging
 import os
@@ -33,6 +32,13 @@ log = logging.getLogger(__name__)
 THUMB_W = 240
 FRAME_W = 880
 AI = "__ai__"
+
+
+def _view(name: str, *args: Any) -> str:
+    """One of the Shot Generator's HTML pieces (template shot_generator/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("shot_generator/views.html.j2", name, *args)
 
 
 def media_dir(home: str | Path | None = None) -> Path:
@@ -252,11 +258,9 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
     def refresh(self) -> None:
         plan = self.plan
         if plan is None:
-            self.header.object = "<h2>Shot Generator</h2><p>No shots yet: give a script and press Render shots.</p>"
+            self.header.object = _view("header", None)
             return
-        self.header.object = (f"<h2 style='margin:4px 0'>{html.escape(plan.title)} — shots</h2>"
-                              f"<p style='margin:0'>Revision {plan.revision} · {len(plan.active)} shots · "
-                              f"{len(plan.scenes())} scenes</p>")
+        self.header.object = _view("header", plan)
         options = {}
         for s in plan.shots:
             badge = {"new": " · NEW", "omitted": " · OMITTED"}.get(s.status, "")
@@ -277,15 +281,9 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
             return
         shot = self.plan.shot(self.shot)
         src = self._thumb(shot.asset_id, FRAME_W) if shot.asset_id else ""
-        self.frame.object = (f"<img id='sg-frame' data-asset='{shot.asset_id}' src='{src}' "
-                             f"style='width:100%;max-width:{FRAME_W}px;border:1px solid #222'/>")
+        self.frame.object = _view("frame", shot.asset_id, src, FRAME_W)
         scores = ", ".join(f"{k} {v:.3f}" for k, v in shot.consistency.items()) or "no locked character"
-        flag = " <b style='color:#c00'>flagged</b>" if shot.flagged else ""
-        dialogue = "<br>".join(html.escape(d) for d in shot.dialogue)
-        self.info.object = (f"<p><b>Shot {shot.number}</b> · {shot.size} · {shot.angle} · {shot.movement} · "
-                            f"{html.escape(shot.heading)}<br>{html.escape(shot.action or shot.description)}"
-                            f"<br><i>{dialogue}</i><br>Identity: {scores}{flag} · seed {shot.seed} · "
-                            f"backend {shot.backend}</p>")
+        self.info.object = _view("info", shot, scores)
         self.variants.options = {f"variant {i + 1} (frame {a})": str(a) for i, a in enumerate(shot.variants)}
         self.variants.value = str(shot.asset_id) if shot.asset_id else None
         scene = shot.scene_label
@@ -298,7 +296,7 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
                                   + line_flags_html(record, highlight=shot.number))
             self.nudges.show(self.shot, self.plan)
         except StudioError as exc:
-            self.camera.object = f"<p>{html.escape(exc.message)}</p>"
+            self.camera.object = _view("message", exc.message)
 
     def _refresh_cut(self) -> None:
         """The selected slot's cut choice in the widgets; takes matched to this shot listed first."""
@@ -330,40 +328,18 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
             from studio_kit.engines.production import cut
 
             choice = cut.load_choices(self.ctx, self.plan.script_name).get(self.shot)
-        stored = "AI shot"
-        if choice is not None and choice.source == "take":
-            stored = f"take {html.escape(choice.take or '')} from frame {choice.in_frame}"
-        if choice is not None and choice.note:
-            stored += f" · “{html.escape(choice.note)}”"
         take = self._takes.get(self.cut_source.value)
-        picture = ""
-        if take is not None:
-            if take.thumbnail_asset_ids:
-                picture = (f"<img class='sg-take-thumb' src='{self._thumb(take.thumbnail_asset_ids[0], THUMB_W)}' "
-                           f"style='width:{THUMB_W}px;border:1px solid #222'/><br>")
-            picture += (f"<span style='font-size:12px'>{html.escape(take.name)} · {take.media.frames} frames "
-                        f"({take.media.duration_s:.2f} s) · in-frame 0–{max(0, take.media.frames - 1)}</span><br>")
-        self.cut_info.object = (f"<div id='sg-cut' data-shot='{html.escape(self.shot)}' "
-                                f"data-source='{choice.source if choice else 'ai'}' "
-                                f"data-take='{html.escape(choice.take or '') if choice else ''}'>{picture}"
-                                f"<span style='font-size:12px'>In the cut: {stored}</span></div>")
+        thumb = self._thumb(take.thumbnail_asset_ids[0], THUMB_W) if take is not None and take.thumbnail_asset_ids else ""
+        self.cut_info.object = _view("cut_info", self.shot, choice, take, thumb, THUMB_W)
 
     def _refresh_board(self) -> None:
-        cells = []
-        for s in self.plan.shots:
-            img = f"<img src='{self._thumb(s.asset_id, THUMB_W)}' style='width:{THUMB_W}px'/>" if s.asset_id else ""
-            style = "opacity:.45;text-decoration:line-through" if s.status == "omitted" else ""
-            badge = f" <b style='color:#c60'>{s.status.upper()}</b>" if s.status in ("new", "omitted") else ""
-            cells.append(f"<div class='sg-panel' style='display:inline-block;margin:4px;width:{THUMB_W}px;"
-                         f"vertical-align:top;{style}'>{img}<div style='font-size:12px'><b>{s.number}</b> "
-                         f"{s.size} · {s.movement}{badge}<br>{html.escape((s.action or s.description)[:70])}</div>"
-                         f"</div>")
-        self.board.object = "".join(cells)
+        panels = [(s, self._thumb(s.asset_id, THUMB_W) if s.asset_id else "") for s in self.plan.shots]
+        self.board.object = _view("board", panels, THUMB_W)
 
     def _refresh_strip(self) -> None:
         """The cut's timeline strip: one block per shot slot, as wide as it lasts, badged AI or REAL."""
         if not self.plan.source:
-            self.strip.object = "<p>The timeline appears once the shots come from a script file.</p>"
+            self.strip.object = _view("message", "The timeline appears once the shots come from a script file.")
             return
         from studio_kit.engines.production import animatic, cut, footage
 
@@ -371,7 +347,7 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
             timeline = self._service.film_timeline(self.plan.source, ctx=self.ctx)
             slots = animatic.slots(self.plan, timeline)
         except StudioError as exc:
-            self.strip.object = f"<p>{html.escape(exc.message)}</p>"
+            self.strip.object = _view("message", exc.message)
             return
         choices = cut.load_choices(self.ctx, self.plan.script_name)
         total = max(1, timeline.duration_frames)
@@ -379,16 +355,10 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         for slot, shot in slots:
             choice = choices.get(shot.number)
             real = bool(choice and choice.source == "take")
-            colour = "#2f7d4f" if real else "#3b5b9a"
             label = f"REAL {choice.take}" if real else "AI"
-            blocks.append(f"<div class='sg-slot' title='{shot.number} · {slot.duration_frames} frames' "
-                          f"style='flex:0 0 {100 * slot.duration_frames / total:.3f}%;background:{colour};"
-                          f"color:white;font-size:11px;overflow:hidden;border-right:1px solid white;padding:2px'>"
-                          f"{shot.number}<br><b>{html.escape(label)}</b></div>")
+            blocks.append((shot.number, slot.duration_frames, f"{100 * slot.duration_frames / total:.3f}", real, label))
         takes = len(footage.list_takes(self.ctx))
-        self.strip.object = (f"<div style='display:flex;width:100%;height:44px'>{''.join(blocks)}</div>"
-                             f"<p style='font-size:12px'>{timeline.timecode(timeline.duration_frames)} · "
-                             f"{len(slots)} shots · {takes} takes ingested</p>")
+        self.strip.object = _view("strip", blocks, timeline.timecode(timeline.duration_frames), len(slots), takes)
 
     def _show_video(self) -> None:
         assets = self.ctx.list_assets(kind="animatic")
@@ -403,15 +373,12 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
             if name is None or not (folder / name).is_file():
                 name = self._published[newest.id] = publish_media(self.ctx.read_bytes(newest.id), folder,
                                                                   "animatic", ".mp4")
-            url = html.escape(media_url(org, project, name, self.ctx.user))
+            url = media_url(org, project, name, self.ctx.user)
         else:                    # a notebook: no server route, so embed it
             url = data_url(self.ctx.read_bytes(newest.id), "video/mp4")
         frames = newest.meta.get("frames", 0)
-        self.video.object = (f"<video id='sg-animatic' controls preload='auto' data-frames='{frames}' "
-                             f"style='width:100%;max-width:{FRAME_W}px' src='{url}'></video>"
-                             f"<p>{frames} frames at 24 fps ({frames / 24:.2f} s)"
-                             f"{' · ' + html.escape(newest.meta['warnings'][0]) if newest.meta.get('warnings') else ''}"
-                             "</p>")
+        warning = newest.meta["warnings"][0] if newest.meta.get("warnings") else ""
+        self.video.object = _view("video", url, frames, FRAME_W, warning)
 
     # ------------------------------------------------------------ layout
     def sidebar_panel(self) -> pn.viewable.Viewable:

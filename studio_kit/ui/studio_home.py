@@ -11,7 +11,7 @@ import io
 import json
 import subprocess
 import tempfile
-from html import escape
+from html import escape  # the scope name goes into a Markdown heading, which passes HTML through
 from pathlib import Path
 from typing import Any
 
@@ -124,43 +124,34 @@ class StudioHome(pn.viewable.Viewer):
 
     def latest_html(self) -> str:
         """Cards: latest script (with its first page), published schedule, budget, cast with portraits."""
+        from studio_kit.templating import render_html
         from studio_kit.ui.project_picker import dashboard_url
 
         org, project = self.ctx.org_slug, self.ctx.project_slug
-        cards = []
+        links = {name: dashboard_url(dash, org, project) for name, dash in
+                 (("script_room", "script_room"), ("board", "breakdown_board"), ("character_lab", "character_lab"))}
+        script_card = None
         script = self._latest("script")
         if script is not None:
             meta = script.meta or {}
-            scenes = len(meta.get("scene_numbers") or [])
-            colour = (meta.get("revision") or {}).get("colour", "White")
-            thumb = ""
+            script_card = {"name": script.name, "version": script.version, "by": script.created_by or "",
+                           "colour": str((meta.get("revision") or {}).get("colour", "White")),
+                           "scenes": len(meta.get("scene_numbers") or []), "when": _when(script.created_at),
+                           "thumb": "", "pdf_name": ""}
             pdf = next((a for a in reversed(self.ctx.list_assets(kind="script_pdf")) if a.parent_id == script.id), None)
             if pdf is not None:
                 pngs = _cached_pdf_thumbs(self.ctx, pdf)
                 if pngs:
-                    thumb = f'<img class="thumb" alt="first page of {escape(pdf.name)}" src="{data_url(pngs[0], "image/png")}">'
-            cards.append(f'<div class="sh-card" data-card="script"><h4>Script</h4>'
-                         f'<div class="big" title="{escape(script.name)}">{escape(script.name)}</div>'
-                         f'<div class="muted">v{script.version} {escape(str(colour))} · {scenes} scenes · '
-                         f'{escape(script.created_by or "")} {_when(script.created_at)}</div>{thumb}'
-                         f'<a href="{escape(dashboard_url("script_room", org, project))}">Open in Script Room</a></div>')
-        else:
-            cards.append('<div class="sh-card" data-card="script"><h4>Script</h4><div class="muted">No script yet — '
-                         f'write one in the <a href="{escape(dashboard_url("script_room", org, project))}">Script '
-                         'Room</a>.</div></div>')
+                    script_card.update(thumb=data_url(pngs[0], "image/png"), pdf_name=pdf.name)
+        schedule_card = None
         schedule = self._latest("schedule")
-        board_link = escape(dashboard_url("breakdown_board", org, project))
         if schedule is not None:
             meta = schedule.meta or {}
-            state = "published" if meta.get("published") else "stored"
-            cards.append(f'<div class="sh-card" data-card="schedule"><h4>Schedule</h4>'
-                         f'<div class="big">{meta.get("days", "?")} shoot days</div>'
-                         f'<div class="muted">{state} v{schedule.version} of {escape(str(meta.get("script", schedule.name)))}'
-                         f' · {escape(schedule.created_by or "")} {_when(schedule.created_at)}</div>'
-                         f'<a href="{board_link}">Open the board</a></div>')
-        else:
-            cards.append(f'<div class="sh-card" data-card="schedule"><h4>Schedule</h4><div class="muted">Not '
-                         f'published yet — <a href="{board_link}">open the board</a>.</div></div>')
+            schedule_card = {"days": meta.get("days", "?"), "version": schedule.version,
+                             "state": "published" if meta.get("published") else "stored",
+                             "script": str(meta.get("script", schedule.name)), "by": schedule.created_by or "",
+                             "when": _when(schedule.created_at)}
+        budget_card = None
         budget = self._latest("budget")
         if budget is not None and (budget.meta or {}).get("grand_total"):
             from decimal import Decimal
@@ -168,18 +159,13 @@ class StudioHome(pn.viewable.Viewer):
             from studio_kit.engines.preproduction.budget import format_money
 
             meta = budget.meta
-            total = format_money(Decimal(str(meta["grand_total"])), meta.get("currency", "USD"))
-            cards.append(f'<div class="sh-card" data-card="budget"><h4>Budget</h4><div class="big">{total}</div>'
-                         f'<div class="muted">v{budget.version} · {meta.get("days", "?")} days · '
-                         f'{escape(str(meta.get("note", "")))} · {escape(budget.created_by or "")} '
-                         f'{_when(budget.created_at)}</div><a href="{board_link}">Compare versions</a></div>')
-        else:
-            cards.append(f'<div class="sh-card" data-card="budget"><h4>Budget</h4><div class="muted">No budget '
-                         f'version yet — <a href="{board_link}">price the board</a>.</div></div>')
-        cards.append(self._cast_card(dashboard_url("character_lab", org, project)))
-        return f'<div class="sh-cards">{"".join(cards)}</div>'
+            budget_card = {"total": format_money(Decimal(str(meta["grand_total"])), meta.get("currency", "USD")),
+                           "version": budget.version, "days": meta.get("days", "?"), "note": str(meta.get("note", "")),
+                           "by": budget.created_by or "", "when": _when(budget.created_at)}
+        return render_html("studio_home/cards.html.j2", links=links, script=script_card, schedule=schedule_card,
+                           budget=budget_card, cast=self._cast_card())
 
-    def _cast_card(self, link: str) -> str:
+    def _cast_card(self) -> dict[str, Any]:
         try:
             from studio_kit.engines.characters import service
 
@@ -194,14 +180,9 @@ class StudioHome(pn.viewable.Viewer):
         figures = []
         for b in bibles[:12]:
             r = renders.get(b.character_id)
-            img = (f'<img alt="{escape(b.name)}" src="{data_url(self.ctx.read_bytes(r.id), r.mime)}">' if r
-                   else '<div style="width:64px;height:64px;background:#eee;border-radius:4px"></div>')
-            figures.append(f'<figure title="{escape(b.name)}">{img}<figcaption>{escape(b.name)}'
-                           f'{" 🔒" if b.locked else ""}</figcaption></figure>')
-        body = f'<div class="sh-cast">{"".join(figures)}</div>' if figures else \
-            '<div class="muted">No characters yet.</div>'
-        return (f'<div class="sh-card" data-card="cast"><h4>Cast</h4><div class="big">{len(bibles)} characters</div>'
-                f'{body}<a href="{escape(link)}">Open the Character Lab</a></div>')
+            figures.append({"name": b.name, "locked": b.locked,
+                            "src": data_url(self.ctx.read_bytes(r.id), r.mime) if r else ""})
+        return {"count": len(bibles), "figures": figures}
 
     # -- assets --------------------------------------------------------------------------------
     def filtered(self) -> list[Any]:
@@ -249,32 +230,29 @@ class StudioHome(pn.viewable.Viewer):
 
     def preview_html(self, record: Any) -> str:
         """An in-page preview: PDF pages, image, audio or video player, or the text."""
+        from studio_kit.templating import render_html
+
         if record is None:
-            return "<p>Select an asset to preview it.</p>"
+            return render_html("studio_home/preview.html.j2", record=None)
         mime = record.mime or ""
-        head = (f"<p><b>{escape(record.name)}</b> v{record.version} · {escape(record.kind)} · {_size(record.size)} · "
-                f"{escape(record.created_by or '')} {_when(record.created_at)}</p>")
+        view: dict[str, Any] = {"body": "none", "error": "", "src": "", "pages": [], "text": ""}
         if record.size > PREVIEW_MAX_BYTES:
-            return head + "<p>Too large to preview in the page: download it.</p>"
-        try:
-            data = self.ctx.read_bytes(record.id)
-        except StudioError as exc:
-            return head + f"<p>Cannot read this asset: {escape(exc.message)}</p>"
-        if mime == "application/pdf" or record.name.lower().endswith(".pdf"):
-            pngs = pdf_page_pngs(data, pages=3, dpi=60)
-            return head + "".join(f'<img alt="page {i}" src="{data_url(p, "image/png")}" '
-                                  f'style="border:1px solid #ccc;margin:4px;max-width:32%">'
-                                  for i, p in enumerate(pngs, start=1))
-        if mime.startswith("image/"):
-            return head + f'<img alt="{escape(record.name)}" src="{data_url(data, mime)}">'
-        if mime.startswith("audio/"):
-            return head + f'<audio controls src="{data_url(data, mime)}"></audio>'
-        if mime.startswith("video/"):
-            return head + f'<video controls src="{data_url(data, mime)}"></video>'
-        if mime.startswith("text/") or mime in ("application/json", "application/xml", "application/x-ipynb+json"):
-            text = data[:20000].decode("utf-8", errors="replace")
-            return head + f"<pre>{escape(text)}</pre>"
-        return head + "<p>No preview for this kind of file: download it.</p>"
+            view["body"] = "too_large"
+        else:
+            try:
+                data = self.ctx.read_bytes(record.id)
+            except StudioError as exc:
+                view.update(body="error", error=exc.message)
+            else:
+                if mime == "application/pdf" or record.name.lower().endswith(".pdf"):
+                    view.update(body="pdf", pages=[data_url(p, "image/png") for p in pdf_page_pngs(data, pages=3, dpi=60)])
+                elif mime.startswith(("image/", "audio/", "video/")):
+                    view.update(body=mime.split("/")[0], src=data_url(data, mime))
+                elif mime.startswith("text/") or mime in ("application/json", "application/xml",
+                                                          "application/x-ipynb+json"):
+                    view.update(body="text", text=data[:20000].decode("utf-8", errors="replace"))
+        return render_html("studio_home/preview.html.j2", record=record, size=_size(record.size),
+                           when=_when(record.created_at), **view)
 
     def _download_selected(self):
         if self._selected is None:

@@ -10,7 +10,6 @@ use is disabled, and what it may not see is not sent to the browser at all.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 import panel as pn
@@ -20,6 +19,13 @@ from studio_kit.exceptions import StudioError
 
 STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", "slipped": "#f9a825",
                  "in progress": "#1565c0", "planned": "#78909c"}
+
+
+def _view(name: str, *args: Any) -> str:
+    """One of Studio Ops' HTML pieces (template studio_ops/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("studio_ops/views.html.j2", name, *args)
 
 
 def gantt(views: list[Any], today: dt.date, title: str = "Production timeline") -> Any:
@@ -114,9 +120,7 @@ class StudioOps(pn.viewable.Viewer):
 
         self.role = permissions.role_of(self.ctx)
         self.perms = permissions.matrix(self.ctx).get(self.role, set()) if self.role else set()
-        self.who.object = (f"Signed in as <b>{html.escape(self.user)}</b> — "
-                           f"<span data-role='{self.role or 'none'}'>{html.escape(self.role or 'not a member')}</span>"
-                           f" on {html.escape(self.ctx.scope_name)}")
+        self.who.object = _view("who", self.user, self.role, self.ctx.scope_name)
         self._draw_timeline()
         self._draw_queue()
         self._draw_team()
@@ -172,11 +176,7 @@ class StudioOps(pn.viewable.Viewer):
             self.comments.object = ""
             return
         _events, comments = reviews.history(self.ctx, item.subject)
-        rows = "".join(f"<li><b>{html.escape(c.author)}</b>"
-                       f"{' @ ' + html.escape(c.anchor_kind + ' ' + c.anchor) if c.anchor_kind else ''}: "
-                       f"{html.escape(c.body)}</li>" for c in comments)
-        self.comments.object = f"<div class='review-comments'><b>{html.escape(item.subject)}</b>" \
-                               f"<ul>{rows or '<li>No comments yet.</li>'}</ul></div>"
+        self.comments.object = _view("comments", item.subject, comments)
 
     def _draw_team(self) -> None:
         import pandas as pd
@@ -191,24 +191,20 @@ class StudioOps(pn.viewable.Viewer):
     def _draw_budget(self) -> None:
         """The top sheet of the newest stored budget — only for roles with see_budget."""
         if "see_budget" not in self.perms:
-            self.budget.object = (f"<p class='budget-hidden'>Budget figures are confidential: the "
-                                  f"{html.escape(self.role or 'visitor')} role does not see rates, fees or totals.</p>")
+            self.budget.object = _view("budget_hidden", self.role)
             return
         from studio_kit.domain.budget import Budget, TopSheetGroup
         from studio_kit.engines.preproduction.budget import compute, format_money
 
         stored = [a for a in self.ctx.list_assets(kind="budget") if a.name.endswith(".json")]
         if not stored:
-            self.budget.object = "<p>No budget stored yet (the breakdown board's budget is saved as a budget asset).</p>"
+            self.budget.object = _view("no_budget")
             return
         budget = Budget.model_validate_json(self.ctx.read_bytes(stored[-1].id))
         top = compute(budget)
-        rows = "".join(f"<tr><td>{g.label}</td><td class='m'>{format_money(top.group_total(g), top.currency)}</td></tr>"
-                       for g in TopSheetGroup)
-        self.budget.object = (f"<table class='budget-summary'><tr><th>{html.escape(budget.title)}</th><th>Total</th>"
-                              f"</tr>{rows}<tr><td><b>Grand total</b></td><td class='m' data-grand-total="
-                              f"'{top.grand_total}'><b>{format_money(top.grand_total, top.currency)}</b></td></tr>"
-                              "</table>")
+        rows = [(g.label, format_money(top.group_total(g), top.currency)) for g in TopSheetGroup]
+        self.budget.object = _view("budget", budget.title, rows, top.grand_total,
+                                   format_money(top.grand_total, top.currency))
 
     def _draw_audit(self) -> None:
         import pandas as pd
@@ -257,10 +253,9 @@ class StudioOps(pn.viewable.Viewer):
         try:
             result = audit.verify(self.ctx)
         except StudioError as exc:
-            self.verify_result.object = f"<p class='audit-result bad'>{html.escape(exc.message)}</p>"
+            self.verify_result.object = _view("audit_result", False, exc.message)
             return None
-        cls = "ok" if result.ok else "bad"
-        self.verify_result.object = f"<p class='audit-result {cls}'>{html.escape(result.summary())}</p>"
+        self.verify_result.object = _view("audit_result", result.ok, result.summary())
         return result
 
     def __panel__(self):

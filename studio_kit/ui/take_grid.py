@@ -12,7 +12,6 @@ the Shot Generator (it uses its project, service and thumbnail cache)::
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,13 @@ from studio_kit.ui.feedback import ActionFeedback
 
 AI = "__ai__"
 THUMB_W = 160
+
+
+def _view(name: str, *args: Any) -> str:
+    """One of the take grid's HTML pieces (template take_grid/views.html.j2)."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("take_grid/views.html.j2", name, *args)
 
 
 @dataclass
@@ -96,10 +102,7 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
             for widget, what in ((pick, "value"), (in_frame, "value"), (match, "value")):
                 widget.param.watch(lambda _e, r=row: self._show_row(r), what)
             self.rows[shot.number] = row
-            label = pn.pane.HTML(f"<div class='tg-label'><b>{html.escape(shot.number)}</b> · Sc "
-                                 f"{html.escape(shot.scene_label)} · {html.escape(shot.size)}<br>"
-                                 f"<span style='font-size:11px'>{html.escape((shot.action or shot.description)[:60])}"
-                                 "</span></div>", width=170)
+            label = pn.pane.HTML(_view("label", shot), width=170)
             objects.append(pn.Row(label, pn.Column(pick, pn.Row(in_frame, match), width=330), row.pictures,
                                   sizing_mode="stretch_width", css_classes=["tg-row"]))
         for row in self.rows.values():    # once every row is there: colour-match offers look at the neighbours
@@ -131,16 +134,9 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
             src = self.generator._thumb(asset, THUMB_W) if asset else ""
             chosen = label == row.pick.value
             badge = "AI" if label == AI else f"REAL · {cand.media.frames} fr" if cand else "REAL"
-            cells.append(f"<div class='tg-cand' data-choice='{html.escape(label)}' data-chosen='{int(chosen)}' "
-                         f"style='display:inline-block;margin:2px;width:{THUMB_W}px;vertical-align:top;"
-                         f"border:3px solid {'#e0a000' if chosen else 'transparent'}'>"
-                         + (f"<img src='{src}' style='width:{THUMB_W}px;display:block'/>" if src else
-                            f"<div style='height:{THUMB_W * 9 // 16}px;background:#333'></div>")
-                         + f"<div style='font-size:11px'>{html.escape(value)} · {badge}</div></div>")
-        state = " · unsaved" if self._pending_tuple(row) != row.stored else ""
-        row.pictures.object = (f"<div class='tg-cands' data-shot='{html.escape(row.number)}' "
-                               f"data-stored='{html.escape(row.stored[0])}'>{''.join(cells)}"
-                               f"<span class='tg-state' style='font-size:11px;color:#c60'>{state}</span></div>")
+            cells.append({"choice": label, "chosen": chosen, "src": src, "name": value, "badge": badge})
+        row.pictures.object = _view("candidates", row.number, row.stored[0], cells,
+                                    self._pending_tuple(row) != row.stored, THUMB_W)
         if self.rows:
             self._summarise()
 
@@ -162,10 +158,7 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
     def _summarise(self) -> None:
         real = sum(1 for r in self.rows.values() if r.pick.value != AI)
         pending = self.changed()
-        self.summary.object = (f"<p id='tg-summary' data-pending='{len(pending)}'>{len(self.rows)} slots · "
-                               f"{real} real takes · {len(self.rows) - real} AI shots"
-                               + (f" · <b>{len(pending)} unsaved</b> ({', '.join(pending)})" if pending else "")
-                               + "</p>")
+        self.summary.object = _view("summary", len(self.rows), real, pending)
 
     # ------------------------------------------------------------ actions
     def pick(self, number: str, choice: str = AI, in_frame: int = 0, colour_match: bool = False) -> None:

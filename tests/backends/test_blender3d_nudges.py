@@ -3,6 +3,7 @@ on the shot and redrawn deterministically (engine and the dashboards' nudge comp
 playing the camera moves Blender rendered instead of a crop over a still."""
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -169,7 +170,7 @@ def test_the_nudge_component_drives_the_engine_and_shows_the_redrawn_shot(projec
     assert shot.previz == {"marks": {"RAFA": [0.25, 0.0]}, "orbit": 15.0, "lens": 85.0}
     assert len(changes) == 3 and changes[-1].shot(number).previz == shot.previz
     assert ui.picture.object != before and f"data-asset='{shot.asset_id}'" in ui.picture.object
-    assert json.loads(ui.picture.object.split("data-previz='")[1].split("'")[0].replace("&quot;", '"')) == shot.previz
+    assert json.loads(html.unescape(ui.picture.object.split("data-previz='")[1].split("'")[0])) == shot.previz
     assert "line-flag" in ui.flags.object
     # a reload (a new component on the same project) shows the stored nudge and lens
     fresh = PrevizNudges(ctx)

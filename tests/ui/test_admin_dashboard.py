@@ -4,6 +4,7 @@ API accepts is revoked by a click and the API refuses it from then on."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib.util
 from pathlib import Path
 
@@ -193,7 +194,7 @@ def test_someone_outside_the_organization_sees_nothing_of_it(studio_home):
     assert "sk_live_" not in dash.keys_table.value.to_string() and dash.create_button.disabled
 
     missing = _dashboard(store, "ada", org="nowhere")
-    assert "Organization 'nowhere' does not exist" in missing.who.object
+    assert "Organization 'nowhere' does not exist" in html.unescape(missing.who.object)   # quotes print as &#39;
     assert "studio init --org nowhere" in missing.alert.object
 
 

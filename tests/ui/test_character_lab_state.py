@@ -145,7 +145,8 @@ def test_continuity_tab_flags_a_look_change_without_a_wardrobe_tag(lab):
     lab._act(lab.check_continuity)
     assert lab.alert.alert_type == "success", lab.alert.object
     html = lab.continuity.object
-    assert "continuity issue(s)" in html and "MAYA changes from &#x27;booth&#x27; (scene 1) to &#x27;coat&#x27;" in html
+    # quotes in text come out as the template engine's entity (&#39;), which the browser shows as '
+    assert "continuity issue(s)" in html and "MAYA changes from &#39;booth&#39; (scene 1) to &#39;coat&#39;" in html
     assert html.index("<th>MAYA</th>") < html.index("<th>OTTO</th>")     # the character on screen comes first
 
 

@@ -413,17 +413,9 @@ def safety_notes(day: ShootDay, breakdown: Breakdown, members: Mapping[int, Any]
 
 def render_html(sheet: CallSheet) -> str:
     """The call sheet as a standalone HTML page (template data/templates/callsheet.html.j2)."""
-    from importlib import resources
+    from studio_kit.templating import render_html as render
 
-    try:
-        import jinja2
-    except ImportError:  # jinja2 is a core dependency; say what to install if an install lost it
-        raise CallSheetError("HTML call sheets need jinja2, which is not installed",
-                             hint="pip install 'jinja2>=3.1' (the PDF call sheet works without it).") from None
-
-    text = (resources.files("studio_kit") / "data" / "templates" / "callsheet.html.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(text).render(cs=sheet, hhmm=lambda t: t.strftime("%H:%M"))
+    return render("callsheet.html.j2", cs=sheet, hhmm=lambda t: t.strftime("%H:%M"))
 
 
 def _atomic_write(path: Path, write: Any) -> Path:

@@ -243,22 +243,12 @@ STRIP_HEADER = ["Scene", "I/E", "Set", "D/N", "Pages", "Cast", "Synopsis"]
 
 def stripboard_html(schedule: Schedule, path: str | Path) -> Path:
     """A self-contained HTML stripboard (inline colours, printable)."""
-    cast = ", ".join(f"{cid}. {_esc(n)}" for cid, n in sorted(schedule.cast_names.items()))
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{_esc(schedule.title)} stripboard</title>",
-             "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #444;"
-             "padding:2px 6px;font-size:12px}.day td{color:#fff;font-weight:bold}.week td{font-weight:bold}</style>",
-             f"</head><body><h1>{_esc(schedule.title)} — stripboard</h1>",
-             f"<p>{len(schedule.days)} shoot days, {schedule.company_moves} company moves, status {schedule.status}, "
-             f"objective {schedule.objective:g} (lower bound {schedule.lower_bound:g}).</p><p>Cast: {cast}</p>",
-             "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in STRIP_HEADER) + "</tr></thead><tbody>"]
-    for kind, cells, colour in _board_rows(schedule):
-        if kind == "strip":
-            parts.append(f"<tr class='strip' style='background:{colour}'>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
-        else:
-            parts.append(f"<tr class='{kind}' style='background:{colour}'><td colspan='{len(STRIP_HEADER)}'>{_esc(cells[0])}</td></tr>")
-    parts.append("</tbody></table></body></html>")
+    from studio_kit.templating import render_html
+
+    page = render_html("stripboard.html.j2", schedule=schedule, cast=sorted(schedule.cast_names.items()),
+                       header=STRIP_HEADER, rows=_board_rows(schedule))
     with atomic_open(path, "w") as fh:
-        fh.write("\n".join(parts))
+        fh.write(page)
     return Path(path)
 
 

@@ -24,7 +24,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from studio_kit.domain.production import ShotFrame, ShotPlan
 from studio_kit.exceptions import ProductionError
@@ -59,29 +58,29 @@ class Diagram:
         self.items.append((kind, attrs))
 
     def svg(self) -> str:
-        out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-                f'viewBox="0 0 {self.width} {self.height}" font-family="DejaVu Sans, sans-serif">'),
-               f'<rect width="{self.width}" height="{self.height}" fill="#fbfaf6"/>']
+        """The diagram as SVG (template camera_plan.svg.j2; labels escaped there)."""
+        from studio_kit.templating import render_html
+
+        items = []
         for kind, a in self.items:
-            style = f'stroke="{a.get("stroke", "#222")}" stroke-width="{a.get("width", 2)}" fill="{a.get("fill", "none")}"'
-            if a.get("dash"):
-                style += ' stroke-dasharray="8 6"'
+            style = {"stroke": a.get("stroke", "#222"), "width": a.get("width", 2), "fill": a.get("fill", "none"),
+                     "dash": bool(a.get("dash"))}
             if kind == "line":
                 (x0, y0), (x1, y1) = a["points"]
-                out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" {style}/>')
+                shape = {"x1": f"{x0:.1f}", "y1": f"{y0:.1f}", "x2": f"{x1:.1f}", "y2": f"{y1:.1f}"}
             elif kind == "polygon":
-                pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in a["points"])
-                out.append(f'<polygon points="{pts}" {style}/>')
+                shape = {"points": " ".join(f"{x:.1f},{y:.1f}" for x, y in a["points"])}
             elif kind == "circle":
                 x, y = a["center"]
-                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{a["r"]:.1f}" {style}/>')
+                shape = {"x": f"{x:.1f}", "y": f"{y:.1f}", "r": f"{a['r']:.1f}"}
             elif kind == "text":
                 x, y = a["at"]
-                out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{a.get("size", 13)}" '
-                           f'fill="{a.get("fill", "#222")}" text-anchor="{a.get("anchor", "start")}">'
-                           f'{escape(a["text"])}</text>')
-        out.append("</svg>")
-        return "\n".join(out)
+                shape = {"x": f"{x:.1f}", "y": f"{y:.1f}", "size": a.get("size", 13), "fill": a.get("fill", "#222"),
+                         "anchor": a.get("anchor", "start"), "text": a["text"]}
+            else:
+                continue
+            items.append((kind, shape, style))
+        return render_html("camera_plan.svg.j2", d=self, items=items)
 
     def png(self) -> Any:
         from PIL import Image, ImageDraw
