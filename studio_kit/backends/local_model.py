@@ -1,14 +1,17 @@
 """What every backend that loads a local transformers model folder shares (voice, music, translate).
 
 A subclass sets ``folder_what`` ("VITS/MMS-TTS model") and ``folder_hint``; it gets the folder check with
-a clear error, an availability that says a folder is needed, and a cached ``(model, processor)`` load from
-the folder only (``local_files_only``: nothing is downloaded).
+a clear error, an availability that says a folder is needed, and a ``(model, processor)`` load from the
+folder only (``local_files_only``: nothing is downloaded), kept in the process-wide model cache
+(``backends.cache.MODELS``), so two backends on the same folder share one loaded model.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from studio_kit.backends.base import Availability, require_extra
+from studio_kit.backends.cache import MODELS
 from studio_kit.exceptions import BackendUnavailableError
 
 
@@ -22,18 +25,21 @@ class LocalModelFolder:
             raise BackendUnavailableError(
                 f"{self.modality.title()} backend '{self.name}': no {self.folder_what} folder with config.json "  # type: ignore[attr-defined]
                 f"at {path}.", hint=self.folder_hint + " (Weights cannot be downloaded here.)")
-        self._loaded: tuple[Any, Any] | None = None
 
     @classmethod
     def availability(cls, settings: Any = None) -> Availability:
         return Availability(False, f"needs a local {cls.folder_what} folder (from_pretrained(path))")
 
     def _load_pair(self, model_class: str, processor_class: str) -> tuple[Any, Any]:
-        """``transformers.<model_class>`` and ``<processor_class>`` from the folder, loaded once."""
-        if self._loaded is None:
-            transformers = require_extra("transformers", "ml", f"{self.modality}.{self.name}")  # type: ignore[attr-defined]
-            folder = str(self.model_path)  # type: ignore[attr-defined]
+        """``transformers.<model_class>`` and ``<processor_class>`` from the folder, loaded once per process."""
+        backend = f"{self.modality}.{self.name}"  # type: ignore[attr-defined]
+        folder = str(Path(self.model_path).resolve())  # type: ignore[attr-defined]
+
+        def load() -> tuple[Any, Any]:
+            transformers = require_extra("transformers", "ml", backend)
             processor = getattr(transformers, processor_class).from_pretrained(folder, local_files_only=True)
             model = getattr(transformers, model_class).from_pretrained(folder, local_files_only=True).eval()
-            self._loaded = (model, processor)
-        return self._loaded
+            return model, processor
+
+        loaded: tuple[Any, Any] = MODELS.get_or_load((backend, folder, model_class, processor_class), load)
+        return loaded

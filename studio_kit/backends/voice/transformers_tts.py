@@ -8,11 +8,16 @@ one language each); otherwise English is assumed.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.local_model import LocalModelFolder
 from studio_kit.backends.voice.base import Speech, VoiceBackend
+
+#: one synthesis at a time: the loaded model is shared by every backend on its folder, and each call sets
+#: its ``speaking_rate`` and torch's global seed before the forward pass, which another thread must not change
+_SYNTHESIS = threading.Lock()
 
 
 class TransformersVoiceBackend(LocalModelFolder, VoiceBackend):
@@ -34,10 +39,10 @@ class TransformersVoiceBackend(LocalModelFolder, VoiceBackend):
         import torch
 
         model, tok = self._load_pair("VitsModel", "AutoTokenizer")
-        model.speaking_rate = float(rate)
         inputs = tok(text, return_tensors="pt")
-        torch.manual_seed(0 if seed is None else int(seed))
-        with torch.no_grad():
+        with _SYNTHESIS, torch.no_grad():
+            model.speaking_rate = float(rate)
+            torch.manual_seed(0 if seed is None else int(seed))
             wave = model(**inputs).waveform[0].float().numpy()
         peak = float(np.max(np.abs(wave))) or 1.0
         return Speech((wave * (0.9 / peak)).astype(np.float32), int(model.config.sampling_rate),

@@ -13,10 +13,10 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from studio_kit.domain.cast import GENERIC_CUES, _holds, cast_list, part_kind
 from studio_kit.domain.character import Appearance, CharacterBible, CharacterStyle, WardrobeLook, seed_for, slugify
+from studio_kit.domain.dialogue import DialogueVoice
 from studio_kit.domain.script import ElementType, Script
 
 HAIR_COLOUR_WORDS = ("black", "jet-black", "dark", "brown", "dark brown", "chestnut", "auburn", "red", "ginger",
@@ -445,14 +445,10 @@ _OPENERS = ("uh", "um", "uhm", "er", "erm", "eh", "oh", "ah", "hm", "hmm", "well
             "okay", "ok", "like", "yeah", "man", "dude", "honey", "sir", "see")
 
 
-def _dialogue_voice(role: str, age: int | None, seed: int, lines: list[str] | None = None) -> Any:
+def _dialogue_voice(role: str, age: int | None, seed: int, lines: list[str] | None = None) -> DialogueVoice:
     """How the character talks, read from their real lines: sentence length, contractions (formality),
     tics they actually repeat, lines they actually say more than once. Nothing invented: a character who
     never repeats a phrase has no catchphrase, one who never says "Look," has no such tic."""
-    try:
-        from studio_kit.engines.writing.voices import DialogueVoice
-    except ImportError:  # writing engine absent: store a plain description the writer can read later
-        return {"role": role}
     preset = "child" if isinstance(age, int) and age < 13 else {"lead": "protagonist"}.get(role, "supporting")
     base = DialogueVoice.for_role(preset, random.Random(seed))
     lines = [" ".join(t.split()) for t in (lines or []) if t.strip()]

@@ -23,18 +23,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from studio_kit.domain.dialogue import CastMember, DialogueVoice
 from studio_kit.domain.script import Script
+from studio_kit.domain.story import Beat, ScenePlan, StoryBrief
 from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing import premise as premise_mod
 from studio_kit.engines.writing.premise import Premise, read_premise
-from studio_kit.engines.writing.structures import (
-    Beat,
-    ScenePlan,
-    StoryBrief,
-    get_structure,
-    plan_story,
-)
-from studio_kit.engines.writing.voices import CastMember, DialogueVoice
+from studio_kit.engines.writing.structures import get_structure, plan_story
 from studio_kit.exceptions import BackendError, ScriptError
 
 __all__ = ["CastMember", "DialogueVoice", "GeneratedScript", "generate_script", "make_cast"]

@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from studio_kit.domain.script import ElementType
-from studio_kit.engines.writing.structures import ScenePlan, StoryBrief
+from studio_kit.domain.story import ScenePlan, StoryBrief
 from studio_kit.exceptions import StudioError
 
 SYSTEM_PROMPT = (

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from studio_kit.backends.text.base import TextBackend
+from studio_kit.domain.dialogue import DialogueVoice
 from studio_kit.domain.script import ElementType
+from studio_kit.domain.story import StoryBrief
 from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.engines.writing.generation import (
     AUTHOR,
@@ -16,8 +18,6 @@ from studio_kit.engines.writing.generation import (
     make_cast,
 )
 from studio_kit.engines.writing.pagination import paginate
-from studio_kit.engines.writing.structures import StoryBrief
-from studio_kit.engines.writing.voices import DialogueVoice
 from studio_kit.exceptions import BackendError, BackendNotFoundError, ScriptError
 from studio_kit.registry import recording
 

@@ -202,7 +202,7 @@ COURT = LOGLINES[0][0]
 
 
 def _court_brief_and_plan():
-    from studio_kit.engines.writing.structures import StoryBrief
+    from studio_kit.domain.story import StoryBrief
 
     gen = generate_script(COURT, pages=3, genre="thriller", seed=1)
     brief = StoryBrief(title="Witness", logline=COURT, genre="thriller", cast=gen.cast, seed=1)

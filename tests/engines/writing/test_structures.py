@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from studio_kit.domain.dialogue import CastMember, DialogueVoice
 from studio_kit.engines.writing.structures import STRUCTURES, get_structure, plan_story
-from studio_kit.engines.writing.voices import CastMember, DialogueVoice
 from studio_kit.exceptions import ScriptError
 
 LOGLINE = "A lighthouse keeper finds a message in a bottle that predicts the next storm."

@@ -22,6 +22,7 @@ import threading
 import traceback
 from typing import Any, BinaryIO
 
+from studio_kit.backends.cache import MODELS
 from studio_kit.exceptions import ImageError
 
 _HEADER = struct.Struct("!Q")
@@ -165,18 +166,17 @@ class RenderWorker:
             proc.wait(timeout=10)
 
 
-_shared: RenderWorker | None = None
-_shared_lock = threading.Lock()
-
-
 def shared_worker() -> RenderWorker:
-    """The process-wide worker (its scene cache is shared by every backend instance)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = RenderWorker()
-            atexit.register(_shared.close)
-        return _shared
+    """The process-wide worker (its scene cache is shared by every backend instance), kept in the
+    model cache like any other loaded model."""
+
+    def start() -> RenderWorker:
+        worker = RenderWorker()
+        atexit.register(worker.close)
+        return worker
+
+    worker: RenderWorker = MODELS.get_or_load(("image.blender3d", "worker"), start)
+    return worker
 
 
 if __name__ == "__main__":  # pragma: no cover

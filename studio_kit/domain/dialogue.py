@@ -1,9 +1,11 @@
 """Dialogue voice profiles: how one character talks.
 
-A :class:`DialogueVoice` is stored per character by the character engine and
-read by every dialogue writer (the procedural writer shapes lines with it; the
-LLM writer puts it in the prompt). It is deliberately standalone: importing it
-imports nothing but pydantic.
+A :class:`DialogueVoice` is stored per character by the character engine
+(``CharacterBible.dialogue_voice``) and read by every dialogue writer (the
+procedural writer shapes lines with it; the LLM writer puts it in the prompt).
+It is a domain model, so the character bible, the writing engine and the text
+backends share it without importing each other: importing it imports nothing
+but pydantic.
 
 Fields, in the terms a dialogue coach would use:
 
