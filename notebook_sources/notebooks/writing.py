@@ -78,7 +78,7 @@ for scene in script.scenes:
 
 # %% [markdown]
 # ## Pages and eighths
-# `paginate` lays the script out on US Letter (55 lines) or A4 (57 lines) with the industry break rules: no break right after a heading, (MORE)/(CONT'D) when a speech splits. The page count is afterwriting's figure (full pages + lines on the last page); scene lengths are in eighths of a page, written `1 4/8`.
+# `paginate` lays the script out on US Letter (55 lines) or A4 (57 lines) with the industry break rules: no break right after a heading, (MORE)/(CONT'D) when a speech splits, at the end of a sentence as Final Draft does (`sentence_splits=False` splits after any line, as afterwriting does). The page count is full pages + lines on the last page, as afterwriting counts; scene lengths are in eighths of a page, written `1 4/8`.
 
 # %%
 from studio_kit.engines.writing.pagination import format_eighths, paginate
@@ -89,7 +89,9 @@ print(f"US Letter: {letter.fractional_pages:.2f} pages on {letter.page_count} sh
       f"{letter.more_splits} (MORE) split(s)")
 print(f"A4:        {a4.fractional_pages:.2f} pages on {a4.page_count} sheets")
 if SAMPLE.exists():
-    print("afterwriting reference for this sample: 5.55 pages, 6 sheets, 1 (MORE) split")
+    aw = paginate(script, "letter", sentence_splits=False)
+    print(f"Split after any line, as afterwriting: {aw.fractional_pages:.2f} pages "
+          "(afterwriting's own figure for this sample: 5.55 pages, 6 sheets, 1 (MORE) split)")
 for scene, eighths, page in zip(script.scenes, letter.scene_eighths, letter.scene_pages):
     print(f"p.{page:<3} {format_eighths(eighths):>6}  {scene.heading}")
 

@@ -6,6 +6,19 @@ Transition, General and Shot (read as action), plus ``<DualDialogue>``,
 synopsis under the heading), ``Number`` (scene numbers), ``StartsNewPage``
 (page breaks), centred paragraphs and a title page.
 
+Scene-number lock. Final Draft keeps no lock flag: its numbers are the lock.
+Once Production > Scene Numbers has run, every heading carries
+``<Paragraph Number="12A" Type="Scene Heading">`` and the file carries
+``<SceneNumberOptions LeftLocation="0.75" RightLocation="7.38"
+ShowNumbersOnLeft="Yes" ShowNumbersOnRight="Yes" NumberScheme="1A"
+AutoHideNumbersOnRight="No">`` (Final Draft 13's own output); Final Draft never
+renumbers those scenes by itself, and its "Keep existing scene numbers" gives a
+new scene 12A. So a file with numbered headings and ``<SceneNumberOptions>``
+reads as locked (the ``[[Scene numbers locked]]`` note, see
+:func:`scenes.scene_numbers_locked`), and a locked script is written the same
+way, its options kept as read. Numbers we write unlocked say so with
+``Fountain="unlocked"`` on ``<SceneNumberOptions>`` (Final Draft ignores it).
+
 Export also writes what Final Draft shows and fills in itself: each scene
 heading's ``<SceneProperties Length="1 3/8" Page="4" Title="">`` (length in
 eighths and starting page from our pagination) and the ``<SmartType>`` lists
@@ -45,7 +58,7 @@ from studio_kit.engines.writing.fdx_title import (
 )
 from studio_kit.engines.writing.fountain_markup import comment_spans, plain_text
 from studio_kit.engines.writing.pagination import format_eighths, paginate
-from studio_kit.engines.writing.scenes import build_scenes
+from studio_kit.engines.writing.scenes import LOCK_NOTE, build_scenes, scene_numbers_locked
 from studio_kit.engines.writing.script_bytes import (
     FDX_SUFFIXES,
     MAX_SCRIPT_BYTES,
@@ -72,6 +85,14 @@ _TYPE_OUT = {
 _DECL_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIALOGUE_LINES = (ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS)
 _OFFSET_RE = re.compile(r"[0-9]{1,9}")
+
+#: metadata key: Final Draft's ``<SceneNumberOptions>`` attributes as read, written back unchanged
+NUMBER_OPTIONS_KEY = "fdx_scene_number_options"
+#: what Final Draft 13 writes on a new script (LeftLocation/RightLocation in inches)
+_NUMBER_OPTIONS = {"LeftLocation": "0.75", "RightLocation": "7.38", "ShowNumbersOnLeft": "Yes",
+                   "ShowNumbersOnRight": "Yes", "NumberScheme": "1A", "AutoHideNumbersOnRight": "No"}
+_YES_NO = ("ShowNumbersOnLeft", "ShowNumbersOnRight", "AutoHideNumbersOnRight")
+_LOCK_VALUES = ("locked", "unlocked")    # our Fountain="..." on <SceneNumberOptions>; none means locked
 
 
 # ------------------------------------------------------------------ import
@@ -123,16 +144,49 @@ def read_fdx_text(text: str, label: str = "<fdx>") -> Script:
         reader = _Reader(warnings)
         reader.paragraphs(content.findall("Paragraph"))
         elements = reader.elements
+    options = root.find("SceneNumberOptions")
+    if options is not None:
+        elements = _read_number_lock(options, elements, warnings, label)
     tp = root.find("TitlePage")
     layout = title_paragraphs(tp)
     script = Script(title_page=title_page_from_paragraphs(layout), elements=elements,
                     source_format="fdx", warnings=warnings)
+    if options is not None:
+        script.metadata[NUMBER_OPTIONS_KEY] = {k: v for k, v in options.attrib.items() if k != "Fountain"}
     if any(text for _align, text in layout):
         script.metadata[LAYOUT_KEY] = layout   # an unchanged title page is written back as it was
     script.scenes = build_scenes(elements)
     if not script.scenes:
         warnings.append("no scene headings: nothing is grouped into scenes")
     return script
+
+
+def _read_number_lock(options: ETree.Element, elements: list[Element], warnings: list[str],
+                      label: str) -> list[Element]:
+    """Check ``<SceneNumberOptions>`` and, when the headings carry Final Draft's numbers (and
+    the file does not say ``Fountain="unlocked"``), add the lock note before the first heading."""
+    scheme = options.get("NumberScheme")
+    if scheme is not None and scheme != "1A":
+        warnings.append(f"{label}: <SceneNumberOptions NumberScheme={scheme!r}> is not Final Draft's '1A' "
+                        "scheme; new scenes are numbered 12A, 12B after scene 12. To keep the file as "
+                        "Final Draft reads it, choose the 1A scheme in Production > Scene Numbers and save again")
+    for key in _YES_NO:
+        value = options.get(key)
+        if value is not None and value not in ("Yes", "No"):
+            warnings.append(f"{label}: <SceneNumberOptions {key}={value!r}> is neither 'Yes' nor 'No'; "
+                            f"it is written back as read. Fix: set it to \"Yes\" or \"No\"")
+    lock = options.get("Fountain")
+    if lock is not None and lock not in _LOCK_VALUES:
+        warnings.append(f"{label}: <SceneNumberOptions Fountain={lock!r}> is not a scene-number lock value "
+                        "('locked' or 'unlocked'); the numbers are read as locked, as Final Draft keeps them. "
+                        "Fix: remove the attribute, or run `studio script number FILE --in-place --unlock` "
+                        "to unlock them")
+    numbered = [k for k, el in enumerate(elements) if el.type == ET.SCENE_HEADING and el.scene_number]
+    if not numbered or lock == "unlocked" or scene_numbers_locked(elements):
+        return elements
+    first = next(k for k, el in enumerate(elements) if el.type == ET.SCENE_HEADING)
+    note = Element(type=ET.NOTE, text=LOCK_NOTE, line=elements[first].line)
+    return [*elements[:first], note, *elements[first:]]
 
 
 class _Reader:
@@ -268,12 +322,24 @@ def write_fdx(script: Script, path: str | os.PathLike | None = None, *, paper: s
     props = [(format_eighths(e), str(p)) for e, p in zip(pagination.scene_eighths, pagination.scene_pages)]
     root = ETree.Element("FinalDraft", DocumentType="Script", Template="No", Version="5")
     content = ETree.SubElement(root, "Content")
-    _Writer(content, props).run(script.elements)
+    numbered = any(el.type == ET.SCENE_HEADING and el.scene_number for el in script.elements)
+    locked = scene_numbers_locked(script.elements)
+    # a locked script's lock is its numbers and <SceneNumberOptions>, as in Final Draft: no note for it
+    body = [el for el in script.elements if not (numbered and el.type == ET.NOTE and scene_numbers_locked([el]))]
+    _Writer(content, props).run(body)
     for number, note in enumerate(root.iter("ScriptNote"), start=1):
         note.set("ID", str(number))     # Final Draft numbers its notes; readers may key on the ID
     if script.title_page:
         write_title_page(ETree.SubElement(root, "TitlePage"), script.title_page, script.metadata.get(LAYOUT_KEY))
     _smart_type(ETree.SubElement(root, "SmartType"), laid)
+    if numbered or NUMBER_OPTIONS_KEY in script.metadata:
+        kept = script.metadata.get(NUMBER_OPTIONS_KEY)
+        attrs = {str(k): str(v) for k, v in kept.items()} if isinstance(kept, dict) else dict(_NUMBER_OPTIONS)
+        if numbered and not locked:
+            attrs["Fountain"] = "unlocked"
+        options = ETree.SubElement(root, "SceneNumberOptions", attrs)
+        ETree.SubElement(options, "FontSpec",   # Final Draft writes the numbers' font as a child
+                          AdornmentStyle="0", Font="Courier Final Draft", RevisionID="0", Size="12", Style="")
     ETree.indent(root, space="  ")
     xml = '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' + ETree.tostring(root, encoding="unicode") + "\n"
     if path is not None:

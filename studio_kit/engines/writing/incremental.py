@@ -106,11 +106,14 @@ class ScriptLayout:
     """A Fountain script laid out on pages, kept up to date edit by edit (see the module notes).
 
     ``script`` and ``pagination`` always equal ``parse_fountain(text)`` and
-    ``paginate(script, paper, auto_contd=auto_contd)`` of the current ``text``."""
+    ``paginate(script, paper, auto_contd=auto_contd, sentence_splits=sentence_splits)`` of the
+    current ``text``."""
 
-    def __init__(self, text: str, paper: str | PaperProfile = "letter", *, auto_contd: bool = True) -> None:
+    def __init__(self, text: str, paper: str | PaperProfile = "letter", *, auto_contd: bool = True,
+                 sentence_splits: bool = True) -> None:
         self.profile = paper_profile(paper)
         self.auto_contd = auto_contd
+        self.sentence_splits = sentence_splits
         self._lay_out_anew(text)
 
     def _lay_out_anew(self, text: str) -> None:
@@ -155,7 +158,7 @@ class ScriptLayout:
         else:
             self._flines = [ln for chunk in self._chunk_lines for ln in chunk]
         self._line_start = _starts(self._chunk_lines)
-        pages, info = break_run(self._flines, 0, self.profile, clone=True)
+        pages, info = break_run(self._flines, 0, self.profile, self.sentence_splits, clone=True)
         counts = [finish_page(p) for p in pages]
         self._pages, self._info, self._counts = pages, info, counts
         self._speakers = speaker_map(script.scenes)
@@ -364,7 +367,8 @@ class ScriptLayout:
             reuse.append(q)
             return True
 
-        new_pages, new_info = break_run(self._flines, starts[p], self.profile, clone=True, stop=page_stop)
+        new_pages, new_info = break_run(self._flines, starts[p], self.profile, self.sentence_splits, clone=True,
+                                        stop=page_stop)
         new_counts = [finish_page(pg) for pg in new_pages]
         q = reuse[0] if reuse else len(old_pages)
         kept_counts = self._counts[q:]

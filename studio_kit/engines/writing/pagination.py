@@ -523,7 +523,7 @@ def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: b
 
 def paginate(script: Script, paper: str | PaperProfile = "letter",
              revised_lines: Iterable[int] | None = None, *, auto_contd: bool = True,
-             sentence_splits: bool = False) -> Pagination:
+             sentence_splits: bool = True) -> Pagination:
     """Lay ``script`` out on pages of ``paper`` ("letter" or "a4") and set every ``Scene.eighths``.
 
     ``revised_lines`` are source line numbers changed in this revision (their
@@ -532,16 +532,16 @@ def paginate(script: Script, paper: str | PaperProfile = "letter",
     ``auto_contd`` adds (CONT'D) to a cue whose character resumes after action in the same
     scene, as Final Draft does (on by default; afterwriting does not, so turn it off to compare).
     ``sentence_splits``: a speech that runs over a page breaks at the end of a sentence with
-    (MORE)/(CONT'D), as Final Draft does (a speech with no sentence end on the page moves to the
-    next page whole); off (the default, so page counts match afterwriting, the reference the
-    figures are checked against), it breaks after any wrapped line.
+    (MORE)/(CONT'D), as Final Draft does (on by default; a speech with no sentence end on the page
+    moves to the next page whole). Off, it breaks after any wrapped line, as afterwriting does
+    (its liner.js breaks dialogue on any line): turn it off, with ``auto_contd``, to compare.
     """
     with paused_gc():
         return _paginate(script, paper, revised_lines, auto_contd, sentence_splits)
 
 
 def _paginate(script: Script, paper: str | PaperProfile, revised_lines: Iterable[int] | None,
-              auto_contd: bool = True, sentence_splits: bool = False) -> Pagination:
+              auto_contd: bool = True, sentence_splits: bool = True) -> Pagination:
     profile = paper_profile(paper)
     if revised_lines is None:
         revised_lines = (script.metadata.get("revision") or {}).get("changed_lines") or ()

@@ -217,7 +217,7 @@ def _register_cid(name: str) -> None:
 def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
                revision: Revision | None = None, *, title_page: bool = True,
                pagination: Pagination | None = None, auto_contd: bool = True,
-               sentence_splits: bool = False) -> RenderedPdf:
+               sentence_splits: bool = True) -> RenderedPdf:
     """Write ``script`` as an industry-format PDF at ``path``.
 
     ``paper`` is "letter" (55 lines) or "a4" (57). ``revision`` (a
@@ -226,7 +226,8 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
     when the script has one and ``title_page`` is true. The file is written
     to a temporary name and renamed, so a failure never leaves half a PDF.
     ``auto_contd``: (CONT'D) on a cue whose character resumes after action (Final Draft's default);
-    ``sentence_splits``: speeches split across pages at sentence ends (see :func:`paginate`).
+    ``sentence_splits``: speeches split across pages at sentence ends, as Final Draft does (on by
+    default; see :func:`paginate`).
     """
     from reportlab.pdfgen import canvas as rl_canvas
 

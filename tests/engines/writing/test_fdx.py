@@ -212,7 +212,13 @@ def _check_final_draft_shape(xml: str) -> ETree.Element:
     root = ETree.fromstring(xml.encode("utf-8"))
     assert root.tag == "FinalDraft" and root.get("DocumentType") == "Script" and root.get("Template") == "No"
     assert root.get("Version", "").isdigit()
-    assert [c.tag for c in root] in (["Content", "SmartType"], ["Content", "TitlePage", "SmartType"])
+    tags = [c.tag for c in root]
+    numbered = any(p.get("Number") for p in root.iter("Paragraph"))
+    if numbered:    # numbered headings come with Final Draft's scene-number options (as Final Draft 13 writes them)
+        assert tags[-1] == "SceneNumberOptions" and root.find("SceneNumberOptions").get("NumberScheme") == "1A"
+        assert root.find("SceneNumberOptions/FontSpec") is not None
+        tags = tags[:-1]
+    assert tags in (["Content", "SmartType"], ["Content", "TitlePage", "SmartType"])
     for para in root.find("Content"):
         assert para.tag == "Paragraph"
         dual = para.find("DualDialogue")

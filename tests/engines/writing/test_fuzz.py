@@ -66,7 +66,7 @@ def _pipeline(data: bytes | str) -> None:
     for el in script.elements[:200]:
         plain_text(el.text)
     again = parse_fountain(write_fountain(script))
-    paginate(again, "a4", sentence_splits=True)          # Final Draft's sentence-aware speech splits too
+    paginate(again, "a4", sentence_splits=False)         # afterwriting's line splits too (the default is Final Draft's)
     read_fdx_text(write_fdx(script))
 
 

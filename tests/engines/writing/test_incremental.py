@@ -146,7 +146,9 @@ def test_typing_in_the_middle_of_a_feature_rebreaks_a_few_pages_only(feature):
         edited[mid] = lines[mid] + extra
         change = layout.edit("\n".join(edited))
         assert change.mode == "incremental"
-        assert change.rebroken_pages <= 8, change
+        # 9 measured with Final Draft's sentence-aware splits (the default): a split page starts
+        # its successor unclean, so the re-break runs a page further before it meets the old layout
+        assert change.rebroken_pages <= 10, change
         assert change.reparsed_lines <= 40, change
         assert_same_as_full(layout)
     # the last edit put the text back: the layout is the original one again

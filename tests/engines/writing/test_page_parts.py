@@ -116,7 +116,7 @@ def test_a_long_right_aligned_field_still_wraps_inside_the_page(tmp_path):
 
 # ---------------------------------------------------------------- sentence-aware splits
 def _speech_pages(text: str, **kwargs):
-    result = paginate(parse_fountain(text), sentence_splits=True, **kwargs)
+    result = paginate(parse_fountain(text), **kwargs)                    # sentence splits: the default
     dialogue = [[ln.text for ln in page if ln.type == "dialogue"] for page in result.pages]
     return result, dialogue
 
@@ -134,7 +134,7 @@ def test_a_long_speech_splits_at_the_end_of_a_sentence():
     assert second[0].text == f"BOB {CONTD}" and dialogue[1][0].startswith("This is sentence number")
     assert " ".join(ln for page in dialogue for ln in page).split() == speech.split()    # nothing lost or doubled
     assert all(len(ln) <= 36 for page in dialogue for ln in page)                       # re-wrapped at 36
-    line_split = paginate(parse_fountain(text))                                          # afterwriting's way
+    line_split = paginate(parse_fountain(text), sentence_splits=False)                   # afterwriting's way
     assert not [ln.text for ln in line_split.pages[0] if ln.type == "dialogue"][-1].endswith("while.")
 
 
