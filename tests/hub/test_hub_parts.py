@@ -91,12 +91,13 @@ def test_each_server_lifetime_is_one_record_across_polls_and_service_restarts(st
     acct.open["hub:alice/:" + started] = OpenServer("hub:alice/:" + started, "alice", "", "acme", "gpu-1", started,
                                                     "2026-12-06T09:02:00Z")
     assert acct.poll(t0 + timedelta(seconds=240), stopped) == []
-    acme = [u for u in store.project("acme", "workbench").list_usage() if u.key]
+    # read as the store's operator, through each org's own view (a user of acme may not open rival's projects)
+    acme = [u for u in store.org("acme").list_usage() if u.key]
     assert len(acme) == 1 and acme[0].seconds == 120.0
     # bob's server stops later: 4 cores x 240 s, booked to rival, not to acme
     rows = acct.poll(t0 + timedelta(seconds=300), [_user("bob", ["org:rival"], None)])
     assert [(r.backend, r.units, r.seconds) for r in rows] == [("kernel.cpu-large", 4 * 240.0, 240.0)]
-    assert [u.user for u in store.project("rival", "workbench").list_usage() if u.key] == ["bob"]
+    assert [u.user for u in store.org("rival").list_usage() if u.key] == ["bob"]
 
 
 def test_a_damaged_state_file_does_not_stop_metering(studio_home, caplog):
