@@ -60,7 +60,7 @@ def project_ctx(request: Any, ident: Identity, project_id: int) -> Any:
         if row is None or row.org_id != ident.org_id:
             raise NotFound(f"Project {project_id} not found.", hint="List projects with GET /api/v1/projects.")
         slug = row.slug
-    return store_of(request).project(ident.org_slug, slug, user=ident.user, create=False)
+    return store_of(request).project(ident.org_slug, slug, user=ident.user, create=False, org_checked=True)
 
 
 def asset_ctx(request: Any, ident: Identity, asset_id: int, kind: str | None = None) -> tuple[Any, Any]:

@@ -201,7 +201,8 @@ def create_project(body: ProjectIn, request: Request,
     org = deps.org_ctx(request, ident)
     if any(p.slug == body.slug for p in org.projects()):
         raise Conflict(f"Project '{ident.org_slug}/{body.slug}' already exists.", hint="Pick another slug.")
-    ctx = deps.store_of(request).project(ident.org_slug, body.slug, user=ident.user, create=True, title=body.name)
+    ctx = deps.store_of(request).project(ident.org_slug, body.slug, user=ident.user, create=True, title=body.name,
+                                         org_checked=True)  # the key is the org's
     return next(p for p in org.projects() if p.id == ctx.project_id)
 
 

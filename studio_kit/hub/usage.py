@@ -134,7 +134,7 @@ class KernelTimeAccountant:
         """Store one finished server lifetime (once per key); returns the new row or None if already stored."""
         profile = find_profile(srv.profile, self.profiles)
         seconds = max(0.0, (_parse(srv.last_seen) - _parse(srv.started)).total_seconds())
-        ctx = self.store.project(srv.org, self.project, user="jupyterhub")
+        ctx = self.store.project(srv.org, self.project, user="jupyterhub", org_checked=True)  # the hub meters every org
         row, created = ctx.record_usage_once(srv.key, backend=f"kernel.{profile.slug}", units=profile.units(seconds),
                                              unit=profile.usage_unit, seconds=seconds, user=srv.user,
                                              method="server", at=_parse(srv.last_seen))

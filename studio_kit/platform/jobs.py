@@ -296,7 +296,8 @@ class Worker:
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
             org, project, run = s.get(Organization, job.org_id), s.get(Project, job.project_id), s.get(Run, job.run_id)
             user = run.created_by or "api"
-        return self.store.project(org.slug, project.slug, user=user, create=False), dict(run.parameters or {})
+        return (self.store.project(org.slug, project.slug, user=user, create=False, org_checked=True),  # a job of the org
+                dict(run.parameters or {}))
 
     def run_one(self) -> bool:
         """Claim and execute one job; False when none was available."""

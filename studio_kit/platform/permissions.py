@@ -11,7 +11,10 @@ Who has which role:
 * a ``project_member`` row gives the role on that project;
 * an organization admin (``studio_user.role == 'admin'``) has every permission;
 * a project nobody has joined yet is in single-user mode: its creator is its owner
-  (the row is written on the first membership change).
+  (the row is written on the first membership change), nobody else is; a project without a
+  recorded creator has an owner only in a store that is one person's (see :func:`role_of`);
+* who may open a project of an organization at all is the store's rule
+  (:meth:`studio_kit.store.Store.project` refuses users of other organizations).
 
     from studio_kit.platform import permissions
     permissions.require(ctx, "see_budget")        # PermissionDenied names the user, role and permission
@@ -87,7 +90,16 @@ def policy(ctx: Any, s: Any = None) -> dict[str, Any]:
 
 
 def role_of(ctx: Any, user: str | None = None, s: Any = None) -> str | None:
-    """``user``'s role on the project (default the acting user): a role name, 'admin', or None."""
+    """``user``'s role on the project (default the acting user): a role name, 'admin', or None.
+
+    In order: an org admin of the project's organization is 'admin'; a member has their row's
+    role; in a project nobody has joined yet (single-user mode) the creator recorded in
+    ``project.created_by`` is 'owner', and nobody else is. A project without a recorded creator
+    (rows older than ``created_by``) is owned by ``user`` only while the whole store is one
+    person's: no project of any organization has members and no user of any organization has
+    another name (:func:`_store_is_only`). In a shared store (the hub, the API, several users) such a
+    project has no owner until an org admin opens it, who may invite the crew. Everyone else: None.
+    """
     user = user or ctx.user
     if s is None:
         with ctx.session() as s2:
@@ -97,11 +109,22 @@ def role_of(ctx: Any, user: str | None = None, s: Any = None) -> str | None:
     member = s.exec(select(ProjectMember).where(ProjectMember.user == user)).first()
     if member is not None:
         return member.role
-    if s.exec(select(ProjectMember.id).limit(1)).first() is None:  # single-user mode
+    if _nobody_joined(s):  # single-user mode
         creator = s.exec(select(Project.created_by).where(Project.id == ctx.project_id)).first()
-        if creator in (None, user):
+        if creator == user or (creator is None and _store_is_only(s, user)):
             return "owner"
     return None
+
+
+def _store_is_only(s: Any, user: str) -> bool:
+    """Whether the store, every organization of it, is ``user``'s alone: no project member anywhere and
+    no user row of another name. Read through the store's cross-organization session: a project's
+    scoped session cannot see the other organizations that make a store multi-user."""
+    from studio_kit.store.session import admin_session
+
+    with admin_session(s.get_bind()) as a:
+        return (a.exec(select(ProjectMember.id).limit(1)).first() is None
+                and a.exec(select(User.id).where(User.name != user).limit(1)).first() is None)
 
 
 def permissions_of(role: str | None, pol: dict[str, Any]) -> set[str]:

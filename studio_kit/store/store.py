@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.pool import StaticPool
 from sqlmodel import select
 
-from studio_kit.exceptions import StoreError
+from studio_kit.exceptions import StoreError, TenantAccessError
 from studio_kit.store import files, migrate
 from studio_kit.store.context import OrgContext, ProjectContext
 from studio_kit.store.models import Asset, Organization, OrgRecord, Project, User, to_record
@@ -174,10 +174,19 @@ class Store:
 
     # -- projects --------------------------------------------------------------------
     def project(self, org_slug: str, project_slug: str, user: str | None = None,
-                create: bool = True, title: str | None = None) -> ProjectContext:
+                create: bool = True, title: str | None = None, *, org_checked: bool = False) -> ProjectContext:
         """The context for one project; creates org, user and project when ``create``.
 
         ``title`` is the project's human name, set when the project is created.
+
+        A user of another organization is refused (TenantAccessError naming the project and the
+        fix) when this organization already has users and nothing ties ``user`` to it: no user
+        row here, no membership of one of its projects, no pending invitation naming them. So a
+        dashboard's ``?org=`` or a CLI ``--org`` cannot walk a logged-in user into another studio's
+        projects, and the get-or-create never enrolls them there. A solo user (one name, or a
+        name seen nowhere else yet) opens and creates what they like, as before.
+        ``org_checked``: the caller already tied ``user`` to this organization (an API key or a
+        job of the org, a service account such as the hub's usage meter); no check.
         """
         check_slug(project_slug, "Project")
         if title is not None and (not isinstance(title, str) or not title.strip() or len(title) > 200
@@ -198,9 +207,36 @@ class Store:
                              f"'{org_slug}').",
                              hint=f"Create both with `studio init --org {org_slug} --project {project_slug}`.") \
                 from None
+        if not org_checked:
+            self._check_belongs(org.id, org.slug, project_slug, user)
         project = self._project_row(org.id, org.slug, project_slug, user, create, title)
         self._ensure_user(org.id, user, create)
         return ProjectContext(self, org.id, org.slug, project.id, project.slug, user)
+
+    def _check_belongs(self, org_id: int, org_slug: str, project_slug: str, user: str) -> None:
+        """TenantAccessError if ``user`` works in another organization and nothing ties them to this one."""
+        from studio_kit.store.ops_models import ProjectInvite, ProjectMember
+
+        with db_errors(self.engine), admin_session(self.engine) as s:  # the user's rows in every org
+            ties = [select(User.id).where(User.org_id == org_id, User.name == user),
+                    select(ProjectMember.id).where(ProjectMember.org_id == org_id, ProjectMember.user == user),
+                    select(ProjectInvite.id).where(ProjectInvite.org_id == org_id, ProjectInvite.invitee == user,
+                                                   ProjectInvite.accepted_at.is_(None),
+                                                   ProjectInvite.revoked_at.is_(None))]
+            if any(s.exec(q.limit(1)).first() is not None for q in ties):
+                return
+            if s.exec(select(User.id).where(User.org_id == org_id).limit(1)).first() is None:
+                return  # nobody works here yet: whoever opens it first joins it
+            home = s.exec(select(Organization.slug).join(User, User.org_id == Organization.id)
+                          .where(User.name == user, User.org_id != org_id).order_by(Organization.slug)).first()
+        if home is None:
+            return  # a name the store has never seen (a solo user's new STUDIO_USER, a first login) joins
+        raise TenantAccessError(
+            f"{user} works in organization '{home}', not '{org_slug}', so may not open project "
+            f"'{org_slug}/{project_slug}'.",
+            hint=f"Ask an owner or producer of {org_slug}/{project_slug} to invite you "
+                 f"(`studio members invite --role ROLE --user {user}`), then open it again; or open a "
+                 f"project of {home}.")
 
     def _project_row(self, org_id: int, org_slug: str, slug: str, user: str, create: bool,
                      title: str | None = None) -> Project:

@@ -73,7 +73,7 @@ def may_view(org: str, project: str, user: str) -> int:
     """HTTP status for ``user`` reading ``org/project``'s previews: 200, 403 (other org / no view), 404."""
     from sqlmodel import select
 
-    from studio_kit.exceptions import StudioError
+    from studio_kit.exceptions import StudioError, TenantAccessError
     from studio_kit.platform import permissions
     from studio_kit.store import open_store
     from studio_kit.store.models import Project, User
@@ -81,6 +81,8 @@ def may_view(org: str, project: str, user: str) -> int:
 
     try:
         ctx = open_store().project(org, project, user=user, create=False)
+    except TenantAccessError:  # a user of another organization (the store's rule)
+        return 403
     except StudioError:
         return 404
     with ctx.session() as s:   # scoped to the project's organization

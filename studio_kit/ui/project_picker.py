@@ -14,6 +14,7 @@ documents), so two people on the same project never overwrite each other.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,22 @@ def current_project() -> tuple[str, str]:
     org, project = _query("org"), _query("project")
     org = org if org and SLUG.match(org) else settings.org
     project = project if project and SLUG.match(project) else settings.project
+    check_hub_org(org, project, settings)
     return org, project
+
+
+def check_hub_org(org: str, project: str, settings) -> None:
+    """Behind JupyterHub (``JUPYTERHUB_USER`` set in the user's server) the hub's groups fixed the user's
+    organization (STUDIO_ORG, :mod:`studio_kit.hub.identity`): a page asking for another organization's
+    project is refused, before the store is opened, whoever the user is (even one the store has never seen)."""
+    from studio_kit.exceptions import TenantAccessError
+
+    hub_user = os.environ.get("JUPYTERHUB_USER")
+    if hub_user and org != settings.org:
+        raise TenantAccessError(f"{hub_user} works in organization '{settings.org}', not '{org}', so may not open "
+                                f"project '{org}/{project}'.",
+                                hint=f"Ask an owner or producer of {org}/{project} to invite you (and a hub admin to "
+                                     f"add you to the group org:{org}); or open a project of {settings.org}.")
 
 
 def current_user() -> str:
@@ -102,7 +118,8 @@ class ProjectPicker(pn.viewable.Viewer):
         self._here = current
         self._open = pn.widgets.Button(label="Open project", color="primary", width=120, align="end",
                                        disabled=True)
-        orgs = [o.slug for o in self._store.orgs()]
+        # behind JupyterHub the user's organization is the hub's (check_hub_org): list no other
+        orgs = [] if os.environ.get("JUPYTERHUB_USER") else [o.slug for o in self._store.orgs()]
         if self._current_org not in orgs:
             orgs.append(self._current_org)
         self.param.org.objects = sorted(orgs)

@@ -171,3 +171,27 @@ def test_new_organization_gets_its_own_admin_key_once(api):
     with api.client(key) as north:
         assert north.get("/api/v1/organizations/current").json()["slug"] == "north-films"
         assert north.get("/api/v1/projects").json()["items"] == []
+
+
+def test_a_key_is_its_organizations_word_and_another_orgs_key_never_reaches_a_memberless_project(api, ids):
+    """acme's project has no members (single-user mode, ana its creator). A key acme issued to bob, who works
+    at rival (where a dashboard would refuse him acme's projects), acts in acme: the org vouched for him.
+    rival's own key, the same bob, cannot reach acme's project at all."""
+    from studio_kit.platform import keys
+
+    api.keys.setdefault("bob_at_acme", keys.create_key(api.store, "acme", "bob freelances", ["*:write"],
+                                                       user="bob")[0])
+    body = {"project_id": ids["P"], "bible": {"character_id": "nurse-bob", "name": "NURSE BOB"}}
+    with api.client("bob_at_acme") as c:
+        assert c.get(f"/api/v1/projects/{ids['P']}").status_code == 200
+        made = c.post("/api/v1/characters", json=body)
+        assert made.status_code == 201, made.text
+        assert api.store.project("acme", "night-shift", user="ana").get_asset(made.json()["id"]).created_by == "bob"
+    with api.client("rival") as rival:
+        for method, path, payload in [("GET", f"/api/v1/projects/{ids['P']}", None),
+                                      ("GET", f"/api/v1/scripts?project_id={ids['P']}", None),
+                                      ("POST", "/api/v1/characters", {**body, "bible": {"character_id": "spy",
+                                                                                        "name": "SPY"}}),
+                                      ("POST", "/api/v1/scripts", {"project_id": ids["P"], "logline": "Steal it."})]:
+            problem = _problem(_call(rival, method, path, payload), 404)
+            assert f"Project {ids['P']} not found" in problem["detail"]

@@ -171,13 +171,13 @@ def test_a_studio_member_works_in_their_own_org_and_their_kernel_time_is_metered
     lifetime = time.time() - started
     from studio_kit.store import open_store
 
-    store = open_store(hub["db"])
-    rows = _wait(lambda: [u for u in store.project("acme", "workbench", user="t").list_usage()
+    store = open_store(hub["db"])       # read as the store's operator, through each organization's own view
+    rows = _wait(lambda: [u for u in store.org("acme").list_usage()
                           if (u.key or "").startswith("hub:alice/")], 30, "the kernel-time record")
     assert len(rows) == 1
     row = rows[0]
     assert row.backend == "kernel.cpu-large" and row.unit == "cpu-second" and row.user == "alice"
     assert 1 < row.seconds <= lifetime + 1 and row.units == pytest.approx(4 * row.seconds)
-    assert not [u for u in store.project("rival", "workbench", user="t").list_usage() if u.key]
+    assert not [u for u in store.org("rival", create=True).list_usage() if u.key]
     time.sleep(2.5)                                       # more polls: still one record
-    assert len([u for u in store.project("acme", "workbench", user="t").list_usage() if u.key]) == 1
+    assert len([u for u in store.org("acme").list_usage() if u.key]) == 1

@@ -91,12 +91,13 @@ def test_each_server_lifetime_is_one_record_across_polls_and_service_restarts(st
     acct.open["hub:alice/:" + started] = OpenServer("hub:alice/:" + started, "alice", "", "acme", "gpu-1", started,
                                                     "2026-12-06T09:02:00Z")
     assert acct.poll(t0 + timedelta(seconds=240), stopped) == []
-    acme = [u for u in store.project("acme", "workbench").list_usage() if u.key]
+    # read as the store's operator, through each org's own view (a user of acme may not open rival's projects)
+    acme = [u for u in store.org("acme").list_usage() if u.key]
     assert len(acme) == 1 and acme[0].seconds == 120.0
     # bob's server stops later: 4 cores x 240 s, booked to rival, not to acme
     rows = acct.poll(t0 + timedelta(seconds=300), [_user("bob", ["org:rival"], None)])
     assert [(r.backend, r.units, r.seconds) for r in rows] == [("kernel.cpu-large", 4 * 240.0, 240.0)]
-    assert [u.user for u in store.project("rival", "workbench").list_usage() if u.key] == ["bob"]
+    assert [u.user for u in store.org("rival").list_usage() if u.key] == ["bob"]
 
 
 def test_a_damaged_state_file_does_not_stop_metering(studio_home, caplog):
@@ -119,3 +120,30 @@ def test_studio_hub_without_the_proxy_says_how_to_install_it(tmp_path, monkeypat
                          cwd=tmp_path, timeout=60)
     assert out.returncode == 2 and "configurable-http-proxy" in out.stderr and "npm install" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_behind_the_hub_a_dashboard_opens_only_the_users_own_organization(monkeypatch, studio_home):
+    """The hub's groups fix a user's organization (STUDIO_ORG in their server); a dashboard link with
+    ?org= of another studio is refused before the store is opened, even for a name the store never saw."""
+    from studio_kit.config import StudioSettings
+    from studio_kit.exceptions import TenantAccessError
+    from studio_kit.ui.project_picker import check_hub_org, current_project
+
+    settings = StudioSettings(home=studio_home, org="globex", user="eve")
+    check_hub_org("acme", "night-shift", settings)                 # a laptop: any organization
+    monkeypatch.setenv("JUPYTERHUB_USER", "eve")
+    check_hub_org("globex", "heist", settings)                     # the hub: the user's own
+    with pytest.raises(TenantAccessError) as err:
+        check_hub_org("acme", "night-shift", settings)
+    assert "eve works in organization 'globex', not 'acme', so may not open project 'acme/night-shift'" in str(err.value)
+    assert "invite you" in err.value.hint and "org:acme" in err.value.hint
+    from studio_kit.config import reset_settings
+
+    monkeypatch.setenv("STUDIO_ORG", "globex")
+    monkeypatch.setenv("STUDIO_PROJECT", "heist")
+    reset_settings()
+    try:
+        assert current_project() == ("globex", "heist")              # no ?org= outside a page: the hub's org
+    finally:
+        monkeypatch.undo()
+        reset_settings()

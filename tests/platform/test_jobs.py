@@ -115,3 +115,23 @@ def test_a_heartbeat_and_the_finish_of_the_same_job_never_deadlock(store):
             beater.join()
         assert jobs.get_job(ctx, job.id).state == "succeeded"
     assert failures == []
+
+
+def test_a_job_queued_through_an_orgs_key_runs_as_its_user_even_one_who_works_in_another_org(store):
+    """The API opens projects with the key's word for the org (org_checked); the worker runs the job as the
+    same user without asking again, though a dashboard would refuse bob acme's projects."""
+    import pytest
+
+    from studio_kit.exceptions import TenantAccessError
+
+    store.project("acme", "night-shift", user="ana")
+    store.project("rival", "copycat", user="bob")
+    with pytest.raises(TenantAccessError, match="bob works in organization 'rival'"):
+        store.project("acme", "night-shift", user="bob")
+    bob = store.project("acme", "night-shift", user="bob", create=False, org_checked=True)  # as the API does
+    job = jobs.enqueue(bob, "script.generate", {"logline": "A night nurse hears her dead patient call.",
+                                                "pages": 1, "seed": 3})
+    assert jobs.Worker(store, heartbeat_s=0.2).run(once=True) == 1
+    done = jobs.get_job(bob, job.id)
+    assert done.state == "succeeded", done.error
+    assert bob.get_asset(done.result["asset_id"]).created_by == "bob"

@@ -114,3 +114,95 @@ def test_a_new_project_is_single_user_until_someone_joins(store):
     assert permissions.role_of(solo) == "owner" and permissions.can(solo, "see_budget")
     assert [(m.user, m.role) for m in members.list_members(solo)] == [("sam", "owner")]
     assert permissions.role_of(store.project("acme", "short", user="kim")) is None
+
+
+def _forget_creator(store, org: str, slug: str) -> None:
+    """A project row from before ``created_by`` was recorded (written as the store administrator)."""
+    from sqlmodel import Session, select
+
+    from studio_kit.store.models import Organization, Project
+
+    with Session(store.engine) as s:
+        row = s.exec(select(Project).join(Organization, Organization.id == Project.org_id)
+                     .where(Organization.slug == org, Project.slug == slug)).one()
+        row.created_by = None
+        s.add(row)
+        s.commit()
+
+
+def test_a_user_of_another_org_cannot_open_a_memberless_project(store):
+    from studio_kit.engines.writing.versions import save_version
+    from studio_kit.exceptions import TenantAccessError
+    from studio_kit.store.models import User
+
+    olive = store.project("acme", "night-shift", user="olive")       # nobody joined: olive owns it
+    store.project("globex", "heist", user="eve")                     # eve works at globex
+    for create in (True, False):
+        with pytest.raises(TenantAccessError) as err:
+            store.project("acme", "night-shift", user="eve", create=create)
+        assert ("eve works in organization 'globex', not 'acme', so may not open project 'acme/night-shift'"
+                in err.value.message)
+        assert "invite" in err.value.hint and "--user eve" in err.value.hint
+    with pytest.raises(TenantAccessError, match="may not open project 'acme/sequel'"):
+        store.project("acme", "sequel", user="eve")                  # nor create one in acme
+    assert [p.slug for p in store.org("acme").projects()] == ["night-shift"]
+    with store.org("acme").session() as s:                          # the get-or-create enrolled nobody
+        assert s.exec(select_user_names(User)).all() == ["olive"]
+
+    assert permissions.role_of(olive) == "owner" and permissions.can(olive, "manage_members")
+    assert save_version(olive, "INT. DINER - NIGHT\n\nRain.\n", name="pilot.fountain").version == 1
+    token, _ = members.invite(olive, "writer", invitee="eve")        # the fix the error names
+    eve = store.project("acme", "night-shift", user="eve")
+    members.accept(eve, token)
+    assert permissions.role_of(eve) == "writer" and not permissions.can(eve, "manage_members")
+    assert permissions.role_of(olive) == "owner"
+
+
+def select_user_names(user_model):
+    from sqlmodel import select
+
+    return select(user_model.name).order_by(user_model.name)
+
+
+def _set_role(store, org: str, name: str, role: str) -> None:
+    """Org admins are kept by the store administrator (studio_user.role)."""
+    from sqlmodel import Session, select
+
+    from studio_kit.store.models import Organization, User
+
+    with Session(store.engine) as s:
+        row = s.exec(select(User).join(Organization, Organization.id == User.org_id)
+                     .where(Organization.slug == org, User.name == name)).one()
+        row.role = role
+        s.add(row)
+        s.commit()
+
+
+def test_a_solo_user_opens_and_creates_projects_in_any_org(store):
+    sam = store.project("acme", "short", user="sam")
+    other = store.project("globex", "doc", user="sam")                # the same person's second studio
+    assert permissions.role_of(sam) == permissions.role_of(other) == "owner"
+    assert permissions.role_of(store.project("globex", "short-2", user="sam")) == "owner"
+
+
+def test_a_project_without_a_recorded_creator_has_an_owner_only_in_a_one_person_store(store):
+    solo = store.project("acme", "legacy", user="olive")
+    _forget_creator(store, "acme", "legacy")
+    assert permissions.role_of(solo) == "owner"                     # one person's store: as before
+    assert [(m.user, m.role) for m in members.list_members(solo)] == [("olive", "owner")]
+
+    store.project("globex", "heist", user="eve")                     # a second user, of another org
+    assert permissions.role_of(solo) is None                         # nobody owns it by default now
+    kim = store.project("acme", "legacy", user="kim")                # nor a new user of acme
+    assert permissions.role_of(kim) is None and not permissions.can(kim, "manage_members")
+    with pytest.raises(PermissionDenied, match="kim is not a member of acme/legacy, so may not manage_members"):
+        members.add_member(kim, "kim", "owner")
+    assert members.list_members(kim) == []
+
+
+    ada = store.project("acme", "legacy", user="ada")
+    _set_role(store, "acme", "ada", "admin")                         # an org admin can open it and staff it
+    assert permissions.role_of(ada) == permissions.ADMIN
+    members.add_member(ada, "kim", "writer")
+    assert permissions.role_of(kim) == "writer"
+    assert [(m.user, m.role) for m in members.list_members(ada)] == [("ada", "owner"), ("kim", "writer")]
