@@ -185,7 +185,7 @@ class CallRecord:
         return asdict(self)
 
 
-Recorder = Callable[[CallRecord], None]
+Recorder = Callable[[CallRecord], object]  # what a recorder returns is ignored
 _recorders: contextvars.ContextVar[tuple[Recorder, ...]] = contextvars.ContextVar("studio_recorders", default=())
 _last_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar("studio_last_call", default=None)
 

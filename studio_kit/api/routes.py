@@ -26,7 +26,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.websockets import WebSocketDisconnect
 
 from studio_kit.api import deps
@@ -76,11 +76,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (501, "The engine behind this endpoint has not landed."))}
 
 
-def links(status: int, description: str, **targets: dict[str, Any]) -> dict[int, dict[str, Any]]:
+def links(status: int, description: str, **targets: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI links of one response: ``name={"operationId": ..., "parameters"|"requestBody": ...}``.
     Clients (and Schemathesis' stateful fuzzing) follow them from a created resource to its next calls;
     a partial ``requestBody`` is merged into the target's body (``x-schemathesis.merge_body``)."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for name, link in targets.items():
         out[name] = {**link, "x-schemathesis": {"merge_body": True}} if "requestBody" in link else link
     return {status: {"description": description, "links": out}}
@@ -211,9 +211,9 @@ def list_projects(request: Request, limit: int = Limit, cursor: str | None = Cur
                   ident: Identity = Depends(deps.need("projects"))) -> dict:
     after = deps.decode_cursor(cursor)
     with deps.org_ctx(request, ident).session() as s:
-        stmt = select(Project).order_by(Project.id.desc()).limit(limit + 1)
+        stmt = select(Project).order_by(col(Project.id).desc()).limit(limit + 1)
         if after is not None:
-            stmt = stmt.where(Project.id < after)
+            stmt = stmt.where(col(Project.id) < after)
         from studio_kit.store.models import to_record
 
         rows = [to_record(r, ProjectRecord) for r in s.exec(stmt).all()]
@@ -639,9 +639,9 @@ def list_usage(request: Request, project_id: QueryId | None = None, limit: int =
     ctx = deps.project_ctx(request, ident, project_id) if project_id is not None else deps.org_ctx(request, ident)
     after = deps.decode_cursor(cursor)
     with ctx.session() as s:
-        stmt = select(UsageEvent).order_by(UsageEvent.id.desc()).limit(limit + 1)
+        stmt = select(UsageEvent).order_by(col(UsageEvent.id).desc()).limit(limit + 1)
         if after is not None:
-            stmt = stmt.where(UsageEvent.id < after)
+            stmt = stmt.where(col(UsageEvent.id) < after)
         rows = [to_record(r, UsageRecord) for r in s.exec(stmt).all()]
     return deps.page(rows, limit, lambda u: u.id)
 
@@ -678,7 +678,7 @@ def list_invoices(request: Request, limit: int = Limit, cursor: str | None = Cur
     from studio_kit.platform import billing
 
     after = deps.decode_cursor(cursor)
-    rows = [r for r in reversed(billing.list_invoices(deps.org_ctx(request, ident))) if after is None or r.id < after]
+    rows = [r for r in reversed(billing.list_invoices(deps.org_ctx(request, ident))) if after is None or (r.id is not None and r.id < after)]
     items = [InvoiceOut.model_validate(r, from_attributes=True) for r in rows[:limit + 1]]
     return deps.page(items, limit, lambda i: i.id)
 

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import update
 from sqlmodel import select
@@ -20,6 +20,12 @@ from studio_kit.store.models import AuditEvent, Project, utcnow
 from studio_kit.store.ops_models import AuditChainHead
 
 
+@overload
+def as_utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: dt.datetime | None) -> dt.datetime | None: ...
 def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes: they are UTC."""
     if value is not None and value.tzinfo is None:

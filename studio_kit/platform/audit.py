@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.platform import permissions
 from studio_kit.platform._ops import OpsError, as_utc, parse_date
@@ -70,7 +70,7 @@ def verify(ctx: Any, anchors: str | Path | None = None) -> VerifyResult:
     _require(ctx)
     org = _org_scope(ctx)
     with org.session() as s:
-        entries = list(s.exec(select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id)).all())
+        entries = list(s.exec(select(AuditEntry).order_by(col(AuditEntry.seq), col(AuditEntry.id))).all())
         head = s.exec(select(AuditChainHead)).first()
         events = {e.id: e for e in s.exec(select(AuditEvent)).all()}
     head_seq, head_hash = (head.seq, head.head_hash) if head else (0, GENESIS)
@@ -133,7 +133,7 @@ def entries(ctx: Any, since: Any = None, until: Any = None) -> list[AuditEntry]:
     _require(ctx)
     start, end = parse_date(since, "Start date"), parse_date(until, "End date")
     with _org_scope(ctx).session() as s:
-        stmt = select(AuditEntry).order_by(AuditEntry.seq)
+        stmt = select(AuditEntry).order_by(col(AuditEntry.seq))
         if getattr(ctx, "project_id", None) is not None:
             stmt = stmt.where(AuditEntry.project_id == ctx.project_id)
         rows = s.exec(stmt).all()

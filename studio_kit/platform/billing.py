@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import event
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from studio_kit.exceptions import InputError, StudioError
 from studio_kit.store.models import UsageEvent, UsageRecord
@@ -101,7 +101,7 @@ def billed_quantity(e: UsageRecord) -> tuple[str, Decimal]:
 
 def rollup(events: Iterable[UsageRecord]) -> list[Rollup]:
     """Usage per day (UTC), project, user, backend and billing unit."""
-    acc: dict[tuple, list[Any]] = defaultdict(lambda: [0, Decimal(0), 0.0])
+    acc: dict[tuple[dt.date, int, str | None, str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0), 0.0])
     for e in events:
         unit, quantity = billed_quantity(e)
         key = (_utc(e.at).date(), e.project_id, e.user, e.backend, unit)
@@ -117,7 +117,7 @@ def usage_in(org: Any, start: dt.datetime, end: dt.datetime) -> list[UsageRecord
 
     with org.session() as s:
         rows = s.exec(select(UsageEvent).where(UsageEvent.at >= start, UsageEvent.at < end)
-                      .order_by(UsageEvent.id)).all()
+                      .order_by(col(UsageEvent.id))).all()
         return [to_record(r, UsageRecord) for r in rows]
 
 
@@ -191,7 +191,7 @@ def default_rate_card() -> dict[str, Any]:
 
 def rate_card(org: Any, version: int | None = None) -> RateCard:
     with org.session() as s:
-        stmt = select(RateCard).order_by(RateCard.version.desc())
+        stmt = select(RateCard).order_by(col(RateCard.version).desc())
         if version is not None:
             stmt = stmt.where(RateCard.version == version)
         row = s.exec(stmt).first()
@@ -313,7 +313,7 @@ def credit_note(org: Any, number: str, *, reason: str, by: str | None = None) ->
 
 def list_invoices(org: Any) -> list[Invoice]:
     with org.session() as s:
-        return list(s.exec(select(Invoice).order_by(Invoice.id)).all())
+        return list(s.exec(select(Invoice).order_by(col(Invoice.id))).all())
 
 
 # -- exports ---------------------------------------------------------------------------------------

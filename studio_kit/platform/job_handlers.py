@@ -18,7 +18,7 @@ def _existing(ctx: Any, kind: str, run_id: int) -> Any:
 
     (Listing every asset of the kind made each job O(assets): a queue of 3000 script jobs
     drained at 12 jobs/s first and 1 job/s at the end, see benchmarks/NOTES.md.)"""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studio_kit.store.models import Asset, AssetRecord, to_record
 
@@ -27,7 +27,7 @@ def _existing(ctx: Any, kind: str, run_id: int) -> Any:
         # ->> gives text on PostgreSQL; SQLite's json_extract keeps the JSON integer
         same = run.as_string() == str(run_id) if s.get_bind().dialect.name == "postgresql" \
             else run.as_integer() == run_id
-        row = s.exec(select(Asset).where(Asset.kind == kind, same).order_by(Asset.id.desc())).first()
+        row = s.exec(select(Asset).where(Asset.kind == kind, same).order_by(col(Asset.id).desc())).first()
         return None if row is None else to_record(row, AssetRecord)
 
 

@@ -28,11 +28,12 @@ from typing import Any
 from sqlalchemy import case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.exceptions import InputError, StudioError
+from studio_kit.platform._ops import as_utc
 from studio_kit.store.auth_models import AuthFailure
-from studio_kit.store.models import Organization
+from studio_kit.store.models import Organization, stored_id, table_of
 from studio_kit.store.platform_models import ApiKey
 from studio_kit.store.session import admin_session, db_errors
 
@@ -103,12 +104,6 @@ class Identity:
                               hint=f"Create a key with `studio keys create NAME --scope {need}`.")
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
     """The scopes, validated; an unknown one raises InputError naming the valid ones."""
     out = []
@@ -143,8 +138,8 @@ def _hasher():
 
 
 def _info(row: ApiKey, org_slug: str) -> KeyInfo:
-    return KeyInfo(row.prefix, row.name, org_slug, row.user, tuple(row.scopes or ()), _utc(row.created_at),
-                   _utc(row.expires_at), _utc(row.revoked_at), _utc(row.last_used_at), row.last_used_ip)
+    return KeyInfo(row.prefix, row.name, org_slug, row.user, tuple(row.scopes or ()), as_utc(row.created_at),
+                   as_utc(row.expires_at), as_utc(row.revoked_at), as_utc(row.last_used_at), row.last_used_ip)
 
 
 def _org(s: Any, org_slug: str) -> Organization:
@@ -170,7 +165,7 @@ def create_key(store: Any, org_slug: str, name: str, scopes: Iterable[str], *, u
     expires = now + dt.timedelta(days=expires_in_days) if expires_in_days else None
     with db_errors(store.engine), admin_session(store.engine) as s:
         org = _org(s, org_slug)
-        row = ApiKey(org_id=org.id, prefix=prefix, secret_hash=_hasher().hash(key), name=name, scopes=list(scopes),
+        row = ApiKey(org_id=stored_id(org), prefix=prefix, secret_hash=_hasher().hash(key), name=name, scopes=list(scopes),
                      user=user, created_by=created_by or user, created_at=now, expires_at=expires)
         s.add(row)
         s.commit()
@@ -183,7 +178,7 @@ def list_keys(store: Any, org_slug: str) -> list[KeyInfo]:
     """The organization's keys, newest first (revoked and expired ones included, marked by status)."""
     with db_errors(store.engine), admin_session(store.engine) as s:
         org = _org(s, org_slug)
-        rows = s.exec(select(ApiKey).where(ApiKey.org_id == org.id).order_by(ApiKey.id.desc())).all()
+        rows = s.exec(select(ApiKey).where(ApiKey.org_id == org.id).order_by(col(ApiKey.id).desc())).all()
         return [_info(r, org.slug) for r in rows]
 
 
@@ -259,13 +254,13 @@ class FailureLimiter:
 
     def check(self, *names: str | None) -> None:
         """Raise :class:`RateLimited` when any of ``names`` is locked (its window holds ``limit`` failures)."""
-        names = [n for n in names if n]
-        if not names:
+        given = [n for n in names if n]
+        if not given:
             return
         now = self.clock()
-        by_hash = {self._key(n)[0]: n for n in names}
+        by_hash = {self._key(n)[0]: n for n in given}
         engine = self._engine()
-        table = AuthFailure.__table__
+        table = table_of(AuthFailure)
         with db_errors(engine), engine.connect() as conn:
             rows = conn.execute(select(table.c.name_hash, table.c.kind, table.c.count, table.c.window_start)
                                 .where(table.c.name_hash.in_(list(by_hash)),
@@ -283,16 +278,16 @@ class FailureLimiter:
 
     def fail(self, *names: str | None) -> None:
         """Count one failed authentication against each of ``names`` (one atomic upsert each)."""
-        names = [n for n in names if n]
-        if not names:
+        given = [n for n in names if n]
+        if not given:
             return
         now = self.clock()
         cutoff = now - self.window_s
         engine = self._engine()
-        table = AuthFailure.__table__
+        table = table_of(AuthFailure)
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         with db_errors(engine), engine.begin() as conn:
-            for name in sorted(names):  # one order everywhere: concurrent upserts cannot deadlock
+            for name in sorted(given):  # one order everywhere: concurrent upserts cannot deadlock
                 name_hash, kind = self._key(name)
                 stmt = insert(table).values(name_hash=name_hash, kind=kind, count=1, window_start=now)
                 ended = table.c.window_start <= cutoff
@@ -300,7 +295,7 @@ class FailureLimiter:
                     index_elements=[table.c.name_hash],
                     set_={"count": case((ended, 1), else_=table.c.count + 1),
                           "window_start": case((ended, now), else_=table.c.window_start)}))
-            self._since_purge += len(names)
+            self._since_purge += len(given)
             if self._since_purge >= self.purge_every:
                 self._since_purge = 0
                 conn.execute(table.delete().where(table.c.window_start <= cutoff))
@@ -308,7 +303,7 @@ class FailureLimiter:
     def purge(self) -> int:
         """Delete the rows whose window has ended; returns how many."""
         engine = self._engine()
-        table = AuthFailure.__table__
+        table = table_of(AuthFailure)
         with db_errors(engine), engine.begin() as conn:
             return conn.execute(table.delete().where(table.c.window_start <= self.clock() - self.window_s)).rowcount
 
@@ -337,8 +332,7 @@ class KeyAuthenticator:
         now = dt.datetime.now(dt.UTC)
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
             row = s.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-            ok = row is not None and self._matches(key, row.secret_hash)
-            if not ok:
+            if row is None or not self._matches(key, row.secret_hash):
                 self.limiter.fail(ip_name, key_name)
                 raise AuthenticationError(f"API key {prefix} is not valid.",
                                           hint="Check the key, or create a new one with `studio keys create`.")
@@ -346,17 +340,21 @@ class KeyAuthenticator:
                 self.limiter.fail(ip_name, key_name)
                 raise AuthenticationError(f"API key {prefix} was revoked.",
                                           hint="Create a new key with `studio keys create`.")
-            if row.expires_at is not None and _utc(row.expires_at) <= now:
+            expires = as_utc(row.expires_at)
+            if expires is not None and expires <= now:
                 self.limiter.fail(ip_name, key_name)
-                raise AuthenticationError(f"API key {prefix} expired at {_utc(row.expires_at):%Y-%m-%d %H:%M} UTC.",
+                raise AuthenticationError(f"API key {prefix} expired at {expires:%Y-%m-%d %H:%M} UTC.",
                                           hint="Create a new key with `studio keys create`.")
             org = s.get(Organization, row.org_id)
-            last = _utc(row.last_used_at)
+            if org is None:  # the key row's foreign key keeps its organization: only a broken database gets here
+                raise AuthenticationError(f"API key {prefix} belongs to an organization that no longer exists.",
+                                          hint="Create a key in an existing organization with `studio keys create`.")
+            last = as_utc(row.last_used_at)
             if last is None or (now - last).total_seconds() >= LAST_USED_EVERY_S or row.last_used_ip != client_ip:
                 row.last_used_at, row.last_used_ip = now, (client_ip or "")[:64] or None
                 s.add(row)
                 s.commit()
-            return Identity(org.id, org.slug, row.user, prefix, frozenset(row.scopes or ()))
+            return Identity(stored_id(org), org.slug, row.user, prefix, frozenset(row.scopes or ()))
 
     def _matches(self, key: str, secret_hash: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError

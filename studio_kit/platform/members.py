@@ -17,7 +17,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.exceptions import PermissionDenied
 from studio_kit.platform import permissions
@@ -126,8 +126,9 @@ def accept(ctx: Any, token: str) -> ProjectMember:
         if inv.accepted_at is not None or inv.revoked_at is not None:
             raise OpsError(f"This invitation was already {'used' if inv.accepted_at else 'revoked'}.",
                            hint="Ask an owner or producer for a new one.")
-        if as_utc(inv.expires_at) <= utcnow():
-            raise OpsError(f"This invitation expired at {as_utc(inv.expires_at):%Y-%m-%d %H:%M} UTC.",
+        expires = as_utc(inv.expires_at)
+        if expires <= utcnow():
+            raise OpsError(f"This invitation expired at {expires:%Y-%m-%d %H:%M} UTC.",
                            hint="Ask an owner or producer for a new one.")
         if inv.invitee and inv.invitee != ctx.user:
             raise OpsError(f"This invitation is for {inv.invitee}, not {ctx.user}.",
@@ -185,6 +186,7 @@ def change_role(ctx: Any, user: str, role: str, *, expected_version: int | None 
 def remove(ctx: Any, user: str) -> None:
     """Remove ``user`` (or leave, when ``user`` is the acting user); the last owner cannot go."""
     with write_session(ctx) as s:
+        acting: str | None
         if user != ctx.user:
             acting = permissions.require(ctx, "manage_members", s=s)
         else:
@@ -207,8 +209,8 @@ def pending_invites(ctx: Any) -> list[ProjectInvite]:
     """Invitations neither used, revoked nor expired."""
     now = utcnow()
     with ctx.session() as s:
-        rows = s.exec(select(ProjectInvite).where(ProjectInvite.accepted_at.is_(None),
-                                                  ProjectInvite.revoked_at.is_(None))).all()
+        rows = s.exec(select(ProjectInvite).where(col(ProjectInvite.accepted_at).is_(None),
+                                                  col(ProjectInvite.revoked_at).is_(None))).all()
     return [r for r in rows if as_utc(r.expires_at) > now]
 
 
@@ -226,7 +228,7 @@ def set_org_admin(ctx: Any, user: str, admin: bool = True) -> User:
     make another admin before removing yourself."""
     user = _check_user(user)
     with write_session(ctx) as s:
-        users = list(s.exec(lock_rows(select(User).order_by(User.id), s)).all())
+        users = list(s.exec(lock_rows(select(User).order_by(col(User.id)), s)).all())
         admins = [u.name for u in users if u.role == permissions.ADMIN]
         founder = users[0].name if users else None
         if ctx.user not in admins and not (not admins and ctx.user == founder):

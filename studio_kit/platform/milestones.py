@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.platform import permissions
 from studio_kit.platform._ops import (
@@ -110,7 +110,7 @@ def list_milestones(ctx: Any, today: dt.date | None = None) -> list[MilestoneVie
     with ctx.session() as s:
         rows = s.exec(select(Milestone)).all()
         reviews = list(s.exec(select(ReviewItem)).all())
-        runs = list(s.exec(select(Run).order_by(Run.id)).all())
+        runs = list(s.exec(select(Run).order_by(col(Run.id))).all())
     views = [_view(m, reviews, runs, today) for m in rows]
     return sorted(views, key=lambda v: (v.start, v.due, PHASES.index(v.phase) if v.phase in PHASES else 9, v.key))
 
@@ -237,7 +237,7 @@ def on_review_change(s: Any, ctx: Any, item: ReviewItem) -> None:
     if not rows:
         return
     reviews = list(s.exec(select(ReviewItem)).all())
-    runs = list(s.exec(select(Run).order_by(Run.id)).all())
+    runs = list(s.exec(select(Run).order_by(col(Run.id))).all())
     for m in rows:
         done = all(_subject_done(p, reviews, runs)[0] for p in m.subjects)
         if done == (m.done_at is not None):
@@ -287,11 +287,12 @@ def publish_schedule(ctx: Any, ref: Any) -> list[MilestoneView]:
         if item is None or item.state != "approved":  # gate switched off: approve as we lock
             reviews.approve(ctx, subject, note="approved on publish")
         reviews.lock(ctx, subject)
+    dated = [(day.week, day.date) for day in schedule.days if day.date is not None]  # all of them (checked above)
     weeks: dict[int, list[dt.date]] = {}
-    for day in schedule.days:
-        weeks.setdefault(day.week, []).append(day.date)
-    wanted = {"principal-photography": ("Principal photography", min(d.date for d in schedule.days),
-                                        max(d.date for d in schedule.days))}
+    for week, date in dated:
+        weeks.setdefault(week, []).append(date)
+    wanted = {"principal-photography": ("Principal photography", min(date for _, date in dated),
+                                        max(date for _, date in dated))}
     for week, dates in sorted(weeks.items()):
         wanted[f"shoot-week-{week}"] = (f"Shoot week {week} ({len(dates)} day{'s' * (len(dates) != 1)})",
                                         min(dates), max(dates))

@@ -28,11 +28,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.platform import permissions
 from studio_kit.platform._ops import OpsError, audit
-from studio_kit.store.models import utcnow
+from studio_kit.store.models import stored_id, utcnow
 from studio_kit.store.ops_models import InboxMessage, Webhook, WebhookDelivery
 
 INBOX_KINDS = ("review_requested", "changes_requested", "approved", "locked", "reopened", "mentioned", "commented")
@@ -55,7 +55,7 @@ def mentions(text: str) -> list[str]:
     return out
 
 
-def add_messages(s: Any, ctx: Any, recipients: Iterable[str], kind: str, title: str, body: str = "",
+def add_messages(s: Any, ctx: Any, recipients: Iterable[str | None], kind: str, title: str, body: str = "",
                  subject: str | None = None) -> None:
     """Queue inbox messages in the caller's transaction (never to the actor themself)."""
     for user in dict.fromkeys(r for r in recipients if r and r != ctx.user):
@@ -69,18 +69,18 @@ def inbox(ctx: Any, user: str | None = None, unread_only: bool = False) -> list[
     if user != ctx.user:
         permissions.require(ctx, "manage_members")
     with ctx.store.org(ctx.org_slug).session() as s:
-        stmt = select(InboxMessage).where(InboxMessage.recipient == user).order_by(InboxMessage.id.desc())
+        stmt = select(InboxMessage).where(InboxMessage.recipient == user).order_by(col(InboxMessage.id).desc())
         if unread_only:
-            stmt = stmt.where(InboxMessage.read_at.is_(None))
+            stmt = stmt.where(col(InboxMessage.read_at).is_(None))
         return list(s.exec(stmt).all())
 
 
 def mark_read(ctx: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the acting user's messages read (all unread ones when ``ids`` is None); returns how many."""
     with ctx.store.org(ctx.org_slug).session() as s:
-        stmt = select(InboxMessage).where(InboxMessage.recipient == ctx.user, InboxMessage.read_at.is_(None))
+        stmt = select(InboxMessage).where(InboxMessage.recipient == ctx.user, col(InboxMessage.read_at).is_(None))
         if ids is not None:
-            stmt = stmt.where(InboxMessage.id.in_(list(ids)))
+            stmt = stmt.where(col(InboxMessage.id).in_(list(ids)))
         rows = s.exec(stmt).all()
         for r in rows:
             r.read_at = utcnow()
@@ -120,13 +120,13 @@ def remove_webhook(ctx: Any, webhook_id: int) -> None:
 
 def webhooks(ctx: Any) -> list[Webhook]:
     with ctx.session() as s:
-        return list(s.exec(select(Webhook).where(Webhook.active.is_(True)).order_by(Webhook.id)).all())
+        return list(s.exec(select(Webhook).where(col(Webhook.active).is_(True)).order_by(col(Webhook.id))).all())
 
 
 def deliveries(ctx: Any, webhook_id: int | None = None) -> list[WebhookDelivery]:
     """The delivery log, oldest first."""
     with ctx.session() as s:
-        stmt = select(WebhookDelivery).order_by(WebhookDelivery.id)
+        stmt = select(WebhookDelivery).order_by(col(WebhookDelivery.id))
         if webhook_id is not None:
             stmt = stmt.where(WebhookDelivery.webhook_id == webhook_id)
         return list(s.exec(stmt).all())
@@ -164,7 +164,7 @@ def deliver(ctx: Any, hook: Webhook, event: str, payload: dict[str, Any],
         status, error = _post(hook.url, body, headers)
         ok = status is not None and 200 <= status < 300
         with ctx.session() as s:
-            row = WebhookDelivery(org_id=ctx.org_id, project_id=ctx.project_id, webhook_id=hook.id,
+            row = WebhookDelivery(org_id=ctx.org_id, project_id=ctx.project_id, webhook_id=stored_id(hook),
                                   delivery_id=delivery_id, event=event, payload=envelope, attempt=attempt,
                                   status_code=status, ok=ok, error=error,
                                   duration_ms=(time.perf_counter() - start) * 1000.0)

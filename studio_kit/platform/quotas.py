@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from studio_kit.exceptions import InputError, StudioError
 from studio_kit.store.models import UsageEvent, to_record
@@ -95,13 +95,13 @@ def usage(org: Any, project_id: int | None = None, now: dt.datetime | None = Non
     now = now or dt.datetime.now(dt.UTC)
     out = []
     with org.session() as s:
-        quotas = s.exec(select(Quota).where(Quota.project_key.in_([0, project_id or 0]))).all()
+        quotas = s.exec(select(Quota).where(col(Quota.project_key).in_([0, project_id or 0]))).all()
         for q in quotas:
             scope_where = [UsageEvent.project_id == q.project_id] if q.project_id else []
             if q.unit == CONCURRENT:
                 jw = [Job.project_id == q.project_id] if q.project_id else []
                 used = Decimal(s.exec(select(func.count()).select_from(Job)
-                                      .where(Job.state.in_(["queued", "running"]), *jw)).one())
+                                      .where(col(Job.state).in_(["queued", "running"]), *jw)).one())
                 out.append(QuotaUse(q.unit, str(q.project_id or "org"), Decimal(q.limit), used, "now", None))
                 continue
             start, end = period_bounds(q.period, now)

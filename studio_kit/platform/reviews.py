@@ -29,9 +29,10 @@ gate off with :func:`studio_kit.platform.permissions.set_gate`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.exceptions import ApprovalGateError, StudioError  # noqa: F401 - ApprovalGateError re-exported from its old path
 from studio_kit.platform import notify, permissions
@@ -45,7 +46,7 @@ from studio_kit.platform._ops import (
     row_state,
     write_session,
 )
-from studio_kit.store.models import Asset
+from studio_kit.store.models import Asset, stored_id
 from studio_kit.store.ops_models import ReviewComment, ReviewEvent, ReviewItem
 
 STATES = ("draft", "in_review", "changes_requested", "approved", "locked")
@@ -106,9 +107,10 @@ def get(ctx: Any, ref: Any) -> ReviewItem | None:
 def items(ctx: Any, states: tuple[str, ...] | None = None, kind: str | None = None) -> list[ReviewItem]:
     """Review items of the project (the review queue with ``states=('in_review', 'changes_requested')``)."""
     with ctx.session() as s:
-        stmt = select(ReviewItem).order_by(ReviewItem.due_date.is_(None), ReviewItem.due_date, ReviewItem.id)
+        stmt = select(ReviewItem).order_by(col(ReviewItem.due_date).is_(None), col(ReviewItem.due_date),
+                                         col(ReviewItem.id))
         if states:
-            stmt = stmt.where(ReviewItem.state.in_(list(states)))
+            stmt = stmt.where(col(ReviewItem.state).in_(list(states)))
         if kind:
             stmt = stmt.where(ReviewItem.kind == kind)
         return list(s.exec(stmt).all())
@@ -119,9 +121,9 @@ def history(ctx: Any, ref: Any) -> tuple[list[ReviewEvent], list[ReviewComment]]
     if item is None:
         return [], []
     with ctx.session() as s:
-        events = list(s.exec(select(ReviewEvent).where(ReviewEvent.item_id == item.id).order_by(ReviewEvent.id)).all())
+        events = list(s.exec(select(ReviewEvent).where(ReviewEvent.item_id == item.id).order_by(col(ReviewEvent.id))).all())
         comments = list(s.exec(select(ReviewComment).where(ReviewComment.item_id == item.id)
-                               .order_by(ReviewComment.id)).all())
+                               .order_by(col(ReviewComment.id))).all())
     return events, comments
 
 
@@ -179,7 +181,7 @@ def _transition(ctx: Any, ref: Any, op: str, *, permission: str | None = None, n
             item.reason = note
         bump(item)
         s.add(item)
-        s.add(ReviewEvent(org_id=ctx.org_id, project_id=ctx.project_id, item_id=item.id, actor=ctx.user,
+        s.add(ReviewEvent(org_id=ctx.org_id, project_id=ctx.project_id, item_id=stored_id(item), actor=ctx.user,
                           action=op, from_state=from_state, to_state=to_state, note=note))
         audit(s, ctx, f"review.{op}", f"review:{subject}",
               {"from": from_state, "to": to_state, "note": note, "stage": item.stage, "by": by or ctx.user},
@@ -202,6 +204,7 @@ _INBOX = {"request": "review_requested", "request_changes": "changes_requested",
 
 
 def _notify(s: Any, ctx: Any, item: ReviewItem, op: str, note: str | None) -> None:
+    recipients: Iterable[str | None]  # add_messages skips the empty ones (an item nobody requested)
     if op == "request":
         recipients = item.reviewers
         title = f"{ctx.user} asks for your review of {item.subject}"
@@ -280,7 +283,7 @@ def comment(ctx: Any, ref: Any, body: str, *, anchor: Any = None) -> ReviewComme
     with write_session(ctx) as s:
         permissions.require(ctx, "comment", s=s)
         item = _item(s, ctx, subject, kind, asset_id, create=True)
-        row = ReviewComment(org_id=ctx.org_id, project_id=ctx.project_id, item_id=item.id, author=ctx.user,
+        row = ReviewComment(org_id=ctx.org_id, project_id=ctx.project_id, item_id=stored_id(item), author=ctx.user,
                             body=body.strip(), anchor_kind=anchor_kind, anchor=anchor_value, mentions=names)
         s.add(row)
         where = f" at {anchor_kind} {anchor_value}" if anchor_kind else ""

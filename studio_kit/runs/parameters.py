@@ -12,6 +12,12 @@ from studio_kit.runs.templates import Template, TemplateParameter
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
+#: the Python type(s) a value of each declared type name may have (an ``isinstance`` class-info)
+_ClassInfo = type | tuple[type, ...]
+_PARSED_TYPES: dict[str, _ClassInfo] = {"list": list, "dict": dict, "tuple": (list, tuple)}
+_PYTHON_TYPES: dict[str, _ClassInfo] = {
+    "int": int, "float": (int, float), "bool": bool, "str": str, "list": list, "dict": dict}
+
 
 #: limits on what a parameter may hold: a title of 120 KB or a list nested 10,000 deep is a mistake
 MAX_TEXT = 64 * 1024
@@ -92,7 +98,7 @@ def _convert(param: TemplateParameter, value: Any) -> Any:
                 parsed = json.loads(text)
             except json.JSONDecodeError:
                 parsed = ast.literal_eval(text)
-            expected = {"list": list, "dict": dict, "tuple": (list, tuple)}[type_name]
+            expected = _PARSED_TYPES[type_name]
             if not isinstance(parsed, expected):
                 raise ValueError(text)
             return parsed
@@ -105,7 +111,7 @@ def _convert(param: TemplateParameter, value: Any) -> Any:
 
 
 def _check_python_value(param: TemplateParameter, type_name: str, value: Any) -> Any:
-    expected = {"int": int, "float": (int, float), "bool": bool, "str": str, "list": list, "dict": dict}.get(type_name)
+    expected = _PYTHON_TYPES.get(type_name)
     if expected and not isinstance(value, expected) or (type_name == "int" and isinstance(value, bool)):
         raise ParameterError(f"Parameter '{param.name}' expects {param.type_name}, got {type(value).__name__} {value!r}.",
                              hint=f"Pass a {param.type_name} value.")

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import SQLModel, col, select
 
-from studio_kit.exceptions import StoreError, TenantAccessError
+from studio_kit.exceptions import AssetError, StoreError, TenantAccessError
 from studio_kit.store import files
 from studio_kit.store.kinds import AssetKind, asset_kind
 from studio_kit.store.models import (
@@ -40,6 +40,8 @@ from studio_kit.store.models import (
     RunRecord,
     UsageEvent,
     UsageRecord,
+    stored_id,
+    table_of,
     to_record,
 )
 from studio_kit.store.session import TenantSession, db_errors, scoped
@@ -170,9 +172,10 @@ class _Scoped:
                                     hint=f"List what exists with ctx.list_{what.lower()}s().")
         return row
 
-    def _list(self, model: type, record: type, *where: Any, order: Any = None, limit: int | None = None) -> list:
+    def _list(self, model: type[SQLModel], record: type[SQLModel], *where: Any, order: Any = None,
+              limit: int | None = None) -> list:
         with self.session() as s:
-            stmt = select(model).where(*where).order_by(order if order is not None else model.id)
+            stmt = select(model).where(*where).order_by(order if order is not None else table_of(model).c.id)
             if limit is not None:
                 stmt = stmt.limit(limit)
             return [to_record(r, record) for r in s.exec(stmt).all()]
@@ -187,7 +190,7 @@ class _Scoped:
 
     def list_runs(self, limit: int | None = 50) -> list[RunRecord]:
         """Template runs, newest first."""
-        return self._list(Run, RunRecord, order=Run.id.desc(), limit=limit)
+        return self._list(Run, RunRecord, order=col(Run.id).desc(), limit=limit)
 
     def list_audit(self, action: str | None = None, limit: int | None = None) -> list[AuditRecord]:
         """Audit events, oldest first."""
@@ -226,10 +229,15 @@ class OrgContext(_Scoped):
 
 
 class ProjectContext(_Scoped):
-    """One project of one organization, acting as ``user``. Get it from ``store.project(org, project)``."""
+    """One project of one organization, acting as ``user``. Get it from ``store.project(org, project)``.
+
+    ``user`` is None only in the system's own contexts (the storage meter records usage without a user);
+    such a context cannot write audit events, which name who acted."""
+
+    project_id: int  # always set here (an OrgContext has none)
 
     def __init__(self, store: Store, org_id: int, org_slug: str, project_id: int, project_slug: str,
-                 user: str):
+                 user: str | None):
         super().__init__(store, org_id, org_slug, project_id)
         self.project_slug = project_slug
         self.user = user
@@ -341,6 +349,8 @@ class ProjectContext(_Scoped):
         data = path.read_bytes() if path.is_file() else None
         if data is None or hashlib.sha256(data).hexdigest() != record.sha256:
             files.verify(self.store.asset_root, record.path, record.sha256)  # raises the precise AssetError
+            raise AssetError(f"Asset file {path} changed while it was read.",  # verify passed: it was rewritten
+                             hint="Read it again; if this repeats, check what else writes to the asset root.")
         return data
 
     def read_text(self, asset_id: int, encoding: str = "utf-8") -> str:
@@ -350,7 +360,7 @@ class ProjectContext(_Scoped):
         """Every version of (kind, name), version 1 first."""
         with self.session() as s:
             rows = s.exec(select(Asset).where(Asset.kind == kind, Asset.name == name)
-                          .order_by(Asset.version)).all()
+                          .order_by(col(Asset.version))).all()
             return [to_record(r, AssetRecord) for r in rows]
 
     def latest(self, kind: str, name: str) -> AssetRecord | None:
@@ -361,7 +371,7 @@ class ProjectContext(_Scoped):
     def version(self, kind: str, name: str, version: int | None = None) -> AssetRecord | None:
         """Version ``version`` of (kind, name) (the newest when None), or None when there is none."""
         query = select(Asset).where(Asset.kind == kind, Asset.name == name)
-        query = query.order_by(Asset.version.desc()).limit(1) if version is None else \
+        query = query.order_by(col(Asset.version).desc()).limit(1) if version is None else \
             query.where(Asset.version == version)
         with self.session() as s:
             row = s.exec(query).first()
@@ -413,7 +423,7 @@ class ProjectContext(_Scoped):
                       created_by=self.user, org_id=self.org_id, project_id=self.project_id)
             s.add(row)
             s.commit()
-            return row.id
+            return stored_id(row)
 
     def update_run(self, run_id: int, **fields: Any) -> RunRecord:
         """Set run fields: status, parameters, started_at, finished_at, duration_s,
@@ -491,6 +501,9 @@ class ProjectContext(_Scoped):
     # -- audit and usage ---------------------------------------------------------------
     def _audit_row(self, action: str, target: str | None, detail: dict | None) -> AuditEvent:
         _check_action(action)
+        if self.user is None:
+            raise StoreError(f"The context of {self.scope_name} has no user, so it cannot record '{action}'.",
+                             hint="Open the project as a user: store.project(org, project, user=NAME).")
         return AuditEvent(actor=self.user, action=action, target=target, detail=_jsonable(detail, "detail"),
                           org_id=self.org_id, project_id=self.project_id)
 
@@ -537,7 +550,7 @@ class ProjectContext(_Scoped):
                 s.commit()
             except IntegrityError:          # a concurrent report of the same key won the race
                 s.rollback()
-                found = s.exec(select(UsageEvent).where(UsageEvent.key == key)).first()
+                found = s.exec(select(UsageEvent).where(UsageEvent.key == key)).one()
                 return to_record(found, UsageRecord), False
             return to_record(row, UsageRecord), True
 

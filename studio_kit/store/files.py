@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from studio_kit.exceptions import AssetError
 
@@ -95,10 +96,10 @@ def atomic_path(path: str | Path, mode: int = 0o644) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "wb") -> Iterator:
+def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """``open()`` for writing through :func:`atomic_path` (text modes use UTF-8)."""
     with atomic_path(path) as tmp:
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
         with open(tmp, mode, **kwargs) as fh:
             yield fh
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
+
+from studio_kit.exceptions import StoreError
 
 RUN_STATUSES = ("queued", "running", "succeeded", "failed")
 
@@ -215,6 +217,21 @@ class UsageRecord(UsageEventBase):
 ORG_TABLES: tuple[type[SQLModel], ...] = (User, Project, Asset, Run, AuditEvent, UsageEvent)
 #: tables additionally filtered by ``project_id`` in a project-scoped session
 PROJECT_TABLES: tuple[type[SQLModel], ...] = (Asset, Run, AuditEvent, UsageEvent)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (SQLAlchemy sets ``model.__table__``; SQLModel's types do not declare it)."""
+    table: Table = inspect(model).local_table
+    return table
+
+
+def stored_id(row: SQLModel) -> int:
+    """The primary key of a row that was read from the database or flushed to it (only unsaved rows lack one)."""
+    row_id = getattr(row, "id", None)
+    if not isinstance(row_id, int):
+        raise StoreError(f"{type(row).__name__} row has no id: it was not saved to the database.",
+                         hint="Add the row to a session and commit (or flush) it before using its id.")
+    return row_id
 
 
 def to_record(row: SQLModel, record_cls: type[SQLModel]) -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-from studio_kit.store.models import AuditEvent, utcnow
+from studio_kit.store.models import AuditEvent, table_of, utcnow
 
 GENESIS = "0" * 64  #: prev_hash of an organization's first audit entry
 
@@ -320,7 +320,7 @@ def _chain_audit_event(_mapper: Any, connection: Any, row: AuditEvent) -> None:
     digest = entry_digest(org_id=org_id, project_id=row.project_id, seq=seq, at=at, actor=row.actor,
                           action=row.action, target=row.target, detail=detail, before_hash=before,
                           after_hash=after, prev_hash=prev)
-    connection.execute(AuditEntry.__table__.insert().values(
+    connection.execute(table_of(AuditEntry).insert().values(
         org_id=org_id, project_id=row.project_id, seq=seq, event_id=row.id, at=at, actor=row.actor,
         action=row.action, target=row.target, detail=detail, before_hash=before, after_hash=after,
         prev_hash=prev, entry_hash=digest))

@@ -39,7 +39,7 @@ import contextlib
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -54,14 +54,14 @@ from sqlalchemy.sql.selectable import (
     SelectBase,
     TableClause,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from studio_kit.exceptions import StoreError, TenantAccessError
-from studio_kit.store.models import ORG_TABLES, PROJECT_TABLES, Organization, Project
+from studio_kit.store.models import ORG_TABLES, PROJECT_TABLES, Organization, Project, table_of
 
 #: table name -> (org column, project column or None) of every table the wall scopes
 _TENANT_COLUMNS: dict[str, tuple[str, str | None]] = {"organization": ("id", None), "project": ("org_id", "id")}
-_TENANT_COLUMNS.update({m.__tablename__: ("org_id", "project_id" if m in PROJECT_TABLES else None)
+_TENANT_COLUMNS.update({table_of(m).name: ("org_id", "project_id" if m in PROJECT_TABLES else None)
                         for m in ORG_TABLES if m is not Project})
 _PLAIN_LITERAL = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _REFUSED_HINT = "Query the ORM entities (select(Asset), update(Run) ...) through the store's contexts."
@@ -129,13 +129,17 @@ def tenant_connection(engine: Any, org_id: int) -> Iterator[Any]:
 def _criteria(org_id: int, project_id: int | None) -> tuple[Any, ...]:
     """The loader-criteria options of one tenant, built once: building them costs milliseconds per
     statement with the store's ~20 tables (benchmarks/bench_store_wall.py); the options are immutable."""
-    options = [with_loader_criteria(Organization, Organization.id == org_id, include_aliases=True)]
-    for table in ORG_TABLES:
-        options.append(with_loader_criteria(table, table.org_id == org_id, include_aliases=True))
+    options = [with_loader_criteria(Organization, col(Organization.id) == org_id, include_aliases=True)]
+    for table in ORG_TABLES:  # the tenant columns by name: ORG_TABLES is typed as plain SQLModel classes
+        org_column, _ = _TENANT_COLUMNS[table_of(table).name]
+        options.append(with_loader_criteria(table, getattr(table, org_column) == org_id, include_aliases=True))
     if project_id is not None:
-        options.append(with_loader_criteria(Project, Project.id == project_id, include_aliases=True))
+        options.append(with_loader_criteria(Project, col(Project.id) == project_id, include_aliases=True))
         for table in PROJECT_TABLES:
-            options.append(with_loader_criteria(table, table.project_id == project_id, include_aliases=True))
+            _, project_column = _TENANT_COLUMNS[table_of(table).name]
+            assert project_column is not None, f"{table_of(table).name} is in PROJECT_TABLES without a project column"
+            options.append(with_loader_criteria(table, getattr(table, project_column) == project_id,
+                                                include_aliases=True))
     return tuple(options)
 
 
@@ -283,6 +287,16 @@ def _scope_statement(state: Any) -> None:
     state.statement = stmt.options(*_criteria(org_id, project_id))
 
 
+class _OrgRow(Protocol):
+    """A row of one of ORG_TABLES (typed as plain SQLModel classes): it has the organization column."""
+    org_id: int | None
+
+
+class _ProjectRow(Protocol):
+    """A row of one of PROJECT_TABLES: it has the project column."""
+    project_id: int | None
+
+
 def _owner_mismatch(row: Any, org_id: int, project_id: int | None) -> bool:
     if isinstance(row, Organization):
         return row.id is not None and row.id != org_id
@@ -298,10 +312,10 @@ def _owner_mismatch(row: Any, org_id: int, project_id: int | None) -> bool:
 def _guard_writes(session: Session, flush_context: Any, instances: Any) -> None:
     org_id, project_id = session.info["org_id"], session.info["project_id"]
     for row in session.new:  # stamp the tenant on rows that did not name one
-        if isinstance(row, ORG_TABLES) and row.org_id is None:
-            row.org_id = org_id
-        if project_id is not None and isinstance(row, PROJECT_TABLES) and row.project_id is None:
-            row.project_id = project_id
+        if isinstance(row, ORG_TABLES) and cast(_OrgRow, row).org_id is None:
+            cast(_OrgRow, row).org_id = org_id
+        if project_id is not None and isinstance(row, PROJECT_TABLES) and cast(_ProjectRow, row).project_id is None:
+            cast(_ProjectRow, row).project_id = project_id
     for row in list(session.new) + list(session.dirty) + list(session.deleted):
         if _owner_mismatch(row, org_id, project_id):
             raise TenantAccessError(

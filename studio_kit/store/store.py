@@ -22,12 +22,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import select
+from sqlmodel import col, select
 
 from studio_kit.exceptions import StoreError, TenantAccessError
 from studio_kit.store import files, migrate
 from studio_kit.store.context import OrgContext, ProjectContext
-from studio_kit.store.models import Asset, Organization, OrgRecord, Project, User, to_record
+from studio_kit.store.models import Asset, Organization, OrgRecord, Project, User, stored_id, to_record
 from studio_kit.store.session import admin_session, db_errors, scoped
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class Store:
     def org(self, org_slug: str, create: bool = False) -> OrgContext:
         """An organization's view: its projects, runs, assets and usage, nothing of other orgs."""
         row = self._org_row(org_slug, create)
-        return OrgContext(self, row.id, row.slug)
+        return OrgContext(self, stored_id(row), row.slug)
 
     # -- projects --------------------------------------------------------------------
     def project(self, org_slug: str, project_slug: str, user: str | None = None,
@@ -207,11 +207,12 @@ class Store:
                              f"'{org_slug}').",
                              hint=f"Create both with `studio init --org {org_slug} --project {project_slug}`.") \
                 from None
+        org_id = stored_id(org)
         if not org_checked:
-            self._check_belongs(org.id, org.slug, project_slug, user)
-        project = self._project_row(org.id, org.slug, project_slug, user, create, title)
-        self._ensure_user(org.id, user, create)
-        return ProjectContext(self, org.id, org.slug, project.id, project.slug, user)
+            self._check_belongs(org_id, org.slug, project_slug, user)
+        project = self._project_row(org_id, org.slug, project_slug, user, create, title)
+        self._ensure_user(org_id, user, create)
+        return ProjectContext(self, org_id, org.slug, stored_id(project), project.slug, user)
 
     def _check_belongs(self, org_id: int, org_slug: str, project_slug: str, user: str) -> None:
         """TenantAccessError if ``user`` works in another organization and nothing ties them to this one."""
@@ -281,7 +282,7 @@ class Store:
         with db_errors(self.engine), admin_session(self.engine) as s:  # admin sweep: every org's rows
             for start in range(0, len(paths), 500):
                 batch = paths[start:start + 500]
-                referenced.update(s.exec(select(Asset.path).where(Asset.path.in_(batch))).all())
+                referenced.update(s.exec(select(Asset.path).where(col(Asset.path).in_(batch))).all())
         return {rel: path for rel, path in candidates.items() if rel not in referenced}
 
     def sweep_orphan_files(self, older_than_s: float = 3600.0) -> list[Path]:
@@ -300,8 +301,9 @@ class Store:
                              orphan_files=sorted(self._orphans(0.0).values()))
         checked: dict[str, str | None] = {}  # rel path -> actual sha (None: missing); shared by versions
         with db_errors(self.engine), admin_session(self.engine) as s:
-            rows = s.exec(select(Asset.id, Asset.org_id, Asset.project_id, Asset.path, Asset.sha256)
-                          .order_by(Asset.id)).all()
+            # sqlmodel types select() for at most 4 columns; at run time it takes any number
+            rows = s.exec(select(Asset.id, Asset.org_id, Asset.project_id, Asset.path,  # type: ignore[call-overload]
+                                 Asset.sha256).order_by(col(Asset.id))).all()
         for asset_id, org_id, project_id, rel, sha in rows:
             if rel not in checked:
                 path = self.asset_root / rel
