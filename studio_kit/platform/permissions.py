@@ -153,7 +153,7 @@ def require(ctx: Any, permission: str, *, s: Any = None, pol: dict[str, Any] | N
     pol = pol or policy(ctx, s)
     _known(permission, pol)
     role = role_of(ctx, ctx.user, s)
-    if permission in permissions_of(role, pol):
+    if role is not None and permission in permissions_of(role, pol):
         return role
     holders = [r for r in ROLES if permission in pol["roles"].get(r, [])]
     where = f"{ctx.org_slug}/{getattr(ctx, 'project_slug', '')}"

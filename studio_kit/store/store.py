@@ -222,13 +222,13 @@ class Store:
             ties = [select(User.id).where(User.org_id == org_id, User.name == user),
                     select(ProjectMember.id).where(ProjectMember.org_id == org_id, ProjectMember.user == user),
                     select(ProjectInvite.id).where(ProjectInvite.org_id == org_id, ProjectInvite.invitee == user,
-                                                   ProjectInvite.accepted_at.is_(None),
-                                                   ProjectInvite.revoked_at.is_(None))]
+                                                   col(ProjectInvite.accepted_at).is_(None),
+                                                   col(ProjectInvite.revoked_at).is_(None))]
             if any(s.exec(q.limit(1)).first() is not None for q in ties):
                 return
             if s.exec(select(User.id).where(User.org_id == org_id).limit(1)).first() is None:
                 return  # nobody works here yet: whoever opens it first joins it
-            home = s.exec(select(Organization.slug).join(User, User.org_id == Organization.id)
+            home = s.exec(select(Organization.slug).join(User, col(User.org_id) == col(Organization.id))
                           .where(User.name == user, User.org_id != org_id).order_by(Organization.slug)).first()
         if home is None:
             return  # a name the store has never seen (a solo user's new STUDIO_USER, a first login) joins
