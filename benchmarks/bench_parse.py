@@ -25,6 +25,7 @@ edit that adds or removes a line (Enter, a deleted line); a pasted 12-line block
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -105,11 +106,13 @@ def build_feature(pages: float = 120.0) -> tuple[str, float | None]:
 
 
 def _paginate_fn():
+    """Our pagination with afterwriting's rule for splitting a speech (after any line, not only at a
+    sentence end), so both sides lay out the same pages; sentence-aware splitting is our default."""
     try:
         from studio_kit.engines.writing.pagination import paginate
     except ImportError:
         return None
-    return paginate
+    return functools.partial(paginate, sentence_splits=False)
 
 
 def best_ms(fn, reps: int) -> float:
