@@ -31,11 +31,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import or_, select
+from sqlmodel import Session, col, or_, select
 
 from studio_kit.exceptions import InputError, StoreError, StudioError
+from studio_kit.platform._ops import as_utc
 from studio_kit.runs.heartbeat import beating
-from studio_kit.store.models import Organization, Project, Run, RunRecord
+from studio_kit.store.models import Organization, Project, Run, RunRecord, stored_id
 from studio_kit.store.platform_models import Job, JobEvent
 from studio_kit.store.session import admin_session, db_errors
 
@@ -79,18 +80,23 @@ class JobRecord:
     warnings: tuple[str, ...] = ()
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def _record(job: Job, run: Run | RunRecord, warnings: list[str] | tuple[str, ...] = ()) -> JobRecord:
-    return JobRecord(job.id, job.run_id, job.org_id, job.project_id, job.kind, job.state, job.attempts,
-                     job.max_attempts, job.worker, dict(job.result or {}), job.error, _utc(job.created_at),
-                     _utc(job.finished_at), dict(run.parameters or {}), tuple(warnings))
+    return JobRecord(stored_id(job), job.run_id, job.org_id, job.project_id, job.kind, job.state, job.attempts,
+                     job.max_attempts, job.worker, dict(job.result or {}), job.error, as_utc(job.created_at),
+                     as_utc(job.finished_at), dict(run.parameters or {}), tuple(warnings))
+
+
+def _run_of(s: Session, job: Job) -> Run:
+    """The Run row of ``job`` (the foreign key keeps it there; a missing one is a damaged database)."""
+    run = s.get(Run, job.run_id)
+    if run is None:
+        raise StoreError(f"Job {job.id} has no run row (run {job.run_id} is missing).",
+                         hint="The database lost a row the job queue needs: restore it, or cancel the job.")
+    return run
 
 
 def enqueue(ctx: Any, kind: str, parameters: dict[str, Any] | None = None, *, max_attempts: int = 3) -> JobRecord:
@@ -109,11 +115,11 @@ def enqueue(ctx: Any, kind: str, parameters: dict[str, Any] | None = None, *, ma
                   org_id=ctx.org_id, project_id=ctx.project_id)
         s.add(run)
         s.flush()
-        job = Job(org_id=ctx.org_id, project_id=ctx.project_id, run_id=run.id, kind=kind,
+        job = Job(org_id=ctx.org_id, project_id=ctx.project_id, run_id=stored_id(run), kind=kind,
                   max_attempts=max_attempts, available_at=_now())
         s.add(job)
         s.flush()
-        s.add(JobEvent(org_id=ctx.org_id, project_id=ctx.project_id, job_id=job.id, kind="state",
+        s.add(JobEvent(org_id=ctx.org_id, project_id=ctx.project_id, job_id=stored_id(job), kind="state",
                        data={"state": "queued", **({"warnings": warnings} if warnings else {})}))
         s.commit()
         return _record(job, run, warnings)
@@ -127,7 +133,7 @@ def get_job(ctx: Any, job_id: int) -> JobRecord:
             from studio_kit.exceptions import TenantAccessError
 
             raise TenantAccessError(f"Job {job_id} not found.", hint="List jobs with GET /api/v1/jobs.")
-        return _record(job, s.get(Run, job.run_id))
+        return _record(job, _run_of(s, job))
 
 
 def list_jobs(ctx: Any, *, after: int | None = None, limit: int = 50, state: str | None = None) -> list[JobRecord]:
@@ -135,10 +141,10 @@ def list_jobs(ctx: Any, *, after: int | None = None, limit: int = 50, state: str
     with ctx.session() as s:
         stmt = select(Job, Run).where(Job.run_id == Run.id)
         if after is not None:
-            stmt = stmt.where(Job.id < after)
+            stmt = stmt.where(col(Job.id) < after)
         if state:
             stmt = stmt.where(Job.state == state)
-        rows = s.exec(stmt.order_by(Job.id.desc()).limit(limit)).all()
+        rows = s.exec(stmt.order_by(col(Job.id).desc()).limit(limit)).all()
         return [_record(j, r) for j, r in rows]
 
 
@@ -146,9 +152,9 @@ def events(ctx: Any, job_id: int, after_id: int = 0) -> list[dict[str, Any]]:
     """Progress events of a job after event ``after_id``, oldest first."""
     get_job(ctx, job_id)
     with ctx.session() as s:
-        rows = s.exec(select(JobEvent).where(JobEvent.job_id == int(job_id), JobEvent.id > after_id)
-                      .order_by(JobEvent.id)).all()
-        return [{"id": r.id, "kind": r.kind, "data": r.data, "at": _utc(r.at).isoformat()} for r in rows]
+        rows = s.exec(select(JobEvent).where(JobEvent.job_id == int(job_id), col(JobEvent.id) > after_id)
+                      .order_by(col(JobEvent.id))).all()
+        return [{"id": r.id, "kind": r.kind, "data": r.data, "at": as_utc(r.at).isoformat()} for r in rows]
 
 
 def queue_depth(store: Any) -> dict[str, int]:
@@ -166,7 +172,7 @@ class JobContext:
     """What a handler gets besides the project: progress reporting and its job's ids."""
 
     def __init__(self, worker: Worker, job: Job):
-        self.worker, self.job_id, self.run_id, self.attempt = worker, job.id, job.run_id, job.attempts
+        self.worker, self.job_id, self.run_id, self.attempt = worker, stored_id(job), job.run_id, job.attempts
         self._org_id, self._project_id = job.org_id, job.project_id
 
     def progress(self, fraction: float, message: str = "") -> None:
@@ -198,27 +204,27 @@ class Worker:
         now = _now()
         stale = now - dt.timedelta(seconds=self.stale_after_s)
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            stmt = (select(Job).where(or_((Job.state == "queued") & (Job.available_at <= now),
-                                          (Job.state == "running") & (Job.heartbeat_at < stale)))
-                    .order_by(Job.id).limit(1).with_for_update(skip_locked=True))
+            stmt = (select(Job).where(or_((col(Job.state) == "queued") & (col(Job.available_at) <= now),
+                                          (col(Job.state) == "running") & (col(Job.heartbeat_at) < stale)))
+                    .order_by(col(Job.id)).limit(1).with_for_update(skip_locked=True))
             job = s.exec(stmt).first()
             if job is None:
                 return None
             previous = job.worker if job.state == "running" else None
             if job.state == "running" and job.attempts >= job.max_attempts:
                 job.state, job.error, job.finished_at = "failed", f"interrupted: worker {previous} stopped", now
-                run = s.get(Run, job.run_id)
+                run = _run_of(s, job)
                 run.status, run.error, run.finished_at = "failed", job.error, now
-                s.add(JobEvent(org_id=job.org_id, project_id=job.project_id, job_id=job.id, kind="state",
+                s.add(JobEvent(org_id=job.org_id, project_id=job.project_id, job_id=stored_id(job), kind="state",
                                data={"state": "failed", "error": job.error}))
                 s.commit()
                 return self.claim()
             job.state, job.worker, job.heartbeat_at = "running", self.name, now
             job.attempts += 1
-            run = s.get(Run, job.run_id)
+            run = _run_of(s, job)
             run.status, run.started_at, run.heartbeat_at = "running", now, now
             run.owner_pid, run.owner_host, run.error = os.getpid(), socket.gethostname(), None
-            s.add(JobEvent(org_id=job.org_id, project_id=job.project_id, job_id=job.id, kind="state",
+            s.add(JobEvent(org_id=job.org_id, project_id=job.project_id, job_id=stored_id(job), kind="state",
                            data={"state": "running", "worker": self.name, "attempt": job.attempts,
                                  **({"reclaimed_from": previous} if previous else {})}))
             s.commit()
@@ -227,18 +233,26 @@ class Worker:
         return job
 
     @staticmethod
-    def _lock(s: Any, job_id: int) -> tuple[Job | None, Run | None]:
+    def _lock(s: Session, job_id: int) -> tuple[Job, Run] | None:
         """The job row, then its run row, each ``FOR UPDATE`` (PostgreSQL): every writer of both rows
-        (claim, heartbeat, finish) locks them in this one order, so two of them can never deadlock."""
+        (claim, heartbeat, finish) locks them in this one order, so two of them can never deadlock.
+        None when the job is gone."""
         job = s.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
         if job is None:
-            return None, None
-        return job, s.exec(select(Run).where(Run.id == job.run_id).with_for_update()).first()
+            return None
+        run = s.exec(select(Run).where(Run.id == job.run_id).with_for_update()).first()
+        if run is None:
+            raise StoreError(f"Job {job_id} has no run row (run {job.run_id} is missing).",
+                             hint="The database lost a row the job queue needs: restore it, or cancel the job.")
+        return job, run
 
     def _beat(self, job_id: int) -> bool:
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            job, run = self._lock(s, job_id)
-            if job is None or job.worker != self.name or job.state != "running":
+            locked = self._lock(s, job_id)
+            if locked is None:
+                return False
+            job, run = locked
+            if job.worker != self.name or job.state != "running":
                 return False
             now = _now()
             job.heartbeat_at = now
@@ -246,8 +260,11 @@ class Worker:
             s.commit()
             return True
 
-    def _heartbeat(self, job_id: int):
-        return beating(lambda: self._beat(job_id), self.heartbeat_s, f"job-{job_id}")
+    def _heartbeat(self, job_id: int) -> contextlib.AbstractContextManager[None]:
+        def beat() -> None:
+            self._beat(job_id)
+
+        return beating(beat, self.heartbeat_s, f"job-{job_id}")
 
     def _finish(self, job: Job, **outcome: Any) -> None:
         """Record a job's outcome; a failed write (the database blinked) is tried again before giving up.
@@ -269,9 +286,13 @@ class Worker:
                        retry: bool = False, duration: float = 0.0) -> None:
         now = _now()
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            row, run = self._lock(s, job.id)
-            if row is None or row.worker != self.name:  # another worker took it over after we were presumed dead
+            locked = self._lock(s, stored_id(job))
+            if locked is None:
                 return
+            row, run = locked
+            if row.worker != self.name:  # another worker took it over after we were presumed dead
+                return
+            data: dict[str, Any]
             if error is None:
                 row.state, row.result, row.error, row.finished_at = "succeeded", result or {}, None, now
                 run.status, run.finished_at, run.duration_s = "succeeded", now, duration
@@ -287,14 +308,17 @@ class Worker:
                 row.state, row.error, row.finished_at = "failed", error, now
                 run.status, run.error, run.finished_at, run.duration_s = "failed", error, now, duration
                 data = {"state": "failed", "error": error}
-            s.add(JobEvent(org_id=row.org_id, project_id=row.project_id, job_id=row.id, kind="state", data=data))
+            s.add(JobEvent(org_id=row.org_id, project_id=row.project_id, job_id=stored_id(row), kind="state", data=data))
             s.commit()
         log.info(f"job {job.id} {data['state']}", extra={"event": "job.finish", "job_id": job.id,
                                                          "duration_ms": round(duration * 1000, 1)})
 
     def _context(self, job: Job) -> Any:
         with db_errors(self.store.engine), admin_session(self.store.engine) as s:
-            org, project, run = s.get(Organization, job.org_id), s.get(Project, job.project_id), s.get(Run, job.run_id)
+            org, project, run = s.get(Organization, job.org_id), s.get(Project, job.project_id), _run_of(s, job)
+            if org is None or project is None:
+                raise StoreError(f"Job {job.id}'s organization {job.org_id} or project {job.project_id} is missing.",
+                                 hint="The project was deleted after the job was queued: cancel the job.")
             user = run.created_by or "api"
         return (self.store.project(org.slug, project.slug, user=user, create=False, org_checked=True),  # a job of the org
                 dict(run.parameters or {}))
@@ -312,7 +336,7 @@ class Worker:
         if job.kind not in HANDLERS:
             _load_handlers()
         t0 = time.perf_counter()
-        with self._heartbeat(job.id):
+        with self._heartbeat(stored_id(job)):
             try:
                 ctx, params = self._context(job)
                 fn = HANDLERS.get(job.kind)
@@ -363,7 +387,7 @@ class Worker:
                     if job is not None:
                         fut = client.submit(_execute_on_dask, job.id, self.name, env, store_at, self.heartbeat_s,
                                             key=f"studio-job-{job.id}-{job.attempts}", pure=False)
-                        running[fut] = job.id
+                        running[fut] = stored_id(job)
                         continue
                 if not running and (once or (max_jobs is not None and started >= max_jobs)):
                     break
@@ -456,7 +480,7 @@ def _execute_on_dask(job_id: int, worker_name: str, env: dict[str, str], store_a
         job = s.get(Job, job_id)
     if job is None or job.worker != worker_name or job.state != "running":
         return {"job_id": job_id, "skipped": True}       # taken over meanwhile: nothing to do here
-    worker._event(job.id, job.org_id, job.project_id, "progress",
+    worker._event(job_id, job.org_id, job.project_id, "progress",
                   {"fraction": 0.0, "message": f"on Dask worker {socket.gethostname()}:{os.getpid()}"})
     worker.execute(job)
     return {"job_id": job_id, "pid": os.getpid()}
@@ -470,5 +494,5 @@ def worker_heartbeat_age(store: Any) -> float | None:
     """Seconds since any running job's last heartbeat (None when nothing runs) — for /readyz."""
     with db_errors(store.engine), admin_session(store.engine) as s:
         latest = s.exec(select(Job.heartbeat_at).where(Job.state == "running")
-                        .order_by(Job.heartbeat_at.desc()).limit(1)).first()
-    return None if latest is None else (_now() - _utc(latest)).total_seconds()
+                        .order_by(col(Job.heartbeat_at).desc()).limit(1)).first()
+    return None if latest is None else (_now() - as_utc(latest)).total_seconds()
