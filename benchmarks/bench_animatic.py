@@ -55,8 +55,9 @@ def main() -> None:
     from studio_kit.config import reset_settings
 
     reset_settings()
+    from studio_kit import media
     from studio_kit.engines.characters import service as characters
-    from studio_kit.engines.production import animatic, media, service
+    from studio_kit.engines.production import animatic, service
     from studio_kit.store import open_store
 
     ctx = open_store().project("bench", "animatic", user="bench")

@@ -69,9 +69,9 @@ def main() -> None:
                     help="crop of the narrower presets: the subject-tracked one (the product's) or a fixed centre")
     args = ap.parse_args()
 
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.marketing import social as S
-    from studio_kit.engines.production import media
 
     sw, sh = (int(v) for v in args.source.lower().split("x"))
     presets = [P.scaled(p, args.scale) for p in P.select(args.platforms)]

@@ -138,8 +138,8 @@ import numpy as np
 from PIL import Image as PILImage
 from skimage import data
 
+from studio_kit import media
 from studio_kit.engines.marketing import social
-from studio_kit.engines.production import media
 
 face = np.asarray(PILImage.fromarray(data.astronaut()[20:210, 130:320]).resize((80, 80)))
 clip = work / "face.mp4"

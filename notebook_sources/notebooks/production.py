@@ -134,7 +134,7 @@ print(f"Rendered again with nothing changed: {again.rendered} segments encoded, 
 # The coverage report lists scripted shots with neither footage nor an AI shot; the cut uses the take in its slot and exports to OTIO / FCPXML / EDL.
 
 # %%
-from studio_kit.engines.production import media
+from studio_kit import media
 
 clip = work / "S1_SH2_T1.mov"
 subprocess.run([media.ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=24:d=3",

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from studio_kit.domain.media import MediaInfo
+
 #: shot movements the animatic can render (the writing engine's vocabulary plus editors' names)
 MOVEMENTS = ("static", "push in", "pull out", "pan left", "pan right", "tilt up", "tilt down", "ken burns",
              "dolly in", "dolly out", "pan", "tilt", "tracking", "handheld", "crane", "zoom in", "zoom out")
@@ -90,30 +92,6 @@ class ShotPlan(BaseModel):
         for s in self.active:
             out.setdefault(s.scene_index, []).append(s)
         return out
-
-
-class MediaInfo(BaseModel):
-    """What a probe of a media file found."""
-
-    path: str
-    container: str = ""
-    video_codec: str | None = None
-    width: int = 0
-    height: int = 0
-    fps: float = 0.0
-    fps_rational: str = ""                    # the exact rate, e.g. "24000/1001" (fps is its float)
-    duration_s: float = 0.0
-    frames: int = 0
-    timecode: str | None = None
-    rotation: int = 0                         # display rotation in degrees (phones), counter-clockwise
-    profile: str = ""
-    pix_fmt: str = ""
-    video_kbps: int | None = None
-    audio_codec: str | None = None
-    audio_channels: int = 0
-    sample_rate: int = 0
-    audio_kbps: int | None = None
-    bytes: int = 0
 
 
 class Take(BaseModel):

@@ -185,8 +185,9 @@ def test_the_nudge_component_drives_the_engine_and_shows_the_redrawn_shot(projec
 def test_the_animatic_plays_the_rendered_push_in_of_a_3d_shot(project, tmp_path):
     """A 2-shot animatic: the push-in is Blender's rendered move (the picture changes through the shot, and it
     is not the crop of the still the 2D path makes), the other shot holds; the film lasts its timeline."""
+    from studio_kit import media
     from studio_kit.domain.timeline import SceneSlot, ShotSlot, Timeline
-    from studio_kit.engines.production import animatic, media, shots
+    from studio_kit.engines.production import animatic, shots
 
     ctx, path = project
     plan = shots.render_shots(path, ctx, backend="blender3d", width=160, height=90)

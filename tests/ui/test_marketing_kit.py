@@ -25,7 +25,7 @@ def test_switching_the_poster_layout_changes_the_preview_and_the_trailer_plays(s
                                                                                 tmp_path):
     from playwright.sync_api import expect
 
-    from studio_kit.engines.production import media
+    from studio_kit import media
     from studio_kit.store import open_store
 
     script = tmp_path / "kit.fountain"

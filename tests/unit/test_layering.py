@@ -4,7 +4,9 @@ Every module's imports are read with :mod:`ast`, including the ones inside
 functions (a lazy import is still a dependency), and checked against the rules:
 
 * ``studio_kit.domain`` is the bottom layer: it imports nothing from engines,
-  backends, UI or CLI;
+  backends, UI or CLI, nor the media prober;
+* ``studio_kit.media`` (the one media prober and reader) sits just above it: it
+  imports nothing from engines, backends, UI or CLI, so every one of them may use it;
 * engines import no UI or CLI;
 * UI components and the shipped templates import no CLI;
 * engine packages do not import each other in a cycle.
@@ -106,8 +108,16 @@ def test_the_import_reader_sees_imports_inside_functions_and_relative_ones():
 
 def test_domain_models_import_no_engine_backend_ui_or_cli():
     bad = violations(GRAPH, "studio_kit.domain",
-                     ("studio_kit.engines", "studio_kit.backends", "studio_kit.ui", "studio_kit.cli"))
+                     ("studio_kit.engines", "studio_kit.backends", "studio_kit.ui", "studio_kit.cli",
+                      "studio_kit.media"))
     assert not bad, "domain/ must stay the bottom layer:\n" + "\n".join(bad)
+
+
+def test_the_media_prober_imports_no_engine_backend_ui_or_cli():
+    assert "studio_kit.media" in GRAPH, "studio_kit/media.py moved? update this layer"
+    bad = violations(GRAPH, "studio_kit.media",
+                     ("studio_kit.engines", "studio_kit.backends", "studio_kit.ui", "studio_kit.cli"))
+    assert not bad, "media.py sits below every engine, backend and front end:\n" + "\n".join(bad)
 
 
 def test_engines_import_no_ui_or_cli():

@@ -84,7 +84,7 @@ def scaled(preset: PlatformPreset, scale: float) -> PlatformPreset:
 # -- probing ------------------------------------------------------------------------
 def probe(path: str | Path) -> dict[str, Any]:
     """Codec, profile, pixel format, size, fps, bitrates, audio, duration and size of a file (media.probe)."""
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     info = media.probe(path)
     return {"width": info.width, "height": info.height, "fps": round(info.fps, 3),
@@ -120,7 +120,7 @@ def decode(path: str | Path, channels: int = 0, rate: int = 0) -> Decoded:
 
     import numpy as np
 
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     w, h = THUMB
     with tempfile.TemporaryDirectory(prefix="studio-qc-") as work:
@@ -229,9 +229,9 @@ def export(source: str | Path, targets: list[tuple[PlatformPreset, Path, str | N
     import dataclasses
     import tempfile
 
+    from studio_kit import media
     from studio_kit.engines.post.audio import read_audio, write_wav
     from studio_kit.engines.post.loudness import get_spec, normalize
-    from studio_kit.engines.production import media
     from studio_kit.store.files import atomic_path
 
     if not targets:

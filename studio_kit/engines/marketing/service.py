@@ -220,10 +220,10 @@ def trailer(script: Any, length: int = 60, out: str | Path = "trailer.mp4", *, c
             edl: TrailerEDL | None = None, size: tuple[int, int] | None = None, otio_out: str | Path | None = None,
             progress: Any = None, settings: Any = None) -> TrailerResult:
     """Cut (or take ``edl``), render, self-QC and store a trailer. A failed QC raises MarketingError."""
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms
     from studio_kit.engines.marketing.trailer import assemble, validate_edl
     from studio_kit.engines.post.audio import write_wav
-    from studio_kit.engines.production import media
 
     ctx = _allowed(ctx, "render")
     f = film(script, ctx=ctx)
@@ -428,12 +428,12 @@ def social(script: Any, platforms_: str | list[str] = "tiktok,instagram-feed,you
            *, ctx: Any = None, count: int = 1, min_seconds: float = 15, max_seconds: float = 60,
            scale: float = 1.0, captions: bool = True, progress: Any = None, settings: Any = None) -> list[SocialClip]:
     """The best ``count`` clips, each reframed to every platform (subject-tracked), captioned, QC'd and stored."""
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.marketing import social as S
     from studio_kit.engines.marketing.trailer import assemble
     from studio_kit.engines.post.audio import write_wav
     from studio_kit.engines.post.subtitles import export_srt, export_vtt
-    from studio_kit.engines.production import media
     from studio_kit.store.files import atomic_open
 
     presets = P.select(platforms_)
@@ -496,7 +496,7 @@ def deliver(script: Any, platforms_: str | list[str] = "all", out_dir: str | Pat
     social_keys = [p.key for p in chosen if p.social]
     size = None
     if scale != 1:
-        from studio_kit.engines.production import media
+        from studio_kit import media
 
         info = media.probe(film_video(script, ctx=ctx, progress=progress, settings=settings))
         size = (max(16, round(info.width * scale / 2) * 2), max(16, round(info.height * scale / 2) * 2))
@@ -603,7 +603,7 @@ def marketing_kit(script: Any, out_dir: str | Path, *, ctx: Any = None, length: 
     length = spot_length(f, length)
     size = None
     if scale != 1:
-        from studio_kit.engines.production import media
+        from studio_kit import media
 
         info = media.probe(film_video(parsed, ctx=ctx, progress=progress, settings=settings))
         size = (max(16, round(info.width * scale / 2) * 2), max(16, round(info.height * scale / 2) * 2))

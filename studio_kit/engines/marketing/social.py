@@ -208,7 +208,7 @@ def track_subject(video: str | Path, *, cuts: list[int] | None = None, fps: int 
 
     import cv2
 
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     info = media.probe(video)
     height = max(2, round(width * info.height / max(1, info.width) / 2) * 2)
@@ -335,6 +335,6 @@ def safe_box(preset: PlatformPreset) -> tuple[int, int, int, int]:
 
 
 def frame_at(video: str | Path, seconds: float, size: tuple[int, int]) -> Any:
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     return next(media.read_frames(video, size[0], size[1], start_s=seconds, count=1))

@@ -316,7 +316,7 @@ def card_image(text: str, size: tuple[int, int], *, role: str = "movement", subt
 def assemble(edl: TrailerEDL, film_video: str | Path, mix_wav: str | Path, out: str | Path,
              size: tuple[int, int]) -> Path:
     """Picture cut from the film's video by the EDL (one ffmpeg run), cards as stills, the trailer mix under it."""
-    from studio_kit.engines.production import media
+    from studio_kit import media
     from studio_kit.store.files import atomic_path
 
     fps = edl.fps

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studio_kit.exceptions import AudioError
+from studio_kit import media
+from studio_kit.exceptions import AudioError, ProductionError
 
 SR = 48_000
 
@@ -96,31 +97,22 @@ def read_audio(path: str | Path, rate: int | None = None) -> tuple[np.ndarray, i
 
 
 def _audio_stream(path: Path) -> tuple[int, int] | None:
-    """(sample rate, channels) of the file's first sound track, read by PyAV (FFmpeg's demuxers); None when it
-    has none or is not media. (Post reads only the sound track; the production engine's ``media.probe`` reads
-    whole clips, and post sits upstream of production, so it does not import it.)"""
-    import av
-
+    """(sample rate, channels) of the file's first sound track, from the shared prober; None when it has
+    none or is not media."""
     try:
-        with av.open(str(path)) as container:
-            audio = next((s for s in container.streams if s.type == "audio"), None)
-            if audio is None or not audio.codec_context.sample_rate:
-                return None
-            return int(audio.codec_context.sample_rate), max(1, int(audio.codec_context.channels or 1))
-    except (av.error.FFmpegError, OSError, ValueError):
+        info = media.probe(path, require_video=False)
+    except ProductionError:
         return None
+    return (info.sample_rate, max(1, info.audio_channels)) if info.sample_rate else None
 
 
 def _ffmpeg_decode(path: Path) -> tuple[np.ndarray, int]:
-    import imageio_ffmpeg
-
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
     stream = _audio_stream(path)
     if stream is None:
         raise AudioError(f"{path.name} is not an audio or video file with a sound track (ffmpeg found no audio stream).",
                          hint="Give a WAV, FLAC, MP3 or an MP4/MOV with audio.")
     sr, channels = stream
-    out = subprocess.run([exe, "-hide_banner", "-loglevel", "error", "-i", str(path), "-vn", "-f", "f32le",
+    out = subprocess.run([media.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-vn", "-f", "f32le",
                           "-acodec", "pcm_f32le", "-ac", str(channels), "-ar", str(sr), "-"], capture_output=True, check=False)
     if out.returncode != 0:
         raise AudioError(f"ffmpeg could not decode the audio of {path.name}: {out.stderr.decode(errors='replace')[-300:]}",

@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from studio_kit import media
 from studio_kit.domain.production import CutChoice, ShotFrame, ShotPlan, Take
 from studio_kit.domain.timeline import Timeline
-from studio_kit.engines.production import media
 from studio_kit.exceptions import ProductionError
 
 PRESETS = {"720p": (1280, 720), "1080p": (1920, 1080)}

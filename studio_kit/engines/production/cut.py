@@ -37,7 +37,7 @@ def load_choices(ctx: Any, name: str) -> dict[str, CutChoice]:
 
 def take_frame(ctx: Any, take: Take, in_frame: int, width: int = 256) -> Any:
     """One decoded frame of a take's proxy (RGB array, ``width`` wide), at ``in_frame``."""
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     w, h = take.media.width or 16, take.media.height or 9
     height = max(2, round(width * h / w / 2) * 2)

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from studio_kit import media
 from studio_kit.domain.production import CoverageReport, CoverageRow, ShotPlan, Take
-from studio_kit.engines.production import media
 from studio_kit.exceptions import ProductionError
 
 TAKE_KIND = "footage_take"

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_deliver_writes_every_preset_with_one_passing_qc_report(film_ctx, home):
+    from studio_kit import media
     from studio_kit.engines.marketing import service
-    from studio_kit.engines.production import media
 
     ctx, script = film_ctx
     d = service.deliver(script, "youtube,screener,tiktok", home / "deliver", ctx=ctx, scale=0.25)

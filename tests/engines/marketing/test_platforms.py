@@ -9,7 +9,7 @@ from studio_kit.exceptions import MarketingError
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
     """A 6 s 640×360 24 fps clip with moving picture and a tone (the 'trailer')."""
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     path = tmp_path_factory.mktemp("src") / "source.mp4"
     media.run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24:duration=6", "-f", "lavfi",
@@ -44,9 +44,9 @@ def test_unknown_platform_lists_the_known_ones():
 
 @pytest.mark.slow
 def test_one_decode_encodes_every_full_frame_preset_and_each_passes_its_qc(source, tmp_path):
+    from studio_kit import media
     from studio_kit.engines.marketing import service
     from studio_kit.engines.post.service import measure_loudness
-    from studio_kit.engines.production import media
 
     d = service.export_platforms(source, "youtube,x,master,screener", tmp_path, scale=1 / 6, stem="t")
     assert d.passed and len(d.qc) == 4
@@ -79,9 +79,9 @@ def test_a_failed_qc_is_an_error_and_leaves_no_file(source, tmp_path):
 def test_a_peaky_source_reaches_the_platform_loudness_under_the_true_peak_ceiling(tmp_path):
     """Short loud bursts over a quiet bed (crest ~16 dB): gain alone cannot reach −14 LUFS under −1 dBTP,
     so each output is limited (the post engine's true-peak limiter), not left quiet."""
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.post.service import measure_loudness
-    from studio_kit.engines.production import media
 
     src = tmp_path / "peaky.mp4"
     media.run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=6", "-f", "lavfi", "-i",

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
+from studio_kit import media
 from studio_kit.engines.marketing import platforms as P
-from studio_kit.engines.production import media
 
 
 def _clip(path, video: str, seconds: int = 6):

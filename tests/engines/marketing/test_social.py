@@ -21,7 +21,7 @@ def moving_face(tmp_path_factory):
     from PIL import Image
     from skimage import data
 
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     face = np.asarray(Image.fromarray(data.astronaut()[20:210, 130:320]).resize((160, 160)))
     path = tmp_path_factory.mktemp("face") / "face.mp4"
@@ -42,9 +42,9 @@ def moving_face(tmp_path_factory):
 def test_tracked_crop_keeps_the_moving_face_inside_a_vertical_frame(moving_face, tmp_path):
     import cv2
 
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.marketing import social as S
-    from studio_kit.engines.production import media
 
     track = S.track_subject(moving_face, fps=FPS)
     assert track.detections >= 0.8 * track.analysed and track.fps > 0
@@ -120,11 +120,11 @@ def test_captions_are_word_highlighted_inside_the_safe_zone_text():
 
 @pytest.mark.slow
 def test_social_clips_for_three_platforms_with_burned_captions_in_the_safe_zone(film_ctx, home):
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.marketing import service as mk
     from studio_kit.engines.marketing.social import frame_at
     from studio_kit.engines.post.subtitles import parse_srt
-    from studio_kit.engines.production import media
 
     ctx, script = film_ctx
     (clip,) = mk.social(script, "tiktok,instagram-feed,youtube", home / "social", ctx=ctx, scale=1 / 6,

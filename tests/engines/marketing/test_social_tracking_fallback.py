@@ -16,7 +16,7 @@ def _square_x(n: int) -> float:
 
 def _lavfi(path, video: str, seconds: float) -> None:
     """Encode a lavfi filter graph (with a sine for the loudness QC) with the package's ffmpeg."""
-    from studio_kit.engines.production import media
+    from studio_kit import media
 
     subprocess.run([media.ffmpeg_exe(), "-v", "error", "-y", "-filter_complex", video, "-f", "lavfi", "-i",
                     f"sine=frequency=330:sample_rate=48000:duration={seconds}", "-map", "[v]", "-map", "0:a",
@@ -38,9 +38,9 @@ def clips(tmp_path_factory):
 
 
 def test_without_a_face_the_crop_follows_the_moving_square_and_keeps_it_in_the_vertical_cut(clips, tmp_path):
+    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
     from studio_kit.engines.marketing import social as S
-    from studio_kit.engines.production import media
 
     track = S.track_subject(clips / "moving.mp4", fps=FPS)
     assert track.detections == 0 and track.methods == ["motion"] and track.centre_held() == []
@@ -95,8 +95,8 @@ def test_the_method_is_decided_per_shot_between_cuts(clips):
 def test_a_long_track_gives_a_crop_ffmpeg_parses_and_follows():
     """A 60 s spot tracked at 6 fps has hundreds of keyframes; ffmpeg refused the flat sum past ~95 terms.
     The source is a left-to-right luma ramp, so each cropped frame's mean brightness says where its window is."""
+    from studio_kit import media
     from studio_kit.engines.marketing import social as S
-    from studio_kit.engines.production import media
 
     frames = list(range(0, 1440, 4))                           # 360 keyframes, one every 4 frames
     centres = [0.3 + 0.4 * (k % 2) for k in range(len(frames))]   # zig-zag: every segment has a slope

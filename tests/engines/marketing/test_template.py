@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 def test_the_template_makes_trailer_poster_and_social_clips_that_pass_qc(studio_home, tmp_path):
     from pypdf import PdfReader
 
-    from studio_kit.engines.production import media
+    from studio_kit import media
     from studio_kit.runs.runner import run_template
 
     script = tmp_path / "harbour.fountain"

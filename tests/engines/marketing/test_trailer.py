@@ -20,8 +20,8 @@ def made(film_ctx, home):
 
 
 def test_trailer_is_exactly_thirty_seconds_and_passes_the_streaming_spec(made):
+    from studio_kit import media
     from studio_kit.engines.post.service import measure_loudness
-    from studio_kit.engines.production import media
 
     ctx, _script, result = made
     assert result.qc.passed, result.qc.line()
@@ -72,9 +72,9 @@ def test_music_is_ducked_under_the_chosen_lines(made):
 
 
 def test_edl_round_trips_through_otio_and_an_edit_re_renders(made, home):
+    from studio_kit import media
     from studio_kit.domain.marketing import TrailerEDL
     from studio_kit.engines.marketing import service as mk
-    from studio_kit.engines.production import media
 
     ctx, script, result = made
     back = TrailerEDL.from_otio(str(result.otio))

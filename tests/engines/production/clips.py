@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import subprocess
 
-from studio_kit.engines.production import media
+from studio_kit import media
 
 
 def make_clip(path, *, cuts_at=(48, 96), fps=24, total=144, timecode="01:00:00:00"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio_kit.engines.production import animatic, media, service
+from studio_kit import media
+from studio_kit.engines.production import animatic, service
 from studio_kit.exceptions import ProductionError
 
 pytestmark = pytest.mark.slow  # each test encodes a film

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from studio_kit import media
 from studio_kit.cli import app
-from studio_kit.engines.production import media
 
 sys.path.insert(0, str(Path(__file__).parent))
 from clips import make_clip

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio_kit.engines.production import continuity, cut, media, service
+from studio_kit import media
+from studio_kit.engines.production import continuity, cut, service
 from studio_kit.exceptions import ProductionError
 
 sys.path.insert(0, str(Path(__file__).parent))

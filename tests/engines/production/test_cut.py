@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio_kit.engines.production import animatic, media, service
+from studio_kit import media
+from studio_kit.engines.production import animatic, service
 from studio_kit.exceptions import ProductionError
 
 sys.path.insert(0, str(Path(__file__).parent))

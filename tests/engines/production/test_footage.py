@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio_kit.engines.production import footage, media, service
+from studio_kit import media
+from studio_kit.engines.production import footage, service
 
 sys.path.insert(0, str(Path(__file__).parent))
 from clips import make_clip

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from studio_kit.engines.production import media
+from studio_kit import media
 from studio_kit.exceptions import ProductionError
 
 

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.slow
 def test_the_template_boards_and_cuts_the_script_with_the_mix(studio_home, script_path, tmp_path):
     import soundfile as sf
 
-    from studio_kit.engines.production import animatic, media, service
+    from studio_kit import media
+    from studio_kit.engines.production import animatic, service
     from studio_kit.runs.runner import run_template
 
     timeline = service.film_timeline(script_path)

@@ -1,4 +1,8 @@
-"""ffmpeg (from imageio-ffmpeg) for the production engine: probing, proxies, thumbnails, frame reads.
+"""The media prober and reader every layer shares: probing, frame and sound reads, ffmpeg runs.
+
+ffmpeg comes from imageio-ffmpeg. This module sits below the engines (it imports only
+``studio_kit.domain`` and ``studio_kit.exceptions``), so production, post, marketing, the UI,
+the CLI and the backends all read media through the same code.
 
 There is no ffprobe in imageio-ffmpeg, so :func:`probe` asks PyAV (libavformat's
 demuxers, as ffprobe does) instead of parsing ffmpeg's human-readable report.
@@ -12,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from studio_kit.domain.production import MediaInfo
+from studio_kit.domain.media import MediaInfo
 from studio_kit.exceptions import ProductionError
 
 
