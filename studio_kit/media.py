@@ -84,11 +84,11 @@ def probe(path: str | Path, *, require_video: bool = True) -> MediaInfo:
             info.frames = video.frames or (round(info.duration_s * info.fps) if info.fps else 0)
             info.rotation = _rotation(container, video)
         if audio is not None:
-            cc = audio.codec_context
-            info.audio_codec = cc.name
-            info.sample_rate = cc.sample_rate or 0
-            info.audio_channels = cc.channels or 0
-            info.audio_kbps = round(cc.bit_rate / 1000) if cc.bit_rate else None
+            acc = audio.codec_context
+            info.audio_codec = acc.name
+            info.sample_rate = acc.sample_rate or 0
+            info.audio_channels = acc.channels or 0
+            info.audio_kbps = round(acc.bit_rate / 1000) if acc.bit_rate else None
     if video is None and (require_video or audio is None):
         what = "no video stream" if require_video else "no video or audio stream"
         raise ProductionError(f"{path.name} has {what}.",
@@ -143,6 +143,7 @@ def read_frames(path: str | Path, width: int, height: int, *, start_s: float = 0
     if count:
         args += ["-frames:v", str(count)]
     proc = subprocess.Popen(args + ["-"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None  # stdout=PIPE
     size = width * height * 3
     try:
         while True:
@@ -161,8 +162,10 @@ def audio_seconds(path: str | Path, rate: int = 48000) -> float:
     proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-vn",
                              "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None  # stdout=PIPE
+    stdout = proc.stdout
     total = 0
-    for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
+    for chunk in iter(lambda: stdout.read(1 << 20), b""):
         total += len(chunk)
     proc.wait()
     return total / 2 / rate
