@@ -145,6 +145,13 @@ def _queue(request: Request, ident: Identity, project_id: int, kind: str, params
     return jobs.enqueue(ctx, kind, params)
 
 
+def _queue_on_script(request: Request, response: Response, ident: Identity, body: Any, kind: str) -> JobAccepted:
+    """Queue ``kind`` on the stored script ``body.script_id`` (checked first: 404 for another org's),
+    with the body's fields, less the project id, as the job's parameters."""
+    deps.asset_ctx(request, ident, body.script_id, "script")
+    return _accepted(response, _queue(request, ident, body.project_id, kind, body.model_dump(exclude={"project_id"})))
+
+
 # -- organizations ---------------------------------------------------------------------------------
 
 orgs = APIRouter(prefix="/organizations", tags=["organizations"], responses=ERRORS)
@@ -436,9 +443,7 @@ async def upload_footage(request: Request, project_id: int = Form(..., ge=1, le=
 def generate_shot(body: ShotRequest, request: Request, response: Response,
                   ident: Identity = Depends(deps.need("production", "write"))) -> JobAccepted:
     """Queue an AI video of one shot of a stored script."""
-    deps.asset_ctx(request, ident, body.script_id, "script")
-    return _accepted(response, _queue(request, ident, body.project_id, "production.generate-shot",
-                                      body.model_dump(exclude={"project_id"})))
+    return _queue_on_script(request, response, ident, body, "production.generate-shot")
 
 
 # -- post-production ---------------------------------------------------------------------------------
@@ -462,18 +467,14 @@ class MusicRequest(BaseModel):
 def voice(body: VoiceRequest, request: Request, response: Response,
           ident: Identity = Depends(deps.need("post", "write"))) -> JobAccepted:
     """Queue voicing every line of a stored script (the dialogue stem, WAV)."""
-    deps.asset_ctx(request, ident, body.script_id, "script")
-    return _accepted(response, _queue(request, ident, body.project_id, "post.voice",
-                                      body.model_dump(exclude={"project_id"})))
+    return _queue_on_script(request, response, ident, body, "post.voice")
 
 
 @post.post("/music", status_code=202, response_model=JobAccepted)
 def music(body: MusicRequest, request: Request, response: Response,
           ident: Identity = Depends(deps.need("post", "write"))) -> JobAccepted:
     """Queue the scene-aware score of a stored script (the music stem, WAV)."""
-    deps.asset_ctx(request, ident, body.script_id, "script")
-    return _accepted(response, _queue(request, ident, body.project_id, "post.music",
-                                      body.model_dump(exclude={"project_id"})))
+    return _queue_on_script(request, response, ident, body, "post.music")
 
 
 # -- marketing --------------------------------------------------------------------------------------
@@ -508,9 +509,7 @@ def trailer(body: TrailerRequest, request: Request, response: Response,
             ident: Identity = Depends(deps.need("marketing", "write"))) -> JobAccepted:
     """Queue a trailer of a stored script (cut, rendered, loudness-checked, QC'd)."""
     _marketing_ready()
-    deps.asset_ctx(request, ident, body.script_id, "script")
-    return _accepted(response, _queue(request, ident, body.project_id, "marketing.trailer",
-                                      body.model_dump(exclude={"project_id"})))
+    return _queue_on_script(request, response, ident, body, "marketing.trailer")
 
 
 @marketing.post("/poster", status_code=202, response_model=JobAccepted)
@@ -518,9 +517,7 @@ def poster(body: PosterRequest, request: Request, response: Response,
            ident: Identity = Depends(deps.need("marketing", "write"))) -> JobAccepted:
     """Queue a poster (PNG + PDF) of a stored script."""
     _marketing_ready()
-    deps.asset_ctx(request, ident, body.script_id, "script")
-    return _accepted(response, _queue(request, ident, body.project_id, "marketing.poster",
-                                      body.model_dump(exclude={"project_id"})))
+    return _queue_on_script(request, response, ident, body, "marketing.poster")
 
 
 # -- templates ---------------------------------------------------------------------------------------
