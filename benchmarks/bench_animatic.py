@@ -73,8 +73,8 @@ def main() -> None:
 
     from PIL import Image
 
-    from studio_kit.backends.video.base import VideoRequest
     from studio_kit.backends.video.previz_motion import PrevizVideoBackend
+    from studio_kit.domain.requests import VideoRequest
 
     still = Image.open(ctx.asset_path(plan.shots[0].asset_id))
     clip = PrevizVideoBackend().generate(VideoRequest(frames=240, image=still, movement="push in"))

@@ -44,8 +44,8 @@ def table(rows: list[dict], columns: list[str]) -> str:
 def bench_tiny(repeats: int) -> list[dict]:
     from tiny_models import build_tiny_sd
 
-    from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.diffusers_sd import DiffusersImageBackend
+    from studio_kit.domain.requests import ImageRequest
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

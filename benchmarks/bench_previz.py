@@ -47,7 +47,7 @@ SETTINGS = (("EXT", "PARK", "DAY"), ("INT", "KITCHEN", "NIGHT"), ("EXT", "STREET
 
 
 def _requests(kind: str):
-    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.domain.requests import ImageRequest
 
     if kind == "character":
         views = itertools.cycle(("front", "three-quarter", "profile"))
@@ -89,9 +89,9 @@ def two_process_fps(kind: str, seconds: float) -> float:
 
 
 def scoring_ms() -> float:
-    from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.previz import PrevizImageBackend
     from studio_kit.domain.character import CharacterBible
+    from studio_kit.domain.requests import ImageRequest
     from studio_kit.engines.characters.consistency import score_render
     from studio_kit.engines.characters.identity import lock
 
@@ -111,8 +111,8 @@ def tiny_diffusers_seconds(repeats: int = 5) -> tuple[float, float] | None:
     import transformers
     from tiny_models import build_tiny_sd  # the tests' builder: tiny UNet/VAE/CLIP configs, DDIM, save_pretrained
 
-    from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.diffusers_sd import DiffusersImageBackend
+    from studio_kit.domain.requests import ImageRequest
 
     # the tiny CLIP truncates long prompts at 77 tokens: expected, not worth a warning per image
     transformers.logging.set_verbosity_error()

@@ -39,7 +39,7 @@ SHOTS = [("WS", "eye", "Maya sits at the table. Rafa stands by the door."), ("MS
 
 
 def _request(i: int, w: int, h: int):
-    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.domain.requests import ImageRequest
 
     ie, loc, tod = SCENES[(i // len(SHOTS)) % len(SCENES)]
     size, angle, action = SHOTS[i % len(SHOTS)]

@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from studio_kit.exceptions import StudioError
+
 ENV_PREFIX = "STUDIO_"
 
 
@@ -100,6 +102,17 @@ def package_dir(name: str) -> Path:
     from importlib.resources import files
 
     return Path(str(files("studio_kit") / name))
+
+
+def sample_path(name: str) -> Path:
+    """A sample a user can open, shipped with the package under ``studio_kit/data/samples``
+    (``the_last_reel.fountain``, ``harbour_lights.fountain``, ``Cyber_Bob_ep00001.fountain``)."""
+    path = package_dir("data") / "samples" / name
+    if not path.is_file():
+        shipped = sorted(p.name for p in path.parent.iterdir()) if path.parent.is_dir() else []
+        raise StudioError(f"no sample named {name!r} ships with studio_kit",
+                          hint=f"pick one of: {', '.join(shipped) or '(none: the package data is missing; reinstall)'}")
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -46,6 +46,10 @@ class BackendError(StudioError):
     """A backend is unknown, unavailable, or failed."""
 
 
+class TranslationError(BackendError):
+    """A translation is missing lines, has extra or duplicate ids, or the language is unknown."""
+
+
 class BackendNotFoundError(BackendError):
     """No backend is registered under that name."""
 

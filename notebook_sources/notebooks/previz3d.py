@@ -31,7 +31,7 @@
 # %%
 import panel as pn
 
-from studio_kit.backends.image.base import ImageRequest
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.backends.image.blender3d.backend import Blender3DImageBackend, bpy_installed
 
 pn.extension()

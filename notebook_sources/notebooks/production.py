@@ -31,7 +31,7 @@ from pathlib import Path
 
 os.environ["STUDIO_HOME"] = tempfile.mkdtemp(prefix="studio-home-")   # a scratch studio: nothing real is touched
 os.environ.pop("STUDIO_DATABASE_URL", None)
-from studio_kit.config import reset_settings
+from studio_kit.config import reset_settings, sample_path
 
 reset_settings()
 from studio_kit.engines.characters import service as characters
@@ -41,30 +41,7 @@ ctx = service.project_context()
 work = Path(os.environ["STUDIO_HOME"]) / "work"
 work.mkdir()
 script = work / "harbour.fountain"
-script.write_text('''Title: Harbour Lights
-
-EXT. HARBOUR - DAY
-
-MARA (30s), wiry, with close-cropped grey hair, stands in a yellow raincoat.
-
-MARA
-Boat's late.
-
-JONAH, 60, a stocky bearded man in a navy sweater, waves from the pier.
-
-JONAH
-It always is.
-
-INT. HARBOUR OFFICE - NIGHT
-
-Mara shakes off the rain.
-
-MARA
-Coffee?
-
-JONAH
-Please.
-''')
+script.write_text(sample_path("harbour_lights.fountain").read_text(encoding="utf-8"), encoding="utf-8")
 characters.create_from_script(script, "all", ctx=ctx)
 for name in ("Mara", "Jonah"):
     characters.lock(name, ctx=ctx)

@@ -141,7 +141,7 @@ def dub(script: Path = typer.Argument(..., help="A .fountain or .fdx screenplay.
                       f"`studio dub {script} --lang {lang} --translations {path}`")
         return
     if backend == "file" and translations is None:
-        from studio_kit.backends.translate.base import TranslationError
+        from studio_kit.exceptions import TranslationError
 
         raise TranslationError("No translations given.",
                                hint=f"Export the sheet with --export-lines {lang}.csv, fill it in, pass --translations.")

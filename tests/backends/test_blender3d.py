@@ -11,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.blender3d.backend import bpy_installed
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import ImageError
 
 pytestmark = pytest.mark.skipif(not bpy_installed(), reason="bpy (extra previz3d) is not installed")
@@ -201,7 +201,7 @@ def test_without_bpy_the_error_names_the_extra_and_previz_draws_instead():
     code = textwrap.dedent("""
         import sys
         sys.modules["bpy"] = None  # as if the previz3d extra were not installed
-        from studio_kit.backends.image.base import ImageRequest
+        from studio_kit.domain.requests import ImageRequest
         from studio_kit.backends.image.blender3d.backend import Blender3DImageBackend
         from studio_kit.exceptions import BackendUnavailableError
         print(Blender3DImageBackend.availability().reason)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.blender3d.backend import bpy_installed
+from studio_kit.domain.requests import ImageRequest
 
 pytest.importorskip("diffusers")
 pytestmark = pytest.mark.skipif(not bpy_installed(), reason="bpy (extra previz3d) is not installed")

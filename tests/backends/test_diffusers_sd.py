@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from tiny_models import LogTap as _LogTap  # noqa: E402
 from tiny_models import build_tiny_ip_adapter, build_tiny_sd, build_tiny_sdxl
 
-from studio_kit.backends.image.base import ImageRequest  # noqa: E402
 from studio_kit.backends.image.diffusers_sd import NO_MODEL, DiffusersImageBackend  # noqa: E402
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import BackendUnavailableError, ImageError  # noqa: E402
 from studio_kit.registry import invoke, last_call, load_backend  # noqa: E402
 

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from tiny_models import LogTap as _LogTap
 from tiny_models_t5 import build_tiny_flux, build_tiny_sd3
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.diffusers_sd import DiffusersImageBackend
+from studio_kit.domain.requests import ImageRequest
 
 MAYA = {"character_id": "c-maya", "name": "MAYA", "seed": 1234, "mode": "actor", "style": "stylized",
         "age": 34, "pronouns": "she/her", "description": "tired night-shift paramedic with a stubborn streak",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from studio_kit.backends.music.base import CuePlan
 from studio_kit.backends.music.musicgen import MusicGenBackend, prompt_for
+from studio_kit.domain.requests import CuePlan
 from studio_kit.exceptions import BackendUnavailableError
 
 sys.path.insert(0, str(Path(__file__).parent))

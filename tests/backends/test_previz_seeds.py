@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend, figure_params_of
 from studio_kit.domain.character import Appearance, CharacterBible
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.engines.characters import identity
 from studio_kit.engines.characters.consistency import THRESHOLDS, score_render
 

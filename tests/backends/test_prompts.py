@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.prompts import (
     build_prompt,
     colour_name,
@@ -11,6 +10,7 @@ from studio_kit.backends.image.prompts import (
     estimate_clip_tokens,
     fit_prompt,
 )
+from studio_kit.domain.requests import ImageRequest
 
 
 def maya(**over):

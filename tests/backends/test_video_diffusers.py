@@ -51,11 +51,11 @@ def ltx_folder(tmp_path_factory):
 def test_text_and_image_to_video_with_the_shot_length_and_seed(ltx_folder):
     from PIL import Image
 
-    from studio_kit.backends.video.base import VideoRequest
     from studio_kit.backends.video.diffusers_video import (
         DiffusersVideoBackend,
         clip_frames,
     )
+    from studio_kit.domain.requests import VideoRequest
 
     backend = DiffusersVideoBackend.from_pretrained(ltx_folder, device="cpu", max_frames=9, max_side=64)
     request = VideoRequest(frames=30, fps=24, width=64, height=36, prompt="a woman in the rain", seed=3, steps=2)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from studio_kit.backends.video.base import VideoRequest
 from studio_kit.backends.video.previz_motion import move_box
+from studio_kit.domain.requests import VideoRequest
 from studio_kit.exceptions import BackendError
 from studio_kit.registry import invoke, last_call, load_backend
 

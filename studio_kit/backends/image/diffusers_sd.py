@@ -27,8 +27,9 @@ from typing import Any
 
 from studio_kit.backends.base import Availability, local_pipeline_availability, require_extra
 from studio_kit.backends.cache import MODELS, cached_diffusers_pipeline
-from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.prompts import CLIP_MAX_TOKENS, PromptFit, fit_prompt
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import BackendError, BackendUnavailableError, ImageError
 
 NO_MODEL = "no local diffusers pipeline configured (set STUDIO_IMAGE_MODEL_PATH)"

@@ -8,7 +8,7 @@ found with :func:`importlib.util.find_spec` (importing that package needs
 ``pkg_resources``, so it is never imported).
 
 The descriptor is dlib's: two photos of the same person are usually within a Euclidean
-distance of 0.6, different people beyond it. :func:`face_similarity` maps the distance
+distance of 0.6, different people beyond it. The character engine's consistency check maps the distance
 to a 0..1 score as ``1 − distance`` (clipped), so the conventional 0.6 cut-off is a score
 of 0.4; :data:`FACE_THRESHOLD` is a little stricter.
 
@@ -98,12 +98,6 @@ def _rgb_array(image: Any) -> np.ndarray:
     if isinstance(image, np.ndarray):
         return np.ascontiguousarray(image[..., :3].astype(np.uint8))
     return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
-
-
-def face_similarity(a: list[float] | tuple[float, ...], b: list[float] | tuple[float, ...]) -> tuple[float, float]:
-    """(score 0..1, Euclidean distance) between two face descriptors; score = 1 − distance, clipped."""
-    distance = float(np.linalg.norm(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)))
-    return max(0.0, min(1.0, 1.0 - distance)), distance
 
 
 def faces_available() -> bool:

@@ -40,11 +40,12 @@ from typing import Any, ClassVar
 
 from PIL import Image, ImageDraw
 
-from studio_kit.backends.image.base import ImageBackend, ImageRequest
-from studio_kit.backends.image.fonts import FONT_PATHS, font  # noqa: F401 - FONT_PATHS re-exported
+from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.previz_creatures import fit_head
 from studio_kit.backends.image.previz_figure import INK, PAPER, FigureSpec, _mix, draw_figure, figure_spec
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import ImageError
+from studio_kit.fonts import font
 
 # time of day → (sky top, sky at horizon, light on figures 0..1)
 LIGHTING = {

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from studio_kit.backends.image.base import ImageRequest
+from studio_kit.domain.requests import ImageRequest
 
 #: defects nobody wants in a render; brand rules and request negatives are added to these
 BASE_NEGATIVE = ("blurry", "lowres", "jpeg artifacts", "watermark", "text", "signature",

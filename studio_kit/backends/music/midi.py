@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from studio_kit.backends.base import Availability
-from studio_kit.backends.music.base import CuePlan, MusicBackend
+from studio_kit.backends.music.base import MusicBackend
+from studio_kit.domain.requests import CuePlan
 from studio_kit.exceptions import BackendUnavailableError
 
 SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2",

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from studio_kit.backends.local_model import LocalModelFolder
-from studio_kit.backends.music.base import CuePlan, MusicBackend
+from studio_kit.backends.music.base import MusicBackend
+from studio_kit.domain.requests import CuePlan
 
 GM_NAMES = {0: "piano", 24: "guitar", 32: "bass", 42: "cello", 45: "pizzicato strings", 46: "harp", 48: "strings",
             49: "slow strings", 50: "synth strings", 61: "brass", 65: "saxophone", 71: "clarinet", 72: "flute",

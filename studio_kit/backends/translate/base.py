@@ -10,11 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from studio_kit.backends.base import Backend
-from studio_kit.exceptions import BackendError
-
-
-class TranslationError(BackendError):
-    """A translation is missing lines, has extra or duplicate ids, or the language is unknown."""
+from studio_kit.exceptions import TranslationError
 
 
 class TranslateBackend(Backend):
@@ -41,7 +37,3 @@ def check_ids(expected: list[str], got: Mapping[str, str], duplicates: list[str]
         raise TranslationError(f"{where} does not match the script: {'; '.join(problems)}.",
                                hint="Export the sheet again with `studio dub SCRIPT --lang LANG --export-lines FILE` "
                                     "and fill in every row's translation, keeping the line_id column as it is.")
-
-
-def chars(lines: Mapping[str, str]) -> float:
-    return float(sum(len(t) for t in lines.values()))

@@ -15,11 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from studio_kit.backends.translate.base import (
-    TranslateBackend,
-    TranslationError,
-    check_ids,
-)
+from studio_kit.backends.translate.base import TranslateBackend, check_ids
+from studio_kit.exceptions import TranslationError
 
 
 def read_csv(text: str, target: str | None = None) -> tuple[dict[str, str], list[str]]:
@@ -71,18 +68,6 @@ def read_po(text: str) -> tuple[dict[str, str], list[str]]:
                 dup.append(lid)
             out[lid] = _po_string(fields.get("msgstr", [""])).strip()
     return out, dup
-
-
-def write_po(rows: list[dict[str, str]], language: str) -> str:
-    def q(s: str) -> str:
-        return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-    head = ['msgid ""', 'msgstr ""', f'"Language: {language}\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
-    body = []
-    for r in rows:
-        body += [f"#. {r['character']} {r.get('parenthetical') or ''} — slot {r['max_seconds']} s".rstrip(),
-                 f"msgctxt {q(r['line_id'])}", f"msgid {q(r['source'])}", f"msgstr {q(r.get('translation', ''))}", ""]
-    return "\n".join(head + body)
 
 
 class FileTranslateBackend(TranslateBackend):

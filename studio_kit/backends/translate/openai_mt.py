@@ -9,11 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from studio_kit.backends.base import Availability
-from studio_kit.backends.translate.base import (
-    TranslateBackend,
-    TranslationError,
-    check_ids,
-)
+from studio_kit.backends.translate.base import TranslateBackend, check_ids
+from studio_kit.exceptions import TranslationError
 
 SYSTEM = ("You translate film dialogue. Answer with the translation of the line only: no quotes, no notes, "
           "keep it speakable and about as long as the original.")

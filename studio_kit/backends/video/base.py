@@ -8,33 +8,11 @@ in memory (the animatic pipes each frame straight into the encoder).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from studio_kit.backends.base import Backend
-
-
-class VideoRequest(BaseModel):
-    """What to make. Sizes in pixels, lengths in frames."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    frames: int = Field(ge=1)
-    fps: int = 24
-    width: int = 1280
-    height: int = 720
-    image: Any = None                  # PIL image: the shot's frame (image-to-video, camera moves)
-    prompt: str = ""
-    negative_prompt: str = ""
-    movement: str = "static"           # push in, pull out, pan left/right, tilt up/down, ken burns, handheld ...
-    seed: int | None = None
-    steps: int = 25
-    guidance: float = 3.0
-    identities: list[dict[str, Any]] = Field(default_factory=list)
-    shot: dict[str, Any] | None = None
-    scene: dict[str, Any] | None = None
+from studio_kit.domain.requests import VideoRequest
 
 
 class Clip:

@@ -24,7 +24,8 @@ import numpy as np
 
 from studio_kit.backends.base import Availability, local_pipeline_availability, require_extra
 from studio_kit.backends.cache import MODELS, cached_diffusers_pipeline
-from studio_kit.backends.video.base import ArrayClip, VideoBackend, VideoRequest
+from studio_kit.backends.video.base import ArrayClip, VideoBackend
+from studio_kit.domain.requests import VideoRequest
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
 NO_MODEL = "no local diffusers video pipeline configured (set STUDIO_VIDEO_MODEL_PATH)"

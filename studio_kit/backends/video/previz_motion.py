@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from studio_kit.backends.video.base import Clip, VideoBackend, VideoRequest
+from studio_kit.backends.video.base import Clip, VideoBackend
+from studio_kit.domain.requests import VideoRequest
 from studio_kit.exceptions import BackendError
 
 ZOOM = 1.15    # how far a push-in / pull-out travels (frame width ÷ crop width)

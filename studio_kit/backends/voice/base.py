@@ -10,25 +10,8 @@ seconds of speech and its provenance recorded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-
 from studio_kit.backends.base import Backend
-
-
-@dataclass
-class Speech:
-    """Mono speech: float32 samples in [-1, 1] at ``sample_rate``."""
-
-    samples: np.ndarray
-    sample_rate: int
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / float(self.sample_rate)
+from studio_kit.domain.requests import Speech
 
 
 class VoiceBackend(Backend):
@@ -49,8 +32,3 @@ class VoiceBackend(Backend):
 
     def supports(self, language: str) -> bool:
         return language.split("-")[0].lower() in self.languages
-
-
-def speech_seconds(speech: Speech) -> float:
-    """Usage units of a synthesis call: seconds of speech made."""
-    return speech.seconds

@@ -12,7 +12,8 @@ import subprocess
 from typing import Any
 
 from studio_kit.backends.base import Availability
-from studio_kit.backends.voice.base import Speech, VoiceBackend
+from studio_kit.backends.voice.base import VoiceBackend
+from studio_kit.domain.requests import Speech
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
 BASE_WPM = 165

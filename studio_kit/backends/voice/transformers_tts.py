@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.local_model import LocalModelFolder
-from studio_kit.backends.voice.base import Speech, VoiceBackend
+from studio_kit.backends.voice.base import VoiceBackend
+from studio_kit.domain.requests import Speech
 
 #: one synthesis at a time: the loaded model is shared by every backend on its folder, and each call sets
 #: its ``speaking_rate`` and torch's global seed before the forward pass, which another thread must not change

@@ -272,8 +272,6 @@ def score_render(image: Any, identity: IdentityRecord, *, look: str | None = Non
         faces = face_encoder or _face_encoder()
         face_vec = embed(faces, image) if faces is not None else None
         if face_vec is not None:
-            from studio_kit.backends.image.faces import face_similarity
-
             value, distance = face_similarity(face_vec, identity.face_embedding)
             return _scored(value, "face:dlib-resnet", THRESHOLDS["face"], {"distance": round(distance, 4)})
         face_note = "no face found in the render" if faces is not None else "faces extra not installed"
@@ -329,6 +327,12 @@ class _GivenEncoder(Backend):
 
     def embed(self, image: Any) -> Any:
         return self.encoder.embed(image)
+
+
+def face_similarity(a: list[float] | tuple[float, ...], b: list[float] | tuple[float, ...]) -> tuple[float, float]:
+    """(score 0..1, Euclidean distance) between two face descriptors; score = 1 − distance, clipped."""
+    distance = float(np.linalg.norm(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)))
+    return max(0.0, min(1.0, 1.0 - distance)), distance
 
 
 def embed(encoder: Any, image: Any) -> Any:

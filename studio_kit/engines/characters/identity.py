@@ -83,8 +83,8 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     """
     loaded = [load_reference_image(src) for src in references]
     if not loaded:  # no approved art yet: the reference is the previz front view of this bible
-        from studio_kit.backends.image.base import ImageRequest
         from studio_kit.backends.image.previz import PrevizImageBackend
+        from studio_kit.domain.requests import ImageRequest
 
         img = PrevizImageBackend().render(ImageRequest(kind="character", identities=[identity_from_bible(bible)],
                                                        wardrobe=bible.default_look, width=512, height=768))

@@ -155,7 +155,7 @@ def render(name: str, *, backend: str | None = None, view: str = "front", expres
     ``character_render`` asset under the current version with the score, threshold and flag.
     ``steps`` (denoising steps) only matters to model backends.
     """
-    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.domain.requests import ImageRequest
     from studio_kit.registry import invoke, last_call, load_backend
 
     if settings is None:
@@ -258,7 +258,7 @@ def render_frame(names: Iterable[str], *, size: str = "wide", scene: str | dict[
     Every character's mode rules are checked before anything is drawn (an unlocked avatar refuses the
     whole frame); each locked character gets a consistency score, stored with the ``storyboard_frame`` asset.
     """
-    from studio_kit.backends.image.base import ImageRequest
+    from studio_kit.domain.requests import ImageRequest
     from studio_kit.registry import invoke, last_call, load_backend
 
     if settings is None:

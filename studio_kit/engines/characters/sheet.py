@@ -52,7 +52,7 @@ def _atomic_png(img: Image.Image, path: Path) -> None:
 def build_sheet(render_panel: PanelRenderer, title: str, subtitle: str = "",
                 views: tuple[str, ...] = TURNAROUND) -> CharacterSheet:
     """Render the panels with ``render_panel`` and lay them out on one sheet (a 3D backend adds "back")."""
-    from studio_kit.backends.image.fonts import font as _font
+    from studio_kit.fonts import font as _font
 
     panels: dict[str, Image.Image] = {}
     turn = (SHEET_WIDTH // len(views), SHEET_WIDTH // len(views) * TURN_SIZE[1] // TURN_SIZE[0])

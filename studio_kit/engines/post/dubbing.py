@@ -74,9 +74,20 @@ def export_lines_csv(timeline: Timeline, language: str) -> str:
 
 
 def export_lines_po(timeline: Timeline, language: str) -> str:
-    from studio_kit.backends.translate.file import write_po
-
+    """The translators' sheet as a gettext .po file (the file backend reads it back with the translations)."""
     return write_po(lines_sheet(timeline, language), language)
+
+
+def write_po(rows: list[dict[str, str]], language: str) -> str:
+    def q(s: str) -> str:
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    head = ['msgid ""', 'msgstr ""', f'"Language: {language}\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+    body = []
+    for r in rows:
+        body += [f"#. {r['character']} {r.get('parenthetical') or ''} — slot {r['max_seconds']} s".rstrip(),
+                 f"msgctxt {q(r['line_id'])}", f"msgid {q(r['source'])}", f"msgstr {q(r.get('translation', ''))}", ""]
+    return "\n".join(head + body)
 
 
 def fit_line(speak_fn: Any, line_id: str, slot_samples: int) -> tuple[np.ndarray, LineFit]:

@@ -617,7 +617,7 @@ def export_lines(script: Script | str | Path, language: str, path: str | Path) -
 
 
 def _check_language(language: str) -> None:
-    from studio_kit.backends.translate.base import TranslationError
+    from studio_kit.exceptions import TranslationError
 
     lang = (language or "").strip()
     ok = False
@@ -637,7 +637,7 @@ def dub(script: Script | str | Path, language: str, *, translations: str | Path 
         progress: Progress | None = None) -> DubResult:
     """Dub the film into ``language``: translate, voice, fit to the original slots, mix over the M&E."""
     from studio_kit import registry
-    from studio_kit.backends.translate.base import chars
+    from studio_kit.domain.requests import chars
     from studio_kit.engines.post.dubbing import DubPlan, fit_line, place_dub, report_csv
     from studio_kit.engines.post.subtitles import export_srt, export_vtt
     from studio_kit.store.files import atomic_open

@@ -26,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from studio_kit.backends.voice.base import Speech, VoiceBackend, speech_seconds
+from studio_kit.domain.requests import Speech, speech_seconds
 from studio_kit.domain.voice import VoiceProfile
 from studio_kit.engines.post.audio import SR, db_to_gain, resample
+from studio_kit.registry import Backend
 
 #: speaking level of a normal line before the mix (peak dBFS)
 LINE_PEAK_DB = -3.0
@@ -86,8 +87,10 @@ def delivery_for(parenthetical: str | None, extensions: list[str] | tuple[str, .
     return d
 
 
-def choose_backend(language: str, profile: VoiceProfile, backends: dict[str, VoiceBackend]) -> VoiceBackend:
-    """The profile's backend when it speaks ``language``, else Piper if it does, else espeak-ng."""
+def choose_backend(language: str, profile: VoiceProfile, backends: dict[str, Any]) -> Backend:
+    """The profile's backend when it speaks ``language``, else Piper if it does, else espeak-ng.
+
+    ``backends``: the registry's voice backends by name (each answers ``supports(language)``)."""
     order = [profile.backend, "piper", "espeak"]
     for name in order:
         b = backends.get(name)
@@ -99,7 +102,7 @@ def choose_backend(language: str, profile: VoiceProfile, backends: dict[str, Voi
                      hint="Use an ISO 639 code espeak-ng knows (`espeak-ng --voices`), e.g. es, fr, ar, ja, zh.")
 
 
-def synthesize_line(backend: VoiceBackend, text: str, profile: VoiceProfile, *, language: str = "en",
+def synthesize_line(backend: Backend, text: str, profile: VoiceProfile, *, language: str = "en",
                     parenthetical: str | None = None, extensions: list[str] | tuple[str, ...] = (),
                     stretch: float = 1.0) -> np.ndarray:
     """One dialogue line as 48 kHz mono float32, through ``registry.invoke`` (usage + provenance)."""

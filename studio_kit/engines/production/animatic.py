@@ -109,7 +109,7 @@ def timecode(frame: int) -> str:
 def _card(size: tuple[int, int], lines: list[tuple[str, float]]):
     from PIL import Image, ImageDraw
 
-    from studio_kit.backends.image.fonts import font as _font
+    from studio_kit.fonts import font as _font
 
     img = Image.new("RGB", size, (12, 12, 14))
     d = ImageDraw.Draw(img)
@@ -148,7 +148,7 @@ class Overlays:
     """Burned-in timecode and shot labels, drawn on each frame."""
 
     def __init__(self, size: tuple[int, int], burn_timecode: bool, labels: bool):
-        from studio_kit.backends.image.fonts import font as _font
+        from studio_kit.fonts import font as _font
 
         self.size, self.burn_timecode, self.labels = size, burn_timecode, labels
         self.font = _font(max(12, size[1] // 26))
@@ -347,7 +347,7 @@ def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, 
 def _move_source(ctx: Any, shot: ShotFrame, movement: str, frames: int, size: tuple[int, int], backend: Any,
                  reference: ShotFrame | None, frame_image: Callable[..., Any]) -> Callable[[], Iterator[np.ndarray]]:
     def run() -> Iterator[np.ndarray]:
-        from studio_kit.backends.video.base import VideoRequest
+        from studio_kit.domain.requests import VideoRequest
         from studio_kit.registry import invoke
 
         still = frame_image(ctx, shot)

@@ -85,7 +85,7 @@ class Diagram:
     def png(self) -> Any:
         from PIL import Image, ImageDraw
 
-        from studio_kit.backends.image.fonts import font as _font
+        from studio_kit.fonts import font as _font
 
         img = Image.new("RGB", (self.width, self.height), (251, 250, 246))
         d = ImageDraw.Draw(img)

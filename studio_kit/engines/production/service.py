@@ -175,7 +175,7 @@ def render_shot_video(script: Any, number: str, *, ctx: Any = None, backend: str
     """An AI video of one shot (the video backend, image-to-video from its frame when it can), as long as
     the film's timeline makes the shot; stored as a ``shot_video`` asset that the animatic then plays."""
     from studio_kit.backends.image.prompts import describe_identity
-    from studio_kit.backends.video.base import VideoRequest
+    from studio_kit.domain.requests import VideoRequest
     from studio_kit.engines.production import animatic
     from studio_kit.registry import invoke, last_call, load_backend
 

@@ -198,9 +198,9 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
     (size, angle, movement, subjects), its scene with the scene's whole cast in order (so marks and the 180° line
     hold across its shots) and the shot's previz nudges (mark, orbit, lens). One place for the frame, the
     animatic's rendered camera moves and the camera plan's line flags."""
-    from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.blender3d.staging import apply_nudge
     from studio_kit.domain.character import identity_from_bible
+    from studio_kit.domain.requests import ImageRequest
 
     bibles = _bibles(ctx, shot.subjects) if bibles is None else bibles
     idents = [b.identity.to_identity() if b.identity else identity_from_bible(b) for b in bibles]

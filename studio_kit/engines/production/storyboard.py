@@ -84,7 +84,7 @@ def _frames(ctx: Any, plan: ShotPlan) -> dict[str, Any]:
 
 
 def _font(size: int):
-    from studio_kit.backends.image.fonts import font  # the one font loader for drawn frames
+    from studio_kit.fonts import font  # the one font loader for drawn frames
 
     return font(size)
 

@@ -151,9 +151,9 @@ def _resolve_cast(cast: Sequence[Any] | None, seed: int, genre: str, is_ad: bool
 
 
 def _resolve_backend(backend: Any) -> Any:
-    from studio_kit.backends.text.base import TextBackend
+    from studio_kit.registry import Backend
 
-    if isinstance(backend, TextBackend):
+    if isinstance(backend, Backend) and backend.modality == "text":
         return backend
     if backend is not None and not isinstance(backend, str):
         raise BackendError(f"backend must be a name or a TextBackend, not {type(backend).__name__}.",

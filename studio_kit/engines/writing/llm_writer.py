@@ -205,11 +205,10 @@ class LLMWriter:
         return text, [warning]
 
     def _procedural(self, plan: ScenePlan, brief: StoryBrief, memory: dict[str, Any]) -> str:
-        from studio_kit.backends.text.procedural import ProceduralTextBackend
-        from studio_kit.registry import invoke
+        from studio_kit.registry import invoke, load_backend
 
         if self._fallback is None:
-            self._fallback = ProceduralTextBackend()
+            self._fallback = load_backend("text", "procedural")
         return invoke(self._fallback, "write_scene", plan, brief, memory, seed=brief.seed,
                       params={"scene": plan.index, "fallback_for": self.backend.name}, units=1)
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend
 from studio_kit.domain.character import Appearance, CharacterBible, identity_from_bible
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.engines.characters import identity
 from studio_kit.engines.characters.consistency import (
     THRESHOLDS,

@@ -119,9 +119,9 @@ def test_non_image_reference_fails_the_lock_and_stores_nothing(ctx, tmp_path):
 
 def test_brand_render_draws_only_locked_palette_colours():
     # palette lists two colours: the third drawn colour (belt/collar) must come from the brand, not a stock palette
-    from studio_kit.backends.image.base import ImageRequest
     from studio_kit.backends.image.previz import PrevizImageBackend, figure_params_of
     from studio_kit.domain.character import identity_from_bible
+    from studio_kit.domain.requests import ImageRequest
 
     img = PrevizImageBackend().render(ImageRequest(kind="character", identities=[identity_from_bible(_mascot())],
                                                    wardrobe="default", width=256, height=384))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend, figure_params_of
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import ImageError
 
 BOB = {"character_id": "bob", "name": "Bob", "seed": 1234, "age": 40, "mode": "actor", "style": "stylized",

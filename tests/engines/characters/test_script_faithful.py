@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend
 from studio_kit.backends.image.previz_figure import NEUTRAL_HAIR, NEUTRAL_SKIN, figure_spec
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.engines.characters.bible import bibles_from_script
 from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.engines.writing.io import load_script

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio_kit.backends.image.base import ImageRequest
 from studio_kit.backends.image.previz import PrevizImageBackend, figure_params_of
 from studio_kit.backends.image.prompts import describe_identity
 from studio_kit.domain.character import CharacterBible, identity_from_bible
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.engines.characters import identity
 from studio_kit.engines.characters.bible import bibles_from_script, mine_species
 

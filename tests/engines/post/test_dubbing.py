@@ -7,12 +7,12 @@ import io
 import numpy as np
 import pytest
 
-from studio_kit.backends.translate.base import TranslationError
 from studio_kit.backends.translate.file import FileTranslateBackend
 from studio_kit.engines.post.audio import SR, rms_db
 from studio_kit.engines.post.dubbing import fit_line
 from studio_kit.engines.post.service import dub, export_lines
 from studio_kit.engines.post.subtitles import RLM, frame_ms, parse_srt
+from studio_kit.exceptions import TranslationError
 
 SHORT = """Title: Two Lines
 

@@ -8,8 +8,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from studio_kit.backends.music.base import CuePlan
 from studio_kit.backends.music.midi import MidiMusicBackend, find_soundfont
+from studio_kit.domain.requests import CuePlan
 from studio_kit.engines.post.audio import SR, rms_db
 from studio_kit.engines.post.music import plan_cues, scene_moods
 from studio_kit.engines.post.service import load_script, score

@@ -3,30 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-HARBOUR = """Title: Harbour Lights
+from studio_kit.config import sample_path
 
-EXT. HARBOUR - DAY
-
-MARA (30s), wiry, with close-cropped grey hair, stands in a yellow raincoat.
-
-MARA
-Boat's late.
-
-JONAH, 60, a stocky bearded man in a navy sweater, waves from the pier.
-
-JONAH
-It always is.
-
-INT. HARBOUR OFFICE - NIGHT
-
-Mara shakes off the rain.
-
-MARA
-Coffee?
-
-JONAH
-Please.
-"""
+HARBOUR = sample_path("harbour_lights.fountain").read_text(encoding="utf-8")
 
 
 @pytest.fixture

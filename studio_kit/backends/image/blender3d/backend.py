@@ -36,9 +36,10 @@ from typing import Any, ClassVar
 from PIL import Image, ImageDraw
 
 from studio_kit.backends.base import Availability
-from studio_kit.backends.image.base import ImageBackend, ImageRequest
+from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.blender3d import staging as st
 from studio_kit.backends.image.blender3d.mannequin import mannequin_for
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import BackendUnavailableError, ImageError
 
 log = logging.getLogger(__name__)
@@ -432,7 +433,7 @@ def _jsonable(obj: Any) -> Any:
 def _draw_plan(img: Image.Image, top: st.Camera, staging: st.Staging, cams: list[tuple[str, st.Camera]],
                report: list[dict[str, Any]]) -> None:
     """Overlay the camera plan: marks and names, the 180° line, each camera with its frustum and number."""
-    from studio_kit.backends.image.fonts import font as _font
+    from studio_kit.fonts import font as _font
 
     w, h = img.size
     d = ImageDraw.Draw(img)

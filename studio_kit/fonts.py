@@ -1,7 +1,7 @@
 """The one font loader for drawn frames (previz renders, storyboard panels, sheets, animatic cards).
 
-A public helper, so engines that letter a frame do not reach into a backend's
-private names: ``font(18)`` is DejaVu Sans (or Liberation Sans) at 18 px, or
+It sits below the engines and the backends (like ``studio_kit.media``), so the previz renderers and the
+engines that letter a frame share it without an engine importing a backend: ``font(18)`` is DejaVu Sans (or Liberation Sans) at 18 px, or
 Pillow's built-in font when neither is installed.
 """
 from __future__ import annotations
