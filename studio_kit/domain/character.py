@@ -22,6 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from studio_kit.domain.dialogue import DialogueVoice
 from studio_kit.domain.voice import VoiceProfile
 
+#: species word → body form (what a bible's ``species`` becomes in the 2D and 3D previz: human, quadruped or cloud)
+SPECIES_FORMS = {
+    **{w: "quadruped" for w in ("dog", "puppy", "cat", "kitten", "fox", "wolf", "horse", "pony", "pig", "goat",
+                                "sheep", "cow", "bear", "rabbit", "rat", "mouse", "chihuahua", "hound", "lion",
+                                "tiger", "deer", "donkey")},
+    **{w: "cloud" for w in ("cloud", "ghost", "spirit", "fog", "mist", "smoke", "entity")},
+}
+
+
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 

@@ -167,3 +167,20 @@ try:  # fall back to the public API if pydantic's internals ever differ
 except Exception:  # pragma: no cover - depends on the pydantic version
     def fast_model(cls: type[_M], data: dict[str, Any]) -> _M:  # type: ignore[misc]
         return cls.model_construct(**data)
+
+
+def scene_lines(scene: Scene, *, include_dialogue: bool = False) -> list[tuple[int, str]]:
+    """(source line, text) of each action line (and dialogue when asked) of a scene."""
+    types = {ElementType.ACTION} | ({ElementType.DIALOGUE, ElementType.PARENTHETICAL} if include_dialogue else set())
+    out: list[tuple[int, str]] = []
+    for el in scene.elements:
+        if el.type in types:
+            for i, text in enumerate(el.text.split("\n")):
+                if text.strip():
+                    out.append((el.line + i if el.line else 0, text))
+    if include_dialogue:
+        for block in scene.dialogue:
+            for el in block.lines:
+                if el.type in types and (el.line, el.text) not in out:
+                    out.append((el.line, el.text))
+    return out

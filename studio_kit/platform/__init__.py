@@ -8,3 +8,7 @@
 * ``audit`` — verify / export / anchor the per-organization hash-chained audit log;
 * ``usage`` — metering totals from the usage events.
 """
+
+# milestones listen to review transitions (reviews.on_change): importing them here means any use of the
+# platform, reviews included, has the listener in place
+from studio_kit.platform import milestones as _milestones  # noqa: E402, F401

@@ -7,10 +7,15 @@ Inputs that name a stored script take its asset id (another org's id is simply n
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from studio_kit.exceptions import InputError
-from studio_kit.platform.jobs import JobContext, handler
+
+if TYPE_CHECKING:  # the worker's context a handler gets; jobs.py imports this table, not the other way
+    from studio_kit.platform.jobs import JobContext
+
+Handler = Callable[[Any, dict[str, Any], "JobContext"], dict[str, Any]]
 
 
 def _existing(ctx: Any, kind: str, run_id: int) -> Any:
@@ -53,7 +58,6 @@ def _wav(samples: Any) -> bytes:
     return buf.getvalue()
 
 
-@handler("script.generate")
 def generate_script(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Write a screenplay from a logline and save it as version 1 (or the next) of script ``name``."""
     from studio_kit.engines.writing.generation import generate_script as generate
@@ -74,7 +78,6 @@ def generate_script(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[s
             "scenes": len(result.script.scenes), "title": result.script.title}
 
 
-@handler("post.voice")
 def voice(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Voice every line of a stored script: the dialogue stem as a 48 kHz WAV asset."""
     from studio_kit.engines.post import service as post
@@ -90,7 +93,6 @@ def voice(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     return {"asset_id": asset.id, "lines": len(track.lines), "seconds": round(len(track.dialogue) / 48000, 3)}
 
 
-@handler("post.music")
 def music(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Score a stored script (scene-aware cues): the music stem as a 48 kHz WAV asset."""
     from studio_kit.engines.post import service as post
@@ -106,7 +108,6 @@ def music(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     return {"asset_id": asset.id, "cues": len(result.cues)}
 
 
-@handler("production.generate-shot")
 def generate_shot(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """An AI video of one shot of a stored script (the production engine's render_shot_video)."""
     from studio_kit.engines.production import service as production
@@ -122,7 +123,6 @@ def generate_shot(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str
     return {"asset_id": new[-1].id if new else None, "shot": number}
 
 
-@handler("template.run")
 def template_run(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Execute a template notebook on this run's row (a retry re-runs the same row)."""
     from studio_kit.runs.runner import run_template
@@ -151,7 +151,6 @@ def _new_assets(ctx: Any, kind: str, before: set[int]) -> list[Any]:
     return [a for a in ctx.list_assets(kind) if a.id not in before]
 
 
-@handler("marketing.trailer")
 def trailer(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Cut, render, QC and store a trailer of a stored script (the marketing engine's service)."""
     import tempfile
@@ -168,7 +167,6 @@ def trailer(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]
     return {"asset_id": new[-1].id if new else None, "warnings": list(result.warnings)}
 
 
-@handler("marketing.poster")
 def poster(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Compose and store a poster (PNG + PDF) of a stored script."""
     import tempfile
@@ -184,3 +182,15 @@ def poster(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
                          tagline=params.get("tagline"))
     new = _new_assets(ctx, "marketing.poster", before)
     return {"asset_id": new[0].id if new else None, "asset_ids": [a.id for a in new]}
+
+
+#: what each job kind runs: ``studio_kit.platform.jobs`` looks the kind up here (a new kind is one row)
+HANDLERS: dict[str, Handler] = {
+    "script.generate": generate_script,
+    "post.voice": voice,
+    "post.music": music,
+    "production.generate-shot": generate_shot,
+    "template.run": template_run,
+    "marketing.trailer": trailer,
+    "marketing.poster": poster,
+}

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, or_, select
 
 from studio_kit.exceptions import InputError, StoreError, StudioError
 from studio_kit.platform._ops import as_utc
+from studio_kit.platform.job_handlers import HANDLERS
 from studio_kit.runs.heartbeat import beating
 from studio_kit.store.models import Organization, Project, Run, RunRecord, stored_id
 from studio_kit.store.platform_models import Job, JobEvent
@@ -49,18 +50,6 @@ FINISH_TRIES = 4           #: tries at recording a job's outcome before the work
 
 log = logging.getLogger("studio_kit.worker")
 Progress = Callable[[float, str], None]
-Handler = Callable[[Any, dict[str, Any], "JobContext"], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that executes jobs of ``kind``."""
-    def wrap(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-    return wrap
-
-
 @dataclass(frozen=True)
 class JobRecord:
     id: int
@@ -101,8 +90,6 @@ def _run_of(s: Session, job: Job) -> Run:
 
 def enqueue(ctx: Any, kind: str, parameters: dict[str, Any] | None = None, *, max_attempts: int = 3) -> JobRecord:
     """Queue ``kind`` with ``parameters`` in the project of ``ctx``: Run and job rows in one transaction."""
-    if kind not in HANDLERS:
-        _load_handlers()
     if kind not in HANDLERS:
         raise InputError(f"Unknown job kind {kind!r}.", hint="Known kinds: " + ", ".join(sorted(HANDLERS)) + ".")
     from studio_kit.platform import quotas
@@ -333,8 +320,6 @@ class Worker:
 
     def execute(self, job: Job) -> None:
         """Run a job this worker has claimed (here, or on a Dask worker under this worker's name)."""
-        if job.kind not in HANDLERS:
-            _load_handlers()
         t0 = time.perf_counter()
         with self._heartbeat(stored_id(job)):
             try:
@@ -484,10 +469,6 @@ def _execute_on_dask(job_id: int, worker_name: str, env: dict[str, str], store_a
                   {"fraction": 0.0, "message": f"on Dask worker {socket.gethostname()}:{os.getpid()}"})
     worker.execute(job)
     return {"job_id": job_id, "pid": os.getpid()}
-
-
-def _load_handlers() -> None:
-    import studio_kit.platform.job_handlers  # noqa: F401  registers the handlers
 
 
 def worker_heartbeat_age(store: Any) -> float | None:

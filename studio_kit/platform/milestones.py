@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from studio_kit.platform import permissions
+from studio_kit.platform import permissions, reviews
 from studio_kit.platform._ops import (
     OpsError,
     as_utc,
@@ -35,6 +35,7 @@ from studio_kit.platform._ops import (
     row_state,
     write_session,
 )
+from studio_kit.platform.reviews import subject_matches
 from studio_kit.store.files import atomic_open
 from studio_kit.store.models import Run, utcnow
 from studio_kit.store.ops_models import Milestone, ReviewItem
@@ -69,8 +70,6 @@ class MilestoneView:
 # -- reading ------------------------------------------------------------------------------------
 
 def _subject_done(pattern: str, reviews: list[ReviewItem], runs: list[Run]) -> tuple[bool, dt.date | None]:
-    from studio_kit.platform.reviews import subject_matches
-
     if pattern.startswith("run:"):
         mine = [r for r in runs if r.template == pattern[4:]]
         if mine and mine[-1].status == "succeeded":
@@ -231,8 +230,6 @@ def complete(ctx: Any, key: str, done: bool = True) -> Milestone:
 
 def on_review_change(s: Any, ctx: Any, item: ReviewItem) -> None:
     """Inside a review transition: milestones waiting on ``item`` become done (or not) with it."""
-    from studio_kit.platform.reviews import subject_matches
-
     rows = [m for m in s.exec(select(Milestone)).all() if any(subject_matches(p, item.subject) for p in m.subjects)]
     if not rows:
         return
@@ -272,7 +269,6 @@ def _slug(text: str) -> str:
 def publish_schedule(ctx: Any, ref: Any) -> list[MilestoneView]:
     """Lock an approved schedule (gate: a producer's approval) and derive its shoot milestones."""
     from studio_kit.domain.preproduction import Schedule
-    from studio_kit.platform import reviews
 
     permissions.require(ctx, "lock_schedule")
     subject, kind, asset_id = reviews.resolve(ctx, ref)
@@ -323,6 +319,9 @@ def publish_schedule(ctx: Any, ref: Any) -> list[MilestoneView]:
         s.commit()
     return [v for v in list_milestones(ctx) if v.key in wanted]
 
+
+
+reviews.on_change(on_review_change)  # every review transition updates the milestones waiting on it
 
 # -- exports --------------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ gate off with :func:`studio_kit.platform.permissions.set_gate`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlmodel import col, select
@@ -61,6 +61,18 @@ ANCHOR_KINDS = ("scene", "shot", "page", "timecode")
 ITEM_FIELDS = ("subject", "state", "stage", "reviewers", "due_date", "approved_by", "reason", "version")
 SUBJECT = re.compile(r"^(?P<kind>[A-Za-z0-9_.-]{1,64}):(?P<name>[^@]{1,180})(?:@(?P<version>\d{1,9}))?$")
 TIMECODE = re.compile(r"^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$")
+
+
+#: called inside every review transition's transaction, with (session, ctx, item), before it commits
+_LISTENERS: list[Callable[[Any, Any, ReviewItem], None]] = []
+
+
+def on_change(listener: Callable[[Any, Any, ReviewItem], None]) -> None:
+    """Call ``listener(session, ctx, item)`` inside every review transition, before it commits, so what depends on a
+    review (the milestones that wait on its subject) changes in the same transaction. Registered once per listener.
+    ``studio_kit.platform`` registers the milestones' listener when it is imported, so no transition misses it."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def _label(state: str) -> str:
@@ -187,9 +199,8 @@ def _transition(ctx: Any, ref: Any, op: str, *, permission: str | None = None, n
               {"from": from_state, "to": to_state, "note": note, "stage": item.stage, "by": by or ctx.user},
               before=before, after=row_state(item, ITEM_FIELDS))
         _notify(s, ctx, item, op, note)
-        from studio_kit.platform import milestones
-
-        milestones.on_review_change(s, ctx, item)
+        for listener in _LISTENERS:   # inside the transition's transaction: milestones waiting on the subject
+            listener(s, ctx, item)
         s.commit()
     notify.emit(ctx, f"review.{_EVENT[op]}", {"subject": subject, "kind": kind, "asset_id": asset_id,
                                                "from": from_state, "to": to_state, "by": ctx.user, "note": note,

@@ -213,10 +213,11 @@ class UsageRecord(UsageEventBase):
     at: datetime
 
 
-#: tables filtered by ``org_id`` in every scoped session (Organization by its id)
-ORG_TABLES: tuple[type[SQLModel], ...] = (User, Project, Asset, Run, AuditEvent, UsageEvent)
-#: tables additionally filtered by ``project_id`` in a project-scoped session
-PROJECT_TABLES: tuple[type[SQLModel], ...] = (Asset, Run, AuditEvent, UsageEvent)
+#: this module's tables filtered by ``org_id`` in every scoped session (Organization by its id); the whole list,
+#: studio ops' and the platform's tables with these, is ``studio_kit.store.tables.ORG_TABLES``
+CORE_ORG_TABLES: tuple[type[SQLModel], ...] = (User, Project, Asset, Run, AuditEvent, UsageEvent)
+#: this module's tables additionally filtered by ``project_id`` in a project-scoped session
+CORE_PROJECT_TABLES: tuple[type[SQLModel], ...] = (Asset, Run, AuditEvent, UsageEvent)
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -241,11 +242,3 @@ def to_record(row: SQLModel, record_cls: type[SQLModel]) -> Any:
         if isinstance(value, datetime) and value.tzinfo is None:
             data[key] = value.replace(tzinfo=UTC)
     return record_cls.model_validate(data)
-
-
-from studio_kit.store.ops_models import OPS_ORG_TABLES, OPS_PROJECT_TABLES  # noqa: E402  studio ops (issue 15)
-
-ORG_TABLES, PROJECT_TABLES = ORG_TABLES + OPS_ORG_TABLES, PROJECT_TABLES + OPS_PROJECT_TABLES
-from studio_kit.store.platform_models import PLATFORM_ORG_TABLES, PLATFORM_PROJECT_TABLES  # noqa: E402  issue 16
-
-ORG_TABLES, PROJECT_TABLES = ORG_TABLES + PLATFORM_ORG_TABLES, PROJECT_TABLES + PLATFORM_PROJECT_TABLES

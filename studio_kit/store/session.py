@@ -57,7 +57,8 @@ from sqlalchemy.sql.selectable import (
 from sqlmodel import Session, col
 
 from studio_kit.exceptions import StoreError, TenantAccessError
-from studio_kit.store.models import ORG_TABLES, PROJECT_TABLES, Organization, Project, table_of
+from studio_kit.store.models import Organization, Project, table_of
+from studio_kit.store.tables import ORG_TABLES, PROJECT_TABLES
 
 #: table name -> (org column, project column or None) of every table the wall scopes
 _TENANT_COLUMNS: dict[str, tuple[str, str | None]] = {"organization": ("id", None), "project": ("org_id", "id")}

@@ -33,7 +33,7 @@ DEFAULT_SWATCH = "#8a8f98"
 
 def species_options() -> list[str]:
     """"human" and every animal / thing previz can draw (its creature forms), for the species picker."""
-    from studio_kit.backends.image.previz_creatures import SPECIES_FORMS
+    from studio_kit.domain.character import SPECIES_FORMS
 
     return ["human", *SPECIES_FORMS]
 

@@ -7,7 +7,7 @@ with the 3D previz. One component, mounted by the Shot Generator (the shot on sc
     nudges.show("1.2")                         # the shot to nudge
     nudges.nudge(mark="MARA", direction="left")  # what the buttons do (also orbit=±15, lens=35, reset=True)
 
-Every nudge goes through :func:`studio_kit.engines.production.camera_plan.nudge_shot`: stored on the shot
+Every nudge goes through :func:`studio_kit.engines.production.service.nudge_shot`: stored on the shot
 in the shot plan (so a reload shows it), the frame redrawn as a new variant (the same nudges always draw the
 same picture) and the scene's camera plan with its 180° line flags stored again. Under a server the render
 runs in a worker thread, so the dashboard keeps serving while Blender draws.
@@ -105,7 +105,7 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
             raise StudioError("No shot to nudge.", hint="Render the shots of a script, then pick one.")
         if step.get("direction") and not step.get("mark"):
             raise StudioError("Whose mark?", hint="Pick the character in 'Character's mark'.")
-        return self._camera_plan.nudge_shot(self.ctx, self.shot, **step)
+        return self._service.nudge_shot(self.shot, ctx=self.ctx, **step)
 
     def _after(self, plan: Any) -> str:
         self.plan = plan

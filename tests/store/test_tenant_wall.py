@@ -32,8 +32,9 @@ from sqlmodel import SQLModel
 from studio_kit.exceptions import StoreError, TenantAccessError
 from studio_kit.registry import CallRecord
 from studio_kit.store import dispose_engines, migrate, open_store
-from studio_kit.store.models import ORG_TABLES, Organization, Run
+from studio_kit.store.models import Organization, Run
 from studio_kit.store.session import scoped, tenant_connection
+from studio_kit.store.tables import ORG_TABLES
 
 MODELS = [Organization, *ORG_TABLES]
 

@@ -7,9 +7,11 @@ functions (a lazy import is still a dependency), and checked against the rules:
   backends, UI or CLI, nor the media prober;
 * ``studio_kit.media`` (the one media prober and reader) sits just above it: it
   imports nothing from engines, backends, UI or CLI, so every one of them may use it;
-* engines import no UI or CLI;
+* engines import no UI or CLI, and no backend: they reach backends only through ``studio_kit.registry``;
+* the frame font loader (``studio_kit.fonts``) sits below engines and backends, as the media prober does;
 * UI components and the shipped templates import no CLI;
-* engine packages do not import each other in a cycle.
+* engine packages do not import each other in a cycle, and no two modules of the package import each other,
+  directly or round a loop, even through imports inside functions.
 """
 from __future__ import annotations
 
@@ -120,6 +122,19 @@ def test_the_media_prober_imports_no_engine_backend_ui_or_cli():
     assert not bad, "media.py sits below every engine, backend and front end:\n" + "\n".join(bad)
 
 
+def test_the_font_loader_imports_no_engine_backend_ui_or_cli():
+    assert "studio_kit.fonts" in GRAPH, "studio_kit/fonts.py moved? update this layer"
+    bad = violations(GRAPH, "studio_kit.fonts",
+                     ("studio_kit.engines", "studio_kit.backends", "studio_kit.ui", "studio_kit.cli"))
+    assert not bad, "fonts.py sits below every engine and backend:\n" + "\n".join(bad)
+
+
+def test_engines_reach_backends_only_through_the_registry():
+    bad = violations(GRAPH, "studio_kit.engines", ("studio_kit.backends",))
+    assert not bad, ("engines ask for a backend by name through studio_kit.registry (load_backend, invoke, "
+                     "get_backend_class) and pass domain values (domain/requests.py):\n" + "\n".join(bad))
+
+
 def test_engines_import_no_ui_or_cli():
     bad = violations(GRAPH, "studio_kit.engines", ("studio_kit.ui", "studio_kit.cli"))
     assert not bad, "engines are called by front ends, never the other way:\n" + "\n".join(bad)
@@ -188,6 +203,56 @@ def test_engine_packages_do_not_import_each_other_in_a_cycle():
     assert {"writing", "preproduction", "characters"} <= set(deps)
     cycle = find_cycle(deps)
     assert cycle is None, "engine packages import each other: " + " -> ".join(cycle or [])
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` blocks."""
+    for node in ast.iter_child_nodes(tree):
+        typing_only = isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        for kept in node.orelse if typing_only else [node]:
+            yield kept
+            yield from _runtime_nodes(kept)
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Module → the package's modules it imports, anywhere in it. ``from pkg import mod`` is an edge to
+    ``pkg.mod`` (Python runs ``pkg/__init__`` first, but a package's own submodules importing each other through
+    it is not a loop of theirs); ``from mod import name`` and ``import mod.sub`` are edges to the module named.
+    Imports under ``if TYPE_CHECKING:`` are left out: they name a type for the checker and never run."""
+    modules = set(GRAPH)
+
+    def nearest(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    out: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        module = module_name(path)
+        edges: set[str | None] = set()
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges |= {nearest(a.name) for a in node.names if a.name.startswith("studio_kit")}
+            elif isinstance(node, ast.ImportFrom):
+                stem = next(iter(imports_of(ast.Module(body=[node], type_ignores=[]), module,
+                                            path.name == "__init__.py")))
+                if not stem.startswith("studio_kit"):
+                    continue
+                for alias in node.names:
+                    full = f"{stem}.{alias.name}"
+                    edges.add(full if full in modules else nearest(stem))
+        out[module] = {e for e in edges if e and e != module}
+    return out
+
+
+def test_no_two_modules_import_each_other():
+    graph = module_graph()
+    assert "studio_kit.engines.writing.scenes" in graph["studio_kit.engines.writing.fountain"]
+    cycle = find_cycle(graph)
+    assert cycle is None, ("an import cycle between modules (imports inside functions count): "
+                           + " -> ".join(cycle or []) + "; move what both need into a module below them")
 
 
 def test_every_allowed_exception_is_still_needed():

@@ -275,6 +275,12 @@ def _framing(take: int, size: str, w: int, h: int) -> tuple[float, float]:
     return r.uniform(-fx, fx) * w, r.uniform(-fy, fy) * h
 
 
+def figure_params_of(image: Image.Image) -> dict[str, Any] | None:
+    """The previz drawing parameters stored in a rendered image (None for other backends' images)."""
+    raw = getattr(image, "info", {}).get("previz")
+    return json.loads(raw) if raw else None
+
+
 class PrevizImageBackend(ImageBackend):
     """Procedural storyboard renderer: the offline default image backend."""
 
@@ -282,6 +288,11 @@ class PrevizImageBackend(ImageBackend):
     # no "deterministic": that capability means "a new seed gives the same picture", and a frame's seed picks its
     # take (same seed, same pixels)
     capabilities: ClassVar[frozenset[str]] = frozenset({"character", "frame", "turnaround", "expression"})
+    #: What the character engine's consistency check reads without drawing, through
+    #: ``registry.get_backend_class("image", "previz")``: the drawing parameters a previz image carries, and the
+    #: figure an identity should be drawn as.
+    figure_params_of = staticmethod(figure_params_of)
+    figure_spec = staticmethod(figure_spec)
 
     @property
     def model_id(self) -> str | None:
@@ -465,12 +476,6 @@ def _top(spec: FigureSpec, top: float, head: float, h: float) -> float:
     if spec.form == "human" or top + head * spec.height > h:
         return top
     return h * 0.97 - head * spec.height
-
-
-def figure_params_of(image: Image.Image) -> dict[str, Any] | None:
-    """The previz drawing parameters stored in a rendered image (None for other backends' images)."""
-    raw = getattr(image, "info", {}).get("previz")
-    return json.loads(raw) if raw else None
 
 
 __all__ = ["PrevizImageBackend", "figure_params_of"]

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from studio_kit.backends.image.previz_ink import INK, PAPER, _limb, _mix
+from studio_kit.domain.character import SPECIES_FORMS
 
 #: body height and width in heads per form (people use FigureSpec.height and are narrower than tall)
 FORM_HEIGHT = {"quadruped": 2.6, "cloud": 3.0}
@@ -27,13 +28,6 @@ def fit_head(spec: Any, width: float, height: float, fill: float = 0.78) -> floa
         head = min(head, width * 0.86 / FORM_WIDTH[spec.form])
     return head
 
-#: species word → drawn form (what the bible's ``species`` becomes in previz)
-SPECIES_FORMS = {
-    **{w: "quadruped" for w in ("dog", "puppy", "cat", "kitten", "fox", "wolf", "horse", "pony", "pig", "goat",
-                                "sheep", "cow", "bear", "rabbit", "rat", "mouse", "chihuahua", "hound", "lion",
-                                "tiger", "deer", "donkey")},
-    **{w: "cloud" for w in ("cloud", "ghost", "spirit", "fog", "mist", "smoke", "entity")},
-}
 #: which quadrupeds get pointed ears (the rest get a dog's flop)
 _POINTY = {"cat", "kitten", "fox", "wolf", "chihuahua", "lion", "tiger", "deer", "horse", "pony", "donkey", "rabbit"}
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from studio_kit.backends.base import Availability, local_pipeline_availability, require_extra
 from studio_kit.backends.cache import MODELS, cached_diffusers_pipeline
+from studio_kit.backends.image.prompts import describe_identity
 from studio_kit.backends.video.base import ArrayClip, VideoBackend
 from studio_kit.domain.requests import VideoRequest
 from studio_kit.exceptions import BackendError, BackendUnavailableError
@@ -60,6 +61,13 @@ def clip_frames(wanted: int, family: str, max_frames: int) -> int:
     while k * step + 1 > max_frames and k > 1:
         k -= 1
     return k * step + 1
+
+
+def video_prompt(request: VideoRequest) -> str:
+    """The text prompt of a shot: the engine's words (what happens, size, movement, heading, tweak) and a
+    description of each locked identity in it, built by the one prompt builder the image backends use."""
+    parts = [request.prompt.strip(", "), *(describe_identity(i) for i in request.identities)]
+    return ", ".join(p for p in parts if p) or "a film shot"
 
 
 class DiffusersVideoBackend(VideoBackend):
@@ -145,7 +153,7 @@ class DiffusersVideoBackend(VideoBackend):
         frames = clip_frames(request.frames, family, self.max_frames)
         seconds = request.frames / request.fps
         accepted = inspect.signature(pipe.__call__).parameters
-        kwargs: dict[str, Any] = {"prompt": request.prompt or "a film shot", "height": height, "width": width,
+        kwargs: dict[str, Any] = {"prompt": video_prompt(request), "height": height, "width": width,
                                   "num_frames": frames, "num_inference_steps": request.steps,
                                   "guidance_scale": request.guidance, "output_type": "np",
                                   "generator": torch.Generator(device="cpu").manual_seed(int(request.seed or 0))}

@@ -15,7 +15,15 @@ import re
 from collections.abc import Sequence
 
 from studio_kit.domain.cast import GENERIC_CUES, _holds, cast_list, part_kind
-from studio_kit.domain.character import Appearance, CharacterBible, CharacterStyle, WardrobeLook, seed_for, slugify
+from studio_kit.domain.character import (
+    SPECIES_FORMS,
+    Appearance,
+    CharacterBible,
+    CharacterStyle,
+    WardrobeLook,
+    seed_for,
+    slugify,
+)
 from studio_kit.domain.dialogue import DialogueVoice
 from studio_kit.domain.script import ElementType, Script
 
@@ -295,8 +303,6 @@ def mine_species(cue: str, intro: str) -> str:
 
     A species word only counts as the noun of the phrase: "a dog walker" is a person.
     """
-    from studio_kit.backends.image.previz_creatures import SPECIES_FORMS
-
     for name in cue.lower().split("|"):   # the head noun of any cue: "CUTE DOG" yes, "HORSE RIDER" no
         words = re.findall(r"[a-z]+", name)
         if words and words[-1] in SPECIES_FORMS:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from studio_kit.domain.character import IdentityRecord
-from studio_kit.registry import Backend, invoke
+from studio_kit.registry import Backend, get_backend_class, invoke
 
 #: minimum score per method; below → the render is flagged for review
 THRESHOLDS = {"previz-params": 0.999, "embedding": 0.80, "perceptual": 0.78, "face": 0.45}
@@ -244,12 +244,10 @@ def score_render(image: Any, identity: IdentityRecord, *, look: str | None = Non
     Order: previz parameters, image-encoder embedding, face identity (a face in the reference and
     in the render), perceptual fallback. ``face_encoder=False`` skips the face step.
     """
-    from studio_kit.backends.image.previz import figure_params_of
-    from studio_kit.backends.image.previz_figure import figure_spec
-
-    params = figure_params_of(image)
+    previz: Any = get_backend_class("image", "previz")  # reads a previz picture's parameters; draws nothing
+    params = previz.figure_params_of(image)
     if params and params.get("figures"):
-        expected = figure_spec(identity.to_identity(), look).as_params()
+        expected = previz.figure_spec(identity.to_identity(), look).as_params()
         # a frame may hold several figures: score the one that is this character
         best, differ = 0.0, list(_PARAM_WEIGHTS)
         for used in params["figures"]:

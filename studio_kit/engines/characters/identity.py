@@ -83,11 +83,12 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     """
     loaded = [load_reference_image(src) for src in references]
     if not loaded:  # no approved art yet: the reference is the previz front view of this bible
-        from studio_kit.backends.image.previz import PrevizImageBackend
         from studio_kit.domain.requests import ImageRequest
+        from studio_kit.registry import invoke, load_backend
 
-        img = PrevizImageBackend().render(ImageRequest(kind="character", identities=[identity_from_bible(bible)],
-                                                       wardrobe=bible.default_look, width=512, height=768))
+        request = ImageRequest(kind="character", identities=[identity_from_bible(bible)], wardrobe=bible.default_look,
+                               width=512, height=768)
+        img = invoke(load_backend("image", "previz", settings=settings), "render", request)
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         loaded = [(img, buf.getvalue(), "previz-front")]
@@ -135,9 +136,10 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
 
 def _mannequin(bible: CharacterBible) -> tuple[tuple[str, Any], ...]:
     """The 3D previz body of the bible, frozen by the lock (pure Python; no Blender needed)."""
-    from studio_kit.backends.image.blender3d.mannequin import body_params
+    from studio_kit.registry import get_backend_class
 
-    return tuple(sorted(body_params(identity_from_bible(bible)).items()))
+    stager: Any = get_backend_class("image", "blender3d")  # its staging, pure Python: no Blender needed
+    return tuple(sorted(stager.body_params(identity_from_bible(bible)).items()))
 
 
 def lock(bible: CharacterBible, *, user: str, references: Iterable[Any] = (), settings: Any = None,

@@ -99,7 +99,7 @@ def _names(scenes: list[Any]) -> set[str]:
 
 
 def _scene_text(scene: Any) -> str:
-    from studio_kit.engines.preproduction.tagging import scene_lines
+    from studio_kit.domain.script import scene_lines
 
     return " ".join(t for _, t in scene_lines(scene, include_dialogue=True))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio_kit.domain.preproduction import Breakdown, BreakdownCategory, BreakdownSheet, CastMember, day_part
-from studio_kit.domain.script import ElementType, Scene, Script
+from studio_kit.domain.script import ElementType, Scene, Script, scene_lines
 from studio_kit.engines.preproduction import tagging
 from studio_kit.exceptions import BreakdownError, ScriptError  # noqa: F401 - BreakdownError re-exported from its old path
 
@@ -73,7 +73,7 @@ def synopsis_line(scene: Scene, limit: int = 90) -> str:
     if scene.synopsis.strip():
         text = " ".join(scene.synopsis.split())
     else:
-        action = " ".join(" ".join(t.split()) for _, t in tagging.scene_lines(scene))
+        action = " ".join(" ".join(t.split()) for _, t in scene_lines(scene))
         sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", action) if x.strip()] if action else [""]
         names = [n for n in scene.characters if n]
         # the first sentence where someone does something, not the set description before it

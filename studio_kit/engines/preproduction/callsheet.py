@@ -44,6 +44,7 @@ from studio_kit.domain.preproduction import (
     ShootDay,
     format_eighths,
 )
+from studio_kit.engines.preproduction.daytimes import day_calls, shoot_date, sun_datetimes
 from studio_kit.exceptions import CallSheetError, ScheduleError, StudioError  # noqa: F401 - CallSheetError re-exported from its old path
 
 #: what an unfilled field says: a marker the production office cannot miss, never "to be confirmed"
@@ -79,31 +80,8 @@ def _minus(t: dt.time, minutes: int) -> dt.time:
     return (dt.datetime.combine(dt.date(2000, 1, 2), t) - dt.timedelta(minutes=minutes)).time()
 
 
-def _next_monday(today: dt.date | None = None) -> dt.date:
-    today = today or dt.date.today()
-    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
-
-
-def shoot_date(schedule: Schedule, day_number: int, settings: CallSheetSettings) -> dt.date:
-    """The calendar date of a shoot day: the schedule's date, else counted in shooting weekdays
-    from ``settings.start_date`` (or the schedule's start, or next Monday)."""
-    day = schedule.days[day_number - 1]
-    if day.date is not None and settings.start_date is None:
-        return day.date
-    start = settings.start_date or schedule.start_date or _next_monday()
-    d, n = start, 0
-    while True:
-        if d.weekday() < settings.days_per_week:
-            n += 1
-            if n == day_number:
-                return d
-        d += dt.timedelta(days=1)
-
-
 def sun_times(date: dt.date, settings: CallSheetSettings) -> tuple[str, str]:
     """Local sunrise and sunset ("06:42") for the location; polar days say so."""
-    from studio_kit.engines.preproduction.daytimes import sun_datetimes
-
     rise, sset = sun_datetimes(date, settings)
     return (rise.strftime("%H:%M") if rise else "no sunrise (polar night or day)",
             sset.strftime("%H:%M") if sset else "no sunset (polar night or day)")
@@ -198,8 +176,6 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
             return cast_tier(cid, dood.row(cid).work)
         except KeyError:
             return cast_tier(cid, 1)
-
-    from studio_kit.engines.preproduction.daytimes import day_calls
 
     chair = {cid: settings.makeup_minutes.get(tier_of(cid), 60) for d in schedule.days for cid in d.cast_ids}
     call = day_calls(schedule, settings, cast_names=names, makeup_minutes=chair)[day_number - 1]

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio_kit.domain.callsheet import CallSheetSettings
 from studio_kit.domain.preproduction import Schedule, ShootDay
 
 #: the shooting crew is set up this long before a dawn or dusk window opens
@@ -146,6 +147,27 @@ def _actor_times(call: DayCall, day: ShootDay, schedule: Schedule) -> None:
         t, prev = end, s.site
 
 
+def _next_monday(today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def shoot_date(schedule: Schedule, day_number: int, settings: CallSheetSettings) -> dt.date:
+    """The calendar date of a shoot day: the schedule's date, else counted in shooting weekdays
+    from ``settings.start_date`` (or the schedule's start, or next Monday)."""
+    day = schedule.days[day_number - 1]
+    if day.date is not None and settings.start_date is None:
+        return day.date
+    start = settings.start_date or schedule.start_date or _next_monday()
+    d, n = start, 0
+    while True:
+        if d.weekday() < settings.days_per_week:
+            n += 1
+            if n == day_number:
+                return d
+        d += dt.timedelta(days=1)
+
+
 def day_calls(schedule: Schedule, settings: Any, *, cast_names: dict[int, str] | None = None,
               makeup_minutes: dict[int, int] | None = None) -> list[DayCall]:
     """Crew call, shooting call and wrap of every day, with turnaround enforced between consecutive days.
@@ -154,8 +176,6 @@ def day_calls(schedule: Schedule, settings: Any, *, cast_names: dict[int, str] |
     ``makeup_minutes`` (cast id -> minutes in the chair before their on-set time) sizes each actor's
     own call for the cast turnaround check.
     """
-    from studio_kit.engines.preproduction.callsheet import shoot_date
-
     lim = schedule.limits
     names = cast_names or dict(schedule.cast_names)
     calls: list[DayCall] = []

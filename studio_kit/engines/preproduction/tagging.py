@@ -34,8 +34,8 @@ from typing import Any
 
 from studio_kit.domain.cast import GROUP_SPEAKERS  # noqa: F401 - groups are extras, not cast
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
-from studio_kit.domain.preproduction import Tag, TagOrigin, dedupe, element_id  # noqa: F401 - re-exported from their old path
-from studio_kit.domain.script import ElementType, Scene
+from studio_kit.domain.preproduction import Tag, TagOrigin, dedupe, element_id
+from studio_kit.domain.script import ElementType, Scene, scene_lines
 from studio_kit.engines.preproduction import tagging_rules as rules
 from studio_kit.engines.preproduction.senses import NOUN_CATEGORIES, used_as_verb
 
@@ -198,23 +198,6 @@ def extras_lexicons() -> tuple[Lexicon, Lexicon]:
     conf = float(data.get("confidence", 0.8))
     return (_compile(Cat.EXTRAS_ATMOSPHERE, data.get("atmosphere", []), conf),
             _compile(Cat.EXTRAS_SILENT, data.get("silent", []), conf - 0.15))
-
-
-def scene_lines(scene: Scene, *, include_dialogue: bool = False) -> list[tuple[int, str]]:
-    """(source line, text) of each action line (and dialogue when asked) of a scene."""
-    types = {ElementType.ACTION} | ({ElementType.DIALOGUE, ElementType.PARENTHETICAL} if include_dialogue else set())
-    out: list[tuple[int, str]] = []
-    for el in scene.elements:
-        if el.type in types:
-            for i, text in enumerate(el.text.split("\n")):
-                if text.strip():
-                    out.append((el.line + i if el.line else 0, text))
-    if include_dialogue:
-        for block in scene.dialogue:
-            for el in block.lines:
-                if el.type in types and (el.line, el.text) not in out:
-                    out.append((el.line, el.text))
-    return out
 
 
 def number_cast(scenes: list[Scene]) -> dict[str, tuple[int, int, bool]]:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
-from studio_kit.domain.preproduction import Tag
+from studio_kit.domain.preproduction import Tag, element_id
+from studio_kit.domain.script import scene_lines
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -160,7 +161,6 @@ def _singular(word: str) -> str:
 
 
 def _tag(cat: Cat, name: str, line: int, matched: str, conf: float, note: str = "", context: str = "") -> Tag:
-    from studio_kit.engines.preproduction.tagging import element_id
 
     return Tag(category=cat, name=name, element_id=element_id(cat, _singular_phrase(name)), line=line,
                matched=matched, confidence=conf, note=note, context=context)
@@ -253,7 +253,7 @@ def _practicals(line: int, line_text: str, w: dict[str, Any]) -> list[Tag]:
 def _lights_change(scene: Any, w: dict[str, Any]) -> bool:
     """Whether a light changes state in the scene: "a red traffic light … turns green"."""
     return re.search(r"\b(?:" + "|".join(sorted(w["light_nouns"])) + r")\s+(?:" + "|".join(sorted(w["light_changes"]))
-                     + r")\b", " ".join(t for _, t in scene_lines_plain(scene)), re.I) is not None
+                     + r")\b", " ".join(t for _, t in scene_lines(scene)), re.I) is not None
 
 
 def _cued_lights(line: int, line_text: str, w: dict[str, Any]) -> list[Tag]:
@@ -353,14 +353,8 @@ def _animal_voices(line: int, line_text: str, w: dict[str, Any]) -> list[Tag]:
     return out
 
 
-def scene_lines_plain(scene: Any) -> list[tuple[int, str]]:
-    from studio_kit.engines.preproduction.tagging import scene_lines
-
-    return scene_lines(scene)
-
-
 def scene_line_text(scene: Any, line: int) -> str:
-    return next((t for ln, t in scene_lines_plain(scene) if ln == line), "")
+    return next((t for ln, t in scene_lines(scene) if ln == line), "")
 
 
 def place_tags(scene: Any, tags: list[Tag]) -> list[Tag]:
@@ -369,7 +363,7 @@ def place_tags(scene: Any, tags: list[Tag]) -> list[Tag]:
     if "EXT" not in scene.int_ext.upper():
         return []
     loc = " " + re.sub(r"[^A-Z ]", " ", scene.location.upper()).lower() + " "
-    action = " ".join(t for _, t in scene_lines_plain(scene))
+    action = " ".join(t for _, t in scene_lines(scene))
     if re.search(r"\b(empty|deserted|abandoned|alone|nobody|no one|lonely|lone)\b", action, re.I):
         return []
     out = []
@@ -391,7 +385,6 @@ def merge_same_element(tags: list[Tag]) -> list[Tag]:
     """One element per thing: "LED CLOCK ON THE WALL" is the LED CLOCK, and CLOCK (said later) the same clock;
     SEVEN CHIHUAHUAS and "chihuahuas" one group. Tags of a category whose head noun and number agree merge
     into the most specific name (a counted group keeps its count)."""
-    from studio_kit.engines.preproduction.tagging import element_id
 
     out: list[Tag] = []
     for t in tags:

@@ -306,15 +306,13 @@ def _staged_move(shot: ShotFrame, movement: str, settings: Any) -> tuple[Any, st
     """(the 3D previz backend, its move, amount) when ``shot``'s frame came from the 3D previz, its movement is a
     move of the camera body (push, pull, pan, tilt, tracking, crane) and Blender is installed here; else None
     (the video backend animates the still, as for every other picture-maker)."""
-    from studio_kit.backends.image.blender3d.backend import Blender3DImageBackend, bpy_installed
-    from studio_kit.backends.image.blender3d.staging import move_for
+    from studio_kit.registry import get_backend_class, load_backend
 
-    mapped = move_for(movement)
-    if shot.backend != Blender3DImageBackend.name or mapped is None or not bpy_installed():
+    stager: Any = get_backend_class("image", "blender3d")
+    mapped = stager.camera_move(movement)
+    if shot.backend != stager.name or mapped is None or not stager.availability(settings).ok:
         return None
-    from studio_kit.registry import load_backend
-
-    return (load_backend("image", Blender3DImageBackend.name, settings=settings), *mapped)
+    return (load_backend("image", stager.name, settings=settings), *mapped)
 
 
 def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, move: str, amount: float | None,

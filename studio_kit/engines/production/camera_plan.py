@@ -208,10 +208,10 @@ def line_flags(ctx: Any, plan: ShotPlan, scene: str) -> list[dict[str, Any]]:
     """Each shot of ``scene`` with its 180° line decision (see
     :meth:`~studio_kit.backends.image.blender3d.backend.Blender3DImageBackend.line_flags`): staged exactly as the
     3D previz draws it, nudges included; no Blender needed."""
-    from studio_kit.backends.image.blender3d.backend import Blender3DImageBackend
     from studio_kit.engines.production.shots import shot_request
+    from studio_kit.registry import load_backend
 
-    stager = Blender3DImageBackend(stage_only=True)
+    stager: Any = load_backend("image", "blender3d", stage_only=True)
     requests = [(s.number, shot_request(ctx, s, plan)[0]) for s in scene_shots(plan, scene)]
     return stager.line_flags(requests)
 
@@ -255,30 +255,29 @@ def nudge_shot(ctx: Any, number: str, *, mark: str | None = None, direction: str
     ``direction`` (left, right, forward, back), orbit the camera ``orbit`` degrees, change the ``lens`` (mm), or
     ``reset`` every nudge. The nudge is stored on the shot in the plan (a new plan version) and the frame is a new
     variant; the same nudges always draw the same picture. The scene's camera plan is stored again with its new
-    line flags."""
-    from studio_kit.backends.image.blender3d.backend import MISSING, MISSING_HINT, Blender3DImageBackend, bpy_installed
-    from studio_kit.backends.image.blender3d.staging import nudged
-    from studio_kit.engines.production.service import rendering_context
+    line flags. ``ctx`` is a rendering context: call it through ``service.nudge_shot``, which checks the role."""
     from studio_kit.engines.production.shots import render_shot, require_plan, save_plan, shot_request
     from studio_kit.exceptions import BackendUnavailableError
+    from studio_kit.registry import get_backend_class
 
-    ctx = rendering_context(ctx)  # a nudge renders: the user's role needs the render permission, as a re-render
     plan = require_plan(ctx, name)
     shot = plan.shot(number)
     if shot.status == "omitted":
         raise ProductionError(f"Shot {number} was omitted from the script.", hint="Nudge a shot that is in the cut.")
-    if not bpy_installed():
-        raise BackendUnavailableError(f"{MISSING} A nudge moves a mark or a camera in 3D, so it needs it.",
-                                      hint=MISSING_HINT)
+    stager: Any = get_backend_class("image", "blender3d")
+    available = stager.availability(settings)
+    if not available.ok:
+        raise BackendUnavailableError(f"{available.reason} A nudge moves a mark or a camera in 3D, so it needs it.",
+                                      hint="Install the 3D previz, or nudge the shot where it is installed.")
     if mark is not None:
         cast = shot_request(ctx, shot, plan)[0].scene["characters"]
         if mark.upper() not in {c.upper() for c in cast}:
             raise ProductionError(f"{mark} is not in scene {shot.scene_label} (it has {', '.join(cast) or 'nobody'}).",
                                   hint="Nudge the mark of a character of the shot's scene.")
-    previz = {} if reset else nudged(shot.previz, mark=mark, direction=direction, orbit=orbit, lens=lens)
+    previz = {} if reset else stager.nudged(shot.previz, mark=mark, direction=direction, orbit=orbit, lens=lens)
     index = plan.shots.index(shot)
     plan.shots[index] = render_shot(ctx, shot.model_copy(update={"previz": previz}), plan=plan,
-                                    backend=Blender3DImageBackend.name, settings=settings)
+                                    backend=stager.name, settings=settings)
     what = "reset" if reset else ", ".join(x for x in (f"{mark} {direction}" if mark else "",
                                                        f"orbit {orbit:+g}°" if orbit else "",
                                                        f"lens {lens:g} mm" if lens else "") if x)

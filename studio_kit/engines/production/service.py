@@ -104,6 +104,17 @@ def export_camera_plan(scene: str, out_dir: str | Path, *, ctx: Any = None,
     return export(plan, str(scene), out_dir, ctx=ctx)  # stores the camera plan with its 180° line flags
 
 
+def nudge_shot(number: str, *, ctx: Any = None, mark: str | None = None, direction: str | None = None,
+               orbit: float = 0.0, lens: float | None = None, reset: bool = False, name: str | None = None,
+               settings: Any = None) -> ShotPlan:
+    """Nudge a staged shot and redraw it with the 3D previz (see :func:`.camera_plan.nudge_shot`). A nudge renders,
+    so the user's role needs the render permission, as for a re-render."""
+    from studio_kit.engines.production.camera_plan import nudge_shot as nudge
+
+    return nudge(rendering_context(ctx), number, mark=mark, direction=direction, orbit=orbit, lens=lens, reset=reset,
+                 name=name, settings=settings)
+
+
 # -- footage -----------------------------------------------------------------------
 
 def ingest_footage(paths: Iterable[str | Path], *, ctx: Any = None, progress: Any = None) -> list[Any]:
@@ -174,7 +185,6 @@ def render_shot_video(script: Any, number: str, *, ctx: Any = None, backend: str
                       steps: int | None = None, settings: Any = None) -> ShotPlan:
     """An AI video of one shot (the video backend, image-to-video from its frame when it can), as long as
     the film's timeline makes the shot; stored as a ``shot_video`` asset that the animatic then plays."""
-    from studio_kit.backends.image.prompts import describe_identity
     from studio_kit.domain.requests import VideoRequest
     from studio_kit.engines.production import animatic
     from studio_kit.registry import invoke, last_call, load_backend
@@ -187,8 +197,9 @@ def render_shot_video(script: Any, number: str, *, ctx: Any = None, backend: str
         raise ProductionError(f"Shot {number} is not on the film's timeline.", hint="Render a shot that is in the cut.")
     engine = load_backend("video", backend, settings=settings)
     idents = [b.identity.to_identity() for b in _shots._bibles(ctx, shot.subjects) if b.identity]
+    # the video backend adds each identity's description (it has the locked identities) to this prompt
     prompt = ", ".join([shot.description, f"{shot.size} shot", f"{shot.movement} camera", shot.heading,
-                        *[describe_identity(i) for i in idents], shot.prompt_tweak])
+                        shot.prompt_tweak])
     size = (plan.width, plan.height)
     request = VideoRequest(frames=slot.duration_frames, fps=animatic.FPS, width=size[0], height=size[1],
                            image=_shots.frame_image(ctx, shot), prompt=prompt.strip(", "), movement=shot.movement,
@@ -382,6 +393,7 @@ __all__ = [
     "coverage_report",
     "cut_choice",
     "export_camera_plan",
+    "nudge_shot",
     "export_cut",
     "export_storyboard",
     "film_timeline",

@@ -25,6 +25,7 @@ from typing import Any
 from studio_kit.domain.production import ShotFrame, ShotPlan
 from studio_kit.domain.script import ElementType, Script
 from studio_kit.exceptions import CharacterError, ProductionError
+from studio_kit.registry import get_backend_class, invoke, last_call, load_backend
 
 FRAME_KIND = "shot_frame"
 PLAN_KIND = "shot_plan"
@@ -198,7 +199,6 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
     (size, angle, movement, subjects), its scene with the scene's whole cast in order (so marks and the 180° line
     hold across its shots) and the shot's previz nudges (mark, orbit, lens). One place for the frame, the
     animatic's rendered camera moves and the camera plan's line flags."""
-    from studio_kit.backends.image.blender3d.staging import apply_nudge
     from studio_kit.domain.character import identity_from_bible
     from studio_kit.domain.requests import ImageRequest
 
@@ -223,7 +223,8 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
               "description": shot.description, "subjects": [b.name for b in bibles] or shot.subjects}
     scene_d = {"int_ext": shot.int_ext or "INT", "location": shot.location, "time_of_day": shot.time_of_day or "DAY",
                "heading": shot.heading, "characters": cast}
-    shot_d, scene_d = apply_nudge(shot.previz, shot_d, scene_d)
+    stager: Any = get_backend_class("image", "blender3d")  # the 3D staging's nudges, pure Python: no Blender needed
+    shot_d, scene_d = stager.apply_nudge(shot.previz, shot_d, scene_d)
     width, height = size or (plan.width, plan.height)
     request = ImageRequest(kind="frame", identities=idents, shot=shot_d, scene=scene_d, width=width,
                            height=height, seed=seed, caption=caption, prompt=tweak,
@@ -235,7 +236,6 @@ def render_shot(ctx: Any, shot: ShotFrame, *, plan: ShotPlan, backend: str | Non
                 prompt_tweak: str | None = None, settings: Any = None, engine: Any = None) -> ShotFrame:
     """Draw one shot through the image backend and store the frame; returns the shot with it chosen."""
     from studio_kit.engines.characters.consistency import score_render
-    from studio_kit.registry import invoke, last_call, load_backend
 
     if settings is None:
         from studio_kit.config import get_settings
@@ -285,7 +285,6 @@ def render_shots(script: Any, ctx: Any, *, backend: str | None = None, width: in
     A stored plan of the same script is re-flowed first (see :func:`reflow`), so a revision redraws
     only new shots.
     """
-    from studio_kit.registry import load_backend
 
     parsed = load(script)
     fresh = plan_from_script(parsed)

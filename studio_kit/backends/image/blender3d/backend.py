@@ -38,7 +38,7 @@ from PIL import Image, ImageDraw
 from studio_kit.backends.base import Availability
 from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.blender3d import staging as st
-from studio_kit.backends.image.blender3d.mannequin import mannequin_for
+from studio_kit.backends.image.blender3d.mannequin import body_params, mannequin_for
 from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import BackendUnavailableError, ImageError
 
@@ -110,6 +110,13 @@ class Blender3DImageBackend(ImageBackend):
     capabilities: ClassVar[frozenset[str]] = frozenset({"character", "frame", "turnaround", "expression",
                                                         "deterministic", "depth", "pose", "camera-move",
                                                         "camera-plan", "3d"})
+    #: The staging the engines use without Blender, through ``registry.get_backend_class("image", "blender3d")``
+    #: (pure Python, the same code the renders stage with): a shot's nudges applied to its frame request, a nudge
+    #: edited, the rendered camera move a shot's movement maps to, and the 3D body a character's lock freezes.
+    apply_nudge = staticmethod(st.apply_nudge)
+    nudged = staticmethod(st.nudged)
+    camera_move = staticmethod(st.move_for)
+    body_params = staticmethod(body_params)
 
     def __init__(self, model_path: Any = None, *, engine: str = "workbench", samples: int = 16, antialias: int = 0,
                  fallback: bool = True, worker: Any = None, timeout: float = 600.0, stage_only: bool = False,
