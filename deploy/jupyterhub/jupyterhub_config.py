@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
-c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
+# get_config is put in this file's namespace by the traitlets loader when JupyterHub reads it (importing
+# traitlets' own get_config instead would write to the application's config, not the one being loaded)
+c = get_config()  # type: ignore[name-defined]  # noqa: F821
 
 studio_home = Path(os.environ.get("STUDIO_HOME", "studio-home")).resolve()
 state = Path(os.environ.get("STUDIO_HUB_STATE_DIR", studio_home / "hub"))

@@ -8,17 +8,24 @@ defines: ``options_form``, ``options_from_form``, ``get_env`` and a GPU check in
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 from traitlets import Unicode, default
 from traitlets.config import Configurable
 
-from studio_kit.hub.identity import identity_for
-from studio_kit.hub.profiles import find_profile, load_profiles, options_form
+from studio_kit.hub.identity import StudioIdentity, identity_for
+from studio_kit.hub.profiles import KernelProfile, find_profile, load_profiles, options_form
+
+if TYPE_CHECKING:
+    # the mixin only ever sits in front of a JupyterHub Spawner: type it as one, so ``super().get_env()``,
+    # ``self.user`` and ``self.user_options`` resolve (at run time it stays a plain Configurable)
+    from jupyterhub.spawner import Spawner as _SpawnerBase
+else:
+    _SpawnerBase = Configurable
 
 
-class StudioSpawnerMixin(Configurable):
+class StudioSpawnerMixin(_SpawnerBase):
     """Profile form + studio environment; mixed into a JupyterHub spawner class."""
 
     profiles_file = Unicode("", config=True,
@@ -28,7 +35,7 @@ class StudioSpawnerMixin(Configurable):
     studio_home = Unicode("", config=True, help="STUDIO_HOME for kernels (shared asset root); empty keeps the user's own.")
     default_org = Unicode("default", config=True, help="Organization of hub users who are in no `org:<slug>` group.")
 
-    def _profiles(self):
+    def _profiles(self) -> list[KernelProfile]:
         return load_profiles(self.profiles_file or None)
 
     def _options_form(self, spawner: Any = None) -> str:
@@ -39,10 +46,10 @@ class StudioSpawnerMixin(Configurable):
         return {"profile": find_profile(slug, self._profiles()).slug}
 
     @property
-    def profile(self):
+    def profile(self) -> KernelProfile:
         return find_profile((self.user_options or {}).get("profile"), self._profiles())
 
-    def studio_identity(self):
+    def studio_identity(self) -> StudioIdentity:
         groups = [g.name for g in self.user.groups]
         return identity_for(self.user.name, groups, self.default_org or None)
 
@@ -65,7 +72,7 @@ class StudioSpawnerMixin(Configurable):
         profile = find_profile((user_options or {}).get("profile"), self._profiles())
         spawner.cpu_limit, spawner.mem_limit = float(profile.cpus), profile.memory
 
-    async def start(self):
+    async def start(self) -> Any:
         profile = self.profile
         if profile.gpus:
             from studio_kit.runs.batch import local_gpus

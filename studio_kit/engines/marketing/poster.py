@@ -39,9 +39,12 @@ class Layout:
     portraits: bool = True
 
     def size(self, dpi: int = 300, scale: float = 1.0) -> tuple[int, int]:
-        if self.width_in:
+        if self.width_in and self.height_in:
             return round(self.width_in * dpi * scale), round(self.height_in * dpi * scale)
-        return round(self.width_px * scale), round(self.height_px * scale)
+        if self.width_px and self.height_px:
+            return round(self.width_px * scale), round(self.height_px * scale)
+        raise MarketingError(f"Poster layout {self.key!r} has no size.",
+                             hint="Give a layout width_in and height_in (print) or width_px and height_px (screen).")
 
 
 LAYOUTS = {

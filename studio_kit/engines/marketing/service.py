@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from studio_kit.domain.marketing import Credits, QCLine, TrailerEDL
+from studio_kit.domain.marketing import Credits, PlatformPreset, QCLine, TrailerEDL
 from studio_kit.domain.timeline import Timeline
 from studio_kit.exceptions import MarketingError
 
@@ -401,7 +401,8 @@ def export_platforms(source: str | Path, platforms_: str | list[str], out_dir: s
     chosen = P.select(platforms_)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    targets = [(P.scaled(p, scale), out / f"{stem}-{p.key}.{p.container}", None) for p in chosen]
+    targets: list[tuple[PlatformPreset, Path, str | None]] = [
+        (P.scaled(p, scale), out / f"{stem}-{p.key}.{p.container}", None) for p in chosen]
     lines = P.export(source, targets, what=f"{len(targets)} platform exports")
     report = out / f"{stem}-qc.json"
     with atomic_open(report, "w") as fh:
@@ -503,6 +504,9 @@ def deliver(script: Any, platforms_: str | list[str] = "all", out_dir: str | Pat
     length = spot_length(film(script, ctx=ctx), length)
     t = trailer(script, length, out / f"trailer-{length}.mp4", ctx=ctx, otio_out=out / f"trailer-{length}.otio",
                 size=size, progress=progress, settings=settings)
+    if t.otio is None:
+        raise MarketingError("The trailer's OpenTimelineIO file was not written.",
+                             hint="trailer() writes it whenever otio_out is given; this is a bug.")
     files: dict[str, Path] = {"trailer": t.path, "trailer_otio": t.otio}
     qc = [t.qc]
     if full:
@@ -555,7 +559,7 @@ def press_kit(script: Any, out: str | Path = "press_kit.pdf", *, ctx: Any = None
         cast.append((bible.name if bible else part.name, bible.description if bible else "", portrait))
     timeline = film_timeline(parsed, ctx=ctx)
     plan = production.shot_plan_or_none(ctx=ctx)
-    frames = []
+    frames: list[tuple[str, Any]] = []     # (shot number, its frame image)
     if plan is not None:
         by_scene = plan.scenes()
         for c in sorted(candidates(timeline, parsed), key=lambda c: -c.score):

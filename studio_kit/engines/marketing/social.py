@@ -207,6 +207,7 @@ def track_subject(video: str | Path, *, cuts: list[int] | None = None, fps: int 
     import time
 
     import cv2
+    import cv2.data  # the bundled Haar cascades: cv2's stubs only know the submodule when it is imported by name
 
     from studio_kit import media
 

@@ -123,9 +123,9 @@ class ChainFont(ImageFont.FreeTypeFont):
     def _single(self, text: str) -> bool:
         return all(covered(self.names[0], ch) for ch in text)
 
-    def getlength(self, text: str, mode: str = "", direction: str | None = None,
+    def getlength(self, text: str | bytes, mode: str = "", direction: str | None = None,
                   features: list[str] | None = None, language: str | None = None) -> float:
-        if self._single(text):
+        if not isinstance(text, str) or self._single(text):    # bytes: Pillow sets them in the first face
             return super().getlength(text, mode, direction, features, language)
         return sum(f.getlength(run, mode, direction, features, language)
                    for run, f in self.runs(text))
@@ -153,19 +153,19 @@ class ChainFont(ImageFont.FreeTypeFont):
               "m": (ascent - descent) / 2}.get(anchor[1], float(ascent))
         return dx, dy
 
-    def getbbox(self, text: str, mode: str = "", direction: str | None = None, features: list[str] | None = None,
-                language: str | None = None, stroke_width: float = 0, anchor: str | None = None
-                ) -> tuple[float, float, float, float]:
-        if self._single(text):
+    def getbbox(self, text: str | bytes | bytearray, mode: str = "", direction: str | None = None,
+                features: list[str] | None = None, language: str | None = None, stroke_width: float = 0,
+                anchor: str | None = None) -> tuple[float, float, float, float]:
+        if not isinstance(text, str) or self._single(text):
             return super().getbbox(text, mode, direction, features, language, stroke_width, anchor)
         box = self._baseline_box(text, mode, direction, features, language, stroke_width)
         dx, dy = self._anchor_shift(text, anchor, box, mode, direction, features, language)
         return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
 
-    def getmask2(self, text: str, mode: str = "", direction: str | None = None, features: list[str] | None = None,
+    def getmask2(self, text: str | bytes, mode: str = "", direction: str | None = None, features: list[str] | None = None,
                  language: str | None = None, stroke_width: float = 0, anchor: str | None = None, ink: int = 0,
                  start: tuple[float, float] | None = None, *args: Any, **kwargs: Any) -> tuple[Any, tuple[int, int]]:
-        if self._single(text):
+        if not isinstance(text, str) or self._single(text):
             return super().getmask2(text, mode, direction, features, language, stroke_width, anchor, ink, start,
                                     *args, **kwargs)
         if mode not in ("", "L", "1"):
@@ -184,7 +184,7 @@ class ChainFont(ImageFont.FreeTypeFont):
             canvas = canvas.point(lambda v: 255 if v >= 128 else 0).convert("1")
         return canvas.im, (left, top)
 
-    def getmask(self, text: str, mode: str = "", *args: Any, **kwargs: Any) -> Any:
+    def getmask(self, text: str | bytes, mode: str = "", *args: Any, **kwargs: Any) -> Any:
         return self.getmask2(text, mode, *args, **kwargs)[0]
 
 
