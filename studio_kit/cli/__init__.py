@@ -79,9 +79,10 @@ def main() -> None:
         sys.exit(1)
     except Exception as exc:
         # click usage errors (typer vendors its own click, so match by behaviour, not by class)
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -87,10 +87,13 @@ def budget(script: Path = typer.Argument(..., help="Fountain screenplay to budge
     output_folder(out, "-o/--out", BudgetError)
     pkg = plan_package(script, edits=edits, schedule=schedule, time_limit=time_limit, preset=preset, rates=rates,
                        shots=shots, contingency=contingency, call_days=[])
-    b, sched, dood = pkg.budget, pkg.schedule, pkg.dood
+    b, sched, dood, top = pkg.budget, pkg.schedule, pkg.dood, pkg.top_sheet
+    if b is None or top is None:   # plan_package skips the budget only without a preset, and one is always given
+        raise BudgetError(f"No budget was made for {script} (preset {preset!r}).",
+                          hint="Give a budget preset with --preset (or auto).")
     files = export_budget(b, out)
     console = Console()
-    console.print(summary_line(pkg.top_sheet))
+    console.print(summary_line(top))
     console.print(f"{len(sched.days)} shoot days, {len(dood.rows)} cast, "
                   f"{sum(len(a.lines) for a in b.accounts)} detail lines; wrote {len(files)} files to {out}")
 

@@ -143,6 +143,9 @@ def lock(name: str = typer.Argument(..., help="Character name or id."),
         input_file(ref, "Reference image", CharacterError)
     bible = service.lock(name, references=reference)
     ident = bible.identity
+    if ident is None:   # lock always returns a bible with a locked identity
+        raise CharacterError(f"Character {bible.name!r} has no locked identity after locking.",
+                             hint="Run `studio character lock` again; if it persists this is a bug in studio_kit.")
     _console().print(f"Locked [bold]{bible.name}[/] v{bible.version}: identity {ident.hash[:23]}…, "
                      f"{len(ident.reference_hashes)} reference(s), "
                      f"{'embedding ' + str(ident.embedding_model) if ident.embedding else 'perceptual signature'}.")

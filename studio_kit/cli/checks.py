@@ -11,8 +11,17 @@ import math
 import os
 import stat
 from pathlib import Path
+from typing import overload
 
 from studio_kit.exceptions import InputError, StudioError
+
+
+@overload
+def input_file(path: Path, what: str, error: type[StudioError] = ...) -> Path: ...
+@overload
+def input_file(path: None, what: str, error: type[StudioError] = ...) -> None: ...
+@overload
+def input_file(path: Path | None, what: str, error: type[StudioError] = ...) -> Path | None: ...
 
 
 def input_file(path: Path | None, what: str, error: type[StudioError] = InputError) -> Path | None:

@@ -148,7 +148,7 @@ def runs(limit: int = typer.Option(20, min=1, max=10_000, help="How many recent 
         rows = [r for r in rows if r.status == "failed"]
     title = f"{'Interrupted runs' if stale else 'Runs'} of {ctx.org_slug}/{ctx.project_slug}"
     table = Table(title=title)
-    columns = ("id", "template", "status", "started", "seconds", "parameters", "error")
+    columns: tuple[str, ...] = ("id", "template", "status", "started", "seconds", "parameters", "error")
     if stale:
         columns = ("id", "template", "started", "last heartbeat", "owner", "error")
     for col in columns:

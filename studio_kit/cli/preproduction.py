@@ -49,6 +49,7 @@ def breakdown(script: Path = typer.Argument(..., help="Screenplay to break down 
 
     input_file(script, "Screenplay", ScriptError)
     output_folder(out, "-o/--out")
+    lock_log: Path | None = None               # the edit log the cast numbers are locked in (--lock-cast)
     if lock_cast:
         from studio_kit.domain.breakdown_edits import EditLog
 
@@ -56,12 +57,13 @@ def breakdown(script: Path = typer.Argument(..., help="Screenplay to break down 
             raise typer.BadParameter("--lock-cast stores the cast list in the edit log: pass --edits FILE.json too.")
         if not edits.exists() and not edits.is_symlink():
             EditLog().save(edits)
+        lock_log = edits
     input_file(edits, "Edit log (--edits)")
     bd = _load(script, edits, propose)
-    if lock_cast:
-        log = EditLog.load(edits)
+    if lock_log is not None:
+        log = EditLog.load(lock_log)
         log.lock_cast(bd)
-        log.save(edits)
+        log.save(lock_log)
         _console().print(f"Cast numbers locked in {edits} ({len(log.cast_numbers)} names)")
     files = export_breakdown(bd, out)
     tags = sum(len(s.tags) for s in bd.sheets)

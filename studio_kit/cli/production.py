@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TypedDict
 
 import typer
 
@@ -161,7 +162,14 @@ def storyboard(script: Path = typer.Argument(..., help="The screenplay."),
         _console().print(f"{kind}: {path}")
 
 
-def _stored_size(script: Path) -> dict[str, int]:
+class _Size(TypedDict, total=False):
+    """A stored shot plan's frame size, as render_shots takes it (empty: its defaults)."""
+
+    width: int
+    height: int
+
+
+def _stored_size(script: Path) -> _Size:
     from studio_kit.engines.production import service
     from studio_kit.engines.production.shots import load, plan_name
 

@@ -1,7 +1,7 @@
 """One rich console and one progress bar for every command that does long work."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 
 def console() -> Any:
@@ -20,7 +20,7 @@ class ProgressBar:
         self.progress: Any = None
         self.tasks: dict[str, Any] = {}
 
-    def __enter__(self) -> ProgressBar:
+    def __enter__(self) -> Self:
         if self.enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -227,7 +227,16 @@ def _block_peaks(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return env, padded.reshape(nblocks, _BLOCK).max(axis=1)
 
 
-def _block_true_peak(y: np.ndarray, b: int) -> np.ndarray:
+class _Frames(Protocol):
+    """What the true-peak search reads: a (samples × channels) array, or a file sliced like one."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, span: slice, /) -> np.ndarray: ...
+
+
+def _block_true_peak(y: _Frames, b: int) -> np.ndarray:
     n = y.shape[0]
     a, e = b * _BLOCK, min(n, (b + 1) * _BLOCK)
     lo, hi = max(0, a - 64), min(n, e + 64)
@@ -241,7 +250,7 @@ def peak_envelope(x: np.ndarray, floor: float) -> np.ndarray:
     ``floor``; elsewhere the sample peak (it stays more than 3.5 dB under ``floor``)."""
     y = _as_2d(x)
     env, block_peak = _block_peaks(y)
-    for b in np.flatnonzero(block_peak >= floor * 10 ** (-_OVERSHOOT_DB / 20)):
+    for b in np.flatnonzero(block_peak >= floor * 10 ** (-_OVERSHOOT_DB / 20)).tolist():   # python ints
         a = b * _BLOCK
         seg = _block_true_peak(y, b)
         env[a: a + len(seg)] = np.maximum(env[a: a + len(seg)], seg)
@@ -260,7 +269,7 @@ def true_peak(x: np.ndarray, rate: int) -> float:
     return _true_peak_search(y, _block_peaks(y)[1])
 
 
-def _true_peak_search(y: np.ndarray, block_peak: np.ndarray) -> float:
+def _true_peak_search(y: _Frames, block_peak: np.ndarray) -> float:
     """dBTP of ``y`` given the sample peak of each of its 4096-sample blocks (loudest first, early stop)."""
     if not len(block_peak):
         return float("-inf")

@@ -20,7 +20,7 @@ its input stems and the five output arrays, and a few blocks of working memory b
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,18 +194,22 @@ class _Stems:
 
     def duck_gain(self, a: int, b: int) -> np.ndarray:
         """The ducking gain of samples ``a:b`` (as :func:`apply_curve` interpolates it)."""
+        duck = self.duck
+        if duck is None:
+            raise AudioError("The ducking curve is asked for before it was made.",
+                             hint="Set _Stems.duck first (mix's _prepare does); this is a bug in studio_kit.")
         hop = int(self.rate * CONTROL_MS / 1000)
         out = np.empty(b - a, dtype=np.float32)
         chunk = 256 * hop
-        xp = np.arange(len(self.duck))
+        xp = np.arange(len(duck))
         for c in range(a, b, chunk):
             e = min(b, c + chunk)
-            near = self.duck[max(0, c // hop - 1): (e - 1) // hop + 3]
+            near = duck[max(0, c // hop - 1): (e - 1) // hop + 3]
             if near.min() == near.max():             # a flat stretch: interpolation gives the value itself
                 out[c - a: e - a] = near[0]
             else:
                 pos = np.arange(c, e).astype(np.float32) / np.float32(hop)
-                out[c - a: e - a] = np.interp(pos, xp, self.duck)
+                out[c - a: e - a] = np.interp(pos, xp, duck)
         return out
 
     def dialogue_power(self) -> np.ndarray:
@@ -330,7 +334,7 @@ def mix(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, timeline: 
 
 
 def mix_to_files(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, timeline: Timeline | None,
-                 paths: dict[str, str | Path], settings: MixSettings | None = None, rate: int = SR,
+                 paths: Mapping[str, str | Path], settings: MixSettings | None = None, rate: int = SR,
                  subtype: str = "PCM_24") -> tuple[Any, Any, np.ndarray]:
     """:func:`mix` straight to WAV files, holding no film-length output: ``paths`` maps ``"mix"`` and any
     of ``dialogue``, ``music``, ``effects``, ``m&e`` to files (written atomically, block by block).
@@ -343,7 +347,7 @@ def mix_to_files(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, t
 
 
 def mix_files(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, timeline: Timeline | None,
-              paths: dict[str, str | Path], settings: MixSettings | None = None, rate: int = SR,
+              paths: Mapping[str, str | Path], settings: MixSettings | None = None, rate: int = SR,
               subtype: str = "PCM_24", label: str | None = None) -> MixResult:
     """:func:`mix` written to WAV files as it is made (see :func:`mix_to_files`): the same figures, QC,
     ducking curve and gains as :func:`mix` gives, ``files`` set and ``mix``/``stems`` empty.

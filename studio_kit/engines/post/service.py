@@ -436,23 +436,25 @@ def _write_character(path: Path, track: VoiceTrack, name: str, gain: np.float32)
     from studio_kit.store.files import atomic_path
 
     chars = track.characters
-    lazy = isinstance(chars, CharacterStems)
-    stem = None if lazy else chars[name]
     tl = track.timeline
     spf = SR // tl.fps
-    n = tl.duration_frames * spf if lazy else len(stem)
-    spans = []
-    if lazy:
-        for e in tl.dialogue():
-            audio = chars.lines.get(e.line_id or "")
-            if audio is None or not len(audio) or (e.character or "?") != name:
+    stem: np.ndarray | None = None                        # None: placed from the lines (``spans``)
+    spans: list[tuple[int, int, np.ndarray]] = []
+    if isinstance(chars, CharacterStems):
+        n = tl.duration_frames * spf
+        for ev in tl.dialogue():
+            audio = chars.lines.get(ev.line_id or "")
+            if audio is None or not len(audio) or (ev.character or "?") != name:
                 continue
-            a = e.start_frame * spf
-            spans.append((a, min(n, a + len(audio), e.end_frame * spf), audio))
+            a = ev.start_frame * spf
+            spans.append((a, min(n, a + len(audio), ev.end_frame * spf), audio))
+    else:
+        stem = chars[name]
+        n = len(stem)
     with atomic_path(path) as tmp, sf.SoundFile(str(tmp), "w", SR, 1, subtype="PCM_24", format="WAV") as f:
         for a in range(0, n, WRITE_BLOCK):
             b = min(n, a + WRITE_BLOCK)
-            if lazy:
+            if stem is None:
                 block = np.zeros(b - a, dtype=np.float32)
                 for s, e, audio in spans:                 # the lines in film order, as _place adds them
                     if s < b and e > a:
@@ -505,7 +507,7 @@ def store_lines(ctx: Any, track: VoiceTrack) -> dict[str, str]:
         if audio is None or not len(audio):
             continue
         rec = ctx.put_asset(wav_bytes(audio), "post.line", f"{e.line_id}.{track.language}.wav",
-                            meta={"line_id": e.line_id, "character": e.character, "text": track.texts.get(e.line_id),
+                            meta={"line_id": e.line_id, "character": e.character, "text": track.texts.get(e.line_id or ""),
                                   "start_frame": e.start_frame, "duration_frames": e.duration_frames,
                                   "language": track.language,
                                   "profile": track.profiles.get(e.character or "", VoiceProfile()).model_dump()})

@@ -99,7 +99,7 @@ def build_timeline(script: Script | str, line_durations: Mapping[str, float] | N
     from studio_kit.engines.writing.shots import shot_list
 
     if isinstance(script, str):
-        from studio_kit.engines.writing import parse_fountain
+        from studio_kit.engines.writing.fountain import parse_fountain
 
         script = parse_fountain(script)
     durations = dict(line_durations or {})

@@ -141,7 +141,7 @@ def process(speech: Speech, profile: VoiceProfile, d: Delivery | None = None, *,
         x = pb.time_stretch(x[None, :], sr, stretch_factor=speed, pitch_shift_in_semitones=pitch,
                             preserve_formants=True, high_quality=False)[0]
     x = resample(x, sr, SR)
-    chain = [pb.HighpassFilter(70.0)]
+    chain: list[pb.Plugin] = [pb.HighpassFilter(70.0)]
     low, high = profile.low_shelf_db + d.low_shelf_db, profile.high_shelf_db + d.high_shelf_db
     if low:
         chain.append(pb.LowShelfFilter(cutoff_frequency_hz=250.0, gain_db=low))
