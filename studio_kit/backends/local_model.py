@@ -19,12 +19,14 @@ class LocalModelFolder:
     folder_what: ClassVar[str] = "model"
     folder_hint: ClassVar[str] = "Save the model with save_pretrained() into a local folder and pass it."
 
-    def _require_folder(self) -> None:
-        path = getattr(self, "model_path", None)
+    def _require_folder(self) -> Path:
+        """The backend's model folder; BackendUnavailableError when it has no config.json."""
+        path: Path | None = getattr(self, "model_path", None)
         if path is None or not (path / "config.json").is_file():
             raise BackendUnavailableError(
                 f"{self.modality.title()} backend '{self.name}': no {self.folder_what} folder with config.json "  # type: ignore[attr-defined]
                 f"at {path}.", hint=self.folder_hint + " (Weights cannot be downloaded here.)")
+        return path
 
     @classmethod
     def availability(cls, settings: Any = None) -> Availability:

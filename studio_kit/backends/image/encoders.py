@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -75,8 +76,7 @@ class ImageEncoder:
     @property
     def dim(self) -> int:
         cfg = self.model.config
-        return int(getattr(cfg, "projection_dim", None) if hasattr(self.model, "visual_projection")
-                   else cfg.hidden_size)
+        return int(cfg.projection_dim if hasattr(self.model, "visual_projection") else cfg.hidden_size)
 
     def embed(self, image: Any) -> list[float]:
         """Unit-length embedding of a PIL image (or image path / bytes), as plain floats."""
@@ -99,7 +99,7 @@ class ImageEncoder:
         return cosine(va, vb)
 
 
-def cosine(a: list[float], b: list[float]) -> float:
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     """Cosine similarity of two vectors (0.0 when either is all zeros)."""
     if len(a) != len(b):
         raise ValueError(f"embeddings differ in length ({len(a)} vs {len(b)})")

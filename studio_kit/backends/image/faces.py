@@ -52,6 +52,7 @@ class FaceEncoder:
 
     def __init__(self) -> None:
         import cv2
+        import cv2.data
         import dlib
 
         models = _model_dir()

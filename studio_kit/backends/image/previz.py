@@ -43,6 +43,7 @@ from PIL import Image, ImageDraw
 from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.previz_creatures import fit_head
 from studio_kit.backends.image.previz_figure import INK, PAPER, FigureSpec, _mix, draw_figure, figure_spec
+from studio_kit.backends.image.previz_ink import _shade
 from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import ImageError
 from studio_kit.fonts import font
@@ -125,7 +126,7 @@ def _paper_grain(img: Image.Image, strength: float = 5.0, take: int = 0) -> Imag
 
     w, h = img.size
     noise = np.random.default_rng([7, take] if take else 7).normal(0.0, 1.0, (h // 6 + 1, w // 6 + 1)).astype(np.float32)
-    grain = Image.fromarray((noise * strength + 128).clip(0, 255).astype(np.uint8), "L").resize((w, h), Image.BILINEAR)
+    grain = Image.fromarray((noise * strength + 128).clip(0, 255).astype(np.uint8), "L").resize((w, h), Image.Resampling.BILINEAR)
     arr = np.asarray(img, dtype=np.int16) + (np.asarray(grain, dtype=np.int16)[..., None] - 128)
     return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB")
 
@@ -152,7 +153,7 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
     if setting.startswith("EXT"):
         _gradient(d, (0, 0, width, horizon), sky, haze, 10)
         ground = _mix(haze, (150, 150, 140), 0.5 if light > 0.7 else 0.2)
-        ground = tuple(int(c * (0.6 + 0.4 * light)) for c in ground)
+        ground = _shade(ground, 0.6 + 0.4 * light)
         _gradient(d, (0, horizon, width, height), ground, _mix(ground, PAPER, 0.25 * light), 6)
         loc = location.lower()
         if light < 0.9:  # low sun or moon
@@ -193,20 +194,20 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
         bw, bh = width * 0.56, height * 0.5
         bx0, by0 = vx - bw / 2, horizon - bh * 0.62
         bx1, by1 = bx0 + bw, by0 + bh
-        wall = tuple(int(c * (0.55 + 0.45 * light)) for c in (226, 222, 212))
+        wall = _shade((226, 222, 212), 0.55 + 0.45 * light)
         side = _mix(wall, (120, 120, 125), 0.25)
         d.polygon([(0, 0), (bx0, by0), (bx0, by1), (0, height)], fill=side)
         d.polygon([(width, 0), (bx1, by0), (bx1, by1), (width, height)], fill=side)
         d.polygon([(0, 0), (width, 0), (bx1, by0), (bx0, by0)], fill=_mix(wall, PAPER, 0.3))
-        floor = _mix(wall, (140, 130, 120), 0.35)
-        d.polygon([(0, height), (bx0, by1), (bx1, by1), (width, height)], fill=floor)
+        floor_tone = _mix(wall, (140, 130, 120), 0.35)
+        d.polygon([(0, height), (bx0, by1), (bx1, by1), (width, height)], fill=floor_tone)
         d.rectangle((bx0, by0, bx1, by1), fill=wall, outline=INK, width=lw)
         for a, b in (((0, 0), (bx0, by0)), ((width, 0), (bx1, by0)), ((0, height), (bx0, by1)), ((width, height), (bx1, by1))):
             d.line([a, b], fill=INK, width=lw)
         for i in range(1, 8):  # floorboards converge on the vanishing point
             t = i / 8
             d.line([(bx0 + bw * t, by1), (width * t * 1.0 - (width * 0.5 - width * t) * 0.8 + 0, height)],
-                   fill=_mix(INK, floor, 0.55), width=1)
+                   fill=_mix(INK, floor_tone, 0.55), width=1)
         # window on the back wall shows the outside light; a door on the other side
         win_x = bx0 + bw * (0.12 if rng % 2 else 0.58)
         ww, wh = bw * 0.3, bh * 0.42
@@ -224,7 +225,7 @@ def _draw_set(width: int, height: int, setting: str, time_of_day: str, location:
             d.polygon([(lx - bw * 0.02, top_y + shade_h), (lx + bw * 0.02, top_y + shade_h),
                        (lx + bw * 0.09, by1 + bh * 0.06), (lx - bw * 0.09, by1 + bh * 0.06)],
                       fill=_mix(wall, (250, 222, 160), 0.45))
-            d.ellipse((lx - bw * 0.09, by1 + bh * 0.02, lx + bw * 0.09, by1 + bh * 0.1), fill=_mix(floor, (250, 222, 160), 0.5))
+            d.ellipse((lx - bw * 0.09, by1 + bh * 0.02, lx + bw * 0.09, by1 + bh * 0.1), fill=_mix(floor_tone, (250, 222, 160), 0.5))
             d.line([(lx, top_y + shade_h), (lx, by1 + bh * 0.05)], fill=INK, width=lw)
             d.polygon([(lx - bw * 0.03, top_y), (lx + bw * 0.03, top_y), (lx + bw * 0.045, top_y + shade_h),
                        (lx - bw * 0.045, top_y + shade_h)], fill=(238, 214, 150), outline=INK)
@@ -376,10 +377,10 @@ class PrevizImageBackend(ImageBackend):
         d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
         self._caption(d, request, shot, scene, size, w, h, ph)
         if angle == "dutch":
-            picture = img.crop((0, 0, w, ph)).rotate(6, resample=Image.BILINEAR, fillcolor=PAPER)
+            picture = img.crop((0, 0, w, ph)).rotate(6, resample=Image.Resampling.BILINEAR, fillcolor=PAPER)
             img.paste(picture, (0, 0))
             d.rectangle((0, 0, w - 1, ph), outline=INK, width=max(3, w // 320))
-        params = {"figures": [s.as_params() for s in specs], "size": size, "setting": setting,
+        params: dict[str, Any] = {"figures": [s.as_params() for s in specs], "size": size, "setting": setting,
                   "time_of_day": tod, "angle": angle}
         if take:
             params["take"] = {"seed": take, "offset": [round(dx / w, 4), round(dy / ph, 4)]}

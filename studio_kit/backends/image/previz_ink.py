@@ -15,6 +15,11 @@ def _mix(c: tuple[int, int, int], other: tuple[int, int, int], t: float) -> tupl
     return tuple(int(a + (b - a) * t) for a, b in zip(c, other))  # type: ignore[return-value]
 
 
+def _shade(c: tuple[int, int, int], k: float) -> tuple[int, int, int]:
+    """``c`` with each channel scaled by ``k`` (darker below 1), truncated to ints."""
+    return int(c[0] * k), int(c[1] * k), int(c[2] * k)
+
+
 def _ellipse_pts(cx: float, cy: float, rx: float, ry: float, n: int = 28, a0: float = 0.0,
                  a1: float = 2 * math.pi, jaw: float = 0.0) -> list[tuple[float, float]]:
     """Points of an ellipse; ``jaw`` > 0 squares off its lower half (jawline)."""

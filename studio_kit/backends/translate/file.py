@@ -83,16 +83,21 @@ class FileTranslateBackend(TranslateBackend):
     def model_id(self) -> str | None:
         return f"file:{self.model_path.name}" if self.model_path else "file"
 
-    def load(self, target: str) -> tuple[dict[str, str], list[str]]:
+    def _file(self, target: str) -> Path:
         if self.model_path is None or not self.model_path.is_file():
             raise TranslationError(f"No translation file for {target!r}: {self.model_path}.",
                                    hint="Give --translations FILE.csv (or .po), e.g. the filled-in export sheet.")
-        text = self.model_path.read_text(encoding="utf-8")
-        if self.model_path.suffix.lower() == ".po":
+        return self.model_path
+
+    def load(self, target: str) -> tuple[dict[str, str], list[str]]:
+        path = self._file(target)
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".po":
             return read_po(text)
         return read_csv(text, target)
 
     def translate(self, lines: Mapping[str, str], *, source: str = "en", target: str) -> dict[str, str]:
+        path = self._file(target)
         got, dup = self.load(target)
-        check_ids(list(lines), got, dup, where=f"Translation file {self.model_path.name}")
+        check_ids(list(lines), got, dup, where=f"Translation file {path.name}")
         return {k: got[k] for k in lines}

@@ -6,6 +6,7 @@ strict instruction to answer with the translation only; the answers keep the lin
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.base import Availability
@@ -39,7 +40,7 @@ class OpenAITranslateBackend(TranslateBackend):
         return cls(settings.openai_base_url, **options)
 
     @classmethod
-    def from_pretrained(cls, path: str, **options: Any) -> OpenAITranslateBackend:
+    def from_pretrained(cls, path: str | Path, **options: Any) -> OpenAITranslateBackend:
         return cls(str(path), **options)
 
     @property

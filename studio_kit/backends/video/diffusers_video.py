@@ -117,20 +117,24 @@ class DiffusersVideoBackend(VideoBackend):
             torch.bfloat16 if device.startswith("cuda") else torch.float32)
         return torch, device, dtype
 
-    def pipeline(self, image_to_video: bool = False):
+    def pipeline(self, image_to_video: bool = False) -> Any:
+        folder = self.model_path
+        if folder is None:
+            raise BackendUnavailableError(f"Video backend 'diffusers': {NO_MODEL}.",
+                                          hint="Load it with DiffusersVideoBackend.from_pretrained(folder).")
         _, device, dtype = self._torch()
         diffusers = require_extra("diffusers", "ml", self.name)
-        base = cached_diffusers_pipeline("video", self.model_path, device, dtype, check=family_of)
+        base = cached_diffusers_pipeline("video", folder, device, dtype, check=family_of)
         i2v = FAMILIES[family_of(base)][2]
         if not image_to_video or i2v is None:
             return base
 
-        def load_i2v():
+        def load_i2v() -> Any:
             pipe = getattr(diffusers, i2v).from_pipe(base)
             pipe.set_progress_bar_config(disable=True)
             return pipe
 
-        return MODELS.get_or_load(("video.diffusers", str(self.model_path.resolve()) + "#i2v", device, str(dtype)),
+        return MODELS.get_or_load(("video.diffusers", str(folder.resolve()) + "#i2v", device, str(dtype)),
                                   load_i2v)
 
     def generate(self, request: VideoRequest) -> ArrayClip:
@@ -164,7 +168,7 @@ class DiffusersVideoBackend(VideoBackend):
         if "max_sequence_length" in accepted:
             kwargs["max_sequence_length"] = int(self.options.get("max_sequence_length", 128))
         if use_image:
-            kwargs["image"] = request.image.convert("RGB").resize((width, height), Image.LANCZOS)
+            kwargs["image"] = request.image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
         try:
             out = pipe(**kwargs)
         except (RuntimeError, ValueError) as exc:
@@ -174,7 +178,7 @@ class DiffusersVideoBackend(VideoBackend):
         video = np.asarray(out.frames[0])
         if video.dtype != np.uint8:
             video = (np.clip(video, 0, 1) * 255).round().astype(np.uint8)
-        resized = [np.asarray(Image.fromarray(f).resize((request.width, request.height), Image.BILINEAR))
+        resized = [np.asarray(Image.fromarray(f).resize((request.width, request.height), Image.Resampling.BILINEAR))
                    for f in video]
         self.last_render = {"family": family, "frames_generated": len(resized), "size": [width, height],
                             "image_to_video": use_image, "seed": request.seed,

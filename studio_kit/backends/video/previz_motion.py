@@ -73,14 +73,16 @@ class MoveClip(Clip):
         # resample from a still at least as large as the output, so a push-in keeps its detail
         scale = max(request.width / still.width, request.height / still.height, 1.0)
         if scale > 1.0:
-            still = still.resize((round(still.width * scale), round(still.height * scale)), Image.LANCZOS)
+            still = still.resize((round(still.width * scale), round(still.height * scale)), Image.Resampling.LANCZOS)
         self._still = still
         self._array = np.ascontiguousarray(np.asarray(still))
+        self._cv2: Any = None
         try:
             import cv2
+
+            self._cv2 = cv2
         except ImportError:  # the video extra is not installed: Pillow does the same, slower
-            cv2 = None
-        self._cv2 = cv2
+            pass
         self._static = None
         if self.moving is False:
             self._static = self._render(0.0)
@@ -94,13 +96,13 @@ class MoveClip(Clip):
         x0, y0, x1, y1 = move_box(self._movement, t, self._still.width, self._still.height, self._seed)
         if self._cv2 is not None:  # an affine warp from the float box: ~2.5× faster than Pillow's resize
             w, h = self._size
-            matrix = np.float32([[(x1 - x0) / w, 0, x0], [0, (y1 - y0) / h, y0]])
+            matrix = np.array([[(x1 - x0) / w, 0, x0], [0, (y1 - y0) / h, y0]], dtype=np.float32)
             return self._cv2.warpAffine(self._array, matrix, self._size,
                                         flags=self._cv2.INTER_LINEAR | self._cv2.WARP_INVERSE_MAP,
                                         borderMode=self._cv2.BORDER_REPLICATE)
         from PIL import Image
 
-        return np.asarray(self._still.resize(self._size, Image.BILINEAR, box=(x0, y0, x1, y1)))
+        return np.asarray(self._still.resize(self._size, Image.Resampling.BILINEAR, box=(x0, y0, x1, y1)))
 
     def __len__(self) -> int:
         return self._n

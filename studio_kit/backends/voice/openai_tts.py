@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.base import Availability
@@ -47,7 +48,7 @@ class OpenAIVoiceBackend(VoiceBackend):
         return cls(settings.openai_base_url, **options)
 
     @classmethod
-    def from_pretrained(cls, path: str, **options: Any) -> OpenAIVoiceBackend:
+    def from_pretrained(cls, path: str | Path, **options: Any) -> OpenAIVoiceBackend:
         return cls(str(path), **options)
 
     @property

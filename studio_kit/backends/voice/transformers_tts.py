@@ -30,8 +30,8 @@ class TransformersVoiceBackend(LocalModelFolder, VoiceBackend):
 
     def __init__(self, model_path: str | Path | None = None, **options: Any):
         super().__init__(model_path, **options)
-        self._require_folder()
-        config = json.loads((self.model_path / "config.json").read_text(encoding="utf-8"))
+        folder = self._require_folder()
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.languages = frozenset([str(config.get("language", "en")).split("-")[0]])
 
     def synthesize(self, text: str, *, voice: str | None = None, language: str = "en",

@@ -188,6 +188,7 @@ def encode_segment(segment: Segment, out: Path, size: tuple[int, int]) -> None:
                                  "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(FPS), "-i", "-",
                                  *ENCODER_ARGS, "-an", "-f", "mp4", str(tmp)],
                                 stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stderr is not None  # both opened as pipes just above
         written = 0
         try:
             for i, frame in enumerate(_padded(segment.source(), segment.frames, size)):
@@ -197,7 +198,7 @@ def encode_segment(segment: Segment, out: Path, size: tuple[int, int]) -> None:
                     img = Image.fromarray(frame)
                     segment.overlay(ImageDraw.Draw(img), i)
                     frame = np.asarray(img)
-                proc.stdin.write(memoryview(np.ascontiguousarray(frame, dtype=np.uint8)))  # no extra copy
+                proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).data)  # a memoryview: no extra copy
                 written += 1
             proc.stdin.close()
         except BrokenPipeError:
@@ -237,7 +238,7 @@ def build_segments(ctx: Any, plan: ShotPlan, timeline: Timeline, size: tuple[int
         if choice and choice.source == "take" and take is None:
             raise ProductionError(f"Shot {shot.number} is cut to take {choice.take!r}, which is not ingested.",
                                   hint="Ingest it with `studio footage ingest`, or cut the AI shot instead.")
-        if take is not None:
+        if take is not None and choice is not None:  # (a take is only looked up for a choice)
             proxy = ctx.get_asset(take.proxy_asset_id)
             start_s = choice.in_frame / (take.media.fps or FPS)
             grade = (choice.extra.get("colour_match") or {}).get("filter")   # the choice's colour match
@@ -328,14 +329,16 @@ def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, 
                           units=frames, inputs=[shot.asset_id],
                           params={"shot": shot.number, "move": move, "amount": amount, "frames": frames,
                                   "width": preview[0], "height": preview[1], "previz": shot.previz})
-        match = None
+        match: Callable[[Any], Any] | None = None
         if reference is not None:
             from studio_kit.engines.production.continuity import match_colour
 
             ref = frame_image(ctx, reference)
 
-            def match(img: Any) -> Any:
+            def match_reference(img: Any) -> Any:
                 return match_colour(img, ref)
+
+            match = match_reference
         for frame in rendered:
             img = frame.picture.resize(size)
             yield np.asarray(match(img) if match else img)

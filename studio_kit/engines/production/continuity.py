@@ -48,7 +48,8 @@ def measures(image: Any) -> dict[str, Any]:
     data = rgb.reshape(-1, 3).astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
     cv2.setRNGSeed(7)
-    _, labels, centres = cv2.kmeans(data, 3, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    no_labels: Any = None  # OpenCV's stubs want an array for bestLabels; kmeans takes None (no initial labels)
+    _, labels, centres = cv2.kmeans(data, 3, no_labels, criteria, 2, cv2.KMEANS_PP_CENTERS)
     order = np.argsort(-np.bincount(labels.ravel(), minlength=3))
     dominant = ["#" + "".join(f"{int(c):02x}" for c in centres[i]) for i in order]
     return {"exposure": float(luma.mean()), "cast": cast, "hist": hist, "dominant": dominant}

@@ -119,7 +119,7 @@ def choose(ctx: Any, plan: ShotPlan, takes: dict[str, Take], number: str, *, sou
     choices = load_choices(ctx, plan.script_name)
     extra: dict[str, Any] = {}
     if colour_match:
-        if source != "take":
+        if source != "take" or take is None:  # (a take cut has its take checked above)
             raise ProductionError(f"Shot {number}: only a real take is colour-matched (the AI shots are matched "
                                   "by the animatic's --colour-match).", hint="Cut a take to it first.")
         match = propose_colour_match(ctx, plan, takes, choices, shot.number, take, in_frame)
@@ -157,7 +157,7 @@ def build_otio(ctx: Any, plan: ShotPlan, timeline: Timeline, choices: dict[str, 
             video.append(otio.schema.Gap(source_range=rng(0, slot.start_frame - cursor)))
         choice = choices.get(shot.number)
         take = takes.get(choice.take) if choice and choice.source == "take" and choice.take else None
-        if take is not None:
+        if take is not None and choice is not None:  # (a take is only looked up for a choice)
             proxy = ctx.asset_path(take.proxy_asset_id)
             rate = take.media.fps or FPS
             ref = otio.schema.ExternalReference(target_url=proxy.as_uri(),
@@ -165,7 +165,7 @@ def build_otio(ctx: Any, plan: ShotPlan, timeline: Timeline, choices: dict[str, 
             ref.name = take.name
             # the take plays for the slot's length at its own rate, from its in-frame
             source = rng(choice.in_frame, slot.duration_frames * rate / FPS, rate)
-            meta = {"source": "take", "take": take.name, "camera_original": take.source, "scene": take.scene,
+            meta: dict[str, Any] = {"source": "take", "take": take.name, "camera_original": take.source, "scene": take.scene,
                     "take_number": take.take}
             match = choice.extra.get("colour_match")
             if match:   # the grade an editor redoes in the NLE: reference, curves and the ffmpeg filter

@@ -71,17 +71,17 @@ def detect_cuts(path: str | Path, threshold: float = 27.0) -> list[int]:
 def ingest(ctx: Any, paths: Iterable[str | Path], *, plan: ShotPlan | None = None,
            progress: Callable[[int, int, str], None] | None = None) -> list[Take]:
     """Ingest clips; every file is checked and processed before any of its assets is stored."""
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise ProductionError("No footage files given.", hint="studio footage ingest CLIP.mov [CLIP2.mov …]")
     scenes = [s.scene_label for s in plan.active] if plan else []
     takes = []
-    for k, path in enumerate(paths):
+    for k, path in enumerate(files):
         if progress:
-            progress(k, len(paths), path.name)
+            progress(k, len(files), path.name)
         takes.append(_ingest_one(ctx, path, scenes))
     if progress:
-        progress(len(paths), len(paths), "")
+        progress(len(files), len(files), "")
     return takes
 
 
@@ -186,12 +186,14 @@ def assign_take(ctx: Any, name: str, *, shot: str | None = None, scene: str | No
     if take is None:
         known = ", ".join(t.name for t in list_takes(ctx)) or "none ingested"
         raise ProductionError(f"No take named {name!r}.", hint=f"Takes: {known}.")
-    if not shot and not scene:
-        raise ProductionError("Say which shot or scene the take belongs to.", hint="--shot 12.3 or --scene 12")
+    if not scene:
+        if not shot:
+            raise ProductionError("Say which shot or scene the take belongs to.", hint="--shot 12.3 or --scene 12")
+        scene = shot.split(".")[0]
     if shot and not re.fullmatch(r"\d+[A-Z]*\.\d+[A-Z]*", shot.upper()):
         raise ProductionError(f"{shot!r} is not a shot number.", hint="Shots are SCENE.SHOT, e.g. 12.3 or 12A.1.")
     updated = take.model_copy(update={"shot": shot.upper() if shot else None,
-                                      "scene": (scene or shot.split(".")[0]).upper(),
+                                      "scene": scene.upper(),
                                       "take": take_number if take_number is not None else take.take,
                                       "matched_by": "override"})
     record = save_take(ctx, updated)

@@ -168,7 +168,7 @@ def continuity_report(*, ctx: Any = None, plan: ShotPlan | None = None, use_take
     by_shot = footage.takes_for(plan, footage.list_takes(ctx)) if use_takes else {}
     checks = []
     for shots in plan.scenes().values():
-        pictures = {s.number: slot_picture(ctx, s, (by_shot.get(s.number) or [None])[0])
+        pictures = {s.number: slot_picture(ctx, s, next(iter(by_shot.get(s.number) or []), None))
                     for s in shots if s.asset_id is not None or by_shot.get(s.number)}
         vectors = continuity.face_vectors(pictures) if pictures else {}
         for a, b in itertools.pairwise(shots):

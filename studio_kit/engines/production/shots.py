@@ -166,7 +166,7 @@ def _bibles(ctx: Any, names: Iterable[str]) -> list[Any]:
     """The project's characters among a shot's subjects (props and unknown names are skipped)."""
     from studio_kit.engines.characters import service as characters
 
-    out = []
+    out: list[Any] = []
     for name in names:
         try:
             bible = characters.get_character(name, ctx)
@@ -210,15 +210,16 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
             idents[0]["seed"] if idents else int(hashlib.sha256(shot.number.encode()).hexdigest()[:7], 16))
     caption = shot.description + (f" — {tweak}" if tweak else "")
     scene_shots = plan.scenes().get(shot.scene_index, [shot])
-    found = {}  # each name of the scene looked up once: its bible's name, or None (a prop, an unknown)
+    found: dict[str, str | None] = {}  # each name of the scene looked up once: its bible's name, or None (a prop, an unknown)
     for name in dict.fromkeys(n for s in scene_shots for n in s.subjects):
         known = _bibles(ctx, [name])
         found[name] = known[0].name if known else None
     cast: list[str] = []
     for other in scene_shots:
-        for name in ([found[n] for n in other.subjects if found[n]] or other.subjects):
-            if name.upper() not in {c.upper() for c in cast}:
-                cast.append(name)
+        for member in ([known_name for known_name in (found[n] for n in other.subjects) if known_name]
+                       or other.subjects):
+            if member.upper() not in {c.upper() for c in cast}:
+                cast.append(member)
     shot_d = {"size": shot.size, "angle": shot.angle, "movement": shot.movement, "number": shot.number,
               "description": shot.description, "subjects": [b.name for b in bibles] or shot.subjects}
     scene_d = {"int_ext": shot.int_ext or "INT", "location": shot.location, "time_of_day": shot.time_of_day or "DAY",

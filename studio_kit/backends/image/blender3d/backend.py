@@ -95,6 +95,9 @@ class Frame3D:
 
         from studio_kit.backends.image.blender3d.mannequin import PART_CLASS
 
+        if self.mask is None:
+            raise ImageError("This 3D previz frame has no part mask to cut a character from.",
+                             hint="Render it with the 'mask' output.")
         a = np.asarray(self.mask.convert("RGB"), dtype=np.int16)
         m = (np.abs(a[..., 0] - (40 + 40 * index)) <= 2) & (a[..., 2] >= 250)
         if part:
@@ -304,8 +307,9 @@ class Blender3DImageBackend(ImageBackend):
             chars.append((name, bodies[name], mark, request.expression, look_pt))
         # the 180° line: the audience side of the master is established; a camera across it is flagged
         line = None
-        if staging.line():
-            (ax, ay), (bx, by) = staging.line()
+        ends = staging.line()
+        if ends:
+            (ax, ay), (bx, by) = ends
             normal = (by - ay, -(bx - ax))
             ref = ((ax + bx) / 2 + normal[0] * 3, (ay + by) / 2 + normal[1] * 3)
             established = int(scene.get("line_side") or st.line_side(staging, ref))
@@ -357,7 +361,11 @@ class Blender3DImageBackend(ImageBackend):
                 return im.convert("RGB") if key != "depth" else im.copy()
 
         meta = {**report, "notes": notes, **result["meta"], "engine": self.engine}
-        out = Frame3D(load("picture"), load("depth"), load("pose"), load("mask"), meta)
+        picture = load("picture")
+        if picture is None:
+            raise ImageError("The Blender worker rendered no picture for this frame.",
+                             hint="See the worker's log; the render may have failed inside Blender.")
+        out = Frame3D(picture, load("depth"), load("pose"), load("mask"), meta)
         out.picture.info["blender3d"] = json.dumps(_jsonable(meta), sort_keys=True)
         self.last_frame = out
         self.last_render = {"notes": notes} if notes else {}
@@ -472,10 +480,10 @@ def _draw_plan(img: Image.Image, top: st.Camera, staging: st.Staging, cams: list
     for (number, cam), rep in zip(cams, report):
         colour = (200, 30, 30) if rep["crosses_line"] else (25, 70, 160)
         x, y = px(cam.position)
-        r, _, f = cam.basis()
+        _, _, forward = cam.basis()
         half = math.atan(st.SENSOR_W / 2 / cam.lens)
         reach = max(math.dist(cam.position[:2], cam.target[:2]), 1.0)
-        yaw = math.atan2(f[1], f[0])
+        yaw = math.atan2(forward[1], forward[0])
         for s in (-1, 1):
             e = px((cam.position[0] + reach * math.cos(yaw + s * half), cam.position[1] + reach * math.sin(yaw + s * half)))
             d.line([(x, y), e], fill=colour, width=2)

@@ -336,7 +336,7 @@ class Stage:
             bpy.ops.render.render(write_still=True)
             files["mask"] = sc.render.filepath
             self._world(frame["set"])
-        meta = {"characters": {name: figure_report(fig, sc) for name, fig in shown.items()},
+        meta: dict[str, Any] = {"characters": {name: figure_report(fig, sc) for name, fig in shown.items()},
                 "builds": dict(self.builds)}
         if "pose" in outputs:
             files["pose"] = os.path.join(out_dir, f"{stem}-pose.png")
@@ -842,9 +842,9 @@ def build_prop(stage: Stage, prop: dict[str, Any], shown: dict[str, Any]) -> Non
         stage.solid(coll, "cube", (x, y, 0.55), (sx / 2, sy / 2, 0.38), (120, 30, 35), rot=rot, name="prop:car")
         stage.solid(coll, "cube", (x - 0.2, y, 1.15), (sx / 2 * 0.55, sy / 2 * 0.92, 0.28), (150, 170, 190), rot=rot,
                     name="prop:car-cabin")
-        for dx in (-1.4, 1.4):
-            for dy in (-0.85, 0.85):
-                stage.solid(coll, "cylinder", (x + dx, y + dy, 0.33), (0.33, 0.33, 0.1), dark,
+        for wx in (-1.4, 1.4):
+            for wy in (-0.85, 0.85):
+                stage.solid(coll, "cylinder", (x + wx, y + wy, 0.33), (0.33, 0.33, 0.1), dark,
                             rot=(math.radians(90), 0, 0), name="prop:wheel")
     elif kind == "door":
         stage.solid(coll, "cube", (x, y, sz / 2), (sx / 2 + 0.06, sy / 2, sz / 2 + 0.04), (230, 226, 218), rot=rot,
@@ -918,9 +918,10 @@ def draw_openpose(people: list[list[Any]], width: int, height: int, path: str) -
     for kps in people:
         pts = [px(p) for p in kps]
         for i, (a, b) in enumerate(OPENPOSE_LIMBS):
-            if pts[a] and pts[b]:
+            pa, pb = pts[a], pts[b]
+            if pa and pb:
                 colour = tuple(int(c * 0.6) for c in OPENPOSE_COLOURS[i % 18])
-                d.line([pts[a], pts[b]], fill=colour, width=stick * 2)
+                d.line([pa, pb], fill=colour, width=stick * 2)
         for i, p in enumerate(pts):
             if p:
                 d.ellipse((p[0] - stick, p[1] - stick, p[0] + stick, p[1] + stick), fill=OPENPOSE_COLOURS[i])

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from studio_kit.backends.cache import MODELS
 from studio_kit.exceptions import ImageError
@@ -28,13 +28,13 @@ from studio_kit.exceptions import ImageError
 _HEADER = struct.Struct("!Q")
 
 
-def _send(stream: BinaryIO, obj: Any) -> None:
+def _send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _read_exact(stream: BinaryIO, n: int) -> bytes:
+def _read_exact(stream: IO[bytes], n: int) -> bytes:
     buf = b""
     while len(buf) < n:
         chunk = stream.read(n - len(buf))
@@ -44,7 +44,7 @@ def _read_exact(stream: BinaryIO, n: int) -> bytes:
     return buf
 
 
-def _recv(stream: BinaryIO) -> Any:
+def _recv(stream: IO[bytes]) -> Any:
     (n,) = _HEADER.unpack(_read_exact(stream, _HEADER.size))
     return pickle.loads(_read_exact(stream, n))
 
@@ -99,7 +99,7 @@ class RenderWorker:
     """A handle on one worker process; thread-safe (one request at a time), restarts after a crash."""
 
     def __init__(self, start_timeout: float = 120.0) -> None:
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self.start_timeout = start_timeout
         self.log_path = os.path.join(tempfile.gettempdir(), f"studio-blender-{os.getpid()}.log")
