@@ -331,7 +331,6 @@ def top_view(ctx: Any, plan: ShotPlan, scene: str, size: tuple[int, int] = (1280
     """The 3D previz's top view of ``scene`` (its set from above, the marks, the 180° line, each shot's camera and
     frustum, numbered), staged as the 3D frames are (nudges included); None when the configured image backend
     is not the 3D previz (``STUDIO_IMAGE_BACKEND=auto`` picks it when bpy is installed)."""
-    from studio_kit.backends.image.blender3d.backend import Blender3DImageBackend
     from studio_kit.config import get_settings
     from studio_kit.engines.production.shots import shot_request
     from studio_kit.registry import load_backend, resolve_name
@@ -344,8 +343,8 @@ def top_view(ctx: Any, plan: ShotPlan, scene: str, size: tuple[int, int] = (1280
     for r in requests:
         for ident in r.identities:
             cast.setdefault(str(ident.get("name", "")).upper(), ident)
-    backend = load_backend("image", "blender3d", settings=settings)
-    if not isinstance(backend, Blender3DImageBackend):  # another plugin took the name: it draws no camera plan
+    backend: Any = load_backend("image", "blender3d", settings=settings)
+    if "camera-plan" not in backend.capabilities:  # another plugin took the name: it draws no camera plan
         raise ProductionError(f"The image backend 'blender3d' here is {type(backend).__name__}, which draws no "
                               "camera plan.", hint="Uninstall the plugin that replaces studio_kit's blender3d backend.")
     image, _report = backend.camera_plan(requests[0].scene, [r.shot for r in requests], list(cast.values()),
