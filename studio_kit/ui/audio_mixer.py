@@ -23,14 +23,19 @@ import io
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import panel as pn
 import param
 
 from studio_kit.engines.post.audio import SR, wav_bytes
-from studio_kit.exceptions import StudioError
+from studio_kit.exceptions import InputError, StudioError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.domain.timeline import Timeline
+    from studio_kit.engines.post.mix import MixResult, MixSettings
+    from studio_kit.engines.post.service import Score, VoiceTrack
 
 SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
 STEMS = ("dialogue", "music", "effects")
@@ -61,10 +66,29 @@ class _PageClosed(Exception):
     """The page went away while its mix was being made: the worker stops."""
 
 
+def _view(name: str, *args: Any) -> str:
+    """One macro of the mixer's HTML pieces (studio_kit/data/templates/audio_mixer): escaped, one path."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("audio_mixer/views.html.j2", name, *args)
+
+
+class _FiguresPane(pn.pane.HTML):
+    """An HTML pane with the Markdown pane's look (its headings and table borders): the loudness figures."""
+
+    _stylesheets: ClassVar[list[str]] = list(pn.pane.Markdown._stylesheets)
+
+
+class _AlertPane(pn.pane.HTML):
+    """An HTML pane dressed as a danger ``pn.pane.Alert`` (its stylesheet and classes): the mixer's error box."""
+
+    _stylesheets: ClassVar[list[str]] = [*pn.pane.Markdown._stylesheets, *pn.pane.Alert._stylesheets]
+
+
 class AudioMixer(pn.viewable.Viewer):
     """Scenes with stem waveforms, faders, mute/solo, ducking, spec, loudness figures, players, re-mix, download."""
 
-    spec = param.Selector(default="streaming", objects=["streaming", "ebu-r128", "netflix", "apple"],
+    spec: param.Selector[str] = param.Selector(default="streaming", objects=["streaming", "ebu-r128", "netflix", "apple"],
                           doc="Delivery spec the mix is normalised to.")
 
     def __init__(self, script: str | Path | None = None, ctx: Any = None, **params):
@@ -86,9 +110,11 @@ class AudioMixer(pn.viewable.Viewer):
             self.source, self.source_name = SAMPLE_SCRIPT, SAMPLE_SCRIPT.name
         self._closed = False
         self._worker: threading.Thread | None = None
-        self.track = self.score = None
+        self.track: VoiceTrack | None = None
+        self.score: Score | None = None
         self.fx: np.ndarray | None = None
-        self.result = None
+        self.timeline: Timeline | None = None
+        self.result: MixResult | None = None
         d = DuckSettings()
         self.faders = {s: pn.widgets.FloatSlider(name=f"{s.title()} fader (dB)", start=-30, end=12, step=0.5, value=0.0)
                        for s in STEMS}
@@ -109,8 +135,8 @@ class AudioMixer(pn.viewable.Viewer):
         self.sample_button = pn.widgets.Button(name="Open sample (The Last Reel)", button_type="default",
                                                visible=self.source is None, width=240)
         self.sample_button.on_click(lambda _e: self.open_sample())
-        self.figures = pn.pane.Markdown("", css_classes=["am-figures"], sizing_mode="stretch_width")
-        self.alert = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        self.figures = _FiguresPane("", css_classes=["am-figures"], sizing_mode="stretch_width")
+        self.alert = _AlertPane("", css_classes=["alert", "alert-danger"], visible=False, sizing_mode="stretch_width")
         self.players = {k: pn.pane.Audio(None, name=k, sizing_mode="stretch_width", css_classes=[f"am-play-{k}"])
                         for k in ("mix", *STEMS)}
         self.download = pn.widgets.FileDownload(callback=self._wav, filename="mix.wav", label="Download mix (24-bit WAV)",
@@ -189,80 +215,72 @@ class AudioMixer(pn.viewable.Viewer):
         noun = {"voice": "Voicing line", "score": "Scoring cue"}.get(what, what)
         self.status.object = f"{noun} {done} of {total} · **{self.source_name}** …"
 
-    def settings(self):
+    def settings(self) -> MixSettings:
         from studio_kit.engines.post.mix import DuckSettings, MixSettings
 
-        return MixSettings(faders={s: float(w.value) for s, w in self.faders.items()},
+        return MixSettings(faders={s: _number(w) for s, w in self.faders.items()},
                            mute=[s for s, w in self.mutes.items() if w.value],
                            solo=[s for s, w in self.solos.items() if w.value],
-                           duck=DuckSettings(threshold_db=float(self.threshold.value), depth_db=float(self.depth.value),
-                                             attack_ms=float(self.attack.value), release_ms=float(self.release.value),
-                                             lookahead_ms=float(self.lookahead.value), hold_ms=float(self.hold.value)),
+                           duck=DuckSettings(threshold_db=_number(self.threshold), depth_db=_number(self.depth),
+                                             attack_ms=_number(self.attack), release_ms=_number(self.release),
+                                             lookahead_ms=_number(self.lookahead), hold_ms=_number(self.hold)),
                            spec=self.spec)
 
     def remix(self) -> None:
         from studio_kit.engines.post import service
 
-        if not self._loaded:
+        timeline = self.timeline
+        if not self._loaded or timeline is None:
             return
         try:
             self.alert.visible = False
-            self.result = service.mix_film(self.track, self.score, self.fx, self.settings(), self.timeline)
+            result = self.result = service.mix_film(self.track, self.score, self.fx, self.settings(), timeline)
         except StudioError as exc:
             self._error(exc)
             return
-        self._show()
+        self._show(result, timeline)
 
     def _error(self, exc: StudioError) -> None:
-        self.alert.object = f"**{exc.message}**" + (f"<br>Fix: {exc.hint}" if exc.hint else "")
+        self.alert.object = _view("error", exc.message, exc.hint)
         self.alert.visible = True
         self.status.object = "Stopped."
 
     # -- views -----------------------------------------------------------------
-    def _show(self) -> None:
-        r = self.result
-        lo, qc = r.loudness, r.qc
-        verdict = "PASS" if qc.passed else "FAIL — " + "; ".join(qc.problems)
-        gate = " (dialogue-gated)" if r.settings.spec == "netflix" else ""
-        self.figures.object = (
-            f"### Loudness · {r.settings.spec}\n"
-            f"| figure | value | target |\n|---|---|---|\n"
-            f"| Integrated{gate} | <span id='am-lufs'>{qc.measured_lufs:.1f}</span> LUFS | "
-            f"{_target(r.settings.spec)} |\n"
-            f"| Loudness range | {lo.loudness_range_lu:.1f} LU | |\n"
-            f"| True peak | {lo.true_peak_dbtp:.1f} dBTP | ≤ {_ceiling(r.settings.spec)} dBTP |\n"
-            f"| Duck depth | {self.depth.value:.0f} dB | |\n\n**QC: {verdict}**")
-        self.status.object = f"Mixed **{self.timeline.title or self.source_name}**: {qc.line()}"
+    def _show(self, r: MixResult, timeline: Timeline) -> None:
+        qc = r.qc
+        self.figures.object = _view("figures", r, r.settings.duck.depth_db, _target(r.settings.spec),
+                                    _ceiling(r.settings.spec))
+        self.status.object = f"Mixed **{timeline.title or self.source_name}**: {qc.line()}"
         self.players["mix"].object = io.BytesIO(preview_audio(r.mix))
         for s in STEMS:
             self.players[s].object = io.BytesIO(preview_audio(r.stems[s]))
         self.download.disabled = False
         self.download.filename = f"mix_{r.settings.spec}.wav"
-        self.waves.object = self._plot()
+        self.waves.object = self._plot(r, timeline)
         rows = ["| Scene | Heading | In | Duration | Lines |", "|---|---|---|---|---|"]
-        for sc in self.timeline.scenes:
-            rows.append(f"| {sc.scene_number} | {sc.heading} | {self.timeline.timecode(sc.start_frame)} | "
-                        f"{self.timeline.seconds(sc.duration_frames):.1f} s | "
+        for sc in timeline.scenes:
+            rows.append(f"| {sc.scene_number} | {sc.heading} | {timeline.timecode(sc.start_frame)} | "
+                        f"{timeline.seconds(sc.duration_frames):.1f} s | "
                         f"{sum(e.kind == 'dialogue' for e in sc.events())} |")
         self.scenes.object = "\n".join(rows)
 
-    def _plot(self):
+    @staticmethod
+    def _plot(result: MixResult, timeline: Timeline) -> Any:
         import holoviews as hv
 
         colours = {"dialogue": "#1f6feb", "music": "#8957e5", "effects": "#2da44e", "mix": "#57606a"}
         overlays = []
         for k in ("mix", *STEMS):
-            audio = self.result.mix if k == "mix" else self.result.stems[k]
+            audio = result.mix if k == "mix" else result.stems[k]
             t, p = envelope(audio)
             curve = hv.Area((t, p), "Time (s)", "Peak", label=k).opts(color=colours[k], alpha=0.6, line_width=0)
-            bounds = [hv.VLine(self.timeline.seconds(sc.start_frame)).opts(color="#999", line_dash="dashed",
-                                                                             line_width=1)
-                      for sc in self.timeline.scenes]
+            bounds = [hv.VLine(timeline.seconds(sc.start_frame)).opts(color="#999", line_dash="dashed", line_width=1)
+                      for sc in timeline.scenes]
             overlays.append(hv.Overlay([curve, *bounds]).opts(title=k.title(), height=100, responsive=True,
                                                                show_legend=False, toolbar=None, ylim=(0, 1)))
         return hv.Layout(overlays).cols(1)
 
-    def _wav(self):
+    def _wav(self) -> io.BytesIO:
         return io.BytesIO(wav_bytes(self.result.mix)) if self.result is not None else io.BytesIO(b"")
 
     def sidebar(self) -> pn.Column:
@@ -277,6 +295,13 @@ class AudioMixer(pn.viewable.Viewer):
         players = pn.Row(*[pn.Column(f"**{k.title()}**", self.players[k]) for k in ("mix", *STEMS)])
         return pn.Column(self.alert, self.status, self.sample_button, self.figures, players, self.waves, "### Scenes", self.scenes,
                          sizing_mode="stretch_width")
+
+
+def _number(widget: pn.widgets.FloatInput | pn.widgets.FloatSlider) -> float:
+    """A fader's or number box's value; an emptied box is refused with the fix (it was a TypeError)."""
+    if widget.value is None:
+        raise InputError(f"{widget.name} is empty.", hint="Type a number in it, then Re-mix.")
+    return float(widget.value)
 
 
 def _target(spec: str) -> str:

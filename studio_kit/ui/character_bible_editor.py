@@ -82,9 +82,9 @@ class LookRow(pn.viewable.Viewer):
             self.remove.on_click(lambda _e: on_remove(self))
 
     def value(self) -> tuple[str, dict[str, Any]]:
-        return self.name_input.value.strip(), {"name": self.name_input.value.strip(),
-                                               "description": self.description.value.strip(),
-                                               "colors": self.colours.colours}
+        name = (self.name_input.value or "").strip()
+        return name, {"name": name, "description": (self.description.value or "").strip(),
+                      "colors": self.colours.colours}
 
     def __panel__(self):
         return pn.Column(pn.Row(self.name_input, self.description, self.remove, margin=0), self.colours,

@@ -74,15 +74,18 @@ def png_data_url(png: bytes | Any, width: int | None = None) -> str:
     """A PNG (bytes or PIL image) as a data URL, optionally shrunk to ``width`` pixels."""
     from PIL import Image
 
-    image = png if hasattr(png, "save") else None
-    if width is not None or image is not None:
-        image = image or Image.open(io.BytesIO(png))
-        if width is not None and image.width > width:
-            image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="PNG", optimize=False)
-        png = buf.getvalue()
-    return data_url(png)
+    image: Image.Image
+    if not isinstance(png, bytes):
+        image = png                                  # a PIL image
+    elif width is None:
+        return data_url(png)
+    else:
+        image = Image.open(io.BytesIO(png))
+    if width is not None and image.width > width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="PNG", optimize=False)
+    return data_url(buf.getvalue())
 
 
 def swatches(colours: Iterable[str]) -> str:

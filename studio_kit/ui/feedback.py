@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from studio_kit.exceptions import StudioError
 
 log = logging.getLogger("studio_kit.ui")
+
+#: the looks of a ``pn.pane.Alert`` (its ``alert_type``)
+AlertKind = Literal["primary", "secondary", "success", "danger", "warning", "info", "light", "dark"]
 
 
 def data_url(data: bytes, mime: str = "image/png") -> str:
@@ -42,7 +45,7 @@ class ActionFeedback:
             if busy is not None:
                 busy.loading = False
 
-    def notify(self, message: str, kind: str = "info") -> None:
+    def notify(self, message: str, kind: AlertKind = "info") -> None:
         """Show ``message`` in the component's alert (and as a toast when the app has notifications on)."""
         import panel as pn
 

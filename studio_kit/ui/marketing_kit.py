@@ -13,13 +13,16 @@ platform export with its QC verdict.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
 from studio_kit.ui.feedback import data_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.domain.marketing import TrailerEDL
 
 SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
 EDL_COLUMNS = ["kind", "shot_id", "source_in", "duration_frames", "text", "movement", "reason"]
@@ -41,8 +44,8 @@ def _video_html(path: Path | None) -> str:
 class MarketingKit(pn.viewable.Viewer):
     """Poster layouts with live preview, the trailer with its editable EDL, exports with QC badges."""
 
-    layout = param.Selector(default="one-sheet", objects=["one-sheet", "square", "banner", "youtube-thumbnail"],
-                            doc="Poster layout.")
+    layout: param.Selector[str] = param.Selector(
+        default="one-sheet", objects=["one-sheet", "square", "banner", "youtube-thumbnail"], doc="Poster layout.")
 
     def __init__(self, script: str | Path | None = None, ctx: Any = None, **params):
         super().__init__(**params)
@@ -62,7 +65,7 @@ class MarketingKit(pn.viewable.Viewer):
         self.exports = pn.pane.HTML("", css_classes=["mk-exports"])
         self.save.on_click(self._save)
         self.cut.on_click(self._cut)
-        self._edl = None
+        self._edl: TrailerEDL | None = None
         self._refresh_poster()
         self._refresh_trailer()
 

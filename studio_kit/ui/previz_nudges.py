@@ -15,16 +15,20 @@ runs in a worker thread, so the dashboard keeps serving while Blender draws.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
 from studio_kit.ui.feedback import ActionFeedback, data_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.domain.production import ShotPlan
 
 log = logging.getLogger(__name__)
 PICTURE_W = 640
@@ -46,16 +50,16 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
         self.ctx = service.project_context(context)
         self.on_change = on_change
         self.character = character          # Character Lab: only the shots this character is in
-        self.plan = None
+        self.plan: ShotPlan | None = None
         w = pn.widgets
         self.shots = w.Select(label="Shot to nudge", options={}, sizing_mode="stretch_width")
-        self.shots.param.watch(lambda e: e.new and e.new != self.shot and self.show(e.new), "value")
+        self.shots.param.watch(self._shot_picked, "value")
         self.mark = w.Select(label="Character's mark", options=[], width=180)
         self.mark_buttons = {d: w.Button(label=label, color="default", width=80)
                              for d, label in (("left", "◀ Left"), ("right", "Right ▶"), ("forward", "▼ Forward"),
                                               ("back", "▲ Back"))}
         for direction, button in self.mark_buttons.items():
-            button.on_click(lambda _e, d=direction, b=button: self._run({"mark": self.mark.value, "direction": d}, b))
+            button.on_click(functools.partial(self._mark_clicked, direction, button))
         step = staging.ORBIT_STEP
         self.orbit_left = w.Button(label=f"⟲ Orbit −{step:g}°", color="default", width=120)
         self.orbit_right = w.Button(label=f"Orbit +{step:g}° ⟳", color="default", width=120)
@@ -64,16 +68,29 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
         self.lens = w.RadioButtonGroup(label="Lens", options={f"{mm} mm": mm for mm in staging.NUDGE_LENSES},
                                        value=None, color="default")
         self._showing = False
-        self.lens.param.watch(lambda e: (not self._showing and e.new and e.new != e.old
-                                         and self._run({"lens": e.new}, self.lens)), "value")
+        self.lens.param.watch(self._lens_picked, "value")
         self.reset_button = w.Button(label="Reset nudges", color="warning", width=120)
         self.reset_button.on_click(lambda _e: self._run({"reset": True}, self.reset_button))
         self.alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self.picture = pn.pane.HTML("", sizing_mode="stretch_width")
         self.flags = pn.pane.HTML("", sizing_mode="stretch_width")
 
+    # ------------------------------------------------------------ widget callbacks
+    def _shot_picked(self, event: param.parameterized.Event) -> None:
+        if event.new and event.new != self.shot:
+            self.show(event.new)
+
+    def _mark_clicked(self, direction: str, button: Any, _event: Any) -> None:
+        self._run({"mark": self.mark.value, "direction": direction}, button)
+
+    def _lens_picked(self, event: param.parameterized.Event) -> None:
+        if not self._showing and event.new and event.new != event.old:
+            self._run({"lens": event.new}, self.lens)
+
     # ------------------------------------------------------------ actions
-    def show(self, number: str | None = None, plan: Any = None) -> None:
+    # picks the shot to nudge (the Shot Generator and Character Lab call it so); it replaces Viewer.show (serve the
+    # component on its own in a browser tab), which this mounted component never needs: the signatures differ
+    def show(self, number: str | None = None, plan: Any = None) -> None:  # type: ignore[override]
         """Put shot ``number`` (default: the first the component offers) in the nudge controls."""
         self.plan = plan or self._service.shot_plan_or_none(ctx=self.ctx)
         if self.plan is None:
@@ -198,7 +215,7 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
 def line_flags_html(record: dict[str, Any], highlight: str | None = None) -> str:
     """The stored camera plan's 180° line flags as a table: each shot's side of the line, crossings in red."""
     flags = record.get("line_flags", [])
-    between = next((f["between"] for f in flags if f["between"]), [])
+    between: list[str] = next((f["between"] for f in flags if f["between"]), [])
     return _view("line_flags", record, flags, between, highlight)
 
 

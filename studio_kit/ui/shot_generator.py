@@ -19,7 +19,7 @@ import io
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
@@ -27,6 +27,9 @@ import param
 from studio_kit.exceptions import StudioError
 from studio_kit.ui.feedback import ActionFeedback, data_url
 from studio_kit.ui.media_route import MEDIA_ENV, MEDIA_ROUTE, SECRET_ENV, media_url  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from studio_kit.domain.production import ShotPlan
 
 log = logging.getLogger(__name__)
 THUMB_W = 240
@@ -124,7 +127,7 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         self.render_button = w.Button(name="Render shots", button_type="primary", sizing_mode="stretch_width")
         self.render_button.on_click(lambda _e: self._act(self.render_all, self.render_button))
         self.shots = w.Select(name="Shot", options=[], size=14, sizing_mode="stretch_width")
-        self.shots.param.watch(lambda e: e.new and self.select(e.new), "value")
+        self.shots.param.watch(self._shot_picked, "value")
         self.prompt = w.TextInput(name="Prompt tweak", placeholder="e.g. tighter on her hands, rain on the glass")
         self.rerender_button = w.Button(name="Re-render", button_type="primary")
         self.rerender_button.on_click(lambda _e: self._act(self.rerender, self.rerender_button))
@@ -183,7 +186,8 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         number = self.shot
         if not number:
             raise StudioError("No shot selected.", hint="Pick a shot in the sidebar.")
-        tweak = self.prompt.value if self.prompt.value.strip() else None
+        text = self.prompt.value or ""
+        tweak = text if text.strip() else None
         self.plan = self._service.rerender_shot(number, ctx=self.ctx, new_seed=new_seed, prompt_tweak=tweak)
         self.refresh()
         shot = self.plan.shot(number)
@@ -229,8 +233,12 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
     def choose_from_widgets(self) -> str:
         value = self.cut_source.value
         if value == AI or not value:
-            return self.choose_cut("ai", note=self.cut_note.value)
-        return self.choose_cut("take", take=value, in_frame=self.in_frame.value, note=self.cut_note.value)
+            return self.choose_cut("ai", note=self.cut_note.value or "")
+        return self.choose_cut("take", take=value, in_frame=self.in_frame.value or 0, note=self.cut_note.value or "")
+
+    def _shot_picked(self, event: param.parameterized.Event) -> None:
+        if event.new:
+            self.select(event.new)
 
     def select(self, number: str) -> None:
         self.shot = number
@@ -271,7 +279,7 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         self.shots.value = self.shot
         self._refresh_shot()
         self._refresh_cut()
-        self._refresh_board()
+        self._refresh_board(plan)
         self._refresh_strip()
         self._show_video()
         self.take_grid.refresh()
@@ -332,30 +340,33 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         thumb = self._thumb(take.thumbnail_asset_ids[0], THUMB_W) if take is not None and take.thumbnail_asset_ids else ""
         self.cut_info.object = _view("cut_info", self.shot, choice, take, thumb, THUMB_W)
 
-    def _refresh_board(self) -> None:
-        panels = [(s, self._thumb(s.asset_id, THUMB_W) if s.asset_id else "") for s in self.plan.shots]
+    def _refresh_board(self, plan: ShotPlan) -> None:
+        panels = [(s, self._thumb(s.asset_id, THUMB_W) if s.asset_id else "") for s in plan.shots]
         self.board.object = _view("board", panels, THUMB_W)
 
     def _refresh_strip(self) -> None:
         """The cut's timeline strip: one block per shot slot, as wide as it lasts, badged AI or REAL."""
-        if not self.plan.source:
+        plan = self.plan
+        if plan is None:                      # no shots yet: refresh() shows the empty header instead
+            return
+        if not plan.source:
             self.strip.object = _view("message", "The timeline appears once the shots come from a script file.")
             return
         from studio_kit.engines.production import animatic, cut, footage
 
         try:
-            timeline = self._service.film_timeline(self.plan.source, ctx=self.ctx)
-            slots = animatic.slots(self.plan, timeline)
+            timeline = self._service.film_timeline(plan.source, ctx=self.ctx)
+            slots = animatic.slots(plan, timeline)
         except StudioError as exc:
             self.strip.object = _view("message", exc.message)
             return
-        choices = cut.load_choices(self.ctx, self.plan.script_name)
+        choices = cut.load_choices(self.ctx, plan.script_name)
         total = max(1, timeline.duration_frames)
         blocks = []
         for slot, shot in slots:
             choice = choices.get(shot.number)
-            real = bool(choice and choice.source == "take")
-            label = f"REAL {choice.take}" if real else "AI"
+            real = choice is not None and choice.source == "take"
+            label = f"REAL {choice.take}" if choice is not None and real else "AI"
             blocks.append((shot.number, slot.duration_frames, f"{100 * slot.duration_frames / total:.3f}", real, label))
         takes = len(footage.list_takes(self.ctx))
         self.strip.object = _view("strip", blocks, timeline.timecode(timeline.duration_frames), len(slots), takes)

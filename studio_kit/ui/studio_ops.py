@@ -16,6 +16,7 @@ import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
+from studio_kit.ui.feedback import AlertKind
 
 STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", "slipped": "#f9a825",
                  "in progress": "#1565c0", "planned": "#78909c"}
@@ -221,7 +222,7 @@ class StudioOps(pn.viewable.Viewer):
               "hash": e.entry_hash[:12]} for e in rows] or [{"#": "", "what": "(empty)"}])
 
     # -- actions --------------------------------------------------------------------------------------
-    def _say(self, text: str, kind: str = "success") -> None:
+    def _say(self, text: str, kind: AlertKind = "success") -> None:
         self.status.object, self.status.alert_type, self.status.visible = text, kind, True
 
     def _act(self, op: str) -> None:
@@ -230,7 +231,7 @@ class StudioOps(pn.viewable.Viewer):
         item = self._selected()
         if item is None:
             return self._say("Pick an item in the review queue first.", "warning")
-        note = self.comment_text.value.strip()
+        note = (self.comment_text.value or "").strip()
         try:
             if op == "approve":
                 done = reviews.approve(self.ctx, item.subject, note=note or None, expected_version=item.version)
@@ -239,7 +240,7 @@ class StudioOps(pn.viewable.Viewer):
                 done = reviews.request_changes(self.ctx, item.subject, note, expected_version=item.version)
                 self._say(f"Changes requested on {done.subject}.")
             else:
-                reviews.comment(self.ctx, item.subject, note, anchor=self.anchor.value.strip() or None)
+                reviews.comment(self.ctx, item.subject, note, anchor=(self.anchor.value or "").strip() or None)
                 self._say(f"Comment added to {item.subject}.")
         except StudioError as exc:  # refused, conflict, bad anchor: say so, keep the typed text
             return self._say(exc.message + (f" — {exc.hint}" if exc.hint else ""), "danger")

@@ -86,13 +86,13 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
             return
         by_shot, by_name, choices = self._candidates()
         self._by_name = by_name
-        objects = []
+        objects: list[pn.viewable.Viewable] = []
         for shot in plan.active:
             candidates = by_shot.get(shot.number, [])
             choice = choices.get(shot.number)
-            real = choice is not None and choice.source == "take" and choice.take in by_name
-            stored = (choice.take if real else AI, choice.in_frame if real else 0,
-                      bool(real and choice.extra.get("colour_match")))
+            real = choice if choice is not None and choice.source == "take" and choice.take in by_name else None
+            stored = ((real.take, real.in_frame, bool(real.extra.get("colour_match"))) if real is not None
+                      else (AI, 0, False))
             options = {"AI shot": AI, **{t.name: t.name for t in candidates}}
             pick = pn.widgets.RadioButtonGroup(name=f"Shot {shot.number}", options=options, value=stored[0],
                                                button_type="default", css_classes=["tg-pick"])
@@ -180,7 +180,7 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
         if not pending:
             return "Nothing changed: the grid shows the stored cut."
         service = self.generator._service
-        done = []
+        done: list[str] = []
         for number in pending:
             row = self.rows[number]
             value, in_frame, match = self._pending_tuple(row)

@@ -259,6 +259,22 @@ def test_marketing_ops_admin_and_nav_pieces_escape_text():
     assert 'class="sk-nav-here"' in nav
 
 
+# -- Audio Mixer ----------------------------------------------------------------------------------------
+
+def test_audio_mixer_figures_and_error_escape_text_and_keep_the_lufs_span():
+    views = "audio_mixer/views.html.j2"
+    qc = NS(passed=False, problems=[EVIL], measured_lufs=-14.04)
+    result = NS(settings=NS(spec="netflix"), qc=qc, loudness=NS(loudness_range_lu=5.2, true_peak_dbtp=-1.04))
+    figures = render_macro(views, "figures", result, 30.0, EVIL, "-1")
+    assert_escaped(figures)
+    assert "<span id='am-lufs'>-14.0</span> LUFS" in figures and "Integrated (dialogue-gated)" in figures
+    assert "30 dB" in figures and "QC: FAIL — &lt;script&gt;" in figures
+    error = render_macro(views, "error", EVIL, f"Run `studio voice {EVIL}` first.")
+    assert_escaped(error)
+    assert "<br>Fix: Run <code>studio voice &lt;script&gt;" in error
+    assert "Fix" not in render_macro(views, "error", "No timeline.", None)
+
+
 # -- no HTML by string building -------------------------------------------------------------------------
 
 HTML_TAGS = ("html head body div span p table thead tbody tfoot tr td th b i u em strong small code pre br hr ul ol li "
@@ -274,8 +290,6 @@ ALLOWED = {
     ("engines/preproduction/exports.py", "breakdown_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
     ("engines/preproduction/exports.py", "stripboard_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
     ("engines/preproduction/exports.py", "dood_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
-    ("ui/audio_mixer.py", "_show"): "a Markdown table with one <span id> for the browser tests, numbers only",
-    ("ui/audio_mixer.py", "_error"): "a Markdown alert: message and fix on two lines (<br>)",
     ("ui/script_room.py", "refresh"): "a Markdown notice: message and fix on two lines (<br>)",
     ("ui/script_room.py", "__panel__"): "a Markdown heading with the project label in <small>",
 }
