@@ -127,10 +127,16 @@ def _free_port() -> int:
 def _serve(dashboard: str, home: Path) -> tuple[subprocess.Popen, str, Path]:
     port = _free_port()
     log = home / f"{dashboard}.log"
+    from studio_kit.ui.shot_generator import media_serve_options
+
+    media_args, media_env = media_serve_options(home)
+    # the options `studio serve` gives panel (studio_kit/cli/core.py: serve)
     proc = subprocess.Popen([sys.executable, "-m", "panel", "serve", str(REPO / "dashboards" / f"{dashboard}.py"),
                              "--port", str(port), "--address", "127.0.0.1",
-                             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
-                            env={**os.environ, "STUDIO_HOME": str(home)}, cwd=str(REPO),
+                             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1",
+                             "--unused-session-lifetime", "60000", "--plugins", "studio_kit.ui.preload",
+                             *media_args],
+                            env={**os.environ, **media_env, "STUDIO_HOME": str(home)}, cwd=str(REPO),
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 240
     while time.time() < deadline:
@@ -162,9 +168,9 @@ def _in_process(dashboard: str, sessions: int, profile: str | None = None) -> di
     """Seconds to build ``sessions`` sessions of ``dashboard`` one after the other in this process, and
     the seconds of the benchmark's user action on a built page (no browser, no websocket)."""
     import cProfile
-    from bokeh.core.json_encoder import serialize_json
 
     from bokeh.command.util import build_single_handler_application
+    from bokeh.core.json_encoder import serialize_json
     from panel.io.session import generate_session
     from panel.io.state import set_curdoc, state
 

@@ -294,11 +294,12 @@ class StudioHome(pn.viewable.Viewer):
         return pn.Column(
             pn.Row(pn.pane.Markdown(f"## {escape(self.ctx.scope_name)}"), pn.HSpacer(), self.refresh_button),
             self.latest,
-            pn.Tabs(("Assets", browser), ("Runs", runs), dynamic=False, sizing_mode="stretch_width"),
+            # the Runs table is built and sent when its tab is first opened
+            pn.Tabs(("Assets", browser), ("Runs", runs), dynamic=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
