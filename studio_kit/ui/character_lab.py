@@ -39,6 +39,12 @@ SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_
 _BACKENDS_SEEN: dict[int, tuple[Any, list[str]]] = {}
 
 
+def shared_thumb(record: Any, variant: str, make: Any) -> str:
+    """A thumbnail of a stored picture, made once per server for every session (``pn.state.as_cached``),
+    keyed by the picture's SHA-256: a session only asks for it with a record of its own project."""
+    return pn.state.as_cached(f"character-lab-{variant}-{record.sha256}", make)
+
+
 def image_backends(settings: Any = None) -> list[str]:
     """Image backends the lab offers: previz always; blender3d when bpy is installed; diffusers when a local
     pipeline folder is configured. The configured one (``auto`` resolved) comes first. Worked out once per
@@ -349,7 +355,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         names, cards = names if names is not None else self._names(), []
         for a in assets[:FRAME_LIMIT]:
             if a.id not in self._thumbs:
-                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), 300)
+                self._thumbs[a.id] = shared_thumb(a, "frame300",
+                                                  lambda a=a: views.png_data_url(self.ctx.read_bytes(a.id), 300))
             cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
         self.frames.object = views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
 
@@ -459,8 +466,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         renders.sort(key=lambda a: a.id, reverse=True)
         cards = []
         for a in renders[:GALLERY_LIMIT]:
-            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per session
-                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), views.THUMB_WIDTH)
+            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
+                self._thumbs[a.id] = shared_thumb(a, "render", lambda a=a: views.png_data_url(
+                    self.ctx.read_bytes(a.id), views.THUMB_WIDTH))
             cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
         return cards
 
@@ -478,7 +486,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         newest = max(fronts, key=lambda a: a.id)
         key = -newest.id                      # portraits share the thumbnail cache under negative ids
         if key not in self._thumbs:
-            self._thumbs[key] = views.portrait_url(self.ctx.read_bytes(newest.id))
+            self._thumbs[key] = shared_thumb(newest, "portrait",
+                                             lambda: views.portrait_url(self.ctx.read_bytes(newest.id)))
         return self._thumbs[key]
 
     def _load_stored_sheet(self, bible: CharacterBible) -> None:
