@@ -15,6 +15,12 @@ Chromium pages open the dashboard at once:
 * errors: failed requests + console errors + server tracebacks (goal: 0).
 
     .venv/bin/python benchmarks/bench_dashboards.py [--sessions 1 8 16] [--dashboards studio_home script_room ...]
+
+``--in-process`` measures the server's side alone, without browsers (less sensitive to other work on the
+machine): the seconds to build a session of each dashboard (the script run the way ``panel serve`` runs
+it, plus the document serialized as the websocket sends it), the first one (imports, first store
+access) apart from the next ones, and the seconds of one user action on an already built page.
+``--profile FILE`` writes a cProfile of the warm sessions.
 """
 from __future__ import annotations
 
@@ -121,10 +127,16 @@ def _free_port() -> int:
 def _serve(dashboard: str, home: Path) -> tuple[subprocess.Popen, str, Path]:
     port = _free_port()
     log = home / f"{dashboard}.log"
+    from studio_kit.ui.shot_generator import media_serve_options
+
+    media_args, media_env = media_serve_options(home)
+    # the options `studio serve` gives panel (studio_kit/cli/core.py: serve)
     proc = subprocess.Popen([sys.executable, "-m", "panel", "serve", str(REPO / "dashboards" / f"{dashboard}.py"),
                              "--port", str(port), "--address", "127.0.0.1",
-                             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
-                            env={**os.environ, "STUDIO_HOME": str(home)}, cwd=str(REPO),
+                             "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1",
+                             "--unused-session-lifetime", "60000", "--plugins", "studio_kit.ui.preload",
+                             *media_args],
+                            env={**os.environ, **media_env, "STUDIO_HOME": str(home)}, cwd=str(REPO),
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 240
     while time.time() < deadline:
@@ -152,12 +164,88 @@ def _project(home: Path) -> None:
     dispose_engines()
 
 
+def _in_process(dashboard: str, sessions: int, profile: str | None = None) -> dict:
+    """Seconds to build ``sessions`` sessions of ``dashboard`` one after the other in this process, and
+    the seconds of the benchmark's user action on a built page (no browser, no websocket)."""
+    import cProfile
+
+    from bokeh.command.util import build_single_handler_application
+    from bokeh.core.json_encoder import serialize_json
+    from panel.io.session import generate_session
+    from panel.io.state import set_curdoc, state
+
+    app = build_single_handler_application(str(REPO / "dashboards" / f"{dashboard}.py"))
+    times, sizes, models, prof = [], [], [], cProfile.Profile()
+    session = None
+    for i in range(sessions):
+        if profile and i == 1:
+            prof.enable()
+        t0 = time.perf_counter()
+        session = generate_session(app)
+        doc = session.document
+        with set_curdoc(doc):
+            state._on_load(None)                           # what the page's websocket connection triggers
+        sizes.append(len(serialize_json(doc.to_json())))   # what the browser pulls over the websocket
+        models.append(len(doc.models))
+        times.append(time.perf_counter() - t0)
+    if profile:
+        prof.disable()
+        prof.dump_stats(profile)
+    action = _in_process_action(dashboard, session.document)
+    return {"first": times[0], "next": statistics.median(times[1:]) if len(times) > 1 else float("nan"),
+            "doc_kb": sizes[-1] / 1024, "models": models[-1], "action": action}
+
+
+def _in_process_action(dashboard: str, doc) -> float:
+    """The benchmark's action on the page built last, timed from the widget change to the stored result."""
+    import gc
+
+    from panel.io.state import set_curdoc
+
+    with set_curdoc(doc):
+        objs = gc.get_objects()           # the page's component (the newest of its class, built last)
+        t0 = time.perf_counter()
+        if dashboard == "studio_home":
+            from studio_kit.ui.studio_home import StudioHome
+
+            home = [o for o in objs if isinstance(o, StudioHome)][-1]
+            home.search_input.value = "zzz"
+            assert "0 asset(s)" in home.page_info.object
+        elif dashboard == "character_lab":
+            from studio_kit.ui.character_lab import CharacterLab
+
+            lab = [o for o in objs if isinstance(o, CharacterLab)][-1]
+            lab.new_name.value = "Extra 0"
+            lab.create_button.clicks += 1
+            assert lab.bible is not None and lab.bible.name == "Extra 0"
+        else:
+            return float("nan")
+        return time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 16])
     ap.add_argument("--dashboards", nargs="+",
                     default=["studio_home", "script_room", "breakdown_board", "character_lab"])
+    ap.add_argument("--in-process", action="store_true", help="server side only, no browser (see above)")
+    ap.add_argument("--profile", help="with --in-process: cProfile of the warm sessions to this file "
+                                      "(<dashboard> in the name is replaced)")
     args = ap.parse_args()
+    if args.in_process:
+        print(f"{'dashboard':<16} {'first s':>8} {'next s':>7} {'models':>7} {'doc KB':>7} {'action s':>8}")
+        for dashboard in args.dashboards:
+            with tempfile.TemporaryDirectory(prefix="bench-dash-") as tmp:
+                _project(Path(tmp))
+                r = _in_process(dashboard, max(args.sessions), args.profile and
+                                args.profile.replace("<dashboard>", dashboard))
+                print(f"{dashboard:<16} {r['first']:>8.2f} {r['next']:>7.2f} {r['models']:>7} {r['doc_kb']:>7.0f} {r['action']:>8.2f}",
+                      flush=True)
+                from studio_kit.store import dispose_engines
+
+                dispose_engines()
+        print(f"load average: {os.getloadavg()[0]:.1f}")
+        return
     rows = []
     for dashboard in args.dashboards:
         for n in args.sessions:

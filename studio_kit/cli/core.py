@@ -205,7 +205,9 @@ def serve(port: int = typer.Option(5006, help="Port to serve on."),
            "--allow-websocket-origin", f"{address}:{port}", "--allow-websocket-origin", f"localhost:{port}",
            # a page's session waits 60 s (bokeh: 15 s) for its browser: under load a page whose websocket came
            # late had its session discarded and built again from scratch (0–3 of 8 pages opened at once)
-           "--unused-session-lifetime", "60000"]
+           "--unused-session-lifetime", "60000",
+           # pandas, the store, Markdown, the UI modules imported at start, not in the first visitor's page
+           "--plugins", "studio_kit.ui.preload"]
     for origin in allow_origin:
         cmd += ["--allow-websocket-origin", origin]
     if prefix:

@@ -36,22 +36,38 @@ SHOT_SIZES = ["wide", "medium", "close-up", "over-the-shoulder", "insert"]   # p
 SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
 
 
+_BACKENDS_SEEN: dict[int, tuple[Any, list[str]]] = {}
+
+
+def shared_thumb(record: Any, variant: str, make: Any) -> str:
+    """A thumbnail of a stored picture, made once per server for every session (``pn.state.as_cached``),
+    keyed by the picture's SHA-256: a session only asks for it with a record of its own project."""
+    return pn.state.as_cached(f"character-lab-{variant}-{record.sha256}", make)
+
+
 def image_backends(settings: Any = None) -> list[str]:
     """Image backends the lab offers: previz always; blender3d when bpy is installed; diffusers when a local
-    pipeline folder is configured. The configured one (``auto`` resolved) comes first."""
+    pipeline folder is configured. The configured one (``auto`` resolved) comes first. Worked out once per
+    settings object (every session of a server shares it; probing the backends reads the entry points)."""
     from studio_kit.registry import resolve_name
 
     if settings is None:
         from studio_kit.config import get_settings
 
         settings = get_settings()
+    seen = _BACKENDS_SEEN.get(id(settings))
+    if seen is not None and seen[0] is settings:
+        return list(seen[1])
     names = ["previz"]
     if resolve_name("image", "auto", settings) == "blender3d":
         names.append("blender3d")
     if getattr(settings, "image_model_path", None):
         names.append("diffusers")
     preferred = resolve_name("image", getattr(settings, "image_backend", "previz"), settings)
-    return sorted(names, key=lambda n: n != preferred)
+    names = sorted(names, key=lambda n: n != preferred)
+    _BACKENDS_SEEN.clear()                      # one settings object at a time (tests reset them)
+    _BACKENDS_SEEN[id(settings)] = (settings, names)
+    return list(names)
 
 
 class CharacterLab(ActionFeedback, pn.viewable.Viewer):
@@ -73,7 +89,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         # sidebar: cast, new character, cast from a screenplay
         self.cast = w.RadioButtonGroup(options={}, orientation="vertical", color="primary",
                                        variant="outline", sizing_mode="stretch_width")
-        self.cast.param.watch(lambda e: e.new and self.select(e.new), "value")
+        self._selecting = False                     # select() is setting the cast's value: its watcher waits
+        self.cast.param.watch(self._on_cast, "value")
         self.new_name = w.TextInput(label="Character name", placeholder="e.g. Nova Reyes")
         self.new_mode = w.Select(label="Mode", options=[m.value for m in CharacterMode])
         self.create_button = w.Button(label="Create character", color="primary", sizing_mode="stretch_width")
@@ -162,16 +179,22 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             ("3D previz", self.nudges),
             ("Versions", pn.Column(self.history, pn.pane.Markdown("#### What changed since the previous version"),
                                    self.diff, sizing_mode="stretch_width")),
-            sizing_mode="stretch_width", dynamic=False)
+            # only the open tab is built and sent to the browser; the others when first opened
+            sizing_mode="stretch_width", dynamic=True)
 
         bibles = self._service.list_characters(self.ctx)
         self._refresh_cast(bibles)
         if bibles:
-            self.cast.value = bibles[0].character_id
+            self.select(bibles[0].character_id, bibles)
         else:
-            self.refresh()
+            self.refresh(bibles=bibles)
 
     # ------------------------------------------------------------ plumbing
+    def _on_cast(self, event: Any) -> None:
+        """A character clicked in the cast list (not select() setting the list's value)."""
+        if event.new and not self._selecting:
+            self.select(event.new)
+
     def _require(self) -> CharacterBible:
         if self.bible is None:
             raise CharacterError("No character selected.", hint="Create one in the sidebar first.")
@@ -180,7 +203,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     # ------------------------------------------------------------ actions
     def create(self) -> str:
         """A new bible from the sidebar's name and mode (a fresh concept version)."""
-        name = self.new_name.value.strip()
+        name = (self.new_name.value or "").strip()
         if not name:
             raise CharacterError("Give the new character a name.", hint="Type it in 'Character name'.")
         from studio_kit.domain.character import seed_for
@@ -190,8 +213,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                                "mascot" if self.new_mode.value == "brand" else "supporting")
         self._service.create_character(bible, self.ctx)
         self.new_name.value = ""
-        self._refresh_cast()
-        self.select(bible.character_id)
+        self.select(bible.character_id)          # redraws the cast list too
         return f"Created {name} (v1, concept). Describe them, then press Render."
 
     def cast_from_script(self, path: str | Path) -> str:
@@ -224,7 +246,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             raise CharacterError("A character needs a name.", hint="Type one in 'Name'.")
         self._service.update_character(bible.character_id, changes, self.ctx)
         self.refresh()
-        return f"Saved {', '.join(sorted(changes))} of {self.bible.name}."
+        return f"Saved {', '.join(sorted(changes))} of {self._require().name}."
 
     def render(self) -> str:
         """Render the character as the form shows it: unsaved edits are saved first, unless the render
@@ -268,6 +290,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.refresh()
         if locked is bible:
             return f"{bible.name} v{bible.version} was already locked."
+        assert locked.identity is not None           # the service locks by freezing an identity
         return (f"Locked {locked.name} v{locked.version}: seed {locked.identity.seed}, identity "
                 f"{locked.identity.hash[7:19]}, {len(refs)} reference image(s).")
 
@@ -278,12 +301,13 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
 
     def approve(self) -> str:
         bible = self._service.approve(self._require().character_id, self.approve_stage.value,
-                                      by=self.approve_by.value.strip() or None, note=self.approve_note.value.strip(),
+                                      by=(self.approve_by.value or "").strip() or None,
+                                      note=(self.approve_note.value or "").strip(),
                                       ctx=self.ctx)
         self.approve_note.value = ""
         self.refresh()
         return f"{bible.name} v{bible.version} approved for {bible.stage.value} by " \
-               f"{self.approve_by.value.strip() or self.ctx.user}."
+               f"{(self.approve_by.value or '').strip() or self.ctx.user}."
 
     def build_sheet(self) -> str:
         from studio_kit.config import get_settings
@@ -302,15 +326,15 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         if not chosen:
             raise CharacterError("Pick at least one character for the frame.",
                                  hint="Choose them in 'Characters in the shot'.")
-        heading = self.frame_heading.value.strip() or "INT. STUDIO - DAY"
+        heading = (self.frame_heading.value or "").strip() or "INT. STUDIO - DAY"
         result = self._service.render_frame(chosen, size=self.frame_size.value, scene=heading,
-                                            description=self.frame_caption.value.strip(),
+                                            description=(self.frame_caption.value or "").strip(),
                                             backend=self.backend.value, ctx=self.ctx)
         names = self._names()
         url = views.png_data_url(result.image, FRAME_WIDTH)
         self.frame_view.object = views.frame_card(result.asset.meta, url, result.asset.id, names,
                                                   result.asset.created_at)
-        self._refresh_frames()
+        self._refresh_frames(names)
         scores = ", ".join(f"{names.get(k, k)} {v.score:.3f}{' (DRIFT)' if v.flagged else ''}"
                            for k, v in result.scores.items())
         warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
@@ -321,22 +345,25 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def _names(self) -> dict[str, str]:
         return {b.character_id: b.name for b in self._service.list_characters(self.ctx)}
 
-    def _refresh_frames(self) -> None:
-        """The stored storyboard frames of the project, newest first (thumbnails, scores by character)."""
+    def _refresh_frames(self, names: dict[str, str] | None = None) -> None:
+        """The stored storyboard frames of the project, newest first (thumbnails, scores by character);
+        ``names``: character id → name, when the caller has just read the cast."""
         assets = sorted(self.ctx.list_assets(kind="storyboard_frame"), key=lambda a: a.id, reverse=True)
         if not assets:
             self.frames.object = "<p class='cl-muted'>No stored frames yet.</p>"
             return
-        names, cards = self._names(), []
+        names, cards = names if names is not None else self._names(), []
         for a in assets[:FRAME_LIMIT]:
             if a.id not in self._thumbs:
-                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), 300)
+                self._thumbs[a.id] = shared_thumb(a, "frame300",
+                                                  lambda a=a: views.png_data_url(self.ctx.read_bytes(a.id), 300))
             cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
         self.frames.object = views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
 
     def check_continuity(self) -> str:
         """Wardrobe continuity of the chosen screenplay against the project's bibles."""
         choice = self.continuity_script.value
+        script: Any
         if choice == "sample":
             script, title = SAMPLE_SCRIPT, SAMPLE_SCRIPT.name
         else:
@@ -360,13 +387,18 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         return options
 
     # ------------------------------------------------------------ views
-    def select(self, character_id: str) -> None:
-        """Put a character on screen (bible in the form, its renders, sheet and versions)."""
+    def select(self, character_id: str, bibles: list[CharacterBible] | None = None) -> None:
+        """Put a character on screen (bible in the form, its renders, sheet and versions); drawn once, also
+        when the cast list's value follows (its watcher would draw it a second time)."""
         self.character_id = character_id
-        if self.cast.value != character_id:
-            self.cast.value = character_id
         self.sheet_image.object = None
-        self.refresh(load_sheet=True)
+        self.refresh(load_sheet=True, bibles=bibles)     # lists the character in the cast first
+        if self.cast.value != character_id:
+            self._selecting = True
+            try:
+                self.cast.value = character_id
+            finally:
+                self._selecting = False
 
     def _refresh_cast(self, bibles: list[CharacterBible] | None = None) -> None:
         bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
@@ -378,8 +410,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.frame_cast.options = {f"{b.name}{' (locked)' if b.locked else ''}": b.character_id for b in bibles}
         self.frame_cast.value = chosen
 
-    def refresh(self, load_sheet: bool = False) -> None:
-        """Re-read the character from the store and redraw everything that shows it."""
+    def refresh(self, load_sheet: bool = False, bibles: list[CharacterBible] | None = None) -> None:
+        """Re-read the character from the store and redraw everything that shows it (the cast is read once:
+        ``bibles`` when the caller has just read it)."""
         self.bible = self._service.get_character(self.character_id, self.ctx) if self.character_id else None
         bible = self.bible
         self.header.object = views.header_html(bible, self._portrait(bible))
@@ -388,9 +421,10 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             widget.disabled = bible is None
         if bible is None:
             self.gallery.object = views.gallery_html([])
-            self._refresh_frames()
+            self._refresh_frames(None if bibles is None else {b.character_id: b.name for b in bibles})
             return
-        self._refresh_cast()
+        bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
+        self._refresh_cast(bibles)
         self.editor.load(bible)
         self.editor.set_read_only(bible.locked)
         self.save_button.disabled = bible.locked
@@ -420,7 +454,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                                                f"v{bible.version} {bible.stage.value} (current)")
         else:
             self.diff.object = "<p class='cl-muted'>No stored version yet.</p>"
-        self._refresh_frames()
+        self._refresh_frames({b.character_id: b.name for b in bibles})
         if load_sheet:
             self._load_stored_sheet(bible)
             self.nudges.show_character(bible.name)
@@ -432,8 +466,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         renders.sort(key=lambda a: a.id, reverse=True)
         cards = []
         for a in renders[:GALLERY_LIMIT]:
-            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per session
-                self._thumbs[a.id] = views.png_data_url(self.ctx.read_bytes(a.id), views.THUMB_WIDTH)
+            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
+                self._thumbs[a.id] = shared_thumb(a, "render", lambda a=a: views.png_data_url(
+                    self.ctx.read_bytes(a.id), views.THUMB_WIDTH))
             cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
         return cards
 
@@ -451,7 +486,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         newest = max(fronts, key=lambda a: a.id)
         key = -newest.id                      # portraits share the thumbnail cache under negative ids
         if key not in self._thumbs:
-            self._thumbs[key] = views.portrait_url(self.ctx.read_bytes(newest.id))
+            self._thumbs[key] = shared_thumb(newest, "portrait",
+                                             lambda: views.portrait_url(self.ctx.read_bytes(newest.id)))
         return self._thumbs[key]
 
     def _load_stored_sheet(self, bible: CharacterBible) -> None:

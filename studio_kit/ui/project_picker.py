@@ -106,8 +106,8 @@ def dashboard_url(stem: str, org: str, project: str) -> str:
 class ProjectPicker(pn.viewable.Viewer):
     """Organization / project selects and the studio's dashboard menu; "Open" reloads the page on that project."""
 
-    org = param.Selector(default=None, objects=[], doc="Organization.")
-    project = param.Selector(default=None, objects=[], doc="Project of the organization.")
+    org: param.Selector[str | None] = param.Selector(default=None, objects=[], doc="Organization.")
+    project: param.Selector[str | None] = param.Selector(default=None, objects=[], doc="Project of the organization.")
 
     def __init__(self, current: str = "", **params):
         super().__init__(**params)

@@ -66,6 +66,25 @@ def _cached_pdf_thumbs(ctx: Any, record: Any, pages: int = 1, dpi: int = 40) -> 
                               lambda: pdf_page_pngs(ctx.read_bytes(record.id), pages, dpi))
 
 
+CAST_THUMB_PX = 128         # the cast card shows 64 px portraits: twice that for sharp ones on HiDPI screens
+
+
+def _cached_cast_thumb(ctx: Any, record: Any) -> str:
+    """A cast render shrunk for the cast card, made once per server for every session (keyed by the file's
+    SHA-256, asked for only with a record of the session's own project) instead of inlining the full render
+    (up to 2 MB) in every page."""
+    def make() -> str:
+        from studio_kit.ui.character_views import png_data_url
+
+        data = ctx.read_bytes(record.id)
+        try:
+            return png_data_url(data, CAST_THUMB_PX)
+        except Exception:  # noqa: BLE001 - a picture PIL cannot open is shown as the browser can
+            return data_url(data, record.mime)
+
+    return pn.state.as_cached(f"studio-home-cast-{record.sha256}-{CAST_THUMB_PX}", make)
+
+
 class StudioHome(pn.viewable.Viewer):
     """The front door of one project (the page's ?org=&project=, else the settings')."""
 
@@ -180,8 +199,7 @@ class StudioHome(pn.viewable.Viewer):
         figures = []
         for b in bibles[:12]:
             r = renders.get(b.character_id)
-            figures.append({"name": b.name, "locked": b.locked,
-                            "src": data_url(self.ctx.read_bytes(r.id), r.mime) if r else ""})
+            figures.append({"name": b.name, "locked": b.locked, "src": _cached_cast_thumb(self.ctx, r) if r else ""})
         return {"count": len(bibles), "figures": figures}
 
     # -- assets --------------------------------------------------------------------------------
@@ -294,11 +312,12 @@ class StudioHome(pn.viewable.Viewer):
         return pn.Column(
             pn.Row(pn.pane.Markdown(f"## {escape(self.ctx.scope_name)}"), pn.HSpacer(), self.refresh_button),
             self.latest,
-            pn.Tabs(("Assets", browser), ("Runs", runs), dynamic=False, sizing_mode="stretch_width"),
+            # the Runs table is built and sent when its tab is first opened
+            pn.Tabs(("Assets", browser), ("Runs", runs), dynamic=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -49,11 +49,11 @@ def project_context(ctx: Any = None) -> Any:
 def list_characters(ctx: Any = None) -> list[CharacterBible]:
     """The latest bible of every character in the project, in creation order."""
     ctx = project_context(ctx)
-    names: list[str] = []
-    for asset in ctx.list_assets(kind=versions.BIBLE_KIND):
-        if asset.name not in names:
-            names.append(asset.name)
-    return [CharacterBible.from_json(ctx.read_bytes(ctx.latest(versions.BIBLE_KIND, n).id)) for n in names]
+    newest: dict[str, Any] = {}             # name → its newest version, names in order of first appearance
+    for asset in ctx.list_assets(kind=versions.BIBLE_KIND):      # every version is listed: no query per name
+        if asset.name not in newest or asset.version > newest[asset.name].version:
+            newest[asset.name] = asset
+    return [CharacterBible.from_json(ctx.read_bytes(a.id)) for a in newest.values()]
 
 
 def get_character(name: str, ctx: Any = None) -> CharacterBible:

@@ -1,0 +1,56 @@
+"""Import once, when the server starts, what every dashboard session needs (``panel serve --plugins
+studio_kit.ui.preload``, which `studio serve` and ``benchmarks/bench_dashboards.py`` pass).
+
+``panel serve`` runs a dashboard's script for each browser session; the modules it imports stay
+loaded, but the *first* visitor waited for all of them (pandas, the store and SQLAlchemy, Markdown,
+Pillow, the studio's UI modules: several seconds on a busy machine) before seeing anything. Importing
+them here moves that wait to the server's start. Nothing is opened or read (no store, no settings),
+so the plugin has no effect but the imports; a module that cannot be imported is skipped (the
+dashboard that needs it reports the error as before). Panel's plugin contract asks for ``ROUTES``:
+this plugin serves none.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: what the dashboards import at their first session, heaviest first
+MODULES = (
+    "pandas",
+    "PIL.Image",
+    "markdown_it", "mdit_py_plugins", "linkify_it", "markdown",      # Panel's Markdown pane renders with these
+    "panel.widgets.tables",
+    "panel.template",
+    "studio_kit.store",
+    "studio_kit.templating",
+    "studio_kit.ui.project_picker",
+    "studio_kit.ui.offline",
+    "studio_kit.ui.studio_home",
+    "studio_kit.ui.character_lab",
+    "studio_kit.engines.characters.service",
+)
+
+#: Panel's plugin contract: extra (pattern, handler, kwargs) routes; none here
+ROUTES: list[tuple[str, Any, dict[str, Any]]] = []
+
+
+def preload(modules: tuple[str, ...] = MODULES) -> list[str]:
+    """Import ``modules`` (skipping any that fail); returns the ones that were imported."""
+    done = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - a dashboard needing it reports its own error
+            log.warning("preload: %s not imported (%s)", name, exc)
+        else:
+            done.append(name)
+    return done
+
+
+_t0 = time.perf_counter()
+preload()
+log.info("preloaded %d modules in %.1f s", len(MODULES), time.perf_counter() - _t0)
