@@ -670,10 +670,23 @@ class BreakdownBoard(pn.viewable.Viewer):
         calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,
                                      self.apply_location, self.downloads["callsheet_pdf"], align_items="flex-end"),
                           self.callsheet_pane, sizing_mode="stretch_width")
-        tabs = pn.Tabs(("Breakdown", breakdown), ("Elements", self.elements_pane), ("Stripboard", stripboard), ("Day out of days", dood),
-                       ("Budget", budget), ("Call sheets", calls), dynamic=False, sizing_mode="stretch_width")
+        # Only the open tab is sent to the browser at first: every other tab's content joins the page the
+        # first time it is opened and then stays (not ``dynamic=True``, which drops a tab when another opens
+        # and so re-sends it on every visit). The widgets and panes exist (and are drawn) from the start.
+        self._tab_content = [breakdown, self.elements_pane, stripboard, dood, budget, calls]
+        self._tab_slots = [pn.Column(sizing_mode="stretch_width") for _ in self._tab_content]
+        self.tabs = tabs = pn.Tabs(*zip(("Breakdown", "Elements", "Stripboard", "Day out of days", "Budget",
+                                         "Call sheets"), self._tab_slots), dynamic=False, sizing_mode="stretch_width")
+        self._show_tab(0)
+        tabs.param.watch(lambda e: self._show_tab(e.new), "active")
         return pn.Column(pn.Row(self._alert, self.reload_button, sizing_mode="stretch_width"), self.kpis, tabs,
                          sizing_mode="stretch_width")
+
+    def _show_tab(self, index: int) -> None:
+        """Put a tab's content on the page the first time the tab is opened."""
+        slot = self._tab_slots[index]
+        if not slot.objects:
+            slot.objects = [self._tab_content[index]]
 
     def _budget_tab(self):
         for button in (self.rebudget, self.save_budget):
