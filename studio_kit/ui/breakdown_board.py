@@ -47,6 +47,7 @@ COST_CSS = """
         overflow-wrap: anywhere; }
 .note, .published { font: 13px sans-serif; margin: 4px 0; color: #6d4c00; }
 """
+EAGER_TABS = (0, 1, 3)      # Breakdown, Elements, Day out of days: on the page from the first render
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 
@@ -670,14 +671,16 @@ class BreakdownBoard(pn.viewable.Viewer):
         calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,
                                      self.apply_location, self.downloads["callsheet_pdf"], align_items="flex-end"),
                           self.callsheet_pane, sizing_mode="stretch_width")
-        # Only the open tab is sent to the browser at first: every other tab's content joins the page the
-        # first time it is opened and then stays (not ``dynamic=True``, which drops a tab when another opens
-        # and so re-sends it on every visit). The widgets and panes exist (and are drawn) from the start.
+        # The heavy tabs (stripboard widget, budget chart and table, call sheet page) are sent to the browser
+        # the first time they are opened and then stay (not ``dynamic=True``, which drops a tab when another
+        # opens and re-sends it on every visit); the light HTML tabs come with the page. Every widget and
+        # pane exists (and is drawn) from the start.
         self._tab_content = [breakdown, self.elements_pane, stripboard, dood, budget, calls]
         self._tab_slots = [pn.Column(sizing_mode="stretch_width") for _ in self._tab_content]
         self.tabs = tabs = pn.Tabs(*zip(("Breakdown", "Elements", "Stripboard", "Day out of days", "Budget",
                                          "Call sheets"), self._tab_slots), dynamic=False, sizing_mode="stretch_width")
-        self._show_tab(0)
+        for index in EAGER_TABS:
+            self._show_tab(index)
         tabs.param.watch(lambda e: self._show_tab(e.new), "active")
         return pn.Column(pn.Row(self._alert, self.reload_button, sizing_mode="stretch_width"), self.kpis, tabs,
                          sizing_mode="stretch_width")
