@@ -241,7 +241,7 @@ class BreakdownBoard(pn.viewable.Viewer):
                                   widths={"fringes": 150, "total": 120})   # the fringe codes must not hide the total
         self.detail.on_edit(self._on_budget_edit)
         self.day_select = w.Select(label="Shoot day", width=160)
-        self.day_select.param.watch(lambda e: (self._draw_call_sheet(), self._name_downloads()), "value")
+        self.day_select.param.watch(self._on_day, "value")
         self.callsheet_pane = pn.pane.HTML(sizing_mode="stretch_width", height=900)
         from studio_kit.domain.callsheet import CallSheetSettings
 
@@ -447,7 +447,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         if self.state is None:
             from studio_kit.ui.board_state import BoardError
 
-            if not self.paste.value.strip():
+            if not (self.paste.value or "").strip():
                 raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
             self._open(script_path=_SAMPLE)
         self.state.load_text(self.paste.value, "pasted")
@@ -483,6 +483,10 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.state.reload_board()
         self._sync_limit_widgets()
         self.refresh()
+
+    def _on_day(self, event) -> None:
+        self._draw_call_sheet()
+        self._name_downloads()
 
     @guarded
     def _on_rebreak(self, event) -> None:
@@ -523,7 +527,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.exceptions import ScheduleError, StudioError
 
         try:
-            eighths = parse_eighths(self.pages_per_day.value, allow_decimal=True)
+            eighths = parse_eighths(self.pages_per_day.value or "", allow_decimal=True)
         except StudioError:
             raise ScheduleError(f"Pages per day {self.pages_per_day.value!r} is not a page count.",
                                 hint="Write it the trade's way, e.g. 5 4/8, or as 5.5.") from None
