@@ -47,6 +47,7 @@ COST_CSS = """
         overflow-wrap: anywhere; }
 .note, .published { font: 13px sans-serif; margin: 4px 0; color: #6d4c00; }
 """
+BUDGET_TAB = 4
 EAGER_TABS = (0, 1, 3)      # Breakdown, Elements, Day out of days: on the page from the first render
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
@@ -88,9 +89,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def __init__(self, ctx=None, **params):
         super().__init__(**params)
-        import holoviews as hv
-
-        hv.extension("bokeh", logo=False)
         from studio_kit.ui.project_picker import current_context
 
         self.ctx = ctx or current_context()
@@ -102,6 +100,9 @@ class BreakdownBoard(pn.viewable.Viewer):
         self._main = pn.Column(sizing_mode="stretch_width")
         self._side = pn.Column(sizing_mode="stretch_width")
         self.state = None
+        self._chart_data: tuple[tuple[str, float, str], ...] | None = None    # top-sheet totals to chart
+        self._chart_drawn: tuple[tuple[str, float, str], ...] | None = None   # ... and those on the chart
+        self._tab_slots: list[pn.Column] = []
         wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
         problem = None
         try:
@@ -363,7 +364,6 @@ class BreakdownBoard(pn.viewable.Viewer):
               "dropped into a full day stays there and the day is flagged; “Re-break days to limits” moves the breaks.")
 
     def _draw_budget(self) -> None:
-        import holoviews as hv
         import pandas as pd
 
         from studio_kit.domain.budget import TopSheetGroup
@@ -385,11 +385,8 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.top_pane.object = _view("top_sheet", self.state.budget.preset, rows,
                                      f"{top.contingency_percent.normalize():f}", top.grand_total,
                                      format_money(top.grand_total, top.currency))
-        data = pd.DataFrame([{"Group": g.short, "Total": float(top.group_total(g)), "key": g.value}
-                             for g in TopSheetGroup])
-        self.chart.object = hv.Bars(data, "Group", ["Total", "key"]).opts(
-            color="key", cmap=GROUP_COLOURS, responsive=True, height=300, yformatter="$%d", tools=["hover"],
-            title="Budget by top-sheet group", show_legend=False, toolbar=None)
+        self._chart_data = tuple((g.short, float(top.group_total(g)), g.value) for g in TopSheetGroup)
+        self._draw_chart()
         df = pd.DataFrame(detail_rows(self.state.budget))
         for c in ("amount", "units", "rate", "multiplier", "subtotal", "fringe_total", "total"):
             df[c] = df[c].astype(float)
@@ -398,8 +395,25 @@ class BreakdownBoard(pn.viewable.Viewer):
                  "multiplier", "fringes", "subtotal", "fringe_total", "total"]]
         self.detail.editors = {c: None for c in df.columns
                                if not self.edit_budget or c not in ("amount", "units", "rate", "multiplier")}
-        self.detail.value = df
+        if self.detail.value is None or not df.equals(self.detail.value):    # unchanged: nothing to send
+            self.detail.value = df
         self._draw_budget_versions()
+
+    def _draw_chart(self) -> None:
+        """The bar chart of the top sheet, made (HoloViews) only once the Budget tab is on the page and
+        only when the group totals changed."""
+        data = self._chart_data
+        if data is None or not self._tab_slots or not self._tab_slots[BUDGET_TAB].objects or data == self._chart_drawn:
+            return
+        import holoviews as hv
+        import pandas as pd
+
+        hv.extension("bokeh", logo=False)
+        frame = pd.DataFrame([{"Group": short, "Total": total, "key": key} for short, total, key in data])
+        self.chart.object = hv.Bars(frame, "Group", ["Total", "key"]).opts(
+            color="key", cmap=GROUP_COLOURS, responsive=True, height=300, yformatter="$%d", tools=["hover"],
+            title="Budget by top-sheet group", show_legend=False, toolbar=None)
+        self._chart_drawn = data
 
     def _draw_budget_versions(self) -> None:
         versions = self.state.budget_versions()
@@ -694,6 +708,8 @@ class BreakdownBoard(pn.viewable.Viewer):
         slot = self._tab_slots[index]
         if not slot.objects:
             slot.objects = [self._tab_content[index]]
+            if index == BUDGET_TAB and self.see_budget:
+                self._draw_chart()
 
     def _budget_tab(self):
         for button in (self.rebudget, self.save_budget):
