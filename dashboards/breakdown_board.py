@@ -21,7 +21,11 @@ side = pn.Column(sizing_mode="stretch_width")
 def _open_board() -> None:
     from studio_kit.ui.breakdown_board import BreakdownBoard
 
-    board = BreakdownBoard()
+    try:
+        board = BreakdownBoard()
+    except Exception as exc:        # said on the page (not a page stuck on "Opening…"), and logged
+        main.objects = [pn.pane.Alert(f"**The board could not be opened:** {exc}", alert_type="danger")]
+        raise
     side.objects = board.sidebar()
     main.objects = [board]
 
