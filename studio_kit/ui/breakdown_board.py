@@ -103,6 +103,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         self._chart_data: tuple[tuple[str, float, str], ...] | None = None    # top-sheet totals to chart
         self._chart_drawn: tuple[tuple[str, float, str], ...] | None = None   # ... and those on the chart
         self._tab_slots: list[pn.Column] = []
+        self._budget_drawn = self._budget_stale = False     # budget tab drawn once / behind the board since
         wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
         problem = None
         try:
@@ -280,7 +281,10 @@ class BreakdownBoard(pn.viewable.Viewer):
             self._draw_breakdown()
         self._draw_board()
         self.dood_pane.object = views.dood_html(st.dood)
-        self._draw_budget()
+        if self._budget_drawn and self._tab_slots and not self._tab_slots[BUDGET_TAB].objects:
+            self._budget_stale = True      # the Budget tab is not open yet: redrawn when it opens
+        else:
+            self._draw_budget()
         days = {f"Day {d.number}" + (f" · {d.date:%a %d %b}" if d.date else ""): d.number for d in st.call_days}
         keep_day = self.day_select.value
         self.day_select.options = days
@@ -370,6 +374,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.engines.preproduction.budget import detail_rows, format_money
 
         st = self.state
+        self._budget_drawn, self._budget_stale = True, False
         if not self.see_budget:                       # nothing priced reaches this browser
             return
         self.preset.value = st.budget.preset          # "auto" shows the preset it chose for this script
@@ -708,7 +713,9 @@ class BreakdownBoard(pn.viewable.Viewer):
         slot = self._tab_slots[index]
         if not slot.objects:
             slot.objects = [self._tab_content[index]]
-            if index == BUDGET_TAB and self.see_budget:
+            if index == BUDGET_TAB and self._budget_stale:
+                self._draw_budget()
+            elif index == BUDGET_TAB and self.see_budget:
                 self._draw_chart()
 
     def _budget_tab(self):
