@@ -30,7 +30,12 @@ versions can be compared account by account.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +147,51 @@ def _stem(description: str) -> str:
     return description.split(" (", 1)[0].strip()
 
 
+# -- what every session of this server shares ---------------------------------------------------
+#: Results that depend only on their inputs, computed once per server process and shared by its
+#: sessions: the automatic breakdown of a script (before any edit is replayed) and the CP-SAT board of a
+#: set of strips (the solver is deterministic: seeded, stopped on deterministic time). Keys hold the
+#: store and the org/project the session works in plus a fingerprint of every input, so one project's
+#: data never answers another's; values are copied on the way out (sessions change their own copy).
+_SHARED: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_SHARED_MAX = 64
+_SHARED_LOCK = threading.Lock()
+
+
+def _scope(ctx: Any) -> tuple[Any, ...]:
+    store = getattr(ctx, "store", None)
+    return (str(getattr(getattr(store, "engine", None), "url", "")), getattr(ctx, "org_id", None),
+            getattr(ctx, "project_id", None))
+
+
+def _fingerprint(*parts: Any) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update((part.model_dump_json() if hasattr(part, "model_dump_json") else
+                       json.dumps(part, sort_keys=True, default=_plain_json)).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _plain_json(value: Any) -> Any:
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else str(value)
+
+
+def shared(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, or what it gave before for ``key`` in this server process (a deep copy either way)."""
+    with _SHARED_LOCK:
+        value = _SHARED.get(key)
+        if value is not None:
+            _SHARED.move_to_end(key)
+    if value is None:
+        value = make()
+        with _SHARED_LOCK:
+            _SHARED[key] = value
+            while len(_SHARED) > _SHARED_MAX:
+                _SHARED.popitem(last=False)
+    return value.model_copy(deep=True)
+
+
 class BoardState:
     """Everything one producer's session of the board works on."""
 
@@ -245,9 +295,15 @@ class BoardState:
     def _breakdown(self) -> None:
         """Breakdown with the edit log replayed, and its strips (scenes longer than a day split into parts)."""
         from studio_kit.engines.preproduction import stripboard as sb
-        from studio_kit.engines.preproduction.service import break_down_script
+        from studio_kit.engines.preproduction.breakdown import apply_edits, automatic_breakdown, ensure_eighths
 
-        _, self.breakdown = break_down_script(self.script, edits=self.log)
+        # the automatic tags are the same for every session on this script (and its locked cast numbers):
+        # computed once per server, then only the edit log is replayed (break_down = automatic + edits)
+        numbers = dict(self.log.cast_numbers)
+        key = ("breakdown", *_scope(self.ctx), _fingerprint(self.script, numbers))
+        automatic = shared(key, lambda: automatic_breakdown(self.script, cast_numbers=numbers))
+        ensure_eighths(self.script)             # the session's script gets its page lengths, as break_down gives it
+        self.breakdown = apply_edits(automatic, self.log)
         strips, self.parts_before, self.split_notes = sb.split_long_strips(
             sb.strips_from_breakdown(self.breakdown, self.limits), self.limits)
         self.strips = {s.scene_index: s for s in strips}
@@ -417,11 +473,16 @@ class BoardState:
         before = getattr(self, "schedule", None)
         strips = list(self.strips.values())
         published = getattr(self, "published", None)
-        self.schedule = optimise(strips, limits=self.limits, constraints=self.constraints,
-                                 time_limit=time_limit or self.time_limit, num_workers=self.num_workers,
-                                 start_date=self.start_date, title=self.title,
-                                 cast_names={m.id: m.name for m in self.breakdown.cast},
-                                 previous=previous_days(published, strips) if published is not None else None)
+        kwargs: dict[str, Any] = dict(
+            limits=self.limits, constraints=self.constraints, time_limit=time_limit or self.time_limit,
+            num_workers=self.num_workers, start_date=self.start_date, title=self.title,
+            cast_names={m.id: m.name for m in self.breakdown.cast},
+            previous=previous_days(published, strips) if published is not None else None)
+        if persist:         # the producer asked for it (Re-optimise, new limits ...): the solver runs
+            self.schedule = optimise(strips, **kwargs)
+        else:               # opening or taking in edits: the same strips and limits give the same board
+            key = ("schedule", *_scope(self.ctx), _fingerprint(strips, kwargs))
+            self.schedule = shared(key, lambda: optimise(strips, **kwargs))
         self.schedule.warnings.extend(self.split_notes)
         moved = moves_line(self.schedule) if published is not None else ""
         if moved:

@@ -47,6 +47,8 @@ COST_CSS = """
         overflow-wrap: anywhere; }
 .note, .published { font: 13px sans-serif; margin: 4px 0; color: #6d4c00; }
 """
+BUDGET_TAB = 4
+EAGER_TABS = (0, 1, 3)      # Breakdown, Elements, Day out of days: on the page from the first render
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 
@@ -87,9 +89,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def __init__(self, ctx=None, **params):
         super().__init__(**params)
-        import holoviews as hv
-
-        hv.extension("bokeh", logo=False)
         from studio_kit.ui.project_picker import current_context
 
         self.ctx = ctx or current_context()
@@ -101,6 +100,10 @@ class BreakdownBoard(pn.viewable.Viewer):
         self._main = pn.Column(sizing_mode="stretch_width")
         self._side = pn.Column(sizing_mode="stretch_width")
         self.state = None
+        self._chart_data: tuple[tuple[str, float, str], ...] | None = None    # top-sheet totals to chart
+        self._chart_drawn: tuple[tuple[str, float, str], ...] | None = None   # ... and those on the chart
+        self._tab_slots: list[pn.Column] = []
+        self._budget_drawn = self._budget_stale = False     # budget tab drawn once / behind the board since
         wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
         problem = None
         try:
@@ -240,7 +243,7 @@ class BreakdownBoard(pn.viewable.Viewer):
                                   widths={"fringes": 150, "total": 120})   # the fringe codes must not hide the total
         self.detail.on_edit(self._on_budget_edit)
         self.day_select = w.Select(label="Shoot day", width=160)
-        self.day_select.param.watch(lambda e: (self._draw_call_sheet(), self._name_downloads()), "value")
+        self.day_select.param.watch(self._on_day, "value")
         self.callsheet_pane = pn.pane.HTML(sizing_mode="stretch_width", height=900)
         from studio_kit.domain.callsheet import CallSheetSettings
 
@@ -278,7 +281,10 @@ class BreakdownBoard(pn.viewable.Viewer):
             self._draw_breakdown()
         self._draw_board()
         self.dood_pane.object = views.dood_html(st.dood)
-        self._draw_budget()
+        if self._budget_drawn and self._tab_slots and not self._tab_slots[BUDGET_TAB].objects:
+            self._budget_stale = True      # the Budget tab is not open yet: redrawn when it opens
+        else:
+            self._draw_budget()
         days = {f"Day {d.number}" + (f" · {d.date:%a %d %b}" if d.date else ""): d.number for d in st.call_days}
         keep_day = self.day_select.value
         self.day_select.options = days
@@ -362,13 +368,13 @@ class BreakdownBoard(pn.viewable.Viewer):
               "dropped into a full day stays there and the day is flagged; “Re-break days to limits” moves the breaks.")
 
     def _draw_budget(self) -> None:
-        import holoviews as hv
         import pandas as pd
 
         from studio_kit.domain.budget import TopSheetGroup
         from studio_kit.engines.preproduction.budget import detail_rows, format_money
 
         st = self.state
+        self._budget_drawn, self._budget_stale = True, False
         if not self.see_budget:                       # nothing priced reaches this browser
             return
         self.preset.value = st.budget.preset          # "auto" shows the preset it chose for this script
@@ -384,11 +390,8 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.top_pane.object = _view("top_sheet", self.state.budget.preset, rows,
                                      f"{top.contingency_percent.normalize():f}", top.grand_total,
                                      format_money(top.grand_total, top.currency))
-        data = pd.DataFrame([{"Group": g.short, "Total": float(top.group_total(g)), "key": g.value}
-                             for g in TopSheetGroup])
-        self.chart.object = hv.Bars(data, "Group", ["Total", "key"]).opts(
-            color="key", cmap=GROUP_COLOURS, responsive=True, height=300, yformatter="$%d", tools=["hover"],
-            title="Budget by top-sheet group", show_legend=False, toolbar=None)
+        self._chart_data = tuple((g.short, float(top.group_total(g)), g.value) for g in TopSheetGroup)
+        self._draw_chart()
         df = pd.DataFrame(detail_rows(self.state.budget))
         for c in ("amount", "units", "rate", "multiplier", "subtotal", "fringe_total", "total"):
             df[c] = df[c].astype(float)
@@ -397,8 +400,25 @@ class BreakdownBoard(pn.viewable.Viewer):
                  "multiplier", "fringes", "subtotal", "fringe_total", "total"]]
         self.detail.editors = {c: None for c in df.columns
                                if not self.edit_budget or c not in ("amount", "units", "rate", "multiplier")}
-        self.detail.value = df
+        if self.detail.value is None or not df.equals(self.detail.value):    # unchanged: nothing to send
+            self.detail.value = df
         self._draw_budget_versions()
+
+    def _draw_chart(self) -> None:
+        """The bar chart of the top sheet, made (HoloViews) only once the Budget tab is on the page and
+        only when the group totals changed."""
+        data = self._chart_data
+        if data is None or not self._tab_slots or not self._tab_slots[BUDGET_TAB].objects or data == self._chart_drawn:
+            return
+        import holoviews as hv
+        import pandas as pd
+
+        hv.extension("bokeh", logo=False)
+        frame = pd.DataFrame([{"Group": short, "Total": total, "key": key} for short, total, key in data])
+        self.chart.object = hv.Bars(frame, "Group", ["Total", "key"]).opts(
+            color="key", cmap=GROUP_COLOURS, responsive=True, height=300, yformatter="$%d", tools=["hover"],
+            title="Budget by top-sheet group", show_legend=False, toolbar=None)
+        self._chart_drawn = data
 
     def _draw_budget_versions(self) -> None:
         versions = self.state.budget_versions()
@@ -446,7 +466,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         if self.state is None:
             from studio_kit.ui.board_state import BoardError
 
-            if not self.paste.value.strip():
+            if not (self.paste.value or "").strip():
                 raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
             self._open(script_path=_SAMPLE)
         self.state.load_text(self.paste.value, "pasted")
@@ -482,6 +502,10 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.state.reload_board()
         self._sync_limit_widgets()
         self.refresh()
+
+    def _on_day(self, event) -> None:
+        self._draw_call_sheet()
+        self._name_downloads()
 
     @guarded
     def _on_rebreak(self, event) -> None:
@@ -522,7 +546,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         from studio_kit.exceptions import ScheduleError, StudioError
 
         try:
-            eighths = parse_eighths(self.pages_per_day.value, allow_decimal=True)
+            eighths = parse_eighths(self.pages_per_day.value or "", allow_decimal=True)
         except StudioError:
             raise ScheduleError(f"Pages per day {self.pages_per_day.value!r} is not a page count.",
                                 hint="Write it the trade's way, e.g. 5 4/8, or as 5.5.") from None
@@ -670,10 +694,29 @@ class BreakdownBoard(pn.viewable.Viewer):
         calls = pn.Column(pn.FlexBox(self.day_select, self.location_name, self.lat, self.lon, self.timezone,
                                      self.apply_location, self.downloads["callsheet_pdf"], align_items="flex-end"),
                           self.callsheet_pane, sizing_mode="stretch_width")
-        tabs = pn.Tabs(("Breakdown", breakdown), ("Elements", self.elements_pane), ("Stripboard", stripboard), ("Day out of days", dood),
-                       ("Budget", budget), ("Call sheets", calls), dynamic=False, sizing_mode="stretch_width")
+        # The heavy tabs (stripboard widget, budget chart and table, call sheet page) are sent to the browser
+        # the first time they are opened and then stay (not ``dynamic=True``, which drops a tab when another
+        # opens and re-sends it on every visit); the light HTML tabs come with the page. Every widget and
+        # pane exists (and is drawn) from the start.
+        self._tab_content = [breakdown, self.elements_pane, stripboard, dood, budget, calls]
+        self._tab_slots = [pn.Column(sizing_mode="stretch_width") for _ in self._tab_content]
+        self.tabs = tabs = pn.Tabs(*zip(("Breakdown", "Elements", "Stripboard", "Day out of days", "Budget",
+                                         "Call sheets"), self._tab_slots), dynamic=False, sizing_mode="stretch_width")
+        for index in EAGER_TABS:
+            self._show_tab(index)
+        tabs.param.watch(lambda e: self._show_tab(e.new), "active")
         return pn.Column(pn.Row(self._alert, self.reload_button, sizing_mode="stretch_width"), self.kpis, tabs,
                          sizing_mode="stretch_width")
+
+    def _show_tab(self, index: int) -> None:
+        """Put a tab's content on the page the first time the tab is opened."""
+        slot = self._tab_slots[index]
+        if not slot.objects:
+            slot.objects = [self._tab_content[index]]
+            if index == BUDGET_TAB and self._budget_stale:
+                self._draw_budget()
+            elif index == BUDGET_TAB and self.see_budget:
+                self._draw_chart()
 
     def _budget_tab(self):
         for button in (self.rebudget, self.save_budget):

@@ -162,18 +162,39 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
             "The script has no scene headings, so there is nothing to break down.",
             hint="Start each scene with a heading such as 'INT. KITCHEN - DAY' (or force one with a leading '.').",
         )
-    warnings = ensure_eighths(script)
     log = None
     if edits is not None:
         from studio_kit.domain.breakdown_edits import EditLog
 
         log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
+    breakdown = automatic_breakdown(script, cast_numbers=log.cast_numbers if log is not None else None,
+                                    backend=backend)
+    return breakdown if log is None else apply_edits(breakdown, log)
+
+
+def apply_edits(automatic: Breakdown, log: Any) -> Breakdown:
+    """The breakdown with the edit log replayed on a copy of the automatic one (which is left unchanged)."""
+    breakdown = log.apply(automatic)
+    breakdown.metadata["cast_locked"] = bool(log.cast_numbers)
+    return breakdown
+
+
+def automatic_breakdown(script: Script, *, cast_numbers: dict[str, int] | None = None,
+                        backend: Any = None) -> Breakdown:
+    """The breakdown before any edit is replayed: automatic tags, cast numbered (the ``cast_numbers``
+    locked in an edit log kept). :func:`break_down` is this plus :func:`apply_edits`."""
+    if not script.scenes:
+        raise BreakdownError(
+            "The script has no scene headings, so there is nothing to break down.",
+            hint="Start each scene with a heading such as 'INT. KITCHEN - DAY' (or force one with a leading '.').",
+        )
+    warnings = ensure_eighths(script)
     scenes, presence = _one_name_per_part(script)
     times, time_warnings = carried_times(scenes)
     warnings += time_warnings
     cast = tagging.number_cast(scenes)
-    if log is not None and log.cast_numbers:
-        cast = tagging.lock_cast_numbers(cast, log.cast_numbers)
+    if cast_numbers:
+        cast = tagging.lock_cast_numbers(cast, cast_numbers)
     sheets: list[BreakdownSheet] = []
     for scene, (time_of_day, written, carried_from) in zip(scenes, times):
         if (scene.eighths or 0) <= 0:
@@ -206,9 +227,5 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
             if t.category == BreakdownCategory.CAST and t.cast_id in kinds:
                 t.kind = kinds[t.cast_id]
         sheet.tags += tagging.part_effects(scene, [m for m in members if m.id in sheet.cast_ids], sheet.tags)
-    breakdown = Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
-                          metadata={"source_path": script.metadata.get("source_path") or script.metadata.get("source", "")})
-    if log is not None:
-        breakdown = log.apply(breakdown)
-        breakdown.metadata["cast_locked"] = bool(log.cast_numbers)
-    return breakdown
+    return Breakdown(title=script.title, sheets=sheets, cast=members, warnings=warnings,
+                     metadata={"source_path": script.metadata.get("source_path") or script.metadata.get("source", "")})
