@@ -309,7 +309,7 @@ export function render({ model, el }) {
     // like a textarea: value_input follows typing (after a short pause), value commits on blur
     const typed = () => { if (!echo) { model.value_input = editor.getValue(); } };
     let timer = null;
-    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(typed, 120); });
+    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(typed, model.input_delay_ms); });
     editor.on("blur", () => { clearTimeout(timer); typed(); model.value = editor.getValue(); });
     const Range = ace.require("ace/range").Range;
     // the line an empty-line Tab turned into a forced element, as an anchor (it moves with edits above it)
@@ -415,7 +415,9 @@ class FountainEditor(JSComponent):
     """Ace with a Fountain mode, Final Draft Tab/Enter keys, autocomplete and note markers in the gutter."""
 
     value = param.String(default="", doc="The Fountain text, committed when the editor loses focus.")
-    value_input = param.String(default="", doc="The Fountain text while typing (after a 120 ms pause).")
+    value_input = param.String(default="", doc="The Fountain text while typing (after ``input_delay_ms``).")
+    input_delay_ms = param.Integer(default=40, bounds=(0, 2000),
+                                   doc="Pause in typing (ms) before ``value_input`` follows the editor.")
     characters = param.List(default=[], doc="Character names offered on cue lines.")
     locations = param.List(default=[], doc="Locations offered after INT./EXT.")
     notes = param.List(default=[], doc="[{line, text, author}] shown as gutter markers.")

@@ -20,16 +20,19 @@ import param
 from studio_kit.exceptions import StudioError
 from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
+from studio_kit.templating import render_macro
 from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
+from studio_kit.ui.paged_preview import PagedPreview
 from studio_kit.ui.screenplay_html import script_file_name
 
 FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save the Cat)": "save_the_cat",
            "TV episode": "episode", "Ad, 15 s": "ad15", "Ad, 30 s": "ad30", "Ad, 60 s": "ad60"}
 GENRES = ["drama", "thriller", "comedy", "horror", "sci-fi", "romance", "crime", "fantasy"]
 TONES = ["grounded", "dark", "comic", "whimsical", "tense", "warm"]
-PREVIEW_MAX_PAGES = 60            # pages drawn while typing; the PDF always has all of them
-
-SCROLL_CSS = ":host { overflow-y: auto; }"
+PANES_DELAY_MS = 400              # the scene list, stats and cards follow typing after this pause
+PAGE_TEMPLATE = "script_room/page.html.j2"
+NOTICE_STYLES = {"background": "#fff3cd", "color": "#664d03", "border": "1px solid #ffecb5",
+                 "border-radius": "6px", "padding": "8px 12px", "font-size": "14px"}
 
 
 def starter_draft(today: dt.date | None = None) -> str:
@@ -69,7 +72,7 @@ class ScriptRoom(pn.viewable.Viewer):
     text = param.String(default="", doc="The Fountain source being written.")
     paper = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
     script_name = param.String(default="draft.fountain", doc="Name the versions are stored under in the project.")
-    debounce_ms = param.Integer(default=300, bounds=(0, 5000), doc="Pause in typing (ms) before the preview follows.")
+    debounce_ms = param.Integer(default=50, bounds=(0, 5000), doc="Pause in typing (ms) before the preview follows.")
     show_title_page = param.Boolean(default=False, doc="Draw the title page in the preview (the PDF always has it).")
 
     def __init__(self, text: str | None = None, context=None, **params):
@@ -85,13 +88,20 @@ class ScriptRoom(pn.viewable.Viewer):
         self.script = None
         self.pagination = None
         self.stats = None
+        self._layout = None                # the incremental layout of the text (ScriptLayout)
+        self._body_pages: list[str] = []   # HTML of each body page as last drawn
+        self._drawn_key: tuple | None = None
+        self._sent: dict[int, str] = {}    # pages the last refresh sent to the browser
+        self._panes_timer = False
+        self._panes_due = 0.0
+        self.timing: dict = {}             # the last refresh: layout and preview time (ms), pages and bytes sent
 
         self.editor = FountainEditor(sizing_mode="stretch_width", height=650)
         self.editor.param.watch(self._on_typing, "value_input")
         self.editor.param.watch(self._on_value, "value")
         self.summary = pn.pane.HTML(sizing_mode="stretch_width", min_height=60)
-        self.notice = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width")
-        self.preview = pn.pane.HTML(sizing_mode="stretch_width", height=650, stylesheets=[SCROLL_CSS])
+        self.notice = pn.pane.HTML("", visible=False, sizing_mode="stretch_width", styles=NOTICE_STYLES)
+        self.preview = PagedPreview(sizing_mode="stretch_width", height=650)
         self.scenes = pn.pane.HTML(sizing_mode="stretch_width")
         self.stats_view = pn.pane.HTML(sizing_mode="stretch_width")
         self.diff = pn.pane.HTML("<p class='sr-muted'>Save two versions, then compare them in the sidebar.</p>",
@@ -194,34 +204,97 @@ class ScriptRoom(pn.viewable.Viewer):
 
     @param.depends("text", "paper", "show_title_page", watch=True)
     def refresh(self) -> None:
-        """Re-parse and re-paginate the draft; update preview, figures, scene list and stats."""
-        from studio_kit.engines.writing.fountain import parse_fountain
+        """Lay the draft out again (only what the edit touched); update preview, figures, scenes and stats."""
         from studio_kit.engines.writing.pagination import paginate
-        from studio_kit.engines.writing.stats import script_stats
 
+        started = time.perf_counter()
         if self._revision_text is not None and self.text != self._revision_text:
             self.revision = None           # the marks belong to the stored text, not to new edits
             self._revision_text = None
         try:
-            script = parse_fountain(self.text)
+            layout, change = self._lay_out()
+            script, pagination = layout.script, layout.pagination
             marks = self.revision.changed_lines if self.revision is not None and self.revision.is_revision else ()
-            pagination = paginate(script, self.paper, revised_lines=marks)
-            stats = script_stats(script)
+            if marks:                      # a stored revision on screen: its changed lines get asterisks
+                pagination = paginate(script, self.paper, revised_lines=marks)
+                change = None
         except StudioError as err:
-            self.notice.object = f"**This draft cannot be laid out:** {err.message}" + (
-                f"<br>{err.hint}" if err.hint else "")
+            self._layout = None            # start the next layout afresh
+            self.notice.object = render_macro(PAGE_TEMPLATE, "notice", "This draft cannot be laid out:",
+                                              err.message, err.hint)
             self.notice.visible = True
             return
-        self.script, self.pagination, self.stats = script, pagination, stats
+        self.script, self.pagination = script, pagination
+        laid_out = time.perf_counter()
         warnings = script.warnings[:3]
-        self.notice.object = "  \n".join(f"⚠ {w}" for w in warnings)
+        self.notice.object = render_macro(PAGE_TEMPLATE, "warnings", warnings)
         self.notice.visible = bool(warnings)
         self.summary.object = views.summary_html(script, pagination)
-        self.preview.object = views.preview_html(script, pagination, self.revision, title_page=self.show_title_page,
-                                                 max_pages=PREVIEW_MAX_PAGES)
-        self.scenes.object = views.scenes_html(script, pagination)
-        self.stats_view.object = views.stats_html(stats)
+        self._draw_pages(script, pagination, change)
+        self.timing = {"layout_ms": (laid_out - started) * 1000,
+                       "preview_ms": (time.perf_counter() - laid_out) * 1000,
+                       "pages_sent": len(self._sent), "bytes_sent": self.preview.sent_bytes,
+                       "mode": change.mode if change is not None else "revision"}
+        if self._doc is None:              # no server loop (notebook, tests): the rest at once
+            self._refresh_panes()
+        else:                              # the tables follow once typing pauses (they are not in the way)
+            self._panes_due = time.monotonic() + PANES_DELAY_MS / 1000
+            if not self._panes_timer:
+                self._panes_timer = True
+                self._doc.add_timeout_callback(self._panes_tick, PANES_DELAY_MS)
 
+    def _lay_out(self):
+        """The incremental layout of the current text (a new one for a new paper): (layout, change or None)."""
+        from studio_kit.engines.writing.incremental import ScriptLayout
+
+        layout = self._layout
+        if layout is None or layout.profile.name != self.paper:
+            self._layout = layout = ScriptLayout(self.text, self.paper)
+            return layout, None
+        return layout, layout.edit(self.text)
+
+    def _draw_pages(self, script, pagination, change) -> None:
+        """Draw the pages an edit changed (all of them after a reset) and send the browser those that differ."""
+        drawer = views.PageDrawer(pagination.paper, self.revision)
+        old = self._body_pages
+        if change is None or drawer.key != self._drawn_key:
+            body = [drawer.page(page, n) for n, page in enumerate(pagination.pages, start=1)]
+        else:
+            redo = set(change.changed_pages)
+            body = [old[i] if i < len(old) and i not in redo else drawer.page(page, i + 1)
+                    for i, page in enumerate(pagination.pages)]
+        self._body_pages, self._drawn_key = body, drawer.key
+        front = drawer.title_page(script) if self.show_title_page else None
+        tail = views.empty_notice() if not pagination.pages and not script.title_page else ""
+        self._sent = self.preview.show(([front] if front else []) + body, drawer.box, tail)
+
+    def _panes_tick(self) -> None:
+        from panel.io.state import set_curdoc
+
+        self._panes_timer = False
+        wait = (self._panes_due - time.monotonic()) * 1000
+        if wait > 5:                       # typed again since: wait for the pause
+            self._panes_timer = True
+            self._doc.add_timeout_callback(self._panes_tick, int(wait))
+            return
+        with set_curdoc(self._doc):
+            self._refresh_panes()
+
+    def _refresh_panes(self) -> None:
+        """Scene list, stats, cards, autocomplete lists and note anchors of the current layout."""
+        from studio_kit.engines.writing.stats import script_stats
+
+        script, pagination = self.script, self.pagination
+        if script is None or pagination is None:
+            return
+        try:
+            stats = script_stats(script)
+        except StudioError:
+            stats = None
+        self.stats = stats
+        if stats is not None:
+            self.stats_view.object = views.stats_html(stats)
+        self.scenes.object = views.scenes_html(script, pagination)
         self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
         self.cards.cards = fe.scene_cards(script, pagination)
         self.notes.anchor()
@@ -523,8 +596,8 @@ class VersionShelf(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
-            pn.pane.Markdown(f"### Versions <small style='color:#777'>{self._project_label()}</small>",
-                             margin=(0, 5)),
+            pn.pane.HTML(render_macro(PAGE_TEMPLATE, "heading", "Versions", self._project_label()),
+                         sizing_mode="stretch_width"),
             self.name_input,
             self.save_button, self.revise_button,
             self.status, self.reload_button, self.table,

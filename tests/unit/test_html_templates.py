@@ -276,8 +276,6 @@ ALLOWED = {
     ("engines/preproduction/exports.py", "dood_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
     ("ui/audio_mixer.py", "_show"): "a Markdown table with one <span id> for the browser tests, numbers only",
     ("ui/audio_mixer.py", "_error"): "a Markdown alert: message and fix on two lines (<br>)",
-    ("ui/script_room.py", "refresh"): "a Markdown notice: message and fix on two lines (<br>)",
-    ("ui/script_room.py", "__panel__"): "a Markdown heading with the project label in <small>",
 }
 
 
