@@ -40,6 +40,8 @@ from typing import ClassVar
 import param
 from panel.custom import JSComponent
 
+from studio_kit.ui.paged_preview import FOLLOW_JS, PatchedList
+
 ACE_BASE = "static/extensions/panel/bundled/aceplot/ace-builds@1.40.1/src-min-noconflict/"
 NOTES_STREAM = "notes:{name}"
 
@@ -429,14 +431,16 @@ class FountainEditor(JSComponent):
 
 
 _CARDS_ESM = r"""
+%(follow)s
 export function render({ model, el }) {
   const wrap = document.createElement("div");
   wrap.className = "sr-cards";
   el.appendChild(wrap);
   let dragged = null;
+  let cards = [];
   const draw = () => {
     wrap.innerHTML = "";
-    model.cards.forEach((c, i) => {
+    cards.forEach((c, i) => {
       const card = document.createElement("div");
       card.className = "sr-card"; card.draggable = true; card.dataset.index = String(i);
       const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[ch]));
@@ -454,7 +458,7 @@ export function render({ model, el }) {
         const from = dragged !== null ? dragged : parseInt(e.dataTransfer.getData("text/plain"), 10);
         const to = i; dragged = null;
         if (from === to || isNaN(from)) return;
-        const order = model.cards.map((_, k) => k);
+        const order = cards.map((_, k) => k);
         order.splice(to, 0, order.splice(from, 1)[0]);
         model.order = order;
       });
@@ -462,10 +466,9 @@ export function render({ model, el }) {
       wrap.appendChild(card);
     });
   };
-  draw();
-  model.on("cards", draw);
+  follow(model, (items) => { cards = items; draw(); });    // only the cards that changed come over
 }
-"""
+""".replace("%(follow)s", FOLLOW_JS)
 
 _CARDS_CSS = """
 .sr-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; }
@@ -478,15 +481,29 @@ _CARDS_CSS = """
 """
 
 
-class SceneCards(JSComponent):
-    """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``)."""
+class SceneCards(PatchedList):
+    """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``).
 
-    cards = param.List(default=[], doc="[{number, heading, synopsis, beats, length, line}]")
+    ``show(cards)`` (or setting ``cards``) sends the browser only the cards that changed."""
+
     order = param.List(default=[], doc="Set by a drop: the new order as indices of ``cards``.")
     open_line = param.Integer(default=0, doc="Set by a double-click: the card's scene line.")
 
     _esm = _CARDS_ESM
     _stylesheets: ClassVar[list[str]] = [_CARDS_CSS]
+
+    def __init__(self, cards: list[dict] | None = None, **params) -> None:
+        super().__init__(**params)
+        self.show(cards or [])
+
+    @property
+    def cards(self) -> list[dict]:
+        """[{number, heading, synopsis, beats, length, line}], one per scene."""
+        return self.items
+
+    @cards.setter
+    def cards(self, cards: list[dict]) -> None:
+        self.show(cards)
 
 
 def scene_cards(script, pagination=None) -> list[dict]:

@@ -1,20 +1,22 @@
-"""The Script Room's page preview: every page of the draft, patched page by page, drawn only near the viewport.
+"""Browser components that keep a list in the browser and get only the items an update changed.
 
-:class:`PagedPreview` is a Panel ``JSComponent`` that keeps the page HTML in
-the browser. :meth:`PagedPreview.show` takes the full list of page HTML after
-each layout; the first call (and any later reset) sends every page, each later
-one sends only ``{index: html}`` for the pages whose HTML changed and the new
-page count, and the browser patches those pages. Pages are fixed-size
-placeholders (a screenplay page has one size per paper), and only the pages
-near the scrolled-to place get their content in the DOM, so a 120-page (or
-2,000-page) script stays scrollable with no page cap.
+:class:`PatchedList` is the shared part: :meth:`PatchedList.show` takes the
+whole list after each update; the first call (and any reset) sends every item,
+each later one sends only ``{index: item}`` for the items that differ from what
+the browser holds plus the new count, and the browser patches its copy. A
+browser that cannot apply a patch (it missed the one before, a view drawn
+again) asks for a full copy (``resync``), so it always ends up with the list
+held here.
 
-The browser answers a patch it cannot apply (it missed the one before, a view
-drawn again) by asking for a full copy (``resync``), so what it shows always
-equals the pages held here (``object`` is that whole preview as one HTML string).
+- :class:`PagedPreview`: the Script Room's printed pages. Every page is a
+  fixed-size placeholder (a screenplay page has one size per paper) and only the
+  pages near the scrolled-to place get their content in the DOM, so a 120-page
+  (or 2,000-page) script stays scrollable with no page cap.
+- :class:`PatchedHTML`: an HTML fragment made of rows (the scene list).
 """
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 import param
@@ -22,12 +24,37 @@ from panel.custom import JSComponent
 
 from studio_kit.ui.screenplay_html import PREVIEW_CSS
 
-__all__ = ["PagedPreview", "page_patch"]
+__all__ = ["FOLLOW_JS", "PagedPreview", "PatchedHTML", "PatchedList", "list_patch"]
 
 # pages this many pixels above or below the visible part of the preview get their content
 _MARGIN_PX = 1600
 
-_ESM = r"""
+# follow(model, apply): keep the model's list (snapshot + patches) in the browser; apply(items, changed, extra)
+# is called with every item after a reset (changed = null) or with the changed indices after a patch
+FOLLOW_JS = r"""
+function follow(model, apply) {
+  let items = [], seq = -1;
+  const reset = () => {
+    const s = model.snapshot; items = s.items.slice(); seq = s.seq; apply(items, null, s.extra || {}, seq);
+  };
+  const patch = () => {
+    const p = model.patch;
+    if (!p || p.seq === undefined || p.seq <= seq) return;
+    if (p.base !== seq) { model.resync = seq; return; }      // a patch missed: ask for every item again
+    items.length = p.count;
+    const changed = [];
+    for (const [k, v] of Object.entries(p.items)) { items[Number(k)] = v; changed.push(Number(k)); }
+    seq = p.seq;
+    apply(items, changed, p.extra || {}, seq);
+  };
+  reset(); patch();
+  model.on("snapshot", reset);
+  model.on("patch", patch);
+  return () => items;
+}
+"""
+
+_PREVIEW_ESM = FOLLOW_JS + r"""
 export function render({ model, el }) {
   const scroller = document.createElement("div");
   scroller.className = "sr-scroll";
@@ -38,89 +65,114 @@ export function render({ model, el }) {
   desk.append(slots, tail);
   scroller.appendChild(desk);
   el.appendChild(scroller);
-  let pages = [], seq = -1, box = "";
-  const live = new Set();         // slots whose page content is in the DOM
-  const fill = (i) => { const s = slots.children[i]; if (s) { s.innerHTML = pages[i] || ""; live.add(s); } };
+  let pages = [], box = "";
+  const live = new Set();         // slots whose page is in the DOM: those near the viewport
+  const fill = (s) => { s.innerHTML = pages[Number(s.dataset.slot)] || ""; live.add(s); };
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
-      const i = Number(e.target.dataset.slot);
-      if (e.isIntersecting) { if (!live.has(e.target)) fill(i); }
+      if (e.isIntersecting) { if (!live.has(e.target)) fill(e.target); }
       else if (live.has(e.target)) { e.target.innerHTML = ""; live.delete(e.target); }
     }
   }, {root: scroller, rootMargin: "%(margin)dpx 0px"});
-  const resize = (count) => {
-    while (slots.children.length > count) {
+  follow(model, (items, changed, extra, seq) => {
+    pages = items;
+    if (extra.box !== undefined && extra.box !== box) {
+      box = extra.box;
+      for (const s of slots.children) s.style.cssText = box;
+    }
+    while (slots.children.length > items.length) {
       const s = slots.lastElementChild; observer.unobserve(s); live.delete(s); s.remove();
     }
-    while (slots.children.length < count) {
+    while (slots.children.length < items.length) {
       const s = document.createElement("div");
       s.className = "sr-slot"; s.dataset.slot = String(slots.children.length); s.style.cssText = box;
       slots.appendChild(s); observer.observe(s);
     }
-  };
-  const reset = (snap) => {
-    pages = snap.pages.slice(); seq = snap.seq; box = snap.box;
-    for (const s of slots.children) s.style.cssText = box;
-    resize(pages.length);
-    for (const s of Array.from(live)) fill(Number(s.dataset.slot));
-    tail.innerHTML = snap.tail || "";
+    const redo = changed === null ? Array.from(live) : changed.map((i) => slots.children[i]);
+    for (const s of redo) if (s && live.has(s)) fill(s);
+    tail.innerHTML = extra.tail || "";
     scroller.dataset.seq = String(seq);
-  };
-  const patch = (p) => {
-    if (!p || p.seq === undefined || p.seq <= seq) return;
-    if (p.base !== seq) { model.resync = seq; return; }     // a patch missed: ask for every page again
-    pages.length = p.count;
-    resize(p.count);
-    for (const [k, html] of Object.entries(p.pages)) {
-      const i = Number(k); pages[i] = html;
-      const s = slots.children[i];
-      if (s && live.has(s)) s.innerHTML = html;
-    }
-    tail.innerHTML = p.tail || "";
-    seq = p.seq;
-    scroller.dataset.seq = String(seq);
-  };
-  reset(model.snapshot);
-  patch(model.patch);
-  model.on("snapshot", () => reset(model.snapshot));
-  model.on("patch", () => patch(model.patch));
+  });
   model.on("remove", () => observer.disconnect());
 }
 """.replace("%(margin)d", str(_MARGIN_PX))
 
-_CSS = PREVIEW_CSS + """
+_PREVIEW_CSS = PREVIEW_CSS + """
 :host { display: block; }
 .sr-scroll { height: 100%; overflow-y: auto; }
 .sr-slot { font-size: min(12px, calc(100cqw / 55)); margin: 0 auto 18px auto; }
 .sr-slot > .sr-page { margin: 0; }
 """
 
+_HTML_ESM = FOLLOW_JS + r"""
+export function render({ model, el }) {
+  const box = document.createElement("div");
+  el.appendChild(box);
+  follow(model, (items, changed, extra) => { box.innerHTML = (extra.head || "") + items.join("") + (extra.foot || ""); });
+}
+"""
 
-def page_patch(old: list[str], new: list[str]) -> dict[int, str]:
-    """``{index: html}`` of the pages of ``new`` that differ from (or are past the end of) ``old``."""
+
+def list_patch(old: list, new: list) -> dict[int, Any]:
+    """``{index: item}`` of the items of ``new`` that differ from (or are past the end of) ``old``."""
     n_old = len(old)
-    return {i: html for i, html in enumerate(new) if i >= n_old or html != old[i]}
+    return {i: item for i, item in enumerate(new) if i >= n_old or item != old[i]}
 
 
-class PagedPreview(JSComponent):
-    """Every page of the draft; updates send only the changed pages (see the module notes)."""
+class PatchedList(JSComponent):
+    """A list kept in the browser and patched item by item (see the module notes); subclasses draw it."""
 
-    snapshot = param.Dict(default={"seq": 0, "pages": [], "box": "", "tail": ""},
-                          doc="Every page: {seq, pages, box (CSS size of a page), tail (HTML after the pages)}.")
-    patch = param.Dict(default={}, doc="The last edit: {base, seq, count, pages {index: html}, tail}.")
-    resync = param.Integer(default=-1, doc="Set by the browser when it missed a patch: send every page again.")
+    snapshot = param.Dict(default={"seq": 0, "items": [], "extra": {}},
+                          doc="Every item: {seq, items, extra (other values the drawing needs)}.")
+    patch = param.Dict(default={}, doc="The last update: {base, seq, count, items {index: item}, extra}.")
+    resync = param.Integer(default=-1, doc="Set by the browser when it missed a patch: send every item again.")
 
-    _esm = _ESM
-    _stylesheets: ClassVar[list[str]] = [_CSS]
+    _reset_on: ClassVar[tuple[str, ...]] = ()    # extras whose change sends every item again
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self.pages: list[str] = []       # what the browser shows (after the last patch)
-        self.tail = ""
-        self.box = ""
+        self.items: list = []            # what the browser holds (after the last patch)
+        self.extra: dict[str, Any] = {}
         self.seq = 0
-        self.sent_bytes = 0              # HTML sent by the last show() (pages and tail)
+        self.sent_bytes = 0              # JSON bytes of the last snapshot or patch sent
         self.param.watch(lambda event: self.reset(), "resync")
+
+    def show(self, items: list, **extra: Any) -> dict[int, Any]:
+        """Show ``items``; returns ``{index: item}`` of those sent (all of them after a reset)."""
+        if not self.seq or any(extra.get(k) != self.extra.get(k) for k in self._reset_on):
+            self.items, self.extra = list(items), extra
+            self.reset()
+            return dict(enumerate(items))
+        changed = list_patch(self.items, items)
+        if not changed and len(items) == len(self.items) and extra == self.extra:
+            self.sent_bytes = 0
+            return {}
+        base, self.seq = self.seq, self.seq + 1
+        self.items, self.extra = list(items), extra
+        patch = {"base": base, "seq": self.seq, "count": len(items), "extra": extra,
+                 "items": {str(i): item for i, item in changed.items()}}
+        self.sent_bytes = len(json.dumps(patch))
+        self.patch = patch
+        return changed
+
+    def reset(self) -> None:
+        """Send every item again (first show, a reset extra, or a browser that missed a patch)."""
+        self.seq += 1
+        snapshot = {"seq": self.seq, "items": list(self.items), "extra": self.extra}
+        self.sent_bytes = len(json.dumps(snapshot))
+        self.snapshot = snapshot
+
+
+class PagedPreview(PatchedList):
+    """Every page of the draft, patched page by page and drawn near the viewport only."""
+
+    _esm = _PREVIEW_ESM
+    _stylesheets: ClassVar[list[str]] = [_PREVIEW_CSS]
+    _reset_on = ("box",)
+
+    @property
+    def pages(self) -> list[str]:
+        return self.items
 
     @property
     def object(self) -> str:
@@ -128,30 +180,22 @@ class PagedPreview(JSComponent):
         from studio_kit.templating import Markup, render_html
 
         return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS),
-                           pages=[Markup(p) for p in self.pages], more=0, tail=Markup(self.tail))
+                           pages=[Markup(p) for p in self.items], more=0, tail=Markup(self.extra.get("tail", "")))
 
-    def show(self, pages: list[str], box: str, tail: str = "") -> dict[int, str]:
-        """Show ``pages`` (each page's HTML, in order) of size ``box``; returns the pages sent.
+    def show_pages(self, pages: list[str], box: str, tail: str = "") -> dict[int, Any]:
+        """Show ``pages`` (each page's HTML, in order) of CSS size ``box``, then ``tail`` (HTML)."""
+        return self.show(pages, box=box, tail=tail)
 
-        The browser gets every page the first time and when the page size changes, and
-        after that only the pages whose HTML differs from what it holds."""
-        if box != self.box or not self.seq:
-            self.pages, self.tail, self.box = list(pages), tail, box
-            self.reset()
-            return dict(enumerate(pages))
-        changed = page_patch(self.pages, pages)
-        if not changed and len(pages) == len(self.pages) and tail == self.tail:
-            self.sent_bytes = 0
-            return {}
-        base, self.seq = self.seq, self.seq + 1
-        self.pages, self.tail = list(pages), tail
-        self.sent_bytes = sum(len(h) for h in changed.values()) + len(tail)
-        self.patch = {"base": base, "seq": self.seq, "count": len(pages), "tail": tail,
-                      "pages": {str(i): h for i, h in changed.items()}}
-        return changed
 
-    def reset(self) -> None:
-        """Send every page again (first show, a new page size, or a browser that missed a patch)."""
-        self.seq += 1
-        self.sent_bytes = sum(len(h) for h in self.pages) + len(self.tail)
-        self.snapshot = {"seq": self.seq, "pages": list(self.pages), "box": self.box, "tail": self.tail}
+class PatchedHTML(PatchedList):
+    """HTML made of ``head``, rows and ``foot``; an update sends only the rows that changed."""
+
+    _esm = _HTML_ESM
+
+    @property
+    def object(self) -> str:
+        """The whole fragment as one HTML string."""
+        return self.extra.get("head", "") + "".join(self.items) + self.extra.get("foot", "")
+
+    def show_rows(self, head: str, rows: list[str], foot: str) -> dict[int, Any]:
+        return self.show(rows, head=head, foot=foot)

@@ -232,11 +232,11 @@ def preview_html(script: Script, pagination: Pagination, revision=None, *, title
     pages = preview_pages(script, pagination, revision, title_page=title_page, max_pages=max_pages)
     more = len(pagination.pages) - max_pages if max_pages is not None and len(pagination.pages) > max_pages else 0
     return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS), pages=[Markup(p) for p in pages],
-                       more=more, tail=Markup(empty_notice()) if not pagination.pages and not script.title_page else None)
+                       more=more,
+                       tail=Markup(empty_notice()) if not pagination.pages and not script.title_page else None)
 
 
-def scenes_html(script: Script, pagination: Pagination) -> str:
-    """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
+def _scene_rows(script: Script, pagination: Pagination) -> list[dict]:
     from studio_kit.engines.writing.pagination import format_eighths
 
     rows = []
@@ -246,7 +246,24 @@ def scenes_html(script: Script, pagination: Pagination) -> str:
         rows.append({"number": scene.number or str(i + 1), "colour": strip_colour(scene), "heading": scene.heading,
                      "length": format_eighths(eighths), "page": page,
                      "speaking": ", ".join(scene.speaking_characters)})
-    return _render("scenes", rows=rows)
+    return rows
+
+
+def scenes_html(script: Script, pagination: Pagination) -> str:
+    """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
+    return _render("scenes", rows=_scene_rows(script, pagination))
+
+
+def scene_list_parts(script: Script, pagination: Pagination) -> tuple[str, list[str], str]:
+    """The scene list as (head, one HTML row per scene, foot), for a view that patches changed rows."""
+    from studio_kit.templating import Markup, render_macro
+
+    name = "script_room/scene_rows.html.j2"
+    rows = _scene_rows(script, pagination)
+    if not rows:
+        return render_macro(name, "no_scenes"), [], ""
+    return (render_macro(name, "head", Markup(PANEL_CSS)), [render_macro(name, "row", r) for r in rows],
+            render_macro(name, "foot"))
 
 
 def strip_colour(scene) -> str:

@@ -22,7 +22,7 @@ from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
 from studio_kit.templating import render_macro
 from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
-from studio_kit.ui.paged_preview import PagedPreview
+from studio_kit.ui.paged_preview import PagedPreview, PatchedHTML
 from studio_kit.ui.screenplay_html import script_file_name
 
 FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save the Cat)": "save_the_cat",
@@ -102,7 +102,7 @@ class ScriptRoom(pn.viewable.Viewer):
         self.summary = pn.pane.HTML(sizing_mode="stretch_width", min_height=60)
         self.notice = pn.pane.HTML("", visible=False, sizing_mode="stretch_width", styles=NOTICE_STYLES)
         self.preview = PagedPreview(sizing_mode="stretch_width", height=650)
-        self.scenes = pn.pane.HTML(sizing_mode="stretch_width")
+        self.scenes = PatchedHTML(sizing_mode="stretch_width")
         self.stats_view = pn.pane.HTML(sizing_mode="stretch_width")
         self.diff = pn.pane.HTML("<p class='sr-muted'>Save two versions, then compare them in the sidebar.</p>",
                                  sizing_mode="stretch_width")
@@ -266,7 +266,7 @@ class ScriptRoom(pn.viewable.Viewer):
         self._body_pages, self._drawn_key = body, drawer.key
         front = drawer.title_page(script) if self.show_title_page else None
         tail = views.empty_notice() if not pagination.pages and not script.title_page else ""
-        self._sent = self.preview.show(([front] if front else []) + body, drawer.box, tail)
+        self._sent = self.preview.show_pages(([front] if front else []) + body, drawer.box, tail)
 
     def _panes_tick(self) -> None:
         from panel.io.state import set_curdoc
@@ -294,9 +294,9 @@ class ScriptRoom(pn.viewable.Viewer):
         self.stats = stats
         if stats is not None:
             self.stats_view.object = views.stats_html(stats)
-        self.scenes.object = views.scenes_html(script, pagination)
+        self.scenes.show_rows(*views.scene_list_parts(script, pagination))
         self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
-        self.cards.cards = fe.scene_cards(script, pagination)
+        self.cards.show(fe.scene_cards(script, pagination))
         self.notes.anchor()
 
     def show_diff(self, html: str) -> None:
