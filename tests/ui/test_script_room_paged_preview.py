@@ -105,7 +105,7 @@ def test_an_edit_mid_feature_sends_only_its_pages_and_the_browser_pages_equal_a_
     room.paper = "a4"
     assert pages.items == _full_pages(room)
     whole = room.preview.object                   # the pane's HTML for Python callers: every page in one string
-    assert "sr-empty" not in whole and len(re.findall(r'class="sr-page[ "]', whole)) == len(pages.items)
+    assert 'class="sr-empty' not in whole and len(re.findall(r'class="sr-page[ "]', whole)) == len(pages.items)
 
 
 def test_a_browser_that_missed_a_patch_gets_every_page_again(studio_home):
