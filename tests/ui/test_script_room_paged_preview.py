@@ -147,8 +147,9 @@ def test_typing_patches_the_page_and_the_last_page_of_a_long_script_scrolls_into
     def _ws(ws):
         log.append(f"open {ws.url}")
         ws.on("framereceived", _frame)
-        ws.on("framereceived", lambda f: log.append(f"R {len(f)} {str(f[:70])}"))
-        ws.on("framesent", lambda f: log.append(f"S {len(f)} {str(f[:70])}"))
+        ws.on("framereceived", lambda f: log.append(f"R {len(f)} {str(f[:70])} .. {str(f[-150:])}")
+              if len(f) > 3000 else None)
+        ws.on("framesent", lambda f: log.append(f"S {len(f)} {str(f[:70])}") if len(f) > 3000 else None)
         ws.on("close", lambda w: log.append("close"))
     page.on("websocket", _ws)
     page.goto(serve_dashboard("dashboards/script_room.py", env={"STUDIO_HOME": str(studio_home)}))
@@ -170,6 +171,7 @@ def test_typing_patches_the_page_and_the_last_page_of_a_long_script_scrolls_into
             break
         page.wait_for_timeout(200)
     received.clear()
+    log.append("typing")
     page.keyboard.type(" Quokka", delay=20)
     expect(line).to_contain_text("Quokka")
     expect(page.locator('.sr-page[data-page="1"]')).to_contain_text("Quokka", timeout=30_000)
