@@ -127,7 +127,9 @@ def notes_for(ctx, script_name: str, text: str) -> list[Note]:
             note = notes[e.payload["of"]]
             note.text, note.edited = e.payload.get("text", note.text), f"{e.user or '?'} {when}".strip()
         elif op == "delete":
-            notes.pop(e.payload.get("of"), None)
+            of = e.payload.get("of")
+            if isinstance(of, int):
+                notes.pop(of, None)
         elif op is None:
             notes[e.seq] = Note(int(e.payload.get("line", 1)), e.payload.get("text", ""), e.user or "?", when,
                                 e.payload.get("anchor", ""), int(e.payload.get("line", 1)), e.seq)
@@ -484,7 +486,7 @@ _CARDS_CSS = """
 class SceneCards(PatchedList):
     """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``).
 
-    ``show(cards)`` (or setting ``cards``) sends the browser only the cards that changed."""
+    ``put(cards)`` (or setting ``cards``) sends the browser only the cards that changed."""
 
     order = param.List(default=[], doc="Set by a drop: the new order as indices of ``cards``.")
     open_line = param.Integer(default=0, doc="Set by a double-click: the card's scene line.")
@@ -494,7 +496,7 @@ class SceneCards(PatchedList):
 
     def __init__(self, cards: list[dict] | None = None, **params) -> None:
         super().__init__(**params)
-        self.show(cards or [])
+        self.put(cards or [])
 
     @property
     def cards(self) -> list[dict]:
@@ -503,7 +505,7 @@ class SceneCards(PatchedList):
 
     @cards.setter
     def cards(self, cards: list[dict]) -> None:
-        self.show(cards)
+        self.put(cards)
 
 
 def scene_cards(script, pagination=None) -> list[dict]:

@@ -1,6 +1,6 @@
 """Browser components that keep a list in the browser and get only the items an update changed.
 
-:class:`PatchedList` is the shared part: :meth:`PatchedList.show` takes the
+:class:`PatchedList` is the shared part: :meth:`PatchedList.put` takes the
 whole list after each update; the first call (and any reset) sends every item,
 each later one sends only ``{index: item}`` for the items that differ from what
 the browser holds plus the new count, and the browser patches its copy. A
@@ -137,7 +137,7 @@ class PatchedList(JSComponent):
         self.sent_bytes = 0              # JSON bytes of the last snapshot or patch sent
         self.param.watch(lambda event: self.reset(), "resync")
 
-    def show(self, items: list, **extra: Any) -> dict[int, Any]:
+    def put(self, items: list, **extra: Any) -> dict[int, Any]:
         """Show ``items``; returns ``{index: item}`` of those sent (all of them after a reset)."""
         if not self.seq or any(extra.get(k) != self.extra.get(k) for k in self._reset_on):
             self.items, self.extra = list(items), extra
@@ -184,7 +184,7 @@ class PagedPreview(PatchedList):
 
     def show_pages(self, pages: list[str], box: str, tail: str = "") -> dict[int, Any]:
         """Show ``pages`` (each page's HTML, in order) of CSS size ``box``, then ``tail`` (HTML)."""
-        return self.show(pages, box=box, tail=tail)
+        return self.put(pages, box=box, tail=tail)
 
 
 class PatchedHTML(PatchedList):
@@ -198,4 +198,4 @@ class PatchedHTML(PatchedList):
         return self.extra.get("head", "") + "".join(self.items) + self.extra.get("foot", "")
 
     def show_rows(self, head: str, rows: list[str], foot: str) -> dict[int, Any]:
-        return self.show(rows, head=head, foot=foot)
+        return self.put(rows, head=head, foot=foot)

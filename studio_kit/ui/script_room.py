@@ -4,10 +4,14 @@
     room = ScriptRoom()            # opens the settings' project store for versions
     room                           # in a notebook; dashboards/script_room.py serves it
 
-The editor is plain Fountain. While you type, the draft is re-parsed and
-re-paginated after a short pause (``debounce_ms``), so the preview pages,
-the page count (in eighths) and each scene's length follow the text without
-re-laying a 120-page script out on every keystroke.
+The editor is plain Fountain. While you type, the draft is laid out again after
+a short pause (the editor's ``input_delay_ms`` then ``debounce_ms`` here) by an
+incremental layout (:class:`~studio_kit.engines.writing.incremental.ScriptLayout`:
+only the scenes and pages an edit touched are redone), and the preview
+(:class:`~studio_kit.ui.paged_preview.PagedPreview`) gets only the pages whose
+HTML changed, so a keystroke in a 120-page feature costs a few ms of layout and
+a few KB to the browser. The scene list, stats and index cards follow once
+typing pauses (``PANES_DELAY_MS``), also sending only their changed rows.
 """
 from __future__ import annotations
 
@@ -18,9 +22,9 @@ import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
-from studio_kit.templating import render_macro
 from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
 from studio_kit.ui.paged_preview import PagedPreview, PatchedHTML
 from studio_kit.ui.screenplay_html import script_file_name
@@ -70,9 +74,10 @@ class ScriptRoom(pn.viewable.Viewer):
     """The writing desk: Fountain editor, paged preview, scene lengths, stats, generator and versions."""
 
     text = param.String(default="", doc="The Fountain source being written.")
-    paper = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
+    paper: param.Selector[str] = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
     script_name = param.String(default="draft.fountain", doc="Name the versions are stored under in the project.")
-    debounce_ms = param.Integer(default=50, bounds=(0, 5000), doc="Pause in typing (ms) before the preview follows.")
+    debounce_ms = param.Integer(default=30, bounds=(0, 5000),
+                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview follows.")
     show_title_page = param.Boolean(default=False, doc="Draw the title page in the preview (the PDF always has it).")
 
     def __init__(self, text: str | None = None, context=None, **params):
@@ -157,11 +162,12 @@ class ScriptRoom(pn.viewable.Viewer):
             return
         self._pending = event.new
         self._typed_at = time.monotonic()
-        if self._doc is None:             # no server loop (notebook, tests): follow at once
+        doc = self._doc
+        if doc is None:                   # no server loop (notebook, tests): follow at once
             self._flush(force=True)
         elif not self._timer:             # one timer per pause in typing, no polling while idle
             self._timer = True
-            self._doc.add_timeout_callback(self._tick, self.debounce_ms)
+            doc.add_timeout_callback(self._tick, self.debounce_ms)
 
     def _on_value(self, event) -> None:
         # committed value (blur, or set from Python): no reason to wait
@@ -175,14 +181,15 @@ class ScriptRoom(pn.viewable.Viewer):
         from panel.io.state import set_curdoc
 
         self._timer = False
-        if self._pending is None:
+        doc = self._doc
+        if self._pending is None or doc is None:
             return
         wait = self.debounce_ms - (time.monotonic() - self._typed_at) * 1000
         if wait > 5:                      # still typing: wait for the rest of the pause
             self._timer = True
-            self._doc.add_timeout_callback(self._tick, int(wait))
+            doc.add_timeout_callback(self._tick, int(wait))
             return
-        with set_curdoc(self._doc):
+        with set_curdoc(doc):
             self._flush(force=True)
 
     def _latest_script(self):
@@ -235,13 +242,14 @@ class ScriptRoom(pn.viewable.Viewer):
                        "preview_ms": (time.perf_counter() - laid_out) * 1000,
                        "pages_sent": len(self._sent), "bytes_sent": self.preview.sent_bytes,
                        "mode": change.mode if change is not None else "revision"}
-        if self._doc is None:              # no server loop (notebook, tests): the rest at once
+        doc = self._doc
+        if doc is None:                    # no server loop (notebook, tests): the rest at once
             self._refresh_panes()
         else:                              # the tables follow once typing pauses (they are not in the way)
             self._panes_due = time.monotonic() + PANES_DELAY_MS / 1000
             if not self._panes_timer:
                 self._panes_timer = True
-                self._doc.add_timeout_callback(self._panes_tick, PANES_DELAY_MS)
+                doc.add_timeout_callback(self._panes_tick, PANES_DELAY_MS)
 
     def _lay_out(self):
         """The incremental layout of the current text (a new one for a new paper): (layout, change or None)."""
@@ -272,12 +280,15 @@ class ScriptRoom(pn.viewable.Viewer):
         from panel.io.state import set_curdoc
 
         self._panes_timer = False
+        doc = self._doc
+        if doc is None:
+            return
         wait = (self._panes_due - time.monotonic()) * 1000
         if wait > 5:                       # typed again since: wait for the pause
             self._panes_timer = True
-            self._doc.add_timeout_callback(self._panes_tick, int(wait))
+            doc.add_timeout_callback(self._panes_tick, int(wait))
             return
-        with set_curdoc(self._doc):
+        with set_curdoc(doc):
             self._refresh_panes()
 
     def _refresh_panes(self) -> None:
@@ -296,7 +307,7 @@ class ScriptRoom(pn.viewable.Viewer):
             self.stats_view.object = views.stats_html(stats)
         self.scenes.show_rows(*views.scene_list_parts(script, pagination))
         self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
-        self.cards.show(fe.scene_cards(script, pagination))
+        self.cards.put(fe.scene_cards(script, pagination))
         self.notes.anchor()
 
     def show_diff(self, html: str) -> None:
@@ -350,6 +361,8 @@ class ScriptRoom(pn.viewable.Viewer):
 
         from studio_kit.engines.writing.pdf import render_pdf
 
+        if self.script is None:
+            raise StudioError("This draft cannot be laid out, so it has no PDF", hint="See the notice above the pages.")
         with tempfile.TemporaryDirectory(prefix="script-room-") as tmp:
             path = Path(tmp) / "draft.pdf"
             render_pdf(self.script, path, paper=self.paper, revision=self.revision)
@@ -396,9 +409,9 @@ class LoglineForm(pn.viewable.Viewer):
 
     logline = param.String(default="A lighthouse keeper finds a message in a bottle that predicts the next storm.",
                            doc="The story in one sentence.")
-    format = param.Selector(default="short", objects=list(FORMATS.values()), doc="Structure of the draft.")
-    genre = param.Selector(default="drama", objects=GENRES)
-    tone = param.Selector(default="grounded", objects=TONES)
+    format: param.Selector[str] = param.Selector(default="short", objects=list(FORMATS.values()), doc="Structure of the draft.")
+    genre: param.Selector[str] = param.Selector(default="drama", objects=GENRES)
+    tone: param.Selector[str] = param.Selector(default="grounded", objects=TONES)
     pages = param.Number(default=5, bounds=(0.25, 180), doc="Target length in pages (ads: seconds).")
     seed = param.Integer(default=1, bounds=(0, None), doc="Same seed, same draft.")
 
@@ -624,17 +637,17 @@ class NotesPanel(pn.viewable.Viewer):
         self.choice = pn.widgets.Select(label="Edit or delete a note", options={}, sizing_mode="stretch_width")
         self.choice.param.watch(lambda event: self._picked(), "value")
         self.edit_button = pn.widgets.Button(label="Save note edit", variant="outline", icon="pencil", width=140)
-        self.edit_button.on_click(lambda event: self.edit())
+        self.edit_button.on_click(lambda event: None if self.edit() else None)
         self.delete_button = pn.widgets.Button(label="Delete note", color="danger", variant="outline", icon="trash",
                                                width=130)
-        self.delete_button.on_click(lambda event: self.delete())
+        self.delete_button.on_click(lambda event: None if self.delete() else None)
         self.entries: list = []
         self._loaded_for: str | None = None
 
     def add(self, line: int | None = None, text: str | None = None):
         """Append a note on ``line`` (default: the editor's cursor line) and show every note again."""
         line = line or self.room.editor.cursor_line
-        text = self.input.value if text is None else text
+        text = (self.input.value or "") if text is None else text
         lines = self.room.text.split("\n")
         try:
             ctx = self.room.context()
@@ -689,7 +702,7 @@ class NotesPanel(pn.viewable.Viewer):
         try:
             if op == "edit":
                 fe.edit_note(self.room.context(), self.room.script_name, seq,
-                             self.input.value if text is None else text)
+                             (self.input.value or "") if text is None else text)
             else:
                 fe.delete_note(self.room.context(), self.room.script_name, seq)
         except StudioError as err:
