@@ -11,8 +11,10 @@ held here.
 - :class:`PagedPreview`: the Script Room's printed pages. Every page is a
   fixed-size placeholder (a screenplay page has one size per paper) and only the
   pages near the scrolled-to place get their content in the DOM, so a 120-page
-  (or 2,000-page) script stays scrollable with no page cap.
-- :class:`PatchedHTML`: an HTML fragment made of rows (the scene list).
+  (or 2,000-page) script stays scrollable with no page cap. The first render
+  carries the first pages only; the browser asks for the others as they come
+  near the viewport (later patches carry every changed page, asked for or not).
+- :class:`PatchedHTML`: an HTML fragment made of rows (the scene list) or of lines (the stats).
 """
 from __future__ import annotations
 
@@ -67,7 +69,14 @@ export function render({ model, el }) {
   el.appendChild(scroller);
   let pages = [], box = "";
   const live = new Set();         // slots whose page is in the DOM: those near the viewport
-  const fill = (s) => { s.innerHTML = pages[Number(s.dataset.slot)] || ""; live.add(s); };
+  const want = new Set();         // pages not sent yet (the first render sends the first few): asked for
+  let asking = null;
+  const ask = () => { asking = null; if (want.size) { model.send_msg({want: Array.from(want)}); want.clear(); } };
+  const fill = (s) => {
+    const i = Number(s.dataset.slot), html = pages[i];
+    if (html === null || html === undefined) { want.add(i); if (!asking) asking = setTimeout(ask, 0); }
+    s.innerHTML = html || ""; live.add(s);
+  };
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
       if (e.isIntersecting) { if (!live.has(e.target)) fill(e.target); }
@@ -128,6 +137,8 @@ class PatchedList(JSComponent):
     resync = param.Integer(default=-1, doc="Set by the browser when it missed a patch: send every item again.")
 
     _reset_on: ClassVar[tuple[str, ...]] = ()    # extras whose change sends every item again
+    _eager: ClassVar[int | None] = None          # items a snapshot carries (None: all); the browser asks
+                                                 # for the others with send_msg({want: [index, ...]})
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
@@ -155,10 +166,26 @@ class PatchedList(JSComponent):
         self.patch = patch
         return changed
 
+    def _handle_msg(self, data: Any) -> None:
+        want = data.get("want") if isinstance(data, dict) else None
+        if want:
+            self.send_items([i for i in want if isinstance(i, int)])
+
+    def send_items(self, indices: list[int]) -> None:
+        """Send the items at ``indices`` (those a snapshot left out, when the browser asks for them)."""
+        items = {str(i): self.items[i] for i in indices if 0 <= i < len(self.items)}
+        if not items:
+            return
+        base, self.seq = self.seq, self.seq + 1
+        self.patch = {"base": base, "seq": self.seq, "count": len(self.items), "extra": self.extra, "items": items}
+
     def reset(self) -> None:
-        """Send every item again (first show, a reset extra, or a browser that missed a patch)."""
+        """Send every item again (first show, a reset extra, or a browser that missed a patch); with ``_eager``
+        set, the first ``_eager`` of them and ``None`` for the others."""
         self.seq += 1
-        snapshot = {"seq": self.seq, "items": list(self.items), "extra": self.extra}
+        eager = self._eager
+        items = list(self.items) if eager is None else self.items[:eager] + [None] * max(0, len(self.items) - eager)
+        snapshot = {"seq": self.seq, "items": items, "extra": self.extra}
         self.sent_bytes = len(json.dumps(snapshot))
         self.snapshot = snapshot
 
@@ -169,6 +196,7 @@ class PagedPreview(PatchedList):
     _esm = _PREVIEW_ESM
     _stylesheets: ClassVar[list[str]] = [_PREVIEW_CSS]
     _reset_on = ("box",)
+    _eager = 12                 # the first render carries the first pages; the others come when scrolled to
 
     @property
     def pages(self) -> list[str]:
@@ -199,3 +227,7 @@ class PatchedHTML(PatchedList):
 
     def show_rows(self, head: str, rows: list[str], foot: str) -> dict[int, Any]:
         return self.put(rows, head=head, foot=foot)
+
+    def show_html(self, html: str) -> dict[int, Any]:
+        """Show ``html``, patched line by line (a table written one row a line sends only its changed rows)."""
+        return self.put(html.splitlines(keepends=True), head="", foot="")

@@ -108,7 +108,7 @@ class ScriptRoom(pn.viewable.Viewer):
         self.notice = pn.pane.HTML("", visible=False, sizing_mode="stretch_width", styles=NOTICE_STYLES)
         self.preview = PagedPreview(sizing_mode="stretch_width", height=650)
         self.scenes = PatchedHTML(sizing_mode="stretch_width")
-        self.stats_view = pn.pane.HTML(sizing_mode="stretch_width")
+        self.stats_view = PatchedHTML(sizing_mode="stretch_width")
         self.diff = pn.pane.HTML("<p class='sr-muted'>Save two versions, then compare them in the sidebar.</p>",
                                  sizing_mode="stretch_width")
         self.cards = SceneCards(sizing_mode="stretch_width", min_height=120)
@@ -304,7 +304,7 @@ class ScriptRoom(pn.viewable.Viewer):
             stats = None
         self.stats = stats
         if stats is not None:
-            self.stats_view.object = views.stats_html(stats)
+            self.stats_view.show_html(views.stats_html(stats))
         self.scenes.show_rows(*views.scene_list_parts(script, pagination))
         self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
         self.cards.put(fe.scene_cards(script, pagination))

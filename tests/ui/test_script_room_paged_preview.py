@@ -33,6 +33,7 @@ class BrowserCopy:
         self.items = list(component.snapshot["items"])
         self.seq = component.snapshot["seq"]
         self.frames: list[int] = []          # JSON bytes of each snapshot / patch received
+        self.first = len(json.dumps(component.snapshot))
         current = component.patch                # a view drawn now gets the snapshot and the last patch
         if current and current["seq"] > self.seq:
             self._patch(type("Event", (), {"new": current}))
@@ -43,6 +44,16 @@ class BrowserCopy:
     def _snapshot(self, event):
         self.items, self.seq = list(event.new["items"]), event.new["seq"]
         self.frames.append(len(json.dumps(event.new)))
+
+    def frames_or_snapshot(self) -> int:
+        return self.first
+
+    def fetch_missing(self):
+        """Ask for the items the snapshot left out, as the browser does when they come near the viewport."""
+        missing = [i for i, item in enumerate(self.items) if item is None]
+        if missing:
+            self.component._handle_msg({"want": missing})
+        return missing
 
     def _patch(self, event):
         p = event.new
@@ -72,10 +83,12 @@ def test_an_edit_mid_feature_sends_only_its_pages_and_the_browser_pages_equal_a_
     assert len(room.preview.pages) >= 120                 # every page: no cap on the preview
     pages = BrowserCopy(room.preview)
     scenes, cards = BrowserCopy(room.scenes), BrowserCopy(room.cards)
-    assert pages.items == _full_pages(room)
+    assert len(pages.items) == len(room.preview.pages) and 0 < pages.frames_or_snapshot() < 100_000
+    assert pages.fetch_missing() and pages.items == _full_pages(room)
 
     middle = feature.index("\n\n", len(feature) // 2)
     text = feature[:middle] + " And the rain keeps falling." + feature[middle:]
+    pages.frames.clear()
     room.editor.value_input = text
     assert room.timing["mode"] == "incremental"
     sent = pages.frames[-1] + (scenes.frames[-1] if scenes.frames else 0) + (cards.frames[-1] if cards.frames else 0)
@@ -102,7 +115,8 @@ def test_an_edit_mid_feature_sends_only_its_pages_and_the_browser_pages_equal_a_
     assert pages.items == _full_pages(room)
     room.show_title_page = True
     assert pages.items == _full_pages(room) and "sr-titlepage" in pages.items[0]
-    room.paper = "a4"
+    room.paper = "a4"                             # a new page size: a new snapshot, the first pages only
+    pages.fetch_missing()
     assert pages.items == _full_pages(room)
     whole = room.preview.object                   # the pane's HTML for Python callers: every page in one string
     assert 'class="sr-empty' not in whole and len(re.findall(r'class="sr-page[ "]', whole)) == len(pages.items)
