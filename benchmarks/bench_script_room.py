@@ -181,8 +181,9 @@ def main() -> None:
     print(f"Script Room, {pages:.0f}-page feature ({len(text):,} chars, {side['pages']} preview pages), "
           f"{args.edits} edits per session; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"server side per edit, in-process (median / max ms): layout {_ms(side['layout'])}, "
-          f"changed pages + diff {_ms(side['preview'])}, whole refresh {_ms(side['total'])}; "
-          f"scene list/stats/cards after the pause {side['panes']:.0f} ms")
+          f"changed pages + diff {_ms(side['preview'])}; in-process refresh with the scene list, stats and "
+          f"cards (a server session runs those after the pause) {_ms(side['total'])}; those alone "
+          f"{side['panes']:.0f} ms")
     print(f"{'sessions':>8} | {'first render s (med/max)':>24} | {'keystroke→preview ms (med/max)':>31} | "
           f"{'preview bytes/edit (med/max)':>28} | {'all bytes/edit (med/max)':>24} | errors | load")
     proc, url, log = _serve("script_room", home)
