@@ -8,7 +8,9 @@ from studio_kit.ui.project_picker import ProjectPicker, configure, current_conte
 from studio_kit.ui.screenplay_html import font_face_css
 from studio_kit.ui.script_room import ScriptRoom
 
-pn.extension(sizing_mode="stretch_width", raw_css=[font_face_css()], notifications=False)
+# the Courier Prime faces (~380 KB inlined) go in the page head once, through the template: pn.extension's
+# raw_css is copied into every component's stylesheets, which made the session's document ~28 MB
+pn.extension(sizing_mode="stretch_width", notifications=False)
 configure()                  # after pn.extension: packaged fonts/icons, quiet logs
 
 room = ScriptRoom(context=current_context())
@@ -19,4 +21,5 @@ pn.template.FastListTemplate(
     accent="#8b1e3f",
     sidebar_width=350,
     main_layout=None,
+    raw_css=[font_face_css()],
 ).servable()

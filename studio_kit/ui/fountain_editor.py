@@ -40,6 +40,8 @@ from typing import ClassVar
 import param
 from panel.custom import JSComponent
 
+from studio_kit.ui.paged_preview import FOLLOW_JS, PatchedList
+
 ACE_BASE = "static/extensions/panel/bundled/aceplot/ace-builds@1.40.1/src-min-noconflict/"
 NOTES_STREAM = "notes:{name}"
 
@@ -125,7 +127,9 @@ def notes_for(ctx, script_name: str, text: str) -> list[Note]:
             note = notes[e.payload["of"]]
             note.text, note.edited = e.payload.get("text", note.text), f"{e.user or '?'} {when}".strip()
         elif op == "delete":
-            notes.pop(e.payload.get("of"), None)
+            of = e.payload.get("of")
+            if isinstance(of, int):
+                notes.pop(of, None)
         elif op is None:
             notes[e.seq] = Note(int(e.payload.get("line", 1)), e.payload.get("text", ""), e.user or "?", when,
                                 e.payload.get("anchor", ""), int(e.payload.get("line", 1)), e.seq)
@@ -309,7 +313,7 @@ export function render({ model, el }) {
     // like a textarea: value_input follows typing (after a short pause), value commits on blur
     const typed = () => { if (!echo) { model.value_input = editor.getValue(); } };
     let timer = null;
-    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(typed, 120); });
+    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(typed, model.input_delay_ms); });
     editor.on("blur", () => { clearTimeout(timer); typed(); model.value = editor.getValue(); });
     const Range = ace.require("ace/range").Range;
     // the line an empty-line Tab turned into a forced element, as an anchor (it moves with edits above it)
@@ -415,7 +419,9 @@ class FountainEditor(JSComponent):
     """Ace with a Fountain mode, Final Draft Tab/Enter keys, autocomplete and note markers in the gutter."""
 
     value = param.String(default="", doc="The Fountain text, committed when the editor loses focus.")
-    value_input = param.String(default="", doc="The Fountain text while typing (after a 120 ms pause).")
+    value_input = param.String(default="", doc="The Fountain text while typing (after ``input_delay_ms``).")
+    input_delay_ms = param.Integer(default=40, bounds=(0, 2000),
+                                   doc="Pause in typing (ms) before ``value_input`` follows the editor.")
     characters = param.List(default=[], doc="Character names offered on cue lines.")
     locations = param.List(default=[], doc="Locations offered after INT./EXT.")
     notes = param.List(default=[], doc="[{line, text, author}] shown as gutter markers.")
@@ -427,14 +433,16 @@ class FountainEditor(JSComponent):
 
 
 _CARDS_ESM = r"""
+%(follow)s
 export function render({ model, el }) {
   const wrap = document.createElement("div");
   wrap.className = "sr-cards";
   el.appendChild(wrap);
   let dragged = null;
+  let cards = [];
   const draw = () => {
     wrap.innerHTML = "";
-    model.cards.forEach((c, i) => {
+    cards.forEach((c, i) => {
       const card = document.createElement("div");
       card.className = "sr-card"; card.draggable = true; card.dataset.index = String(i);
       const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[ch]));
@@ -452,7 +460,7 @@ export function render({ model, el }) {
         const from = dragged !== null ? dragged : parseInt(e.dataTransfer.getData("text/plain"), 10);
         const to = i; dragged = null;
         if (from === to || isNaN(from)) return;
-        const order = model.cards.map((_, k) => k);
+        const order = cards.map((_, k) => k);
         order.splice(to, 0, order.splice(from, 1)[0]);
         model.order = order;
       });
@@ -460,10 +468,9 @@ export function render({ model, el }) {
       wrap.appendChild(card);
     });
   };
-  draw();
-  model.on("cards", draw);
+  follow(model, (items) => { cards = items; draw(); });    // only the cards that changed come over
 }
-"""
+""".replace("%(follow)s", FOLLOW_JS)
 
 _CARDS_CSS = """
 .sr-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; }
@@ -476,15 +483,29 @@ _CARDS_CSS = """
 """
 
 
-class SceneCards(JSComponent):
-    """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``)."""
+class SceneCards(PatchedList):
+    """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``).
 
-    cards = param.List(default=[], doc="[{number, heading, synopsis, beats, length, line}]")
+    ``put(cards)`` (or setting ``cards``) sends the browser only the cards that changed."""
+
     order = param.List(default=[], doc="Set by a drop: the new order as indices of ``cards``.")
     open_line = param.Integer(default=0, doc="Set by a double-click: the card's scene line.")
 
     _esm = _CARDS_ESM
     _stylesheets: ClassVar[list[str]] = [_CARDS_CSS]
+
+    def __init__(self, cards: list[dict] | None = None, **params) -> None:
+        super().__init__(**params)
+        self.put(cards or [])
+
+    @property
+    def cards(self) -> list[dict]:
+        """[{number, heading, synopsis, beats, length, line}], one per scene."""
+        return self.items
+
+    @cards.setter
+    def cards(self, cards: list[dict]) -> None:
+        self.put(cards)
 
 
 def scene_cards(script, pagination=None) -> list[dict]:

@@ -139,41 +139,40 @@ def _title_page_lines(script: Script, profile) -> list[dict]:
     return lines
 
 
-def preview_html(script: Script, pagination: Pagination, revision=None, *, title_page: bool = False,
-                 max_pages: int | None = None) -> str:
-    """The script as printed pages: indents, scene numbers both sides, (MORE)/(CONT'D), page numbers.
+class PageDrawer:
+    """Draws single preview pages for one paper and revision (the coloured header, the asterisks).
 
-    ``revision`` (an engine ``Revision`` past White) adds the coloured header
-    and the asterisks on changed lines. ``max_pages`` caps how many body
-    pages are drawn (a long feature stays responsive while typing).
+    Each page is a standalone ``<div class="sr-page">`` (``page.html.j2``), so the Script Room can
+    send only the pages an edit changed and the browser can patch them in place.
     """
-    from studio_kit.engines.writing.layout import (
-        CHAR_WIDTH_IN,
-        LINE_HEIGHT_IN,
-        paper_profile,
-    )
-    from studio_kit.engines.writing.pagination import page_lines
-    from studio_kit.engines.writing.revisions import colour_rgb
-    from studio_kit.templating import Markup, render_html
 
-    def plain(cls: str, style: str, text: str, kind: str = "") -> dict:
-        return {"cls": cls, "kind": kind, "style": style, "runs": [(text, "")]}
+    def __init__(self, paper: str, revision=None) -> None:
+        from studio_kit.engines.writing.layout import paper_profile
+        from studio_kit.engines.writing.revisions import colour_rgb
 
-    profile = paper_profile(pagination.paper)
-    show_rev = revision is not None and revision.is_revision
-    head = []
-    if show_rev:
-        r, g, b = (int(255 * c) for c in colour_rgb(revision.colour))
-        head = [plain("sr-revhead", f"{_pos(profile.left_margin_in, profile.page_number_top_in)};color:rgb({r},{g},{b})",
-                      revision.header)]
-    pages = pagination.pages if max_pages is None else pagination.pages[:max_pages]
-    drawn = []
-    for number, page in enumerate(pages, start=1):
-        body = list(head)
+        self.profile = profile = paper_profile(paper)
+        self.box = _page_box(profile)
+        self.show_rev = revision is not None and revision.is_revision
+        self.head: list[dict] = []
+        if self.show_rev:
+            r, g, b = (int(255 * c) for c in colour_rgb(revision.colour))
+            style = f"{_pos(profile.left_margin_in, profile.page_number_top_in)};color:rgb({r},{g},{b})"
+            self.head = [_plain("sr-revhead", style, revision.header)]
+        # pages drawn by two drawers with the same key are the same HTML
+        self.key = (profile.name, self.head[0]["style"] + revision.header if self.show_rev else "")
+
+    def page(self, page, number: int) -> str:
+        """Page ``number`` (1-based) of a pagination: indents, scene numbers both sides, page number."""
+        from studio_kit.engines.writing.layout import CHAR_WIDTH_IN, LINE_HEIGHT_IN
+        from studio_kit.engines.writing.pagination import page_lines
+        from studio_kit.templating import render_macro
+
+        profile = self.profile
+        body = list(self.head)
         if number > 1:
             label = f"{number}."
             where = _pos(profile.right_edge_in - len(label) * CHAR_WIDTH_IN, profile.page_number_top_in)
-            body.append(plain("sr-pageno", where, label))
+            body.append(_plain("sr-pageno", where, label))
         for ln in page_lines(page):
             if ln.type in ("separator", "page_break", "dual_pad") or not ln.text.strip():
                 continue
@@ -184,19 +183,60 @@ def preview_html(script: Script, pagination: Pagination, revision=None, *, title
                 num = str(ln.scene_number)
                 left = ln.x - (len(num) + 4) * CHAR_WIDTH_IN
                 right = ln.x + (profile.wide_wrap + 1) * CHAR_WIDTH_IN
-                body += [plain("sr-line sr-heading", _pos(left, top), num),
-                         plain("sr-line sr-heading", _pos(right, top), num)]
-            if ln.revised and show_rev:
-                body.append(plain("sr-line", _pos(profile.width_in - 0.45, top), "*"))
-        drawn.append({"number": number, "lines": body})
+                body += [_plain("sr-line sr-heading", _pos(left, top), num),
+                         _plain("sr-line sr-heading", _pos(right, top), num)]
+            if ln.revised and self.show_rev:
+                body.append(_plain("sr-line", _pos(profile.width_in - 0.45, top), "*"))
+        return render_macro("script_room/page.html.j2", "page", self.box, number, body)
+
+    def title_page(self, script: Script) -> str | None:
+        """The title page (title, credit, author centred; date and contact bottom-left), or None without one."""
+        from studio_kit.templating import render_macro
+
+        if not script.title_page:
+            return None
+        return render_macro("script_room/page.html.j2", "title_page", self.box,
+                            _title_page_lines(script, self.profile))
+
+
+def _plain(cls: str, style: str, text: str, kind: str = "") -> dict:
+    return {"cls": cls, "kind": kind, "style": style, "runs": [(text, "")]}
+
+
+def preview_pages(script: Script, pagination: Pagination, revision=None, *, title_page: bool = False,
+                  max_pages: int | None = None) -> list[str]:
+    """Each drawn page's HTML in order (the title page first when asked for and the script has one)."""
+    drawer = PageDrawer(pagination.paper, revision)
+    pages = pagination.pages if max_pages is None else pagination.pages[:max_pages]
+    front = drawer.title_page(script) if title_page else None
+    return ([front] if front else []) + [drawer.page(page, number) for number, page in enumerate(pages, start=1)]
+
+
+def empty_notice() -> str:
+    """What the preview shows for a draft with nothing to print."""
+    from studio_kit.templating import render_macro
+
+    return render_macro("script_room/page.html.j2", "empty")
+
+
+def preview_html(script: Script, pagination: Pagination, revision=None, *, title_page: bool = False,
+                 max_pages: int | None = None) -> str:
+    """The script as printed pages: indents, scene numbers both sides, (MORE)/(CONT'D), page numbers.
+
+    ``revision`` (an engine ``Revision`` past White) adds the coloured header
+    and the asterisks on changed lines. ``max_pages`` caps how many body
+    pages are drawn (the Script Room itself draws every page, see ``PagedPreview``).
+    """
+    from studio_kit.templating import Markup, render_html
+
+    pages = preview_pages(script, pagination, revision, title_page=title_page, max_pages=max_pages)
     more = len(pagination.pages) - max_pages if max_pages is not None and len(pagination.pages) > max_pages else 0
-    return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS), page_box=_page_box(profile),
-                       title_page=_title_page_lines(script, profile) if title_page and script.title_page else None,
-                       pages=drawn, more=more, empty=not pages and not script.title_page)
+    return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS), pages=[Markup(p) for p in pages],
+                       more=more,
+                       tail=Markup(empty_notice()) if not pagination.pages and not script.title_page else None)
 
 
-def scenes_html(script: Script, pagination: Pagination) -> str:
-    """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
+def _scene_rows(script: Script, pagination: Pagination) -> list[dict]:
     from studio_kit.engines.writing.pagination import format_eighths
 
     rows = []
@@ -206,7 +246,24 @@ def scenes_html(script: Script, pagination: Pagination) -> str:
         rows.append({"number": scene.number or str(i + 1), "colour": strip_colour(scene), "heading": scene.heading,
                      "length": format_eighths(eighths), "page": page,
                      "speaking": ", ".join(scene.speaking_characters)})
-    return _render("scenes", rows=rows)
+    return rows
+
+
+def scenes_html(script: Script, pagination: Pagination) -> str:
+    """Scene list: number, strip colour, heading, length in eighths, page, who speaks."""
+    return _render("scenes", rows=_scene_rows(script, pagination))
+
+
+def scene_list_parts(script: Script, pagination: Pagination) -> tuple[str, list[str], str]:
+    """The scene list as (head, one HTML row per scene, foot), for a view that patches changed rows."""
+    from studio_kit.templating import Markup, render_macro
+
+    name = "script_room/scene_rows.html.j2"
+    rows = _scene_rows(script, pagination)
+    if not rows:
+        return render_macro(name, "no_scenes"), [], ""
+    return (render_macro(name, "head", Markup(PANEL_CSS)), [render_macro(name, "row", r) for r in rows],
+            render_macro(name, "foot"))
 
 
 def strip_colour(scene) -> str:

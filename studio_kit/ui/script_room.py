@@ -4,10 +4,14 @@
     room = ScriptRoom()            # opens the settings' project store for versions
     room                           # in a notebook; dashboards/script_room.py serves it
 
-The editor is plain Fountain. While you type, the draft is re-parsed and
-re-paginated after a short pause (``debounce_ms``), so the preview pages,
-the page count (in eighths) and each scene's length follow the text without
-re-laying a 120-page script out on every keystroke.
+The editor is plain Fountain. While you type, the draft is laid out again after
+a short pause (the editor's ``input_delay_ms`` then ``debounce_ms`` here) by an
+incremental layout (:class:`~studio_kit.engines.writing.incremental.ScriptLayout`:
+only the scenes and pages an edit touched are redone), and the preview
+(:class:`~studio_kit.ui.paged_preview.PagedPreview`) gets only the pages whose
+HTML changed, so a keystroke in a 120-page feature costs a few ms of layout and
+a few KB to the browser. The scene list, stats and index cards follow once
+typing pauses (``PANES_DELAY_MS``), also sending only their changed rows.
 """
 from __future__ import annotations
 
@@ -18,18 +22,21 @@ import panel as pn
 import param
 
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
 from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
+from studio_kit.ui.paged_preview import PagedPreview, PatchedHTML
 from studio_kit.ui.screenplay_html import script_file_name
 
 FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save the Cat)": "save_the_cat",
            "TV episode": "episode", "Ad, 15 s": "ad15", "Ad, 30 s": "ad30", "Ad, 60 s": "ad60"}
 GENRES = ["drama", "thriller", "comedy", "horror", "sci-fi", "romance", "crime", "fantasy"]
 TONES = ["grounded", "dark", "comic", "whimsical", "tense", "warm"]
-PREVIEW_MAX_PAGES = 60            # pages drawn while typing; the PDF always has all of them
-
-SCROLL_CSS = ":host { overflow-y: auto; }"
+PANES_DELAY_MS = 400              # the scene list, stats and cards follow typing after this pause
+PAGE_TEMPLATE = "script_room/page.html.j2"
+NOTICE_STYLES = {"background": "#fff3cd", "color": "#664d03", "border": "1px solid #ffecb5",
+                 "border-radius": "6px", "padding": "8px 12px", "font-size": "14px"}
 
 
 def starter_draft(today: dt.date | None = None) -> str:
@@ -67,9 +74,10 @@ class ScriptRoom(pn.viewable.Viewer):
     """The writing desk: Fountain editor, paged preview, scene lengths, stats, generator and versions."""
 
     text = param.String(default="", doc="The Fountain source being written.")
-    paper = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
+    paper: param.Selector[str] = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
     script_name = param.String(default="draft.fountain", doc="Name the versions are stored under in the project.")
-    debounce_ms = param.Integer(default=300, bounds=(0, 5000), doc="Pause in typing (ms) before the preview follows.")
+    debounce_ms = param.Integer(default=30, bounds=(0, 5000),
+                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview follows.")
     show_title_page = param.Boolean(default=False, doc="Draw the title page in the preview (the PDF always has it).")
 
     def __init__(self, text: str | None = None, context=None, **params):
@@ -85,15 +93,22 @@ class ScriptRoom(pn.viewable.Viewer):
         self.script = None
         self.pagination = None
         self.stats = None
+        self._layout = None                # the incremental layout of the text (ScriptLayout)
+        self._body_pages: list[str] = []   # HTML of each body page as last drawn
+        self._drawn_key: tuple | None = None
+        self._sent: dict[int, str] = {}    # pages the last refresh sent to the browser
+        self._panes_timer = False
+        self._panes_due = 0.0
+        self.timing: dict = {}             # the last refresh: layout and preview time (ms), pages and bytes sent
 
         self.editor = FountainEditor(sizing_mode="stretch_width", height=650)
         self.editor.param.watch(self._on_typing, "value_input")
         self.editor.param.watch(self._on_value, "value")
         self.summary = pn.pane.HTML(sizing_mode="stretch_width", min_height=60)
-        self.notice = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width")
-        self.preview = pn.pane.HTML(sizing_mode="stretch_width", height=650, stylesheets=[SCROLL_CSS])
-        self.scenes = pn.pane.HTML(sizing_mode="stretch_width")
-        self.stats_view = pn.pane.HTML(sizing_mode="stretch_width")
+        self.notice = pn.pane.HTML("", visible=False, sizing_mode="stretch_width", styles=NOTICE_STYLES)
+        self.preview = PagedPreview(sizing_mode="stretch_width", height=650)
+        self.scenes = PatchedHTML(sizing_mode="stretch_width")
+        self.stats_view = PatchedHTML(sizing_mode="stretch_width")
         self.diff = pn.pane.HTML("<p class='sr-muted'>Save two versions, then compare them in the sidebar.</p>",
                                  sizing_mode="stretch_width")
         self.cards = SceneCards(sizing_mode="stretch_width", min_height=120)
@@ -147,11 +162,12 @@ class ScriptRoom(pn.viewable.Viewer):
             return
         self._pending = event.new
         self._typed_at = time.monotonic()
-        if self._doc is None:             # no server loop (notebook, tests): follow at once
+        doc = self._doc
+        if doc is None:                   # no server loop (notebook, tests): follow at once
             self._flush(force=True)
         elif not self._timer:             # one timer per pause in typing, no polling while idle
             self._timer = True
-            self._doc.add_timeout_callback(self._tick, self.debounce_ms)
+            doc.add_timeout_callback(self._tick, self.debounce_ms)
 
     def _on_value(self, event) -> None:
         # committed value (blur, or set from Python): no reason to wait
@@ -165,14 +181,15 @@ class ScriptRoom(pn.viewable.Viewer):
         from panel.io.state import set_curdoc
 
         self._timer = False
-        if self._pending is None:
+        doc = self._doc
+        if self._pending is None or doc is None:
             return
         wait = self.debounce_ms - (time.monotonic() - self._typed_at) * 1000
         if wait > 5:                      # still typing: wait for the rest of the pause
             self._timer = True
-            self._doc.add_timeout_callback(self._tick, int(wait))
+            doc.add_timeout_callback(self._tick, int(wait))
             return
-        with set_curdoc(self._doc):
+        with set_curdoc(doc):
             self._flush(force=True)
 
     def _latest_script(self):
@@ -194,36 +211,103 @@ class ScriptRoom(pn.viewable.Viewer):
 
     @param.depends("text", "paper", "show_title_page", watch=True)
     def refresh(self) -> None:
-        """Re-parse and re-paginate the draft; update preview, figures, scene list and stats."""
-        from studio_kit.engines.writing.fountain import parse_fountain
+        """Lay the draft out again (only what the edit touched); update preview, figures, scenes and stats."""
         from studio_kit.engines.writing.pagination import paginate
-        from studio_kit.engines.writing.stats import script_stats
 
+        started = time.perf_counter()
         if self._revision_text is not None and self.text != self._revision_text:
             self.revision = None           # the marks belong to the stored text, not to new edits
             self._revision_text = None
         try:
-            script = parse_fountain(self.text)
+            layout, change = self._lay_out()
+            script, pagination = layout.script, layout.pagination
             marks = self.revision.changed_lines if self.revision is not None and self.revision.is_revision else ()
-            pagination = paginate(script, self.paper, revised_lines=marks)
-            stats = script_stats(script)
+            if marks:                      # a stored revision on screen: its changed lines get asterisks
+                pagination = paginate(script, self.paper, revised_lines=marks)
+                change = None
         except StudioError as err:
-            self.notice.object = f"**This draft cannot be laid out:** {err.message}" + (
-                f"<br>{err.hint}" if err.hint else "")
+            self._layout = None            # start the next layout afresh
+            self.notice.object = render_macro(PAGE_TEMPLATE, "notice", "This draft cannot be laid out:",
+                                              err.message, err.hint)
             self.notice.visible = True
             return
-        self.script, self.pagination, self.stats = script, pagination, stats
+        self.script, self.pagination = script, pagination
+        laid_out = time.perf_counter()
         warnings = script.warnings[:3]
-        self.notice.object = "  \n".join(f"⚠ {w}" for w in warnings)
+        self.notice.object = render_macro(PAGE_TEMPLATE, "warnings", warnings)
         self.notice.visible = bool(warnings)
         self.summary.object = views.summary_html(script, pagination)
-        self.preview.object = views.preview_html(script, pagination, self.revision, title_page=self.show_title_page,
-                                                 max_pages=PREVIEW_MAX_PAGES)
-        self.scenes.object = views.scenes_html(script, pagination)
-        self.stats_view.object = views.stats_html(stats)
+        self._draw_pages(script, pagination, change)
+        self.timing = {"layout_ms": (laid_out - started) * 1000,
+                       "preview_ms": (time.perf_counter() - laid_out) * 1000,
+                       "pages_sent": len(self._sent), "bytes_sent": self.preview.sent_bytes,
+                       "mode": change.mode if change is not None else "revision"}
+        doc = self._doc
+        if doc is None:                    # no server loop (notebook, tests): the rest at once
+            self._refresh_panes()
+        else:                              # the tables follow once typing pauses (they are not in the way)
+            self._panes_due = time.monotonic() + PANES_DELAY_MS / 1000
+            if not self._panes_timer:
+                self._panes_timer = True
+                doc.add_timeout_callback(self._panes_tick, PANES_DELAY_MS)
 
+    def _lay_out(self):
+        """The incremental layout of the current text (a new one for a new paper): (layout, change or None)."""
+        from studio_kit.engines.writing.incremental import ScriptLayout
+
+        layout = self._layout
+        if layout is None or layout.profile.name != self.paper:
+            self._layout = layout = ScriptLayout(self.text, self.paper)
+            return layout, None
+        return layout, layout.edit(self.text)
+
+    def _draw_pages(self, script, pagination, change) -> None:
+        """Draw the pages an edit changed (all of them after a reset) and send the browser those that differ."""
+        drawer = views.PageDrawer(pagination.paper, self.revision)
+        old = self._body_pages
+        if change is None or drawer.key != self._drawn_key:
+            body = [drawer.page(page, n) for n, page in enumerate(pagination.pages, start=1)]
+        else:
+            redo = set(change.changed_pages)
+            body = [old[i] if i < len(old) and i not in redo else drawer.page(page, i + 1)
+                    for i, page in enumerate(pagination.pages)]
+        self._body_pages, self._drawn_key = body, drawer.key
+        front = drawer.title_page(script) if self.show_title_page else None
+        tail = views.empty_notice() if not pagination.pages and not script.title_page else ""
+        self._sent = self.preview.show_pages(([front] if front else []) + body, drawer.box, tail)
+
+    def _panes_tick(self) -> None:
+        from panel.io.state import set_curdoc
+
+        self._panes_timer = False
+        doc = self._doc
+        if doc is None:
+            return
+        wait = (self._panes_due - time.monotonic()) * 1000
+        if wait > 5:                       # typed again since: wait for the pause
+            self._panes_timer = True
+            doc.add_timeout_callback(self._panes_tick, int(wait))
+            return
+        with set_curdoc(doc):
+            self._refresh_panes()
+
+    def _refresh_panes(self) -> None:
+        """Scene list, stats, cards, autocomplete lists and note anchors of the current layout."""
+        from studio_kit.engines.writing.stats import script_stats
+
+        script, pagination = self.script, self.pagination
+        if script is None or pagination is None:
+            return
+        try:
+            stats = script_stats(script)
+        except StudioError:
+            stats = None
+        self.stats = stats
+        if stats is not None:
+            self.stats_view.show_html(views.stats_html(stats))
+        self.scenes.show_rows(*views.scene_list_parts(script, pagination))
         self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
-        self.cards.cards = fe.scene_cards(script, pagination)
+        self.cards.put(fe.scene_cards(script, pagination))
         self.notes.anchor()
 
     def show_diff(self, html: str) -> None:
@@ -277,6 +361,8 @@ class ScriptRoom(pn.viewable.Viewer):
 
         from studio_kit.engines.writing.pdf import render_pdf
 
+        if self.script is None:
+            raise StudioError("This draft cannot be laid out, so it has no PDF", hint="See the notice above the pages.")
         with tempfile.TemporaryDirectory(prefix="script-room-") as tmp:
             path = Path(tmp) / "draft.pdf"
             render_pdf(self.script, path, paper=self.paper, revision=self.revision)
@@ -323,9 +409,9 @@ class LoglineForm(pn.viewable.Viewer):
 
     logline = param.String(default="A lighthouse keeper finds a message in a bottle that predicts the next storm.",
                            doc="The story in one sentence.")
-    format = param.Selector(default="short", objects=list(FORMATS.values()), doc="Structure of the draft.")
-    genre = param.Selector(default="drama", objects=GENRES)
-    tone = param.Selector(default="grounded", objects=TONES)
+    format: param.Selector[str] = param.Selector(default="short", objects=list(FORMATS.values()), doc="Structure of the draft.")
+    genre: param.Selector[str] = param.Selector(default="drama", objects=GENRES)
+    tone: param.Selector[str] = param.Selector(default="grounded", objects=TONES)
     pages = param.Number(default=5, bounds=(0.25, 180), doc="Target length in pages (ads: seconds).")
     seed = param.Integer(default=1, bounds=(0, None), doc="Same seed, same draft.")
 
@@ -523,8 +609,8 @@ class VersionShelf(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
-            pn.pane.Markdown(f"### Versions <small style='color:#777'>{self._project_label()}</small>",
-                             margin=(0, 5)),
+            pn.pane.HTML(render_macro(PAGE_TEMPLATE, "heading", "Versions", self._project_label()),
+                         sizing_mode="stretch_width"),
             self.name_input,
             self.save_button, self.revise_button,
             self.status, self.reload_button, self.table,
@@ -551,17 +637,17 @@ class NotesPanel(pn.viewable.Viewer):
         self.choice = pn.widgets.Select(label="Edit or delete a note", options={}, sizing_mode="stretch_width")
         self.choice.param.watch(lambda event: self._picked(), "value")
         self.edit_button = pn.widgets.Button(label="Save note edit", variant="outline", icon="pencil", width=140)
-        self.edit_button.on_click(lambda event: self.edit())
+        self.edit_button.on_click(lambda event: None if self.edit() else None)
         self.delete_button = pn.widgets.Button(label="Delete note", color="danger", variant="outline", icon="trash",
                                                width=130)
-        self.delete_button.on_click(lambda event: self.delete())
+        self.delete_button.on_click(lambda event: None if self.delete() else None)
         self.entries: list = []
         self._loaded_for: str | None = None
 
     def add(self, line: int | None = None, text: str | None = None):
         """Append a note on ``line`` (default: the editor's cursor line) and show every note again."""
         line = line or self.room.editor.cursor_line
-        text = self.input.value if text is None else text
+        text = (self.input.value or "") if text is None else text
         lines = self.room.text.split("\n")
         try:
             ctx = self.room.context()
@@ -616,7 +702,7 @@ class NotesPanel(pn.viewable.Viewer):
         try:
             if op == "edit":
                 fe.edit_note(self.room.context(), self.room.script_name, seq,
-                             self.input.value if text is None else text)
+                             (self.input.value or "") if text is None else text)
             else:
                 fe.delete_note(self.room.context(), self.room.script_name, seq)
         except StudioError as err:

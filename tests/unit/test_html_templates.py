@@ -290,8 +290,6 @@ ALLOWED = {
     ("engines/preproduction/exports.py", "breakdown_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
     ("engines/preproduction/exports.py", "stripboard_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
     ("engines/preproduction/exports.py", "dood_pdf"): "reportlab Paragraph markup in a PDF, not HTML",
-    ("ui/script_room.py", "refresh"): "a Markdown notice: message and fix on two lines (<br>)",
-    ("ui/script_room.py", "__panel__"): "a Markdown heading with the project label in <small>",
 }
 
 
