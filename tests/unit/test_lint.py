@@ -29,6 +29,7 @@ def test_mypy_set_is_declared_and_exists():
     assert files, "pyproject.toml [tool.mypy] files lists no package"
     missing = [f for f in files if not (ROOT / f).exists()]
     assert not missing, f"pyproject.toml [tool.mypy] files names paths that do not exist: {missing}"
+    assert "studio_kit" in files, "mypy checks the whole package (issue 9): list studio_kit, not a part of it"
 
 
 @pytest.mark.slow
