@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,6 @@ def package_dir(name: str) -> Path:
 
     In a checkout these are links to the top-level ``templates/`` and ``dashboards/``;
     a wheel carries them as package data, so an install without the checkout finds them too."""
-    from importlib.resources import files
-
     return Path(str(files("studio_kit") / name))
 
 

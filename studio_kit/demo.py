@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
+from studio_kit.engines.characters.cast import cast_list
+from studio_kit.engines.writing.io import load_script
+from studio_kit.runs.runner import run_template
+
 DEFAULT_LOGLINE = ("A night-shift projectionist finds the missing last reel of a lost silent film "
                    "and must finish the screening before the cinema is torn down at dawn.")
 #: the demo's cast is capped so a laptop finishes it in minutes
@@ -32,9 +37,6 @@ class DemoStep:
 
 def _cast(prev: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """One character_sheet run per part of the demo script's cast list (aliases merged), leads first."""
-    from studio_kit.engines.characters.cast import cast_list
-    from studio_kit.engines.writing.io import load_script
-
     fountain = prev["script_from_logline"][0]["fountain"]
     parts = cast_list(load_script(fountain))[:MAX_CAST]
     return [{"name": part.name, "script_path": fountain, "lock": True} for part in parts]
@@ -78,8 +80,6 @@ def run_demo(output: Path | None = None, logline: str | None = None, seed: int =
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from studio_kit.config import get_settings
-    from studio_kit.runs.runner import run_template
 
     console = console or Console()
     logline = logline or DEFAULT_LOGLINE

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import importlib
+import inspect
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from studio_kit.backends.base import Availability, Backend
+from studio_kit.config import get_settings
 from studio_kit.exceptions import BackendError, BackendNotFoundError, BackendUnavailableError
 
 GROUP = "studio_kit.backends"
@@ -59,8 +62,6 @@ def get_backend_class(modality: str, name: str) -> type[Backend]:
         )
     target = eps[key]
     if isinstance(target, str):
-        import importlib
-
         module_name, _, attr = target.partition(":")
         target = getattr(importlib.import_module(module_name), attr)
     elif hasattr(target, "load"):
@@ -100,8 +101,6 @@ def resolve_name(modality: str, name: str | None, settings: Any = None) -> str |
 def load_backend(modality: str, name: str | None = None, settings: Any = None, **options: Any) -> Backend:
     """Instantiate a backend; ``name`` defaults to the configured one for the modality."""
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     name = resolve_name(modality, name or getattr(settings, f"{modality}_backend", None), settings)
     if not name:
@@ -138,8 +137,6 @@ class BackendInfo:
 def list_backends(settings: Any = None) -> list[BackendInfo]:
     """Every registered backend with whether it can run here (for ``studio backends``)."""
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     infos = []
     for key in available_names():
@@ -255,8 +252,6 @@ def invoke(backend: Backend, method: str, *args: Any, seed: int | None = None,
 
 
 def _accepts(fn: Callable[..., Any], name: str) -> bool:
-    import inspect
-
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):

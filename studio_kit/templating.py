@@ -10,6 +10,7 @@ fragment, a fixed icon) as :class:`Markup`.
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup  # re-exported: safe HTML (a rendered fragment) passes through unescaped
@@ -23,8 +24,6 @@ TEMPLATE_FOLDER = ("data", "templates")
 @functools.cache
 def environment() -> jinja2.Environment:
     """The shared environment: autoescape on, undefined names are errors, block tags leave no blank lines."""
-    from importlib import resources
-
     try:
         import jinja2
     except ImportError:  # jinja2 is a core dependency; say what to install if an install lost it

@@ -4,8 +4,8 @@ Imported only by `studio api`, tests and deployments (FastAPI is an optional ext
 """
 from __future__ import annotations
 
+from studio_kit.api.app import create_app as _create
+
 
 def create_app(store=None):
-    from studio_kit.api.app import create_app as _create
-
     return _create(store)

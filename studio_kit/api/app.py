@@ -1,6 +1,7 @@
 """The FastAPI application: routers under /api/v1, health, readiness, metrics, OpenAPI."""
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -8,7 +9,9 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
 from studio_kit.api import errors, observability, routes
+from studio_kit.platform.jobs import queue_depth, worker_heartbeat_age
 from studio_kit.platform.keys import KeyAuthenticator
+from studio_kit.store import open_store
 
 API_VERSION = "1.0.0"
 WORKER_STALE_S = 60.0
@@ -17,8 +20,6 @@ WORKER_STALE_S = 60.0
 def create_app(store: Any = None, *, authenticator: KeyAuthenticator | None = None) -> FastAPI:
     """The API over ``store`` (default: the configured store)."""
     if store is None:
-        from studio_kit.store import open_store
-
         store = open_store()
     app = FastAPI(title="studio_kit API", version=API_VERSION,
                   description="The AI film studio's engines over HTTP. Authenticate with "
@@ -44,7 +45,6 @@ def create_app(store: Any = None, *, authenticator: KeyAuthenticator | None = No
         """Database, asset store and workers: each check with its result; 503 if one fails."""
         from sqlalchemy import text
 
-        from studio_kit.platform.jobs import queue_depth, worker_heartbeat_age
 
         checks: dict[str, dict[str, Any]] = {}
         t0 = time.perf_counter()
@@ -55,7 +55,6 @@ def create_app(store: Any = None, *, authenticator: KeyAuthenticator | None = No
         except Exception as exc:  # any driver error means not ready
             checks["database"] = {"ok": False, "error": type(exc).__name__}
         root = store.asset_root
-        import os
 
         checks["asset_store"] = {"ok": root.is_dir() and os.access(root, os.W_OK)}
         try:

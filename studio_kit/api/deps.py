@@ -10,6 +10,7 @@ from fastapi import Depends, Request, WebSocket
 from studio_kit.api.errors import NotFound
 from studio_kit.exceptions import InputError
 from studio_kit.platform.keys import Identity
+from studio_kit.store.context import OrgContext
 from studio_kit.store.models import Asset, Project
 
 
@@ -47,8 +48,6 @@ def store_of(request: Any) -> Any:
 
 
 def org_ctx(request: Any, ident: Identity) -> Any:
-    from studio_kit.store.context import OrgContext
-
     return OrgContext(store_of(request), ident.org_id, ident.org_slug)
 
 

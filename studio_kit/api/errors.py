@@ -6,6 +6,7 @@ same answer as an id that does not exist — never 403 with data.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -88,8 +89,6 @@ def install(app: FastAPI) -> None:
             extra = {"quota": {"unit": exc.unit, "limit": exc.limit, "used": exc.used,
                                "resets_at": exc.resets_at.isoformat() if exc.resets_at else None}}
             if exc.resets_at:
-                import datetime as dt
-
                 wait = int((exc.resets_at - dt.datetime.now(dt.UTC)).total_seconds()) + 1
                 headers = {"Retry-After": str(max(1, wait))}
         return problem(request, status, type(exc).__name__, exc.message, type_=BASE + _slug(type(exc).__name__),

@@ -16,6 +16,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 
+from studio_kit.platform.jobs import queue_depth
+from studio_kit.store.models import Organization, UsageEvent
+from studio_kit.store.session import admin_session
+
 KEY_PATTERN = re.compile(r"sk_live_[A-Za-z0-9]{8}_[A-Za-z0-9_\-]+|(?i:bearer)\s+\S+")
 log = logging.getLogger("studio_kit.api")
 
@@ -75,9 +79,6 @@ class _StoreCollector:
         from sqlalchemy import func
         from sqlmodel import select
 
-        from studio_kit.platform.jobs import queue_depth
-        from studio_kit.store.models import Organization, UsageEvent
-        from studio_kit.store.session import admin_session
 
         depth = GaugeMetricFamily("studio_jobs", "Jobs by state.", labels=["state"])
         for state, n in sorted(queue_depth(self.store).items()):

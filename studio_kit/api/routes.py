@@ -32,9 +32,14 @@ from starlette.websockets import WebSocketDisconnect
 from studio_kit.api import deps
 from studio_kit.api.errors import Conflict, NotFound, NotLanded, TooLarge, Unsupported
 from studio_kit.domain.character import CharacterBible
+from studio_kit.engines.characters import service
+from studio_kit.engines.characters.versions import BIBLE_KIND
+from studio_kit.engines.writing.io import load_script
 from studio_kit.exceptions import InputError, StudioError
-from studio_kit.platform import jobs, keys
+from studio_kit.platform import billing, jobs, keys
 from studio_kit.platform.keys import Identity
+from studio_kit.runs.parameters import validate_parameters
+from studio_kit.runs.templates import find_template
 from studio_kit.store.models import (
     AssetRecord,
     OrgRecord,
@@ -42,6 +47,7 @@ from studio_kit.store.models import (
     ProjectRecord,
     UsageEvent,
     UsageRecord,
+    to_record,
 )
 
 MAX_ID = 2**31 - 1   #: ids are 32-bit integers in PostgreSQL
@@ -221,7 +227,6 @@ def list_projects(request: Request, limit: int = Limit, cursor: str | None = Cur
         stmt = select(Project).order_by(col(Project.id).desc()).limit(limit + 1)
         if after is not None:
             stmt = stmt.where(col(Project.id) < after)
-        from studio_kit.store.models import to_record
 
         rows = [to_record(r, ProjectRecord) for r in s.exec(stmt).all()]
     return deps.page(rows, limit, lambda p: p.id)
@@ -255,16 +260,12 @@ class CharacterPage(Page):
 
 
 def _bible_kind() -> str:
-    from studio_kit.engines.characters.versions import BIBLE_KIND
-
     return BIBLE_KIND
 
 
 @characters.post("", status_code=201, response_model=CharacterOut)
 def create_character(body: CharacterIn, request: Request,
                      ident: Identity = Depends(deps.need("characters", "write"))) -> CharacterOut:
-    from studio_kit.engines.characters import service
-
     ctx = deps.project_ctx(request, ident, body.project_id)
     bible = service.create_character(body.bible, ctx)
     asset = ctx.latest(_bible_kind(), f"{bible.character_id}.json")
@@ -357,8 +358,6 @@ def list_scripts(request: Request, project_id: QueryId, limit: int = Limit, curs
 
 @scripts.get("/{script_id}", response_model=ScriptOut)
 def get_script(script_id: PathId, request: Request, ident: Identity = Depends(deps.need("scripts"))) -> ScriptOut:
-    from studio_kit.engines.writing.io import load_script
-
     ctx, asset = deps.asset_ctx(request, ident, script_id, "script")
     data = ctx.read_bytes(asset.id)
     script = load_script(data, name=asset.name)
@@ -534,9 +533,6 @@ class TemplateRunIn(BaseModel):
 def run_template(name: str, body: TemplateRunIn, request: Request, response: Response,
                  ident: Identity = Depends(deps.need("jobs", "write"))) -> JobAccepted:
     """Queue a template run (parameters are validated now, before it is queued)."""
-    from studio_kit.runs.parameters import validate_parameters
-    from studio_kit.runs.templates import find_template
-
     template = find_template(name)
     params = validate_parameters(template, dict(body.parameters))
     return _accepted(response, _queue(request, ident, body.project_id, "template.run",
@@ -631,8 +627,6 @@ def record_usage(body: UsageIn, request: Request, response: Response,
 def list_usage(request: Request, project_id: QueryId | None = None, limit: int = Limit, cursor: str | None = Cursor,
                ident: Identity = Depends(deps.need("usage"))) -> dict:
     """Usage events of the organization (or one project), newest first."""
-    from studio_kit.store.models import to_record
-
     ctx = deps.project_ctx(request, ident, project_id) if project_id is not None else deps.org_ctx(request, ident)
     after = deps.decode_cursor(cursor)
     with ctx.session() as s:
@@ -672,8 +666,6 @@ class InvoicePage(Page):
 def list_invoices(request: Request, limit: int = Limit, cursor: str | None = Cursor,
                   ident: Identity = Depends(deps.need("usage"))) -> dict:
     """Issued invoices and credit notes, newest first (amounts in cents)."""
-    from studio_kit.platform import billing
-
     after = deps.decode_cursor(cursor)
     rows = [r for r in reversed(billing.list_invoices(deps.org_ctx(request, ident))) if after is None or (r.id is not None and r.id < after)]
     items = [InvoiceOut.model_validate(r, from_attributes=True) for r in rows[:limit + 1]]
@@ -685,8 +677,6 @@ def list_invoices(request: Request, limit: int = Limit, cursor: str | None = Cur
 def invoice_file(number: str, fmt: Literal["pdf", "csv"], request: Request,
                  ident: Identity = Depends(deps.need("usage"))) -> Response:
     """An invoice as PDF or CSV."""
-    from studio_kit.platform import billing
-
     inv = next((i for i in billing.list_invoices(deps.org_ctx(request, ident)) if i.number == number), None)
     if inv is None:
         raise NotFound(f"Invoice {number} not found.", hint="List invoices with GET /api/v1/invoices.")

@@ -15,6 +15,8 @@ provenance.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,8 +35,6 @@ class Availability:
 def missing_module(*modules: str, extra: str = "ml") -> Availability | None:
     """``Availability(False, …)`` naming the first of ``modules`` not installed (and the extra that has
     it), or None when all are there. Looks only, imports nothing."""
-    import importlib.util
-
     for module in modules:
         if importlib.util.find_spec(module) is None:
             return Availability(False, f"needs '{module}': pip install 'studio_kit[{extra}]'")
@@ -104,8 +104,6 @@ class Backend:
 
 def require_extra(module: str, extra: str, backend: str):
     """Import an optional heavy module or raise an error naming the extra to install."""
-    import importlib
-
     try:
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - exercised only without the extra

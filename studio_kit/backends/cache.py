@@ -17,6 +17,9 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from studio_kit.backends.base import require_extra
+from studio_kit.exceptions import BackendUnavailableError
+
 T = TypeVar("T")
 
 
@@ -79,9 +82,6 @@ def cached_diffusers_pipeline(modality: str, path: Path, device: str, dtype: Any
     ``modality`` ("image", "video") names the backend in the error; ``check`` may refuse a
     pipeline of the wrong family before it is moved to the device (and is then not cached).
     """
-    from studio_kit.backends.base import require_extra
-    from studio_kit.exceptions import BackendUnavailableError
-
     def load() -> Any:
         diffusers = require_extra("diffusers", "ml", f"{modality}.diffusers")
         try:

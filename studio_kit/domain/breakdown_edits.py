@@ -28,6 +28,7 @@ from studio_kit.domain.preproduction import (
     element_id,
 )
 from studio_kit.exceptions import EditError
+from studio_kit.store.files import atomic_open
 
 
 class SceneRef(BaseModel):
@@ -200,8 +201,6 @@ class EditLog(BaseModel):
 
     def save(self, path: str | Path) -> Path:
         """Write the log atomically (temp file + rename), so a crash never leaves half a log."""
-        from studio_kit.store.files import atomic_open
-
         path = Path(path)
         with atomic_open(path, "w") as fh:
             fh.write(self.to_json())

@@ -27,6 +27,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from studio_kit.exceptions import ScriptError
+
 # Contraction table, neutral form -> contracted form. Templates are written
 # contracted; formal voices expand them, casual voices add slang on top.
 _CONTRACTIONS: list[tuple[str, str]] = [
@@ -245,8 +247,6 @@ class CastMember(BaseModel):
     def _cue_name(cls, value: str) -> str:
         value = re.sub(r"\s+", " ", str(value)).strip().upper()
         if not re.search(r"[^\W\d_]", value) or re.search(r"[()^@:]", value):
-            from studio_kit.exceptions import ScriptError
-
             raise ScriptError(f"Cast name {value!r} cannot be a character cue.",
                               hint="Use letters (and spaces, dots, hyphens), e.g. 'MARA VOSS'.")
         return value

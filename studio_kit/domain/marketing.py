@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from studio_kit.domain.timeline import _plain
 from studio_kit.exceptions import MarketingError
 
 EntryKind = Literal["shot", "card"]
@@ -115,7 +116,6 @@ class TrailerEDL(BaseModel):
         """Back from :meth:`to_otio` (object, JSON text or .otio path); in/out edited in an NLE are kept."""
         import opentimelineio as otio
 
-        from studio_kit.domain.timeline import _plain
 
         if isinstance(otio_timeline, str):
             otio_timeline = (otio.adapters.read_from_string(otio_timeline, "otio_json")

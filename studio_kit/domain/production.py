@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from studio_kit.domain.media import MediaInfo
+from studio_kit.exceptions import ProductionError
 
 #: shot movements the animatic can render (the writing engine's vocabulary plus editors' names)
 MOVEMENTS = ("static", "push in", "pull out", "pan left", "pan right", "tilt up", "tilt down", "ken burns",
@@ -73,8 +74,6 @@ class ShotPlan(BaseModel):
     revision: int = 1
 
     def shot(self, number: str) -> ShotFrame:
-        from studio_kit.exceptions import ProductionError
-
         for s in self.shots:
             if s.number == number:
                 return s

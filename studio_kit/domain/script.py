@@ -6,6 +6,7 @@ production (shots). Lengths are in eighths of a page (int).
 """
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -98,8 +99,6 @@ class Script(BaseModel):
 
     @property
     def title(self) -> str:
-        import re
-
         raw = self.title_page.get("Title", "") or ""
         return re.sub(r"[*_]", "", raw).strip().replace("\n", " ") or "Untitled"
 

@@ -16,6 +16,7 @@ one clip per shot and the dialogue sits on audio tracks so an editor can see it)
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -113,8 +114,6 @@ class Timeline(BaseModel):
 
     def frames(self, seconds: float) -> int:
         """Seconds → whole frames (rounded up, so a sound of that length fits)."""
-        import math
-
         return math.ceil(round(seconds * self.fps, 6))
 
     def timecode(self, frames: int) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from studio_kit.exceptions import ConfigError
+from studio_kit.store.files import read_yaml_mapping
+from studio_kit.templating import render_html
 
 PROFILES_FILE = Path(str(files("studio_kit") / "data" / "hub" / "profiles.yaml"))
 
@@ -32,8 +34,6 @@ class KernelProfile:
 
 def load_profiles(path: str | Path | None = None) -> list[KernelProfile]:
     """The profile list (shipped YAML, or ``path``); exactly one default."""
-    from studio_kit.store.files import read_yaml_mapping
-
     hint = "Each profile needs slug, display_name, cpus, memory and optionally gpus, default (see the shipped profiles.yaml)."
     data = read_yaml_mapping(path or PROFILES_FILE, what="Kernel profiles file", error=ConfigError, hint=hint)
     try:
@@ -61,8 +61,6 @@ def find_profile(slug: str | None, profiles: list[KernelProfile] | None = None) 
 
 def options_form(profiles: list[KernelProfile]) -> str:
     """The spawn page's profile chooser (radio buttons, the default checked)."""
-    from studio_kit.templating import render_html
-
     return render_html("hub/profile_options.html.j2", profiles=profiles)
 
 

@@ -16,6 +16,7 @@ from traitlets.config import Configurable
 
 from studio_kit.hub.identity import StudioIdentity, identity_for
 from studio_kit.hub.profiles import KernelProfile, find_profile, load_profiles, options_form
+from studio_kit.runs.batch import local_gpus
 
 if TYPE_CHECKING:
     # the mixin only ever sits in front of a JupyterHub Spawner: type it as one, so ``super().get_env()``,
@@ -75,8 +76,6 @@ class StudioSpawnerMixin(_SpawnerBase):
     async def start(self) -> Any:
         profile = self.profile
         if profile.gpus:
-            from studio_kit.runs.batch import local_gpus
-
             have = local_gpus()
             if have < profile.gpus:
                 raise RuntimeError(f"Profile {profile.slug!r} needs {profile.gpus} GPU(s); this machine has {have}. "

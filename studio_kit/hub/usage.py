@@ -18,14 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.hub.identity import identity_for
 from studio_kit.hub.profiles import KernelProfile, find_profile, load_profiles
+from studio_kit.store import open_store
+from studio_kit.store.files import atomic_path
 
 log = logging.getLogger("studio_kit.hub.usage")
 USAGE_PROJECT = "workbench"
@@ -58,9 +62,6 @@ class KernelTimeAccountant:
     def __init__(self, api_url: str, token: str, *, store: Any = None, state_path: str | Path | None = None,
                  project: str = USAGE_PROJECT, default_org: str | None = "default",
                  profiles: list[KernelProfile] | None = None):
-        from studio_kit.config import get_settings
-        from studio_kit.store import open_store
-
         self.api_url = api_url.rstrip("/")
         self.token = token
         self.store = store or open_store()
@@ -83,8 +84,6 @@ class KernelTimeAccountant:
             return {}
 
     def _save_state(self) -> None:
-        from studio_kit.store.files import atomic_path
-
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(self.state_path) as tmp:
             Path(tmp).write_text(json.dumps({k: asdict(v) for k, v in self.open.items()}, indent=1))
@@ -145,8 +144,6 @@ class KernelTimeAccountant:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the hub-managed service (reads JUPYTERHUB_API_URL / JUPYTERHUB_API_TOKEN)."""
-    import os
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--interval", type=float, default=60.0, help="Seconds between polls.")
     parser.add_argument("--project", default=USAGE_PROJECT, help="Project the kernel time is booked to.")

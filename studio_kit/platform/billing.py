@@ -23,17 +23,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlmodel import col, func, select
 
 from studio_kit.exceptions import InputError, StudioError
-from studio_kit.store.models import UsageEvent, UsageRecord
+from studio_kit.platform import usage
+from studio_kit.store.files import atomic_path
+from studio_kit.store.models import UsageEvent, UsageRecord, to_record
 from studio_kit.store.platform_models import Invoice, RateCard
 
 CENT = Decimal("0.01")
@@ -91,8 +96,6 @@ STORAGE_UNIT = "storage_gb_month"
 
 
 def billed_quantity(e: UsageRecord) -> tuple[str, Decimal]:
-    from studio_kit.platform import usage
-
     if usage.is_storage(e):
         return STORAGE_UNIT, usage.gb_months(e)
     unit, divisor = billing_unit(e.modality, e.unit)
@@ -113,8 +116,6 @@ def rollup(events: Iterable[UsageRecord]) -> list[Rollup]:
 
 def usage_in(org: Any, start: dt.datetime, end: dt.datetime) -> list[UsageRecord]:
     """The organization's usage events with ``start <= at < end``."""
-    from studio_kit.store.models import to_record
-
     with org.session() as s:
         rows = s.exec(select(UsageEvent).where(UsageEvent.at >= start, UsageEvent.at < end)
                       .order_by(col(UsageEvent.id))).all()
@@ -182,9 +183,6 @@ def set_rate_card(org: Any, prices: dict[str, Any], *, currency: str = "USD", ta
 
 def default_rate_card() -> dict[str, Any]:
     """The starter rate card shipped in ``studio_kit/data/platform/rate_card.json`` (currency, tax_rate, prices)."""
-    import json
-    from importlib.resources import files
-
     data = json.loads((files("studio_kit") / "data" / "platform" / "rate_card.json").read_text())
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
@@ -229,8 +227,6 @@ def _q(value: Decimal) -> Decimal:
 
 def price_lines(events: Iterable[UsageRecord], card: RateCard) -> list[dict[str, Any]]:
     """One invoice line per unit: quantity, allowance, billable, tiers, amount in cents."""
-    from studio_kit.platform import usage
-
     totals: dict[str, Decimal] = defaultdict(Decimal)
     storage = []
     for e in events:
@@ -267,7 +263,6 @@ def issue_invoice(org: Any, start: dt.datetime, end: dt.datetime, *, by: str | N
         raise InputError(f"The billing period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d}).",
                          hint="Give --start before --end.")
     card = rate_card(org, rate_card_version)
-    from studio_kit.platform import usage
 
     usage.sample_storage(org)
     with org.session() as s:
@@ -340,12 +335,9 @@ def export_invoice_csv(inv: Invoice) -> str:
 
 def export_invoice_pdf(inv: Invoice, path: Any, org_name: str) -> Any:
     """A one-page (or more) A4 invoice PDF written atomically."""
-    from pathlib import Path
-
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from studio_kit.store.files import atomic_path
 
     path = Path(path)
     with atomic_path(path) as tmp:

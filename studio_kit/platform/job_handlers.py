@@ -7,10 +7,22 @@ Inputs that name a stored script take its asset id (another org's id is simply n
 from __future__ import annotations
 
 import io
+import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studio_kit.engines.marketing import service as marketing
+from studio_kit.engines.post import service as post
+from studio_kit.engines.post.audio import SR
+from studio_kit.engines.production import service as production
+from studio_kit.engines.writing.generation import generate_script as generate
+from studio_kit.engines.writing.io import load_script
+from studio_kit.engines.writing.versions import SCRIPT_KIND, save_version
 from studio_kit.exceptions import InputError
+from studio_kit.runs.runner import run_template
+from studio_kit.store.models import Asset, AssetRecord, to_record
 
 if TYPE_CHECKING:  # the worker's context a handler gets; jobs.py imports this table, not the other way
     from studio_kit.platform.jobs import JobContext
@@ -25,7 +37,6 @@ def _existing(ctx: Any, kind: str, run_id: int) -> Any:
     drained at 12 jobs/s first and 1 job/s at the end, see benchmarks/NOTES.md.)"""
     from sqlmodel import col, select
 
-    from studio_kit.store.models import Asset, AssetRecord, to_record
 
     with ctx.session() as s:
         run = Asset.provenance["run_id"]
@@ -37,8 +48,6 @@ def _existing(ctx: Any, kind: str, run_id: int) -> Any:
 
 
 def _script(ctx: Any, params: dict[str, Any]) -> Any:
-    from studio_kit.engines.writing.io import load_script
-
     sid = params.get("script_id")
     if sid is None:
         raise InputError("This job needs 'script_id' (a stored script asset).", hint="POST /api/v1/scripts first.")
@@ -51,7 +60,6 @@ def _script(ctx: Any, params: dict[str, Any]) -> Any:
 def _wav(samples: Any) -> bytes:
     import soundfile as sf
 
-    from studio_kit.engines.post.audio import SR
 
     buf = io.BytesIO()
     sf.write(buf, samples, SR, format="WAV", subtype="PCM_24")
@@ -60,9 +68,6 @@ def _wav(samples: Any) -> bytes:
 
 def generate_script(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Write a screenplay from a logline and save it as version 1 (or the next) of script ``name``."""
-    from studio_kit.engines.writing.generation import generate_script as generate
-    from studio_kit.engines.writing.versions import SCRIPT_KIND, save_version
-
     found = _existing(ctx, SCRIPT_KIND, job.run_id)
     if found is not None:
         return {"asset_id": found.id, "name": found.name, "version": found.version, "reused": True}
@@ -80,8 +85,6 @@ def generate_script(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[s
 
 def voice(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Voice every line of a stored script: the dialogue stem as a 48 kHz WAV asset."""
-    from studio_kit.engines.post import service as post
-
     found = _existing(ctx, "post.dialogue", job.run_id)
     if found is not None:
         return {"asset_id": found.id, "reused": True}
@@ -95,8 +98,6 @@ def voice(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
 
 def music(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Score a stored script (scene-aware cues): the music stem as a 48 kHz WAV asset."""
-    from studio_kit.engines.post import service as post
-
     found = _existing(ctx, "post.score", job.run_id)
     if found is not None:
         return {"asset_id": found.id, "reused": True}
@@ -110,8 +111,6 @@ def music(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
 
 def generate_shot(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """An AI video of one shot of a stored script (the production engine's render_shot_video)."""
-    from studio_kit.engines.production import service as production
-
     script = _script(ctx, params)
     number = str(params.get("shot") or "")
     if not number:
@@ -125,8 +124,6 @@ def generate_shot(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str
 
 def template_run(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Execute a template notebook on this run's row (a retry re-runs the same row)."""
-    from studio_kit.runs.runner import run_template
-
     found = _existing(ctx, "run_notebook", job.run_id)
     if found is not None:
         return {"asset_id": found.id, "reused": True}
@@ -138,8 +135,6 @@ def template_run(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str,
 
 
 def _plain(value: Any) -> Any:
-    import json
-
     try:
         json.dumps(value)
         return value
@@ -153,11 +148,6 @@ def _new_assets(ctx: Any, kind: str, before: set[int]) -> list[Any]:
 
 def trailer(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Cut, render, QC and store a trailer of a stored script (the marketing engine's service)."""
-    import tempfile
-    from pathlib import Path
-
-    from studio_kit.engines.marketing import service as marketing
-
     script = _script(ctx, params)
     before = {a.id for a in ctx.list_assets("marketing.trailer")}
     job.progress(0.05, "cutting the trailer")
@@ -169,11 +159,6 @@ def trailer(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]
 
 def poster(ctx: Any, params: dict[str, Any], job: JobContext) -> dict[str, Any]:
     """Compose and store a poster (PNG + PDF) of a stored script."""
-    import tempfile
-    from pathlib import Path
-
-    from studio_kit.engines.marketing import service as marketing
-
     script = _script(ctx, params)
     before = {a.id for a in ctx.list_assets("marketing.poster")}
     job.progress(0.1, "composing the poster")

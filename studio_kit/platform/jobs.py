@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import logging
 import os
 import socket
@@ -33,10 +34,16 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from studio_kit.exceptions import InputError, StoreError, StudioError
+from studio_kit.config import get_settings, reset_settings
+from studio_kit.exceptions import InputError, StoreError, StudioError, TenantAccessError
+from studio_kit.platform import quotas
 from studio_kit.platform._ops import as_utc
 from studio_kit.platform.job_handlers import HANDLERS
+from studio_kit.platform.usage import sample_storage
+from studio_kit.runs.batch import dask_client
 from studio_kit.runs.heartbeat import beating
+from studio_kit.store import open_store
+from studio_kit.store.context import _jsonable
 from studio_kit.store.models import Organization, Project, Run, RunRecord, stored_id
 from studio_kit.store.platform_models import Job, JobEvent
 from studio_kit.store.session import admin_session, db_errors
@@ -92,8 +99,6 @@ def enqueue(ctx: Any, kind: str, parameters: dict[str, Any] | None = None, *, ma
     """Queue ``kind`` with ``parameters`` in the project of ``ctx``: Run and job rows in one transaction."""
     if kind not in HANDLERS:
         raise InputError(f"Unknown job kind {kind!r}.", hint="Known kinds: " + ", ".join(sorted(HANDLERS)) + ".")
-    from studio_kit.platform import quotas
-    from studio_kit.store.context import _jsonable
 
     params = _jsonable(parameters, "parameters")
     warnings = quotas.check(ctx, kind)  # refused here, before any row is written
@@ -117,8 +122,6 @@ def get_job(ctx: Any, job_id: int) -> JobRecord:
     with ctx.session() as s:
         job = s.get(Job, int(job_id))
         if job is None or job.org_id != ctx.org_id or (ctx.project_id is not None and job.project_id != ctx.project_id):
-            from studio_kit.exceptions import TenantAccessError
-
             raise TenantAccessError(f"Job {job_id} not found.", hint="List jobs with GET /api/v1/jobs.")
         return _record(job, _run_of(s, job))
 
@@ -347,8 +350,6 @@ class Worker:
         """
         from dask.distributed import wait
 
-        from studio_kit.config import get_settings
-        from studio_kit.runs.batch import dask_client
 
         settings = get_settings()
         env = {"STUDIO_HOME": str(settings.home.resolve()), "STUDIO_USER": settings.user}
@@ -396,9 +397,6 @@ class Worker:
     def sample_storage_daily(self) -> int:
         """Once per UTC day per worker process: sample every organization's asset-store storage (the
         storage GB-month meter; a day already sampled keeps its first figure). Returns projects sampled."""
-        from studio_kit.platform.usage import sample_storage
-        from studio_kit.store.models import Organization
-
         today = _now().date()
         if getattr(self, "_storage_day", None) == today:
             return 0
@@ -433,7 +431,6 @@ class Worker:
         if self.store.engine.dialect.name != "sqlite":
             yield
             return
-        import fcntl
 
         path = self.store.asset_root.parent / "worker.lock"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -455,8 +452,6 @@ def _execute_on_dask(job_id: int, worker_name: str, env: dict[str, str], store_a
                      heartbeat_s: float) -> dict[str, Any]:
     """One Dask task: execute job ``job_id``, claimed by ``worker_name``, in the Dask worker's process."""
     os.environ.update(env)           # the worker's own settings: home and user (worker processes only)
-    from studio_kit.config import reset_settings
-    from studio_kit.store import open_store
 
     reset_settings()
     url, asset_root = store_at

@@ -28,6 +28,7 @@ from studio_kit.platform._ops import (
     bump,
     check_version,
     lock_rows,
+    project_row,
     row_state,
     write_session,
 )
@@ -67,8 +68,6 @@ def _materialize_owner(s: Any, ctx: Any) -> None:
     if s.exec(select(ProjectMember.id).limit(1)).first() is None:
         role = permissions.role_of(ctx, ctx.user, s)
         if role in ("owner", permissions.ADMIN):
-            from studio_kit.platform._ops import project_row
-
             creator = project_row(s, ctx).created_by or ctx.user
             s.add(ProjectMember(org_id=ctx.org_id, project_id=ctx.project_id, user=creator, role="owner",
                                 added_by=ctx.user))

@@ -17,12 +17,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
+from studio_kit.domain.preproduction import Schedule
 from studio_kit.platform import permissions, reviews
 from studio_kit.platform._ops import (
     OpsError,
@@ -124,8 +126,6 @@ def get(ctx: Any, key: str) -> MilestoneView:
 # -- writing ------------------------------------------------------------------------------------
 
 def _check(key: str, name: str, phase: str) -> None:
-    import re
-
     if not re.match(r"^[a-z0-9][a-z0-9._-]{0,63}$", key or ""):
         raise OpsError(f"Milestone key {key!r} is not valid.", hint="Use lower-case letters, digits, '-', e.g. 'picture-lock'.")
     if not (name or "").strip():
@@ -261,15 +261,11 @@ def store_schedule(ctx: Any, schedule: Any, name: str | None = None) -> Any:
 
 
 def _slug(text: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9]+", "-", (text or "untitled").lower()).strip("-") or "untitled"
 
 
 def publish_schedule(ctx: Any, ref: Any) -> list[MilestoneView]:
     """Lock an approved schedule (gate: a producer's approval) and derive its shoot milestones."""
-    from studio_kit.domain.preproduction import Schedule
-
     permissions.require(ctx, "lock_schedule")
     subject, kind, asset_id = reviews.resolve(ctx, ref)
     if kind != SCHEDULE_KIND or asset_id is None:

@@ -35,8 +35,10 @@ from sqlmodel import select
 
 from studio_kit.exceptions import PermissionDenied
 from studio_kit.platform._ops import OpsError, audit, write_session
+from studio_kit.store.files import read_yaml_mapping
 from studio_kit.store.models import Project, User
 from studio_kit.store.ops_models import OpsPolicy, ProjectMember
+from studio_kit.store.session import admin_session
 
 ROLES = ("owner", "producer", "director", "writer", "artist", "editor", "viewer")
 ADMIN = "admin"
@@ -46,8 +48,6 @@ POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "platform" / "permi
 @functools.lru_cache(maxsize=1)
 def shipped_policy() -> dict[str, Any]:
     """The package's permissions.yaml, checked once (every role's permissions must be declared)."""
-    from studio_kit.store.files import read_yaml_mapping
-
     data = read_yaml_mapping(POLICY_FILE, "Permissions file", OpsError, hint="Reinstall studio_kit.")
     _check_roles(data["roles"], set(data["permissions"]), str(POLICY_FILE))
     return data
@@ -120,8 +120,6 @@ def _store_is_only(s: Any, user: str) -> bool:
     """Whether the store, every organization of it, is ``user``'s alone: no project member anywhere and
     no user row of another name. Read through the store's cross-organization session: a project's
     scoped session cannot see the other organizations that make a store multi-user."""
-    from studio_kit.store.session import admin_session
-
     with admin_session(s.get_bind()) as a:
         return (a.exec(select(ProjectMember.id).limit(1)).first() is None
                 and a.exec(select(User.id).where(User.name != user).limit(1)).first() is None)

@@ -17,7 +17,8 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from studio_kit.exceptions import InputError, StudioError
-from studio_kit.store.models import UsageEvent, to_record
+from studio_kit.platform.billing import billed_quantity
+from studio_kit.store.models import UsageEvent, UsageRecord, to_record
 from studio_kit.store.platform_models import Job, Quota
 
 WARN_AT = Decimal("0.8")
@@ -89,9 +90,6 @@ def set_quota(org: Any, unit: str, limit: Any, *, period: str = "month", project
 
 def usage(org: Any, project_id: int | None = None, now: dt.datetime | None = None) -> list[QuotaUse]:
     """Every quota that applies to the organization (and ``project_id``) with what is used now."""
-    from studio_kit.platform.billing import billed_quantity
-    from studio_kit.store.models import UsageRecord
-
     now = now or dt.datetime.now(dt.UTC)
     out = []
     with org.session() as s:

@@ -33,7 +33,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from studio_kit.store.models import UsageRecord
+from studio_kit.store.context import ProjectContext
+from studio_kit.store.models import Asset, UsageRecord
 
 
 class HasUsage(Protocol):
@@ -94,7 +95,6 @@ def project_bytes(org: Any) -> dict[int, int]:
     """Bytes held in the asset store per project of ``org`` now: each distinct stored file once."""
     from sqlmodel import select
 
-    from studio_kit.store.models import Asset
 
     sizes: dict[tuple[int, str], int] = {}
     with org.session() as s:
@@ -119,8 +119,6 @@ def sample_storage(org: Any, day: dt.date | None = None) -> list[StorageSample]:
 
     The bytes are measured now; a day already sampled keeps its first sample (idempotent).
     """
-    from studio_kit.store.context import ProjectContext
-
     day = day or datetime.now(dt.UTC).date()
     at = datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     slugs = {p.id: p.slug for p in org.projects()}

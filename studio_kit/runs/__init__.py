@@ -1,13 +1,14 @@
 """Template runs with papermill: discovery, parameter validation, execution, history."""
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from studio_kit.runs import runner, templates
 
 
 def publish(**values: Any) -> None:
     """Publish result values from inside a template; ``run_template`` returns them in ``RunResult.outputs``."""
-    import json
-
     from IPython.display import display
 
     display({"application/vnd.studio-kit+json": json.loads(json.dumps(values, default=str)),
@@ -16,11 +17,7 @@ def publish(**values: Any) -> None:
 
 def __getattr__(name: str):
     if name in {"run_template", "RunResult"}:
-        from studio_kit.runs import runner
-
         return getattr(runner, name)
     if name in {"list_templates", "find_template", "Template"}:
-        from studio_kit.runs import templates
-
         return getattr(templates, name)
     raise AttributeError(name)

@@ -14,13 +14,23 @@ A grid file is either a mapping of parameter → list of values (the cartesian p
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+import socket
+import subprocess
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings, reset_settings
 from studio_kit.exceptions import ParameterError, RunError
+from studio_kit.runs.parameters import validate_parameters
+from studio_kit.runs.runner import run_template
+from studio_kit.runs.templates import find_template
+from studio_kit.store import open_store
+from studio_kit.store.files import read_yaml_mapping
 
 DEFAULT_RETRIES = 2
 
@@ -84,8 +94,6 @@ def expand_grid(grid: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, A
 
 def load_grid(path: str | Path) -> list[dict[str, Any]]:
     """Grid points from a YAML (or JSON) file."""
-    from studio_kit.store.files import read_yaml_mapping
-
     data = read_yaml_mapping(path, what="Batch grid", error=ParameterError,
                              hint="Write `name: [v1, v2]` lines (every combination runs) or `runs:` with a list of "
                                   "mappings, one per run.")
@@ -95,12 +103,7 @@ def load_grid(path: str | Path) -> list[dict[str, Any]]:
 def _execute(template: str, run_id: int, parameters: dict[str, Any], org: str, project: str,
              env: dict[str, str]) -> dict[str, Any]:
     """One Dask task: execute the pre-recorded run ``run_id`` (runs in the worker process)."""
-    import os
-    import socket
-
     os.environ.update(env)           # the worker's own settings: store, home, org (worker processes only)
-    from studio_kit.config import reset_settings
-    from studio_kit.runs.runner import run_template
 
     reset_settings()
     result = run_template(template, parameters, org=org, project=project, progress=False,
@@ -112,9 +115,6 @@ def _execute(template: str, run_id: int, parameters: dict[str, Any], org: str, p
 
 def local_gpus() -> int:
     """NVIDIA GPUs on this machine (``nvidia-smi -L``), 0 when there are none."""
-    import shutil
-    import subprocess
-
     smi = shutil.which("nvidia-smi")
     if not smi:
         return 0
@@ -150,11 +150,6 @@ def run_batch(template: str, grid: dict[str, Any] | list[dict[str, Any]], *, sch
     cluster advertise ``--resources GPU=1``); ``retries`` re-submits a task whose run raised
     outside the notebook (a failing cell is a result, not retried). Raises
     :class:`~studio_kit.exceptions.ParameterError` before anything runs if a point is invalid."""
-    from studio_kit.config import get_settings
-    from studio_kit.runs.parameters import validate_parameters
-    from studio_kit.runs.templates import find_template
-    from studio_kit.store import open_store
-
     settings = get_settings()
     tmpl = find_template(template)
     points = expand_grid(grid)

@@ -6,18 +6,22 @@ index and error, and raises :class:`~studio_kit.exceptions.RunError`.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.exceptions import RunError
 from studio_kit.runs.heartbeat import beating
 from studio_kit.runs.parameters import validate_parameters
 from studio_kit.runs.templates import Template, find_template
+from studio_kit.store import AssetKind, open_store
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +53,6 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from studio_kit.config import get_settings
-    from studio_kit.store import open_store
 
     settings = get_settings()
     template: Template = find_template(name)
@@ -86,8 +88,6 @@ def run_template(name: str, parameters: dict[str, Any] | None = None, output: st
     duration = time.perf_counter() - t0
     asset_id = None
     if out_path.exists():
-        from studio_kit.store import AssetKind
-
         asset = ctx.put_asset(out_path, kind=AssetKind.RUN_NOTEBOOK, name=f"{template.name}.ipynb",
                               provenance={"template": template.name, "params": params, "run_id": run_id,
                                           "duration_s": round(duration, 3)},
@@ -117,8 +117,6 @@ def _local_kernel_manager(env: dict[str, str]):
     ``env`` (the run's store, org, project and run id) goes to the kernel process only: this
     process's ``os.environ`` is never changed, so two runs in one process (threads, a dashboard)
     cannot see each other's settings."""
-    import tempfile
-
     from jupyter_client.manager import KernelManager
 
     class LocalKernelManager(KernelManager):
@@ -148,8 +146,6 @@ def _failing_cell(path: Path, fallback: int) -> int:
 
 def _scrap_outputs(path: Path) -> dict[str, Any]:
     """Values a template published with ``studio_kit.runs.publish`` (a JSON display in a cell tagged 'outputs')."""
-    import json
-
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -164,6 +160,4 @@ def _scrap_outputs(path: Path) -> dict[str, Any]:
 
 
 def _now():
-    from datetime import datetime
-
     return datetime.now(UTC)

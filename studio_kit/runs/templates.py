@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio_kit.config import get_settings
 from studio_kit.exceptions import ParameterError
 
 
@@ -37,8 +38,6 @@ class Template:
 
 
 def templates_dir() -> Path:
-    from studio_kit.config import get_settings
-
     return get_settings().resolved_templates_dir
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
 from studio_kit.exceptions import AssetError, StoreError, TenantAccessError
+from studio_kit.registry import recording
 from studio_kit.store import files
 from studio_kit.store.kinds import AssetKind, asset_kind
 from studio_kit.store.models import (
@@ -557,7 +558,5 @@ class ProjectContext(_Scoped):
     @contextlib.contextmanager
     def recording(self) -> Iterator[ProjectContext]:
         """Store every backend call made through ``registry.invoke`` inside the block."""
-        from studio_kit.registry import recording
-
         with recording(self.record_usage):
             yield self

@@ -34,6 +34,7 @@ from sqlmodel import select
 
 from studio_kit.exceptions import StaleEditError, StoreError  # noqa: F401 - StaleEditError re-exported from its old path
 from studio_kit.store import files
+from studio_kit.store.context import _jsonable
 from studio_kit.store.models import Asset, AssetRecord, to_record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,8 +100,6 @@ def save_doc(ctx: ProjectContext, kind: str, name: str, payload: Any, *, base: i
 def _insert_version(ctx: ProjectContext, kind: str, name: str, data: bytes, version: int,
                     meta: dict) -> AssetRecord | None:
     """Insert exactly ``version`` (no retry with another number); None when it is taken."""
-    from studio_kit.store.context import _jsonable
-
     stored = files.write_blob(ctx.asset_root, ctx.org_id, f"{name}.json", data)
     with ctx.session() as s:
         previous = s.exec(select(Asset).where(Asset.kind == kind, Asset.name == name,

@@ -24,10 +24,12 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.pool import StaticPool
 from sqlmodel import col, select
 
+from studio_kit.config import get_settings
 from studio_kit.exceptions import StoreError, TenantAccessError
 from studio_kit.store import files, migrate
 from studio_kit.store.context import OrgContext, ProjectContext
 from studio_kit.store.models import Asset, Organization, OrgRecord, Project, User, stored_id, to_record
+from studio_kit.store.ops_models import ProjectInvite, ProjectMember
 from studio_kit.store.session import admin_session, db_errors, scoped
 
 log = logging.getLogger(__name__)
@@ -216,8 +218,6 @@ class Store:
 
     def _check_belongs(self, org_id: int, org_slug: str, project_slug: str, user: str) -> None:
         """TenantAccessError if ``user`` works in another organization and nothing ties them to this one."""
-        from studio_kit.store.ops_models import ProjectInvite, ProjectMember
-
         with db_errors(self.engine), admin_session(self.engine) as s:  # the user's rows in every org
             ties = [select(User.id).where(User.org_id == org_id, User.name == user),
                     select(ProjectMember.id).where(ProjectMember.org_id == org_id, ProjectMember.user == user),
@@ -375,8 +375,6 @@ def open_store(url: str | None = None, settings: Any = None, *, asset_root: str 
     ``version_dirs``: extra Alembic version folders to apply on top of the package's.
     """
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     try:
         Path(settings.home).mkdir(parents=True, exist_ok=True)

@@ -18,13 +18,23 @@ quotas, jobs); the page writes no SQL of its own. Who may do what:
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import panel as pn
 import param
 
+from studio_kit.config import get_settings
 from studio_kit.exceptions import InputError, PermissionDenied, StudioError
+from studio_kit.platform import billing, jobs, keys, members, permissions, quotas
+from studio_kit.platform.keys import SCOPE_AREAS
+from studio_kit.platform.quotas import WARN_AT
+from studio_kit.store import open_store
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import ActionFeedback
+from studio_kit.ui.project_picker import current_user
 
 PERIODS = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
 JOB_STATES = ("queued", "running", "succeeded", "failed")
@@ -41,8 +51,6 @@ table.sk-quotas td, table.sk-quotas th { padding: 4px 8px; border-bottom: 1px so
 
 def _view(name: str, *args: Any) -> str:
     """One of the admin page's HTML pieces (template admin/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("admin/views.html.j2", name, *args)
 
 
@@ -88,17 +96,12 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
     today = param.Date(default=None, doc="Last day of the usage charts (default: today, UTC).")
 
     def __init__(self, store: Any = None, **params):
-        from studio_kit.config import get_settings
-        from studio_kit.ui.project_picker import current_user
-
         if not params.get("org"):
             params["org"] = get_settings().org
         if not params.get("user"):
             params["user"] = current_user()
         super().__init__(**params)
         if store is None:
-            from studio_kit.store import open_store
-
             store = open_store()
         self.store = store
         w = pn.widgets
@@ -115,7 +118,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         self.keys_note = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self.keys_table = w.Tabulator(selectable=1, height=260, **table)
         self.keys_table.param.watch(lambda _e: self._key_buttons(), "selection")
-        from studio_kit.platform.keys import SCOPE_AREAS
 
         scopes = ["admin", "*:read", "*:write"] + [f"{a}:{m}" for a in SCOPE_AREAS for m in ("read", "write")]
         self.key_name = w.TextInput(label="Key name", placeholder="What it is for, e.g. render farm", width=260)
@@ -151,8 +153,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
     # -- who ------------------------------------------------------------------------------------------
     def _load_org(self) -> None:
         """The organization, its projects and the acting user's role on each (via permissions.role_of)."""
-        from studio_kit.platform import permissions
-
         self.org_ctx = self.store.org(self.org)
         self.projects = self.org_ctx.projects()
         self.project_ctxs = {p.slug: self.store.project(self.org, p.slug, user=self.user, create=False)
@@ -207,8 +207,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     # -- organization, projects, members ------------------------------------------------------------
     def _draw_org(self) -> None:
-        from studio_kit.platform import members, permissions
-
         if not self.is_member:
             for t in (self.orgs_table, self.projects_table, self.members_table):
                 t.value = self._frame([], {"": "(members of the organization only)"})
@@ -237,8 +235,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     # -- API keys ------------------------------------------------------------------------------------
     def _draw_keys(self) -> None:
-        from studio_kit.platform import keys
-
         self._keys = keys.list_keys(self.store, self.org) if self.is_member else []
         self.keys_table.value = self._frame(
             [{"prefix": k.prefix, "name": k.name, "acts as": k.user, "scopes": " ".join(k.scopes),
@@ -266,8 +262,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     def create_key(self) -> str:
         """Create the key of the form; it is shown once, below the form."""
-        from studio_kit.platform import keys
-
         self.require_admin("create API keys")
         name = (self.key_name.value or "").strip()
         days = self.key_days.value or None
@@ -285,8 +279,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         self.secret.object, self.secret.visible, self.hide_secret_button.visible = "", False, False
 
     def revoke(self, prefix: str) -> str:
-        from studio_kit.platform import keys
-
         self.require_admin("revoke API keys")
         info = keys.revoke_key(self.store, self.org, prefix, by=self.user)
         self._hide_secret()
@@ -307,8 +299,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     def usage_rows(self) -> list[Any]:
         """Usage of the chart's period rolled up per day, project, user, backend and billing unit."""
-        from studio_kit.platform import billing
-
         days = self._days()
         start = dt.datetime.combine(days[0], dt.time(), tzinfo=dt.UTC)
         end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
@@ -338,8 +328,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     # -- invoices ------------------------------------------------------------------------------------
     def _draw_invoices(self) -> None:
-        from studio_kit.platform import billing
-
         self._invoices = list(reversed(billing.list_invoices(self.org_ctx))) if self.is_admin else []
         self.invoices_table.selection = []
         self._invoice_buttons()
@@ -369,12 +357,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     def invoice_file(self, fmt: str) -> Any:
         """The selected invoice as CSV or PDF (billing's exports), for the download buttons."""
-        import io
-        import tempfile
-        from pathlib import Path
-
-        from studio_kit.platform import billing
-
         self.require_admin("download invoices")
         inv = self._selected_invoice()
         if inv is None:
@@ -388,16 +370,12 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
     # -- quotas --------------------------------------------------------------------------------------
     def quota_uses(self) -> list[Any]:
         """The organization's quotas and every project's own, with what is used now."""
-        from studio_kit.platform import quotas
-
         out = list(quotas.usage(self.org_ctx))
         for p in self.projects:
             out += [q for q in quotas.usage(self.org_ctx, p.id) if q.scope != "org"]
         return out
 
     def _draw_quotas(self) -> None:
-        from studio_kit.platform.quotas import WARN_AT
-
         if not self.is_member:
             self.quotas.object = _view("quotas", None)
             return
@@ -416,8 +394,6 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
 
     # -- job queue -----------------------------------------------------------------------------------
     def _draw_jobs(self) -> None:
-        from studio_kit.platform import jobs
-
         if not self.is_member:
             self.jobs_summary.object = ""
             self.jobs_table.value = self._frame([], {"": "(members of the organization only)"})

@@ -29,8 +29,13 @@ import numpy as np
 import panel as pn
 import param
 
+from studio_kit.engines.post import service
 from studio_kit.engines.post.audio import SR, wav_bytes
+from studio_kit.engines.post.loudness import get_spec
+from studio_kit.engines.post.mix import DuckSettings, MixSettings
 from studio_kit.exceptions import InputError, StudioError
+from studio_kit.templating import render_macro
+from studio_kit.ui.project_picker import latest_asset
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.domain.timeline import Timeline
@@ -68,8 +73,6 @@ class _PageClosed(Exception):
 
 def _view(name: str, *args: Any) -> str:
     """One macro of the mixer's HTML pieces (studio_kit/data/templates/audio_mixer): escaped, one path."""
-    from studio_kit.templating import render_macro
-
     return render_macro("audio_mixer/views.html.j2", name, *args)
 
 
@@ -96,7 +99,6 @@ class AudioMixer(pn.viewable.Viewer):
         import holoviews as hv
 
         hv.extension("bokeh", logo=False)
-        from studio_kit.engines.post.mix import DuckSettings
 
         self.ctx = ctx
         self.script_path: Path | None = Path(script) if script else None
@@ -150,8 +152,6 @@ class AudioMixer(pn.viewable.Viewer):
     # -- work ------------------------------------------------------------------
     def _open_project_script(self) -> None:
         """The project's latest stored script version becomes what is mixed (nothing when it has none)."""
-        from studio_kit.ui.project_picker import latest_asset
-
         try:
             record = latest_asset(self.ctx, "script")
             if record is not None:
@@ -181,8 +181,6 @@ class AudioMixer(pn.viewable.Viewer):
 
     def load(self) -> None:
         """Voice, score and add effects once; then mix with the settings on screen."""
-        from studio_kit.engines.post import service
-
         if self.source is None:
             return
         try:
@@ -216,8 +214,6 @@ class AudioMixer(pn.viewable.Viewer):
         self.status.object = f"{noun} {done} of {total} · **{self.source_name}** …"
 
     def settings(self) -> MixSettings:
-        from studio_kit.engines.post.mix import DuckSettings, MixSettings
-
         return MixSettings(faders={s: _number(w) for s, w in self.faders.items()},
                            mute=[s for s, w in self.mutes.items() if w.value],
                            solo=[s for s, w in self.solos.items() if w.value],
@@ -227,8 +223,6 @@ class AudioMixer(pn.viewable.Viewer):
                            spec=self.spec)
 
     def remix(self) -> None:
-        from studio_kit.engines.post import service
-
         timeline = self.timeline
         if not self._loaded or timeline is None:
             return
@@ -305,13 +299,9 @@ def _number(widget: pn.widgets.FloatInput | pn.widgets.FloatSlider) -> float:
 
 
 def _target(spec: str) -> str:
-    from studio_kit.engines.post.loudness import get_spec
-
     s = get_spec(spec)
     return f"{s.target_lufs:.0f} ± {s.tolerance_lu:.0f} LU"
 
 
 def _ceiling(spec: str) -> str:
-    from studio_kit.engines.post.loudness import get_spec
-
     return f"{get_spec(spec).true_peak_dbtp:.0f}"

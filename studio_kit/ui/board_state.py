@@ -33,22 +33,47 @@ import datetime as dt
 import hashlib
 import json
 import re
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
+from studio_kit.domain.breakdown_edits import Edit, EditLog
+from studio_kit.domain.budget import Budget
 from studio_kit.domain.preproduction import (
     BreakdownCategory,
     DayOutOfDays,
     Schedule,
+    ScheduleConstraints,
     ScheduleLimits,
     ShootDay,
     Strip,
 )
-from studio_kit.engines.preproduction.service import SAMPLE_SCRIPT, edit_log_path
+from studio_kit.engines.preproduction import budget_export, callsheet, exports
+from studio_kit.engines.preproduction import stripboard as sb
+from studio_kit.engines.preproduction.breakdown import apply_edits, automatic_breakdown, ensure_eighths
+from studio_kit.engines.preproduction.budget import compute, update_line
+from studio_kit.engines.preproduction.callsheet import build_call_sheet
+from studio_kit.engines.preproduction.dood import day_out_of_days
+from studio_kit.engines.preproduction.schedule import moves_line, optimise, violations
+from studio_kit.engines.preproduction.service import (
+    SAMPLE_SCRIPT,
+    budget_difference,
+    choose_preset,
+    edit_log_path,
+    price,
+    read_script,
+)
+from studio_kit.engines.preproduction.stripboard import previous_days
+from studio_kit.engines.writing.io import load_script
+from studio_kit.engines.writing.versions import save_version
 from studio_kit.exceptions import BoardError, ScriptError  # noqa: F401 - BoardError re-exported from its old path
+from studio_kit.store import open_store
+from studio_kit.store.edits import StaleEditError, append, load_doc, read_stream, save_doc
+from studio_kit.ui.project_picker import latest_asset
 
 DAY_BREAK = "day"          # board token of a day-break strip; scene strips are "s<index>"
 
@@ -100,8 +125,6 @@ def plan_from_tokens(tokens: list[str], known: set[int]) -> list[list[int]]:
 
 def fits(day: list[Strip], limits: ScheduleLimits) -> bool:
     """Whether a day (in shooting order) stays within pages, hours and company moves."""
-    from studio_kit.engines.preproduction import stripboard as sb
-
     return (sum(s.eighths for s in day) <= limits.eighths_per_day
             and sb.day_hours(day, limits) <= limits.hours_per_day + 1e-9
             and sb.company_moves(day) <= limits.company_moves_per_day
@@ -137,8 +160,6 @@ def _plain(value: Any) -> Any:
 
 def latest_script(ctx: Any) -> Any:
     """The project's most recently saved script version (kind ``script``, any name), or None."""
-    from studio_kit.ui.project_picker import latest_asset
-
     return latest_asset(ctx, "script")
 
 
@@ -199,8 +220,6 @@ class BoardState:
                  time_limit: float = 3.0, preset: str = "auto", start_date: dt.date | None = None,
                  callsheet: dict[str, Any] | None = None, home: Path | None = None, num_workers: int = 2,
                  ctx: Any = None, script_record: Any = None):
-        from studio_kit.config import get_settings
-
         self.home = Path(home or get_settings().home)
         self.ctx = ctx or self._open_context()
         self.limits = limits or ScheduleLimits()
@@ -225,9 +244,6 @@ class BoardState:
             self.load(script_path or SAMPLE_SCRIPT)
 
     def _open_context(self):
-        from studio_kit.config import get_settings
-        from studio_kit.store import open_store
-
         settings = get_settings()
         store = open_store() if self.home == Path(settings.home) else open_store(
             f"sqlite:///{(self.home / 'studio.db').resolve()}", asset_root=self.home / "assets")
@@ -240,23 +256,16 @@ class BoardState:
         All or nothing: when the script cannot be broken down or scheduled the
         board keeps the script it had.
         """
-        from studio_kit.engines.preproduction.service import read_script
-
         path = Path(path)
         self._open(lambda: read_script(path), key=path.name, path=path, record=None)
 
     def load_asset(self, record: Any) -> None:
         """Open a script version stored in the project (kind ``script``)."""
-        from studio_kit.engines.writing.io import load_script
-
         self._open(lambda: load_script(self.ctx.read_text(record.id), name=record.name), key=record.name,
                    path=Path(record.name), record=record)
 
     def load_text(self, text: str, name: str = "pasted") -> None:
         """Pasted or uploaded Fountain: stored as a new version of the script in the project, then opened."""
-        from studio_kit.engines.writing.io import load_script
-        from studio_kit.engines.writing.versions import save_version
-
         if not text.strip():
             raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
         load_script(text, name=name)               # refuse what cannot be broken down before storing it
@@ -294,9 +303,6 @@ class BoardState:
 
     def _breakdown(self) -> None:
         """Breakdown with the edit log replayed, and its strips (scenes longer than a day split into parts)."""
-        from studio_kit.engines.preproduction import stripboard as sb
-        from studio_kit.engines.preproduction.breakdown import apply_edits, automatic_breakdown, ensure_eighths
-
         # the automatic tags are the same for every session on this script (and its locked cast numbers):
         # computed once per server, then only the edit log is replayed (break_down = automatic + edits)
         numbers = dict(self.log.cast_numbers)
@@ -311,8 +317,6 @@ class BoardState:
     @property
     def constraints(self):
         """What every board must respect: the parts of a split scene shoot in order."""
-        from studio_kit.domain.preproduction import ScheduleConstraints
-
         return ScheduleConstraints(before=list(self.parts_before))
 
     @property
@@ -334,8 +338,6 @@ class BoardState:
         Raises :class:`~studio_kit.store.edits.StaleEditError` ("changed by X at T — reload") when
         someone saved in between; the board in this session is left as the producer made it.
         """
-        from studio_kit.store.edits import StaleEditError, save_doc
-
         try:
             doc = save_doc(self.ctx, "board", self.key, self.board_payload, base=self.board_version,
                            meta={"days": len(self.schedule.days), "status": self.schedule.status},
@@ -352,8 +354,6 @@ class BoardState:
         self._restore_board()
 
     def _restore_board(self) -> bool:
-        from studio_kit.store.edits import load_doc
-
         doc = load_doc(self.ctx, "board", self.key)
         if doc is None:
             return False
@@ -390,8 +390,6 @@ class BoardState:
 
     def publish(self) -> Any:
         """Publish the board: the schedule (and the budget priced from it) the call sheets follow."""
-        from studio_kit.engines.preproduction.budget import compute
-
         if self.stale is not None:
             raise BoardError(f"Not published: {self.stale.message}",
                              hint="Reload the board first; your board is still on screen.")
@@ -407,8 +405,6 @@ class BoardState:
         return record
 
     def _read_published(self) -> None:
-        from studio_kit.engines.preproduction.dood import day_out_of_days
-
         self.published = self.published_record = self.published_dood = None
         record = self.ctx.latest("schedule", self.schedule_name)
         if record is None:
@@ -427,8 +423,6 @@ class BoardState:
     # -- budget versions ---------------------------------------------------------------------
     def save_budget_version(self, note: str = "", schedule_version: int | None = None) -> Any:
         """Store the budget as it stands as the next budget version (who/when, totals per account)."""
-        from studio_kit.engines.preproduction.budget import compute
-
         top = compute(self.budget)
         return self.ctx.put_asset(self.budget.model_dump_json(), kind="budget", name=self.budget_name,
                                   mime="application/json",
@@ -441,9 +435,6 @@ class BoardState:
 
     def compare_budget_versions(self, old: int, new: int) -> list[dict[str, Any]]:
         """Totals per account of two stored budget versions side by side, with the difference."""
-        from studio_kit.domain.budget import Budget
-        from studio_kit.engines.preproduction.budget import compute
-
         by_version = {r.version: r for r in self.budget_versions()}
         missing = [v for v in (old, new) if v not in by_version]
         if missing:
@@ -467,9 +458,6 @@ class BoardState:
 
         Once a schedule is published, a re-optimise starts from it and moving a strip off its published
         day costs, so a small change moves few strips; the schedule's warnings say how many moved."""
-        from studio_kit.engines.preproduction.schedule import moves_line, optimise
-        from studio_kit.engines.preproduction.stripboard import previous_days
-
         before = getattr(self, "schedule", None)
         strips = list(self.strips.values())
         published = getattr(self, "published", None)
@@ -522,8 +510,6 @@ class BoardState:
     def set_plan(self, plan: list[list[int]], persist: bool = True, check_days: bool = True) -> Schedule:
         """A hand-made day plan (scene indices per day in shooting order), kept as given: a strip dropped
         into a full day stays there and the day is flagged over its limits (unless ``keep_limits``)."""
-        from studio_kit.engines.preproduction import stripboard as sb
-
         if {i for day in plan for i in day} != set(self.strips):
             raise BoardError("The day plan does not hold every strip of the board exactly once.",
                              hint="Re-optimise to rebuild the board.")
@@ -552,8 +538,6 @@ class BoardState:
 
     def _priced_change(self, before: Schedule | None):
         """What the change from ``before`` to the board now costs (the pre-production service prices both)."""
-        from studio_kit.engines.preproduction.service import budget_difference
-
         self.change_notes = []
         if before is None:
             return None
@@ -569,8 +553,6 @@ class BoardState:
 
     def problems(self) -> list[str]:
         """Day limits the board breaks, and split scenes whose parts are out of order."""
-        from studio_kit.engines.preproduction.schedule import violations
-
         out = violations(self.schedule)
         where = {s.scene_index: (d.number, k) for d in self.schedule.days for k, s in enumerate(d.strips)}
         for a, b in self.parts_before:
@@ -582,8 +564,6 @@ class BoardState:
 
     def _after_schedule(self) -> None:
         """DOOD and budget follow the board as it stands now (hand order included)."""
-        from studio_kit.engines.preproduction.dood import day_out_of_days
-
         self.dood: DayOutOfDays = day_out_of_days(self.schedule)
         self.derive_budget(keep_edits=True)
 
@@ -594,9 +574,6 @@ class BoardState:
 
     def _read_log(self):
         """The edit log = every entry of the script's stream, in order (all sessions' edits)."""
-        from studio_kit.domain.breakdown_edits import Edit, EditLog
-        from studio_kit.store.edits import read_stream
-
         log = EditLog()
         entries = read_stream(self.ctx, self.stream)
         if not entries and self.edits_path.is_file():      # a log kept by an older board: taken over once
@@ -612,8 +589,6 @@ class BoardState:
 
     def _append(self, entry: dict[str, Any]) -> None:
         """Append one edit, re-read the stream (other sessions' edits come in too) and re-apply it."""
-        from studio_kit.store.edits import append
-
         append(self.ctx, self.stream, entry)
         self.log = self._read_log()
         self.log.save(self.edits_path)          # snapshot of the whole stream for `plan_package(board_edits=True)`
@@ -689,8 +664,6 @@ class BoardState:
         With ``keep_edits`` the producer's line edits are replayed on the new
         budget; without (a new preset) they are discarded.
         """
-        from studio_kit.engines.preproduction.service import price
-
         self.preset = preset or self.preset
         self.budget = price(self.breakdown, self.schedule, self.dood, preset=self.preset_name, script=self.script)
         if not keep_edits:
@@ -713,8 +686,6 @@ class BoardState:
     def preset_name(self) -> str:
         """The preset the budget is priced with; "auto" picks one by length, as `studio budget` does
         (a short under 40 pages is not priced like a feature)."""
-        from studio_kit.engines.preproduction.service import choose_preset
-
         return choose_preset(self.breakdown, self.preset)
 
     def _budget_line(self, account: str, line: int, description: str) -> int | None:
@@ -731,8 +702,6 @@ class BoardState:
         return None
 
     def _update_line(self, account: str, index: int, field: str, value: Any) -> None:
-        from studio_kit.engines.preproduction.budget import update_line
-
         update_line(self.budget, account, index, **{field: value})
 
     def edit_budget_line(self, account: str, index: int, field: str, value: Any) -> None:
@@ -746,14 +715,10 @@ class BoardState:
         self.save_board()
 
     def top_sheet(self):
-        from studio_kit.engines.preproduction.budget import compute
-
         return compute(self.budget)
 
     # -- call sheets and files -------------------------------------------------------------
     def call_sheet(self, day: int):
-        from studio_kit.engines.preproduction.callsheet import build_call_sheet
-
         settings = {**self.callsheet}
         if self.start_date and "start_date" not in settings:
             settings["start_date"] = self.start_date
@@ -779,10 +744,6 @@ class BoardState:
 
     def file_bytes(self, kind: str, day: int = 1) -> tuple[bytes, str]:
         """(content, filename) of a download: callsheet_pdf, budget_xlsx, stripboard_pdf, dood_xlsx."""
-        import tempfile
-
-        from studio_kit.engines.preproduction import budget_export, callsheet, exports
-
         writers = {
             "callsheet_pdf": lambda p: callsheet.write_pdf(self.call_sheet(day), p),
             "budget_xlsx": lambda p: budget_export.write_xlsx(self.budget, p),

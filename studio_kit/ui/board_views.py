@@ -16,6 +16,8 @@ from studio_kit.domain.preproduction import (
     format_eighths,
     strip_colour,
 )
+from studio_kit.engines.preproduction.budget import format_money
+from studio_kit.templating import render_macro
 
 #: Cell fills of the DOOD grid (the usual scheduling-program palette).
 DOOD_COLOURS = {
@@ -61,8 +63,6 @@ def _ink(hex_colour: str) -> str:
 
 
 def _macro(name: str, *args, **kwargs) -> str:
-    from studio_kit.templating import render_macro
-
     return render_macro("breakdown_board/views.html.j2", name, *args, **kwargs)
 
 
@@ -203,8 +203,6 @@ DOOD_CSS = """
 
 def kpi_html(summary: dict) -> str:
     """The header cards: scenes and pages, shoot days, company moves against the baselines, budget."""
-    from studio_kit.engines.preproduction.budget import format_money
-
     cards = [
         ("Scenes", f"{summary['scenes']}", f"{format_eighths(summary['eighths'])} pages · {summary['cast']} cast"),
         ("Shoot days", f"{summary['days']}", f"board: {summary['status'].lower()}"),

@@ -18,26 +18,34 @@ import datetime as dt
 import functools
 import io
 import os
+import re
 from pathlib import Path
 
 import panel as pn
 import param
 
+from studio_kit.domain.budget import TopSheetGroup
+from studio_kit.domain.callsheet import CallSheetSettings
 from studio_kit.domain.preproduction import (
     BreakdownCategory,
     ScheduleLimits,
     format_eighths,
     parse_eighths,
 )
+from studio_kit.engines.preproduction.budget import detail_rows, format_money, preset_names
+from studio_kit.engines.preproduction.callsheet import render_html
 from studio_kit.engines.preproduction.service import (
     can_see_budget,
     require_breakdown_lock,
     require_budget,
 )
-from studio_kit.exceptions import StudioError
+from studio_kit.exceptions import ScheduleError, StudioError
+from studio_kit.platform import permissions
+from studio_kit.templating import render_macro
 from studio_kit.ui import board_views as views
 from studio_kit.ui.board_state import SAMPLE_SCRIPT as _SAMPLE
-from studio_kit.ui.board_state import BoardState, latest_script
+from studio_kit.ui.board_state import BoardError, BoardState, download_name, latest_script
+from studio_kit.ui.project_picker import current_context
 from studio_kit.ui.stripboard_widget import StripboardBoard, board_rows
 
 CATEGORY_OPTIONS = {c.label: c.value for c in BreakdownCategory}
@@ -54,8 +62,6 @@ MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 def _view(name: str, *args) -> str:
     """One of the board's HTML pieces (template breakdown_board/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("breakdown_board/views.html.j2", name, *args)
 
 
@@ -89,7 +95,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def __init__(self, ctx=None, **params):
         super().__init__(**params)
-        from studio_kit.ui.project_picker import current_context
 
         self.ctx = ctx or current_context()
         self._alert = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
@@ -156,8 +161,6 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _read_access(self) -> None:
         """What this user's project role lets the board show: budget figures (see_budget; rates and fees
         are confidential) and budget edits (edit_budget). The engines refuse the rest themselves."""
-        from studio_kit.platform import permissions
-
         self.see_budget = can_see_budget(self.ctx)
         self.edit_budget = self.see_budget and permissions.allows(self.ctx, "edit_budget")
         role = permissions.role_of(self.ctx) if getattr(self.ctx, "project_id", None) is not None else None
@@ -228,7 +231,6 @@ class BreakdownBoard(pn.viewable.Viewer):
         # DOOD, budget, call sheets
         self.dood_pane = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.DOOD_CSS])
         self.kpis = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.KPI_CSS])
-        from studio_kit.engines.preproduction.budget import preset_names
 
         self.preset = w.Select(label="Budget preset", options=preset_names(), value=self.state.preset_name, width=220)
         self.rebudget = w.Button(label="Rebuild budget from boards", width=220, align="end")
@@ -245,7 +247,6 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.day_select = w.Select(label="Shoot day", width=160)
         self.day_select.param.watch(self._on_day, "value")
         self.callsheet_pane = pn.pane.HTML(sizing_mode="stretch_width", height=900)
-        from studio_kit.domain.callsheet import CallSheetSettings
 
         here = CallSheetSettings()
         self.location_name = w.TextInput(label="Location", value=here.location_name, width=170)
@@ -294,8 +295,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def _draw_kpis(self) -> None:
         """The header cards; without see_budget the budget card says it is hidden, and why."""
-        import re
-
         html = views.kpi_html(self.state.summary())
         if not self.see_budget:
             html = re.sub(r'(data-kpi="budget">.*?<div class="kv">).*?(</div><div class="ks">).*?(</div>)',
@@ -316,8 +315,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def _name_downloads(self) -> None:
         """File names the browser saves under (title, and the day for the call sheet)."""
-        from studio_kit.ui.board_state import download_name
-
         for kind, button in self.downloads.items():
             button.filename = download_name(self.state.title, kind, self.day_select.value or 1)
 
@@ -338,8 +335,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     def _draw_cost(self) -> None:
         """What the last drag / re-optimise / re-break cost, beside the day totals; the published board."""
-        from studio_kit.engines.preproduction.budget import format_money
-
         st = self.state
         budget = None
         if self.see_budget:
@@ -370,8 +365,6 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _draw_budget(self) -> None:
         import pandas as pd
 
-        from studio_kit.domain.budget import TopSheetGroup
-        from studio_kit.engines.preproduction.budget import detail_rows, format_money
 
         st = self.state
         self._budget_drawn, self._budget_stale = True, False
@@ -431,8 +424,6 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.compare_old.value = versions[-2].version if len(versions) > 1 else versions[-1].version
 
     def _draw_call_sheet(self) -> None:
-        from studio_kit.engines.preproduction.callsheet import render_html
-
         day = self.day_select.value or 1
         try:
             page = render_html(self.state.call_sheet(day))
@@ -464,8 +455,6 @@ class BreakdownBoard(pn.viewable.Viewer):
     @guarded
     def _on_paste(self, event) -> None:
         if self.state is None:
-            from studio_kit.ui.board_state import BoardError
-
             if not (self.paste.value or "").strip():
                 raise BoardError("The pasted script is empty.", hint="Paste a Fountain screenplay with scene headings.")
             self._open(script_path=_SAMPLE)
@@ -483,8 +472,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     @guarded
     def _on_latest(self, event) -> None:
-        from studio_kit.ui.board_state import BoardError
-
         record = latest_script(self.ctx)
         if record is None:
             raise BoardError(f"Project {self.ctx.scope_name} has no script yet.",
@@ -529,7 +516,6 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _on_compare(self, event) -> None:
         import pandas as pd
 
-        from studio_kit.ui.board_state import BoardError
 
         if self.compare_old.value is None or self.compare_new.value is None:
             raise BoardError("Save at least one budget version to compare.", hint="Use “Save budget version”.")
@@ -543,8 +529,6 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     @guarded
     def _on_limits(self, event) -> None:
-        from studio_kit.exceptions import ScheduleError, StudioError
-
         try:
             eighths = parse_eighths(self.pages_per_day.value or "", allow_decimal=True)
         except StudioError:
@@ -579,8 +563,6 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.refresh(board_only=True)
 
     def _picked(self) -> tuple[str, str]:
-        from studio_kit.ui.board_state import BoardError
-
         if not self.tag_pick.value:
             raise BoardError("Pick a tag of this scene first.")
         category, name = self.tag_pick.value.split("|", 1)

@@ -14,6 +14,7 @@ import param
 
 from studio_kit.domain.character import (
     APPEARANCE_FIELDS,
+    SPECIES_FORMS,
     CharacterBible,
     CharacterMode,
     CharacterStyle,
@@ -33,8 +34,6 @@ DEFAULT_SWATCH = "#8a8f98"
 
 def species_options() -> list[str]:
     """"human" and every animal / thing previz can draw (its creature forms), for the species picker."""
-    from studio_kit.domain.character import SPECIES_FORMS
-
     return ["human", *SPECIES_FORMS]
 
 

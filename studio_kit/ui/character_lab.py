@@ -19,11 +19,17 @@ from typing import Any
 import panel as pn
 import param
 
-from studio_kit.domain.character import CharacterBible, CharacterMode, slugify
+from studio_kit.config import get_settings
+from studio_kit.domain.character import CharacterBible, CharacterMode, seed_for, slugify
+from studio_kit.engines.characters import modes, service
+from studio_kit.engines.characters.versions import RENDER_KIND, diff_bibles
+from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.exceptions import CharacterError
+from studio_kit.registry import resolve_name
 from studio_kit.ui import character_views as views
 from studio_kit.ui.character_bible_editor import BibleEditor
 from studio_kit.ui.feedback import ActionFeedback
+from studio_kit.ui.previz_nudges import PrevizNudges
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +55,7 @@ def image_backends(settings: Any = None) -> list[str]:
     """Image backends the lab offers: previz always; blender3d when bpy is installed; diffusers when a local
     pipeline folder is configured. The configured one (``auto`` resolved) comes first. Worked out once per
     settings object (every session of a server shares it; probing the backends reads the entry points)."""
-    from studio_kit.registry import resolve_name
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     seen = _BACKENDS_SEEN.get(id(settings))
     if seen is not None and seen[0] is settings:
@@ -78,7 +80,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
 
     def __init__(self, context: Any = None, **params):
         super().__init__(**params)
-        from studio_kit.engines.characters import service
 
         self._service = service
         self.ctx = service.project_context(context)
@@ -160,7 +161,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.frames = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.history = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
         self.diff = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
-        from studio_kit.ui.previz_nudges import PrevizNudges
 
         # the shot plan's shots of the character on screen, staged in 3D: nudge a mark, the orbit, the lens
         self.nudges = PrevizNudges(self.ctx, character="")
@@ -206,7 +206,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         name = (self.new_name.value or "").strip()
         if not name:
             raise CharacterError("Give the new character a name.", hint="Type it in 'Character name'.")
-        from studio_kit.domain.character import seed_for
 
         bible = CharacterBible(character_id=slugify(name), name=name, mode=self.new_mode.value, seed=seed_for(name),
                                role="presenter" if self.new_mode.value == "avatar" else
@@ -251,8 +250,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def render(self) -> str:
         """Render the character as the form shows it: unsaved edits are saved first, unless the render
         would be refused anyway (an off-brand palette is not stored just to fail)."""
-        from studio_kit.engines.characters import modes
-
         bible = self._require()
         changes = self.editor.changes(bible)
         if changes and bible.locked:          # a locked look renders as locked; the edit is refused, not the render
@@ -310,8 +307,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                f"{(self.approve_by.value or '').strip() or self.ctx.user}."
 
     def build_sheet(self) -> str:
-        from studio_kit.config import get_settings
-
         bible = self._require()
         out_dir = get_settings().home / "outputs" / "characters" / bible.character_id
         paths = self._service.sheet(bible.character_id, out_dir, backend=self.backend.value, ctx=self.ctx)
@@ -367,8 +362,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         if choice == "sample":
             script, title = SAMPLE_SCRIPT, SAMPLE_SCRIPT.name
         else:
-            from studio_kit.engines.writing.fountain import parse_fountain
-
             asset = self.ctx.get_asset(int(choice))
             script, title = parse_fountain(self.ctx.read_text(asset.id)), f"{asset.name} v{asset.version}"
         report = self._service.continuity_report(script, self.ctx)
@@ -447,8 +440,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         # within version 1, against its first snapshot (what changed since the concept)
         older = [r for r in records if r.number < bible.version] or records[:1]
         if older:
-            from studio_kit.engines.characters.versions import diff_bibles
-
             old = older[-1]
             self.diff.object = views.diff_html(diff_bibles(old.bible, bible), f"v{old.number} {old.stage.value}",
                                                f"v{bible.version} {bible.stage.value} (current)")
@@ -460,8 +451,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             self.nudges.show_character(bible.name)
 
     def _cards(self, bible: CharacterBible) -> list[str]:
-        from studio_kit.engines.characters.versions import RENDER_KIND
-
         renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
         renders.sort(key=lambda a: a.id, reverse=True)
         cards = []
@@ -476,7 +465,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         """The face from the newest front render of the character's current version, if there is one."""
         if bible is None:
             return None
-        from studio_kit.engines.characters.versions import RENDER_KIND
 
         fronts = [a for a in self.ctx.list_assets(kind=RENDER_KIND)
                   if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version

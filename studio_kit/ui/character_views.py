@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from studio_kit.templating import Markup, render_macro
 from studio_kit.ui.feedback import data_url
 
 THUMB_WIDTH = 168            # px, gallery thumbnails (a 512 × 768 render shrinks to 168 × 252)
@@ -65,8 +66,6 @@ table.cl-history td { border-bottom:1px solid #e6ebea; padding:5px 8px; vertical
 
 
 def _macro(name: str, *args: Any, **kwargs: Any) -> str:
-    from studio_kit.templating import render_macro
-
     return render_macro("character_lab/views.html.j2", name, *args, **kwargs)
 
 
@@ -200,15 +199,11 @@ def frame_card(meta: dict[str, Any], image_url: str, asset_id: Any, names: dict[
 
 def gallery_html(cards: list[str]) -> str:
     """The render cards (each made by :func:`render_card`) in a wrapping row."""
-    from studio_kit.templating import Markup
-
     return _macro("gallery", [Markup(c) for c in cards])
 
 
 def frames_html(cards: list[str], older: int = 0) -> str:
     """Storyboard frame cards (each made by :func:`frame_card`) in a row; ``older`` frames not shown."""
-    from studio_kit.templating import Markup
-
     return _macro("frames", [Markup(c) for c in cards], older)
 
 

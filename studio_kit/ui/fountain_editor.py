@@ -40,6 +40,11 @@ from typing import ClassVar
 import param
 from panel.custom import JSComponent
 
+from studio_kit.domain.script import ElementType
+from studio_kit.engines.writing.pagination import format_eighths
+from studio_kit.exceptions import PermissionDenied, StudioError
+from studio_kit.platform.permissions import can
+from studio_kit.store.edits import append, read_stream
 from studio_kit.ui.paged_preview import FOLLOW_JS, PatchedList
 
 ACE_BASE = "static/extensions/panel/bundled/aceplot/ace-builds@1.40.1/src-min-noconflict/"
@@ -61,8 +66,6 @@ def scene_blocks(text: str, script) -> tuple[str, list[str]]:
 
 def reorder_scenes(text: str, script, order: list[int]) -> str:
     """The Fountain text with its scenes in ``order`` (0-based indices of the current scenes)."""
-    from studio_kit.exceptions import StudioError
-
     prefix, blocks = scene_blocks(text, script)
     if sorted(order) != list(range(len(blocks))):
         raise StudioError(f"The new scene order {order} does not name each of the {len(blocks)} scenes once.",
@@ -103,9 +106,6 @@ class Note:
 
 def add_note(ctx, script_name: str, line: int, text: str, line_text: str):
     """Append a note on ``line`` of ``script_name``; concurrent notes from other sessions all survive."""
-    from studio_kit.exceptions import StudioError
-    from studio_kit.store.edits import append
-
     text = text.strip()
     if not text:
         raise StudioError("The note is empty.", hint="Type the note, then press Add note.")
@@ -118,8 +118,6 @@ def add_note(ctx, script_name: str, line: int, text: str, line_text: str):
 def notes_for(ctx, script_name: str, text: str) -> list[Note]:
     """Every note on ``script_name`` in the order written, with their edits applied and deleted ones left
     out, anchored to ``text`` (see :func:`reanchor`)."""
-    from studio_kit.store.edits import read_stream
-
     notes: dict[int, Note] = {}
     for e in read_stream(ctx, NOTES_STREAM.format(name=script_name)):
         op, when = e.payload.get("op"), e.at.strftime("%Y-%m-%d %H:%M") if e.at else ""
@@ -139,8 +137,6 @@ def notes_for(ctx, script_name: str, text: str) -> list[Note]:
 def _changeable_note(ctx, script_name: str, seq: int, verb: str) -> Note:
     """The live note ``seq`` if the acting user may ``verb`` it: its author, or (in a project) a role with
     ``edit_script``; else StudioError (gone) or PermissionDenied (someone else's note)."""
-    from studio_kit.exceptions import PermissionDenied, StudioError
-
     note = next((n for n in notes_for(ctx, script_name, "") if n.seq == int(seq)), None)
     if note is None:
         raise StudioError(f"Note {seq} on {script_name} is gone (deleted, or never written).",
@@ -148,8 +144,6 @@ def _changeable_note(ctx, script_name: str, seq: int, verb: str) -> Note:
     if note.author == ctx.user:
         return note
     if getattr(ctx, "project_id", None) is not None:
-        from studio_kit.platform.permissions import can
-
         if can(ctx, "edit_script"):
             return note
     raise PermissionDenied(f"{ctx.user} may not {verb} {note.author}'s note on line {note.written_line}: only its "
@@ -160,9 +154,6 @@ def _changeable_note(ctx, script_name: str, seq: int, verb: str) -> Note:
 
 def edit_note(ctx, script_name: str, seq: int, text: str):
     """Replace the text of note ``seq`` (appended as an edit: the original stays in the stream)."""
-    from studio_kit.exceptions import StudioError
-    from studio_kit.store.edits import append
-
     text = text.strip()
     if not text:
         raise StudioError("The edited note is empty.", hint="Fix: type the new text, or press Delete note.")
@@ -172,8 +163,6 @@ def edit_note(ctx, script_name: str, seq: int, text: str):
 
 def delete_note(ctx, script_name: str, seq: int):
     """Delete note ``seq`` (appended as a deletion: the stream keeps the note and who deleted it)."""
-    from studio_kit.store.edits import append
-
     _changeable_note(ctx, script_name, seq, "delete")
     return append(ctx, NOTES_STREAM.format(name=script_name), {"op": "delete", "of": int(seq)})
 
@@ -511,9 +500,6 @@ class SceneCards(PatchedList):
 def scene_cards(script, pagination=None) -> list[dict]:
     """The index-card data of each scene: number, heading, synopsis (or the first action line), beats
     (the scene's notes ``[[...]]`` and synopses), length in eighths."""
-    from studio_kit.domain.script import ElementType
-    from studio_kit.engines.writing.pagination import format_eighths
-
     out = []
     for i, scene in enumerate(script.scenes):
         beats = [e.text for e in scene.elements if e.type in (ElementType.NOTE, ElementType.SYNOPSIS)]

@@ -12,13 +12,18 @@ platform export with its QC verdict.
 """
 from __future__ import annotations
 
+import io
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
 
+from studio_kit.config import get_settings
+from studio_kit.engines.marketing import service
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import data_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,8 +35,6 @@ EDL_COLUMNS = ["kind", "shot_id", "source_in", "duration_frames", "text", "movem
 
 def _view(name: str, *args: Any) -> str:
     """One of the kit's HTML pieces (template marketing_kit/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("marketing_kit/views.html.j2", name, *args)
 
 
@@ -49,7 +52,6 @@ class MarketingKit(pn.viewable.Viewer):
 
     def __init__(self, script: str | Path | None = None, ctx: Any = None, **params):
         super().__init__(**params)
-        from studio_kit.engines.marketing import service
 
         self.service = service
         self.script = Path(script) if script else SAMPLE_SCRIPT
@@ -80,9 +82,6 @@ class MarketingKit(pn.viewable.Viewer):
         self.poster.object = _view("poster", self.layout, data_url(png), warnings)
 
     def _poster_pdf(self) -> Any:
-        import io
-        import tempfile
-
         with tempfile.TemporaryDirectory(prefix="studio-poster-") as work:
             result = self.service.poster(self.script, self.layout, Path(work) / f"poster-{self.layout}.pdf",
                                          ctx=self.ctx, dpi=150)
@@ -135,8 +134,6 @@ class MarketingKit(pn.viewable.Viewer):
         self._refresh_trailer()
 
     def _out(self, length: int) -> Path:
-        from studio_kit.config import get_settings
-
         folder = Path(get_settings().home) / "outputs" / "marketing" / self.script.stem
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"trailer-{length}.mp4"

@@ -30,6 +30,12 @@ from urllib.parse import quote
 
 from tornado import web
 
+from studio_kit.exceptions import StudioError, TenantAccessError
+from studio_kit.platform import permissions
+from studio_kit.store import open_store
+from studio_kit.store.models import Project, User
+from studio_kit.store.ops_models import ProjectMember
+
 #: the URL path previews are served under, the variable naming their folder, the variable holding the key
 MEDIA_ROUTE = "studio-media"
 MEDIA_ENV = "STUDIO_MEDIA_DIR"
@@ -73,11 +79,6 @@ def may_view(org: str, project: str, user: str) -> int:
     """HTTP status for ``user`` reading ``org/project``'s previews: 200, 403 (other org / no view), 404."""
     from sqlmodel import select
 
-    from studio_kit.exceptions import StudioError, TenantAccessError
-    from studio_kit.platform import permissions
-    from studio_kit.store import open_store
-    from studio_kit.store.models import Project, User
-    from studio_kit.store.ops_models import ProjectMember
 
     try:
         ctx = open_store().project(org, project, user=user, create=False)

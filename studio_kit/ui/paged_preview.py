@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import param
 from panel.custom import JSComponent
 
+from studio_kit.templating import Markup, render_html
 from studio_kit.ui.screenplay_html import PREVIEW_CSS
 
 __all__ = ["FOLLOW_JS", "PagedPreview", "PatchedHTML", "PatchedList", "list_patch"]
@@ -205,8 +206,6 @@ class PagedPreview(PatchedList):
     @property
     def object(self) -> str:
         """The whole preview as one HTML string (every page, as the browser holds them)."""
-        from studio_kit.templating import Markup, render_html
-
         return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS),
                            pages=[Markup(p) for p in self.items], more=0, tail=Markup(self.extra.get("tail", "")))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import json
 import logging
 from collections.abc import Callable
@@ -24,7 +25,11 @@ from typing import TYPE_CHECKING, Any
 import panel as pn
 import param
 
+from studio_kit.backends.image.blender3d import staging
+from studio_kit.engines.production import camera_plan, service
+from studio_kit.engines.production.shots import shot_request
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import ActionFeedback, data_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,8 +48,6 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
     def __init__(self, context: Any = None, *, on_change: Callable[[Any], None] | None = None,
                  character: str | None = None, **params):
         super().__init__(**params)
-        from studio_kit.backends.image.blender3d import staging
-        from studio_kit.engines.production import camera_plan, service
 
         self._service, self._camera_plan, self._staging = service, camera_plan, staging
         self.ctx = service.project_context(context)
@@ -173,7 +176,6 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
             self.picture.object = "<p>No shot to nudge here.</p>"
             self.flags.object = ""
             return
-        from studio_kit.engines.production.shots import shot_request
 
         shot = self.plan.shot(self.shot)
         request, _ = shot_request(self.ctx, shot, self.plan)
@@ -189,8 +191,6 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
             self._showing = False
         src = ""
         if shot.asset_id:
-            import io
-
             from PIL import Image
 
             img = Image.open(io.BytesIO(self.ctx.read_bytes(shot.asset_id))).convert("RGB")
@@ -221,6 +221,4 @@ def line_flags_html(record: dict[str, Any], highlight: str | None = None) -> str
 
 def _view(name: str, *args: Any) -> str:
     """One of the nudges' HTML pieces (template previz_nudges/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("previz_nudges/views.html.j2", name, *args)

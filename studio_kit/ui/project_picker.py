@@ -14,6 +14,7 @@ documents), so two people on the same project never overwrite each other.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,12 @@ from typing import TYPE_CHECKING
 import panel as pn
 import param
 
-from studio_kit.exceptions import StudioError
+from studio_kit.config import get_settings
+from studio_kit.exceptions import StudioError, TenantAccessError
+from studio_kit.store import open_store
+from studio_kit.store.store import SLUG
+from studio_kit.templating import render_html
+from studio_kit.ui.offline import use_packaged_assets
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.store import ProjectContext
@@ -44,9 +50,6 @@ def _query(name: str) -> str | None:
 
 def current_project() -> tuple[str, str]:
     """(org slug, project slug) of this session: the page's ?org=&project= or the settings."""
-    from studio_kit.config import get_settings
-    from studio_kit.store.store import SLUG
-
     settings = get_settings()
     org, project = _query("org"), _query("project")
     org = org if org and SLUG.match(org) else settings.org
@@ -59,8 +62,6 @@ def check_hub_org(org: str, project: str, settings) -> None:
     """Behind JupyterHub (``JUPYTERHUB_USER`` set in the user's server) the hub's groups fixed the user's
     organization (STUDIO_ORG, :mod:`studio_kit.hub.identity`): a page asking for another organization's
     project is refused, before the store is opened, whoever the user is (even one the store has never seen)."""
-    from studio_kit.exceptions import TenantAccessError
-
     hub_user = os.environ.get("JUPYTERHUB_USER")
     if hub_user and org != settings.org:
         raise TenantAccessError(f"{hub_user} works in organization '{settings.org}', not '{org}', so may not open "
@@ -71,15 +72,11 @@ def check_hub_org(org: str, project: str, settings) -> None:
 
 def current_user() -> str:
     """Who is editing: the logged-in user when the server has auth (JupyterHub, OAuth), else the settings' user."""
-    from studio_kit.config import get_settings
-
     return getattr(pn.state, "user", None) or get_settings().user
 
 
 def current_context(create: bool = True) -> ProjectContext:
     """The :class:`ProjectContext` of this session's project, acting as the current user."""
-    from studio_kit.store import open_store
-
     org, project = current_project()
     return open_store().project(org, project, user=current_user(), create=create)
 
@@ -92,8 +89,6 @@ def latest_asset(ctx: ProjectContext, kind: str):
 
 def available_dashboards(folder: Path | None = None) -> list[tuple[str, str]]:
     """The dashboards that exist in the served folder (coming ones appear once their file is there)."""
-    from studio_kit.config import get_settings
-
     folder = Path(folder or get_settings().resolved_dashboards_dir)
     return [(stem, title) for stem, title in DASHBOARDS if (folder / f"{stem}.py").is_file()]
 
@@ -111,7 +106,6 @@ class ProjectPicker(pn.viewable.Viewer):
 
     def __init__(self, current: str = "", **params):
         super().__init__(**params)
-        from studio_kit.store import open_store
 
         self._store = open_store()
         self._current_org, self._current_project = current_project()
@@ -151,8 +145,6 @@ class ProjectPicker(pn.viewable.Viewer):
         self._open.disabled = (self.org, self.project) == (self._current_org, self._current_project)
 
     def nav_html(self) -> str:
-        from studio_kit.templating import render_html
-
         links = [(dashboard_url(stem, self._current_org, self._current_project), title, stem == self._here)
                  for stem, title in available_dashboards()]
         return render_html("project_picker/nav.html.j2", links=links, org=self._current_org,
@@ -180,12 +172,9 @@ def configure() -> None:
     - nothing loaded from the internet: Panel serves its own bundled JS/CSS/fonts (``pn.config`` defaults
       to the server's static routes); browser tests assert zero failed requests on every dashboard.
     """
-    import logging
-
     for name in ("bokeh.server.views.ws", "bokeh.server.protocol_handler", "bokeh.server.session",
                  "bokeh.server.tornado", "tornado.access"):
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("tornado.websocket").setLevel(logging.ERROR)   # "stream closed" when a tab goes away
-    from studio_kit.ui.offline import use_packaged_assets
 
     use_packaged_assets()

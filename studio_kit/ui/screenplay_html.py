@@ -15,6 +15,11 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from studio_kit.engines.writing.layout import CHAR_WIDTH_IN, LINE_HEIGHT_IN, emphasis_runs, paper_profile, runs_text
+from studio_kit.engines.writing.pagination import format_eighths, page_lines
+from studio_kit.engines.writing.revisions import colour_rgb
+from studio_kit.templating import Markup, render_html, render_macro
+
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.domain.script import Script
     from studio_kit.engines.writing.pagination import Pagination
@@ -98,8 +103,6 @@ def paper_colour(colour: str) -> str:
 
 
 def _render(name: str, **context) -> str:
-    from studio_kit.templating import Markup, render_html
-
     return render_html(f"script_room/{name}.html.j2", css=Markup(PANEL_CSS), **context)
 
 
@@ -113,8 +116,6 @@ def _page_box(profile) -> str:
 
 def _title_page_lines(script: Script, profile) -> list[dict]:
     """Title centred a third down the page, draft date and contact bottom-left (as the PDF)."""
-    from studio_kit.engines.writing.layout import emphasis_runs, runs_text
-
     lines = []
     row = 0.0
     top_in = 3.5
@@ -147,9 +148,6 @@ class PageDrawer:
     """
 
     def __init__(self, paper: str, revision=None) -> None:
-        from studio_kit.engines.writing.layout import paper_profile
-        from studio_kit.engines.writing.revisions import colour_rgb
-
         self.profile = profile = paper_profile(paper)
         self.box = _page_box(profile)
         self.show_rev = revision is not None and revision.is_revision
@@ -163,10 +161,6 @@ class PageDrawer:
 
     def page(self, page, number: int) -> str:
         """Page ``number`` (1-based) of a pagination: indents, scene numbers both sides, page number."""
-        from studio_kit.engines.writing.layout import CHAR_WIDTH_IN, LINE_HEIGHT_IN
-        from studio_kit.engines.writing.pagination import page_lines
-        from studio_kit.templating import render_macro
-
         profile = self.profile
         body = list(self.head)
         if number > 1:
@@ -191,8 +185,6 @@ class PageDrawer:
 
     def title_page(self, script: Script) -> str | None:
         """The title page (title, credit, author centred; date and contact bottom-left), or None without one."""
-        from studio_kit.templating import render_macro
-
         if not script.title_page:
             return None
         return render_macro("script_room/page.html.j2", "title_page", self.box,
@@ -214,8 +206,6 @@ def preview_pages(script: Script, pagination: Pagination, revision=None, *, titl
 
 def empty_notice() -> str:
     """What the preview shows for a draft with nothing to print."""
-    from studio_kit.templating import render_macro
-
     return render_macro("script_room/page.html.j2", "empty")
 
 
@@ -227,8 +217,6 @@ def preview_html(script: Script, pagination: Pagination, revision=None, *, title
     and the asterisks on changed lines. ``max_pages`` caps how many body
     pages are drawn (the Script Room itself draws every page, see ``PagedPreview``).
     """
-    from studio_kit.templating import Markup, render_html
-
     pages = preview_pages(script, pagination, revision, title_page=title_page, max_pages=max_pages)
     more = len(pagination.pages) - max_pages if max_pages is not None and len(pagination.pages) > max_pages else 0
     return render_html("script_room/preview.html.j2", css=Markup(PREVIEW_CSS), pages=[Markup(p) for p in pages],
@@ -237,8 +225,6 @@ def preview_html(script: Script, pagination: Pagination, revision=None, *, title
 
 
 def _scene_rows(script: Script, pagination: Pagination) -> list[dict]:
-    from studio_kit.engines.writing.pagination import format_eighths
-
     rows = []
     for i, scene in enumerate(script.scenes):
         eighths = pagination.scene_eighths[i] if i < len(pagination.scene_eighths) else (scene.eighths or 1)
@@ -256,8 +242,6 @@ def scenes_html(script: Script, pagination: Pagination) -> str:
 
 def scene_list_parts(script: Script, pagination: Pagination) -> tuple[str, list[str], str]:
     """The scene list as (head, one HTML row per scene, foot), for a view that patches changed rows."""
-    from studio_kit.templating import Markup, render_macro
-
     name = "script_room/scene_rows.html.j2"
     rows = _scene_rows(script, pagination)
     if not rows:
@@ -277,8 +261,6 @@ def strip_colour(scene) -> str:
 
 def summary_html(script: Script, pagination: Pagination) -> str:
     """Headline figures: length in pages and eighths, scenes, speaking roles, estimated screen time."""
-    from studio_kit.engines.writing.pagination import format_eighths
-
     total = round(pagination.fractional_pages * 8)
     scenes = len(script.scenes)
     roles = len(script.speaking_characters)

@@ -16,17 +16,32 @@ typing pauses (``PANES_DELAY_MS``), also sending only their changed rows.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
 import time
+from pathlib import Path
 
 import panel as pn
 import param
 
+from studio_kit.config import get_settings
+from studio_kit.engines.writing.generation import generate_script
+from studio_kit.engines.writing.incremental import ScriptLayout
+from studio_kit.engines.writing.pagination import format_eighths, paginate
+from studio_kit.engines.writing.pdf import render_pdf
+from studio_kit.engines.writing.revisions import Revision, revision_colour
+from studio_kit.engines.writing.stats import script_stats
+from studio_kit.engines.writing.structures import get_structure
+from studio_kit.engines.writing.versions import diff_versions, list_versions, load_version, save_version
 from studio_kit.exceptions import StudioError
+from studio_kit.store import open_store
+from studio_kit.store.edits import StaleEditError
 from studio_kit.templating import render_macro
 from studio_kit.ui import fountain_editor as fe
 from studio_kit.ui import screenplay_html as views
 from studio_kit.ui.fountain_editor import FountainEditor, SceneCards
 from studio_kit.ui.paged_preview import PagedPreview, PatchedHTML
+from studio_kit.ui.project_picker import latest_asset
 from studio_kit.ui.screenplay_html import script_file_name
 
 FORMATS = {"Short film": "short", "Feature (three acts)": "film", "Feature (Save the Cat)": "save_the_cat",
@@ -194,8 +209,6 @@ class ScriptRoom(pn.viewable.Viewer):
 
     def _latest_script(self):
         """The project's most recently saved script version (any name), or None."""
-        from studio_kit.ui.project_picker import latest_asset
-
         try:
             return latest_asset(self.context(), "script")
         except StudioError:
@@ -212,8 +225,6 @@ class ScriptRoom(pn.viewable.Viewer):
     @param.depends("text", "paper", "show_title_page", watch=True)
     def refresh(self) -> None:
         """Lay the draft out again (only what the edit touched); update preview, figures, scenes and stats."""
-        from studio_kit.engines.writing.pagination import paginate
-
         started = time.perf_counter()
         if self._revision_text is not None and self.text != self._revision_text:
             self.revision = None           # the marks belong to the stored text, not to new edits
@@ -253,8 +264,6 @@ class ScriptRoom(pn.viewable.Viewer):
 
     def _lay_out(self):
         """The incremental layout of the current text (a new one for a new paper): (layout, change or None)."""
-        from studio_kit.engines.writing.incremental import ScriptLayout
-
         layout = self._layout
         if layout is None or layout.profile.name != self.paper:
             self._layout = layout = ScriptLayout(self.text, self.paper)
@@ -293,8 +302,6 @@ class ScriptRoom(pn.viewable.Viewer):
 
     def _refresh_panes(self) -> None:
         """Scene list, stats, cards, autocomplete lists and note anchors of the current layout."""
-        from studio_kit.engines.writing.stats import script_stats
-
         script, pagination = self.script, self.pagination
         if script is None or pagination is None:
             return
@@ -346,9 +353,6 @@ class ScriptRoom(pn.viewable.Viewer):
     def context(self):
         """The project (settings' org/project) the versions are stored in; opened on first use."""
         if self._context is None:
-            from studio_kit.config import get_settings
-            from studio_kit.store import open_store
-
             settings = get_settings()
             self._context = open_store().project(settings.org, settings.project, user=settings.user)
         return self._context
@@ -356,11 +360,6 @@ class ScriptRoom(pn.viewable.Viewer):
     # ------------------------------------------------------------ exports
     def pdf_bytes(self) -> bytes:
         """The draft as an industry-format PDF (title page, revision header and asterisks when revised)."""
-        import tempfile
-        from pathlib import Path
-
-        from studio_kit.engines.writing.pdf import render_pdf
-
         if self.script is None:
             raise StudioError("This draft cannot be laid out, so it has no PDF", hint="See the notice above the pages.")
         with tempfile.TemporaryDirectory(prefix="script-room-") as tmp:
@@ -375,13 +374,9 @@ class ScriptRoom(pn.viewable.Viewer):
         self.fountain_download.filename = f"{stem}.fountain"
 
     def _pdf_download(self):
-        import io
-
         return io.BytesIO(self.pdf_bytes())
 
     def _fountain_download(self):
-        import io
-
         return io.BytesIO(self.text.encode("utf-8"))
 
     # ------------------------------------------------------------ layout
@@ -425,16 +420,11 @@ class LoglineForm(pn.viewable.Viewer):
 
     @param.depends("format", watch=True)
     def _default_length(self) -> None:
-        from studio_kit.engines.writing.structures import get_structure
-
         structure = get_structure(self.format)
         self.pages = 5 if self.format == "short" else structure.default_length
 
     def generate(self):
         """Generate the draft; on success it replaces the editor text. Returns the GeneratedScript or None."""
-        from studio_kit.engines.writing.generation import generate_script
-        from studio_kit.engines.writing.pagination import format_eighths, paginate
-
         self.button.loading = True
         try:
             result = generate_script(logline=self.logline, format=self.format, genre=self.genre, tone=self.tone,
@@ -516,8 +506,6 @@ class VersionShelf(pn.viewable.Viewer):
 
     def reload(self) -> None:
         """Re-read the versions of the current script name from the store."""
-        from studio_kit.engines.writing.versions import list_versions
-
         ctx = self._ctx()
         self.versions = list_versions(ctx, self.room.script_name) if ctx is not None else []
         self.base_version = self.versions[-1].version if self.versions else None
@@ -527,8 +515,6 @@ class VersionShelf(pn.viewable.Viewer):
         self.new.options = options
         self.revise_button.visible = bool(self.versions)
         if self.versions:
-            from studio_kit.engines.writing.revisions import revision_colour
-
             self.revise_button.label = f"Save as {revision_colour(self.versions[-1].revision.number + 1)} revision"
             self.new.value = self.versions[-1].asset_id
             self.old.value = self.versions[-2].asset_id if len(self.versions) > 1 else self.versions[-1].asset_id
@@ -538,16 +524,12 @@ class VersionShelf(pn.viewable.Viewer):
 
         ``revise=True`` starts the next revision colour (White → Blue → Pink …); changed lines get asterisks.
         """
-        from studio_kit.engines.writing.versions import load_version, save_version
-
         ctx = self._ctx()
         if ctx is None:
             return None
         self.room._flush(force=True)
         latest = ctx.latest("script", self.room.script_name)
         if latest is not None and self.base_version is not None and latest.version != self.base_version:
-            from studio_kit.store.edits import StaleEditError
-
             stale = StaleEditError(f"`{self.room.script_name}`", self.base_version, latest)
             self.status.object = f"**Not saved:** {stale.message} {stale.hint}"
             self.reload_button.visible = True
@@ -559,7 +541,6 @@ class VersionShelf(pn.viewable.Viewer):
             self.status.object = f"**Not saved:** {err.message}" + (f" {err.hint}" if err.hint else "")
             return None
         self.reload()
-        from studio_kit.engines.writing.revisions import Revision
 
         stored = load_version(ctx, version.asset_id)
         self.room.load_text(ctx.read_text(version.asset_id),
@@ -581,8 +562,6 @@ class VersionShelf(pn.viewable.Viewer):
 
     def compare(self) -> None:
         """Show the scene-by-scene diff between the From and To versions."""
-        from studio_kit.engines.writing.versions import diff_versions
-
         ctx = self._ctx()
         if ctx is None or self.old.value is None or self.new.value is None:
             self.status.object = "Save at least one version to compare."
@@ -597,9 +576,6 @@ class VersionShelf(pn.viewable.Viewer):
 
     def open_selected(self) -> None:
         """Load the To version into the editor, with its revision header and asterisks."""
-        from studio_kit.engines.writing.revisions import Revision
-        from studio_kit.engines.writing.versions import load_version
-
         ctx = self._ctx()
         if ctx is None or self.new.value is None:
             return

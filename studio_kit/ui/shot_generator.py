@@ -18,15 +18,23 @@ import hashlib
 import io
 import logging
 import os
+import secrets
+import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
 
+from studio_kit.config import get_settings
+from studio_kit.engines.production import animatic, cut, footage, service
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import ActionFeedback, data_url
 from studio_kit.ui.media_route import MEDIA_ENV, MEDIA_ROUTE, SECRET_ENV, media_url  # noqa: F401 (re-exported)
+from studio_kit.ui.previz_nudges import PrevizNudges
+from studio_kit.ui.take_grid import TakeGrid
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.domain.production import ShotPlan
@@ -39,16 +47,12 @@ AI = "__ai__"
 
 def _view(name: str, *args: Any) -> str:
     """One of the Shot Generator's HTML pieces (template shot_generator/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("shot_generator/views.html.j2", name, *args)
 
 
 def media_dir(home: str | Path | None = None) -> Path:
     """The folder of rendered previews the server may hand out: ``<STUDIO_HOME>/previews``, never the whole home."""
     if home is None:
-        from studio_kit.config import get_settings
-
         home = get_settings().home
     return (Path(home) / "previews").resolve()
 
@@ -58,8 +62,6 @@ def media_serve_options(home: str | Path | None = None) -> tuple[list[str], dict
     request checked against its project (:mod:`studio_kit.ui.media_route`); used by `studio serve` and by
     the browser-test harness, so both serve the same route. The link-signing secret is made once per
     server unless STUDIO_MEDIA_SECRET is set."""
-    import secrets
-
     folder = media_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
     return (["--plugins", "studio_kit.ui.media_route"],
@@ -86,8 +88,6 @@ def publish_media(data: bytes, folder: Path, stem: str, suffix: str) -> str:
 
     Publishing touches the file; previews not published (opened) for :data:`MEDIA_MAX_AGE_S` are
     removed then, so the folder holds what pages show, not every animatic ever rendered."""
-    import time
-
     name = f"{stem}-{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
     target = folder / name
     if target.exists():
@@ -115,7 +115,6 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
 
     def __init__(self, context: Any = None, **params):
         super().__init__(**params)
-        from studio_kit.engines.production import service
 
         self._service = service
         self.ctx = service.project_context(context)
@@ -156,10 +155,8 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         self.camera = pn.pane.HTML("", sizing_mode="stretch_width")
         self.strip = pn.pane.HTML("", sizing_mode="stretch_width")
         self.video = pn.pane.HTML("<p>No animatic rendered yet.</p>", sizing_mode="stretch_width")
-        from studio_kit.ui.previz_nudges import PrevizNudges
 
         self.nudges = PrevizNudges(self.ctx, on_change=self._nudged)   # mark / orbit / lens of the shot, in 3D
-        from studio_kit.ui.take_grid import TakeGrid
 
         self.take_grid = TakeGrid(self)          # every slot's candidate takes at once (refreshed by refresh())
         self.tabs = pn.Tabs(("Storyboard", self.board), ("Camera plan", self.camera), ("Timeline", self.strip),
@@ -202,8 +199,6 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         return f"Shot {self.shot} uses frame {self.variants.value}."
 
     def render_animatic(self) -> str:
-        import tempfile
-
         if self.plan is None:
             raise StudioError("No shots yet.", hint="Render the shots first.")
         with tempfile.TemporaryDirectory() as tmp:
@@ -310,7 +305,6 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         """The selected slot's cut choice in the widgets; takes matched to this shot listed first."""
         if self.plan is None or not self.shot:
             return
-        from studio_kit.engines.production import cut, footage
 
         takes = footage.list_takes(self.ctx)
         self._takes = {t.name: t for t in takes}
@@ -333,8 +327,6 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
     def _show_take(self, choice: Any = None) -> None:
         """The chosen take's first thumbnail and length, and what the cut stores for this slot."""
         if choice is None and self.plan is not None and self.shot:
-            from studio_kit.engines.production import cut
-
             choice = cut.load_choices(self.ctx, self.plan.script_name).get(self.shot)
         take = self._takes.get(self.cut_source.value)
         thumb = self._thumb(take.thumbnail_asset_ids[0], THUMB_W) if take is not None and take.thumbnail_asset_ids else ""
@@ -352,7 +344,6 @@ class ShotGenerator(ActionFeedback, pn.viewable.Viewer):
         if not plan.source:
             self.strip.object = _view("message", "The timeline appears once the shots come from a script file.")
             return
-        from studio_kit.engines.production import animatic, cut, footage
 
         try:
             timeline = self._service.film_timeline(plan.source, ctx=self.ctx)

@@ -11,6 +11,7 @@ import io
 import json
 import subprocess
 import tempfile
+from decimal import Decimal
 from html import escape  # the scope name goes into a Markdown heading, which passes HTML through
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,12 @@ from typing import Any
 import panel as pn
 import param
 
+from studio_kit.engines.preproduction.budget import format_money
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_html
+from studio_kit.ui.character_views import png_data_url
 from studio_kit.ui.feedback import data_url
+from studio_kit.ui.project_picker import current_context, dashboard_url, latest_asset
 
 PAGE_SIZE = 20
 PREVIEW_MAX_BYTES = 25_000_000          # bigger media are offered for download, not inlined
@@ -74,8 +79,6 @@ def _cached_cast_thumb(ctx: Any, record: Any) -> str:
     SHA-256, asked for only with a record of the session's own project) instead of inlining the full render
     (up to 2 MB) in every page."""
     def make() -> str:
-        from studio_kit.ui.character_views import png_data_url
-
         data = ctx.read_bytes(record.id)
         try:
             return png_data_url(data, CAST_THUMB_PX)
@@ -94,7 +97,6 @@ class StudioHome(pn.viewable.Viewer):
 
     def __init__(self, ctx: Any = None, **params):
         super().__init__(**params)
-        from studio_kit.ui.project_picker import current_context
 
         self.ctx = ctx or current_context()
         w = pn.widgets
@@ -137,15 +139,10 @@ class StudioHome(pn.viewable.Viewer):
         self._draw_runs()
 
     def _latest(self, kind: str):
-        from studio_kit.ui.project_picker import latest_asset
-
         return latest_asset(self.ctx, kind)
 
     def latest_html(self) -> str:
         """Cards: latest script (with its first page), published schedule, budget, cast with portraits."""
-        from studio_kit.templating import render_html
-        from studio_kit.ui.project_picker import dashboard_url
-
         org, project = self.ctx.org_slug, self.ctx.project_slug
         links = {name: dashboard_url(dash, org, project) for name, dash in
                  (("script_room", "script_room"), ("board", "breakdown_board"), ("character_lab", "character_lab"))}
@@ -173,10 +170,6 @@ class StudioHome(pn.viewable.Viewer):
         budget_card = None
         budget = self._latest("budget")
         if budget is not None and (budget.meta or {}).get("grand_total"):
-            from decimal import Decimal
-
-            from studio_kit.engines.preproduction.budget import format_money
-
             meta = budget.meta
             budget_card = {"total": format_money(Decimal(str(meta["grand_total"])), meta.get("currency", "USD")),
                            "version": budget.version, "days": meta.get("days", "?"), "note": str(meta.get("note", "")),
@@ -248,8 +241,6 @@ class StudioHome(pn.viewable.Viewer):
 
     def preview_html(self, record: Any) -> str:
         """An in-page preview: PDF pages, image, audio or video player, or the text."""
-        from studio_kit.templating import render_html
-
         if record is None:
             return render_html("studio_home/preview.html.j2", record=None)
         mime = record.mime or ""

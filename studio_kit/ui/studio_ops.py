@@ -15,8 +15,15 @@ from typing import Any
 import panel as pn
 import param
 
+from studio_kit.config import get_settings
+from studio_kit.domain.budget import Budget, TopSheetGroup
+from studio_kit.engines.preproduction.budget import compute, format_money
 from studio_kit.exceptions import StudioError
+from studio_kit.platform import audit, members, milestones, permissions, reviews
+from studio_kit.store import open_store
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import AlertKind
+from studio_kit.ui.project_picker import current_user
 
 STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", "slipped": "#f9a825",
                  "in progress": "#1565c0", "planned": "#78909c"}
@@ -24,8 +31,6 @@ STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", 
 
 def _view(name: str, *args: Any) -> str:
     """One of Studio Ops' HTML pieces (template studio_ops/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("studio_ops/views.html.j2", name, *args)
 
 
@@ -74,19 +79,13 @@ class StudioOps(pn.viewable.Viewer):
     today = param.Date(default=None, doc="Day of the today line (default: today).")
 
     def __init__(self, ctx: Any = None, **params):
-        from studio_kit.config import get_settings
-
         settings = get_settings()
         params.setdefault("org", ctx.org_slug if ctx else settings.org)
         params.setdefault("project", ctx.project_slug if ctx else settings.project)
         if not params.get("user"):
-            from studio_kit.ui.project_picker import current_user
-
             params["user"] = ctx.user if ctx else current_user()
         super().__init__(**params)
         if ctx is None:
-            from studio_kit.store import open_store
-
             ctx = open_store().project(self.org, self.project, user=self.user, create=False)
         self.ctx = ctx
         w = pn.widgets
@@ -117,8 +116,6 @@ class StudioOps(pn.viewable.Viewer):
 
     # -- data -----------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        from studio_kit.platform import permissions
-
         self.role = permissions.role_of(self.ctx)
         self.perms = permissions.matrix(self.ctx).get(self.role, set()) if self.role else set()
         self.who.object = _view("who", self.user, self.role, self.ctx.scope_name)
@@ -131,7 +128,6 @@ class StudioOps(pn.viewable.Viewer):
     def _draw_timeline(self) -> None:
         import pandas as pd
 
-        from studio_kit.platform import milestones
 
         if "view" not in self.perms:
             self.timeline.objects = [pn.pane.Markdown("You are not a member of this project.")]
@@ -149,7 +145,6 @@ class StudioOps(pn.viewable.Viewer):
     def _draw_queue(self) -> None:
         import pandas as pd
 
-        from studio_kit.platform import reviews
 
         items = reviews.items(self.ctx, ("draft", "in_review", "changes_requested")) if "view" in self.perms else []
         self._items = items
@@ -165,8 +160,6 @@ class StudioOps(pn.viewable.Viewer):
         return self._items[sel[0]] if sel and sel[0] < len(self._items) else None
 
     def _show_item(self) -> None:
-        from studio_kit.platform import permissions, reviews
-
         item = self._selected()
         pol = permissions.policy(self.ctx)
         may_approve = item is not None and reviews.approve_permission(item.kind, pol) in self.perms
@@ -182,7 +175,6 @@ class StudioOps(pn.viewable.Viewer):
     def _draw_team(self) -> None:
         import pandas as pd
 
-        from studio_kit.platform import members, permissions
 
         matrix = permissions.matrix(self.ctx)
         self.team.value = pd.DataFrame(
@@ -194,8 +186,6 @@ class StudioOps(pn.viewable.Viewer):
         if "see_budget" not in self.perms:
             self.budget.object = _view("budget_hidden", self.role)
             return
-        from studio_kit.domain.budget import Budget, TopSheetGroup
-        from studio_kit.engines.preproduction.budget import compute, format_money
 
         stored = [a for a in self.ctx.list_assets(kind="budget") if a.name.endswith(".json")]
         if not stored:
@@ -210,7 +200,6 @@ class StudioOps(pn.viewable.Viewer):
     def _draw_audit(self) -> None:
         import pandas as pd
 
-        from studio_kit.platform import audit
 
         self.verify_button.disabled = "view_audit" not in self.perms
         if "view_audit" not in self.perms:
@@ -226,8 +215,6 @@ class StudioOps(pn.viewable.Viewer):
         self.status.object, self.status.alert_type, self.status.visible = text, kind, True
 
     def _act(self, op: str) -> None:
-        from studio_kit.platform import reviews
-
         item = self._selected()
         if item is None:
             return self._say("Pick an item in the review queue first.", "warning")
@@ -249,8 +236,6 @@ class StudioOps(pn.viewable.Viewer):
         self.refresh()
 
     def verify(self) -> Any:
-        from studio_kit.platform import audit
-
         try:
             result = audit.verify(self.ctx)
         except StudioError as exc:

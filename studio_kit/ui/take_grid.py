@@ -17,7 +17,10 @@ from typing import Any
 
 import panel as pn
 
+from studio_kit.domain.production import CutChoice
+from studio_kit.engines.production import cut, footage
 from studio_kit.exceptions import StudioError
+from studio_kit.templating import render_macro
 from studio_kit.ui.feedback import ActionFeedback
 
 AI = "__ai__"
@@ -26,8 +29,6 @@ THUMB_W = 160
 
 def _view(name: str, *args: Any) -> str:
     """One of the take grid's HTML pieces (template take_grid/views.html.j2)."""
-    from studio_kit.templating import render_macro
-
     return render_macro("take_grid/views.html.j2", name, *args)
 
 
@@ -63,8 +64,6 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
         return self.generator.ctx
 
     def _candidates(self) -> tuple[dict[str, list[Any]], dict[str, Any], dict[str, Any]]:
-        from studio_kit.engines.production import cut, footage
-
         plan = self.generator.plan
         takes = footage.list_takes(self.ctx)
         by_name = {t.name: t for t in takes}
@@ -112,8 +111,6 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
 
     def _show_row(self, row: Row) -> None:
         """The row's candidates as thumbnails, the picked one framed; the colour box only where it applies."""
-        from studio_kit.engines.production import cut
-
         plan, by_name = self.generator.plan, self._by_name
         shot = plan.shot(row.number)
         take = by_name.get(row.pick.value)
@@ -145,8 +142,6 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
         return (row.pick.value, int(row.in_frame.value or 0) if real else 0, bool(real and row.match.value))
 
     def _pending(self, row: Row) -> Any:
-        from studio_kit.domain.production import CutChoice
-
         value, in_frame, _ = self._pending_tuple(row)
         return CutChoice(number=row.number, source="ai" if value == AI else "take",
                          take=None if value == AI else value, in_frame=in_frame)

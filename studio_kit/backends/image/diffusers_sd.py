@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,6 @@ def _check_folder(path: Path) -> None:
 
 def as_pil(image: Any, what: str):
     """A PIL RGB image from a PIL image, a path or bytes; anything else is an :class:`ImageError`."""
-    import io
-
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(image, Image.Image):

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from studio_kit.backends.base import Availability, Backend, require_extra
 from studio_kit.backends.cache import MODELS
+from studio_kit.backends.image.diffusers_sd import as_pil
 from studio_kit.exceptions import BackendUnavailableError
 
 ENV_VAR = "STUDIO_IMAGE_ENCODER_PATH"
@@ -82,7 +83,6 @@ class ImageEncoder:
         """Unit-length embedding of a PIL image (or image path / bytes), as plain floats."""
         import torch
 
-        from studio_kit.backends.image.diffusers_sd import as_pil
 
         pil = as_pil(image, "image to embed")
         inputs = self.processor(images=pil, return_tensors="pt")

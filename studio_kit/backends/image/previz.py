@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -244,8 +245,6 @@ def _dress_room(d: ImageDraw.ImageDraw, take: int, back: tuple[float, float, flo
                 win_w: float, door_x: float, wall: tuple[int, int, int], lw: int) -> None:
     """Background props of a take: a framed picture on the back wall clear of the window and the door, and a
     low cabinet against it. Only set dressing: the figures stand in front and are drawn from their identities."""
-    import random
-
     r = random.Random(take)
     bx0, by0, bx1, by1 = back
     bw, bh = bx1 - bx0, by1 - by0
@@ -269,7 +268,6 @@ def _framing(take: int, size: str, w: int, h: int) -> tuple[float, float]:
     """A take's framing offset in px: the camera sits a little elsewhere, within the shot size's tolerance."""
     if not take:
         return 0.0, 0.0
-    import random
 
     r = random.Random(take ^ 0x5EED)
     fx, fy = FRAMING_TOLERANCE.get(size, (0.0, 0.0))

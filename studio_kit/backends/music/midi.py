@@ -20,6 +20,7 @@ import numpy as np
 from studio_kit.backends.base import Availability
 from studio_kit.backends.music.base import MusicBackend
 from studio_kit.domain.requests import CuePlan
+from studio_kit.engines.post.audio import fit_length, resample
 from studio_kit.exceptions import BackendUnavailableError
 
 SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2",
@@ -156,7 +157,6 @@ class MidiMusicBackend(MusicBackend):
     def render(self, plan: CuePlan, *, seed: int | None = None) -> np.ndarray:
         import soundfile as sf
 
-        from studio_kit.engines.post.audio import fit_length, resample
 
         pm = self.midi(plan, seed)
         with tempfile.TemporaryDirectory(prefix="studio-cue-") as tmp:

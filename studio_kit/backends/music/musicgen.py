@@ -14,6 +14,7 @@ import numpy as np
 from studio_kit.backends.local_model import LocalModelFolder
 from studio_kit.backends.music.base import MusicBackend
 from studio_kit.domain.requests import CuePlan
+from studio_kit.engines.post.audio import fit_length, resample
 
 GM_NAMES = {0: "piano", 24: "guitar", 32: "bass", 42: "cello", 45: "pizzicato strings", 46: "harp", 48: "strings",
             49: "slow strings", 50: "synth strings", 61: "brass", 65: "saxophone", 71: "clarinet", 72: "flute",
@@ -42,7 +43,6 @@ class MusicGenBackend(LocalModelFolder, MusicBackend):
     def render(self, plan: CuePlan, *, seed: int | None = None) -> np.ndarray:
         import torch
 
-        from studio_kit.engines.post.audio import fit_length, resample
 
         model, processor = self._load_pair("MusicgenForConditionalGeneration", "AutoProcessor")
         enc = model.config.audio_encoder

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from studio_kit.backends.base import Availability, missing_module, require_extra
 from studio_kit.backends.cache import MODELS
 from studio_kit.backends.text.base import TextBackend
+from studio_kit.config import get_settings
 from studio_kit.exceptions import BackendError, BackendUnavailableError
 
 NO_MODEL = "no local model configured (set STUDIO_TEXT_MODEL_PATH)"
@@ -148,8 +149,6 @@ class TransformersTextBackend(TextBackend):
         key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
         root = self.cache_dir
         if root is None:
-            from studio_kit.config import get_settings
-
             root = Path(get_settings().home) / "models"
         return root / f"{Path(gguf_file).stem}-{key}"
 

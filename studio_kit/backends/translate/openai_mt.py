@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from studio_kit.backends.base import Availability
+from studio_kit.backends.text.openai_compat import OpenAITextBackend
 from studio_kit.backends.translate.base import TranslateBackend, check_ids
 from studio_kit.exceptions import TranslationError
 
@@ -23,14 +24,11 @@ class OpenAITranslateBackend(TranslateBackend):
 
     def __init__(self, base_url: str | None = None, **options: Any):
         super().__init__(None)
-        from studio_kit.backends.text.openai_compat import OpenAITextBackend
 
         self.chat = OpenAITextBackend(base_url, **options)
 
     @classmethod
     def availability(cls, settings: Any = None) -> Availability:
-        from studio_kit.backends.text.openai_compat import OpenAITextBackend
-
         return OpenAITextBackend.availability(settings)
 
     @classmethod

@@ -17,6 +17,7 @@ request. The seed is the shot's, so a shot re-renders the same way.
 """
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -138,8 +139,6 @@ class DiffusersVideoBackend(VideoBackend):
                                   load_i2v)
 
     def generate(self, request: VideoRequest) -> ArrayClip:
-        import inspect
-
         from PIL import Image
 
         torch = self._torch()[0]

@@ -37,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
+from studio_kit.config import get_settings
 from studio_kit.domain.character import IdentityRecord
-from studio_kit.registry import Backend, get_backend_class, invoke
+from studio_kit.registry import Backend, get_backend_class, invoke, optional_backend
 
 #: minimum score per method; below → the render is flagged for review
 THRESHOLDS = {"previz-params": 0.999, "embedding": 0.80, "perceptual": 0.78, "face": 0.45}
@@ -291,19 +292,13 @@ def _scored(value: float, method: str, threshold: float, details: dict[str, Any]
 
 def _configured_encoder(settings: Any) -> Any:
     """The registered image encoder (``encoder.clip``) when one is configured, else None."""
-    from studio_kit.registry import optional_backend
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     return optional_backend("encoder", "clip", settings=settings)
 
 
 def _face_encoder() -> Any:
     """The registered face encoder (``encoder.face``), or None without the ``faces`` extra."""
-    from studio_kit.registry import optional_backend
-
     return optional_backend("encoder", "face")
 
 

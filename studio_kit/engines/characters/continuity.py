@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from studio_kit.domain.cast import find_aliases
 from studio_kit.domain.character import CharacterBible
 from studio_kit.domain.script import ElementType, Scene, Script
 from studio_kit.engines.characters.bible import CLOTHING_WORDS
@@ -175,8 +176,6 @@ def wardrobe_tags(script: Script, *, use_breakdown: bool = True) -> tuple[list[W
 def continuity_report(script: Script, bibles: Iterable[CharacterBible] = (), *,
                       use_breakdown: bool = True) -> ContinuityReport:
     """Scene-by-scene looks for every character and the continuity problems among them."""
-    from studio_kit.domain.cast import find_aliases
-
     bibles = list(bibles)
     # one person under several cues ("BOB" / "CYBER BOB"): fold every cue into one canonical name
     canon: dict[str, str] = dict(find_aliases(script))

@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from studio_kit.domain.character import APPEARANCE_FIELDS, CharacterBible, IdentityRecord, _now, identity_from_bible
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.domain.voice import derive_voice_profile
-from studio_kit.engines.characters.consistency import perceptual_signature
+from studio_kit.engines.characters.consistency import (
+    _configured_encoder,
+    _face_encoder,
+    embed,
+    encoder_model,
+    perceptual_signature,
+)
 from studio_kit.exceptions import CharacterError, ImageError
+from studio_kit.registry import get_backend_class, invoke, load_backend
 
 #: bible fields that make up "the look"; changing one after the lock needs a new version
 LOOK_FIELDS = ("appearance", "palette", "wardrobe", "default_look", "seed", "style", "species", "age", "brand",
@@ -83,8 +91,6 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     """
     loaded = [load_reference_image(src) for src in references]
     if not loaded:  # no approved art yet: the reference is the previz front view of this bible
-        from studio_kit.domain.requests import ImageRequest
-        from studio_kit.registry import invoke, load_backend
 
         request = ImageRequest(kind="character", identities=[identity_from_bible(bible)], wardrobe=bible.default_look,
                                width=512, height=768)
@@ -97,13 +103,10 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     embedding: tuple[float, ...] = ()
     model = None
     if encoder is None:
-        from studio_kit.engines.characters.consistency import _configured_encoder
-
         encoder = _configured_encoder(settings)
     if encoder is not None:
         import numpy as np
 
-        from studio_kit.engines.characters.consistency import embed, encoder_model
 
         vecs = np.asarray([embed(encoder, img) for img, _, _ in loaded], dtype=np.float64)
         embedding = tuple(float(x) for x in vecs.mean(axis=0))
@@ -111,8 +114,6 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
     signature = perceptual_signature(loaded[0][0])
     face: tuple[float, ...] = ()
     if face_encoder is not False and any(label != "previz-front" for _, _, label in loaded):
-        from studio_kit.engines.characters.consistency import _face_encoder, embed
-
         faces = face_encoder or _face_encoder()
         found = [v for v in (embed(faces, img) for img, _, _ in loaded) if v] if faces is not None else []
         if found:  # the mean descriptor of every reference that shows a face
@@ -136,8 +137,6 @@ def build_identity(bible: CharacterBible, *, user: str, references: Iterable[Any
 
 def _mannequin(bible: CharacterBible) -> tuple[tuple[str, Any], ...]:
     """The 3D previz body of the bible, frozen by the lock (pure Python; no Blender needed)."""
-    from studio_kit.registry import get_backend_class
-
     stager: Any = get_backend_class("image", "blender3d")  # its staging, pure Python: no Blender needed
     return tuple(sorted(stager.body_params(identity_from_bible(bible)).items()))
 

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from studio_kit.domain.character import CharacterBible, CharacterMode, normalize_hex
+from studio_kit.engines.characters.identity import look_changes
 from studio_kit.exceptions import CharacterError
 
 #: max distance in RGB units for a colour to count as "on palette" (JPEG/marker tolerance)
@@ -59,8 +60,6 @@ def off_palette(colours: list[str], palette: list[str] | tuple[str, ...], tolera
 def check_render(bible: CharacterBible, *, view: str = "front", expression: str = "neutral",
                  wardrobe: str | None = None, palette_override: list[str] | None = None) -> list[Violation]:
     """Every rule of the character's mode that this render would break."""
-    from studio_kit.engines.characters.identity import look_changes
-
     out: list[Violation] = []
     identity = bible.identity
     drift = look_changes(bible, identity) if identity is not None else []

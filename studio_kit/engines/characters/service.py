@@ -9,16 +9,26 @@ a refused operation leaves the store as it was.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.domain.character import Approval, CharacterBible, VersionStage, identity_from_bible, slugify
+from studio_kit.domain.requests import ImageRequest
+from studio_kit.domain.script import Script
 from studio_kit.engines.characters import identity as identity_mod
 from studio_kit.engines.characters import modes, versions
+from studio_kit.engines.characters.bible import bibles_from_script
 from studio_kit.engines.characters.consistency import ConsistencyScore, score_render
+from studio_kit.engines.characters.continuity import continuity_report as report
+from studio_kit.engines.characters.sheet import EXPRESSIONS, TURNAROUND, build_sheet
+from studio_kit.engines.writing.io import load_script
 from studio_kit.exceptions import CharacterError
+from studio_kit.registry import invoke, last_call, load_backend
+from studio_kit.store import open_store
 
 
 @dataclass
@@ -39,8 +49,6 @@ def project_context(ctx: Any = None) -> Any:
     """``ctx`` itself, or the settings' current project opened in the store."""
     if ctx is not None:
         return ctx
-    from studio_kit.config import get_settings
-    from studio_kit.store import open_store
 
     settings = get_settings()
     return open_store().project(settings.org, settings.project, user=settings.user)
@@ -89,9 +97,6 @@ def create_from_script(script: Any, names: Iterable[str] | str | None = None, ct
 
     Returns (created, skipped): characters that already exist in the project are kept as they are.
     """
-    from studio_kit.domain.script import Script
-    from studio_kit.engines.characters.bible import bibles_from_script
-
     parsed = script if isinstance(script, Script) else _load_script(script)
     if isinstance(names, str):
         names = None if names.lower() == "all" else [names]
@@ -116,8 +121,6 @@ def create_from_script(script: Any, names: Iterable[str] | str | None = None, ct
 
 
 def _load_script(path: Any):
-    from studio_kit.engines.writing.io import load_script  # the one script loader (Fountain and FDX)
-
     return load_script(Path(path))
 
 
@@ -155,12 +158,7 @@ def render(name: str, *, backend: str | None = None, view: str = "front", expres
     ``character_render`` asset under the current version with the score, threshold and flag.
     ``steps`` (denoising steps) only matters to model backends.
     """
-    from studio_kit.domain.requests import ImageRequest
-    from studio_kit.registry import invoke, last_call, load_backend
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     ctx = project_context(ctx)
     bible = _verified(get_character(name, ctx))
@@ -238,8 +236,6 @@ class FrameResult:
 
 def parse_heading(heading: str) -> dict[str, str]:
     """``"EXT. PARK - NIGHT"`` → {int_ext, location, time_of_day, heading} (what previz lights a frame by)."""
-    import re
-
     text = heading.strip()
     m = re.match(r"^(INT\.?/EXT|EXT\.?/INT|I/E|INT|EXT|EST)\.?\s*(.*?)(?:\s*[-–—]+\s*([^-–—]+))?$", text, re.I)
     if not m:
@@ -258,12 +254,7 @@ def render_frame(names: Iterable[str], *, size: str = "wide", scene: str | dict[
     Every character's mode rules are checked before anything is drawn (an unlocked avatar refuses the
     whole frame); each locked character gets a consistency score, stored with the ``storyboard_frame`` asset.
     """
-    from studio_kit.domain.requests import ImageRequest
-    from studio_kit.registry import invoke, last_call, load_backend
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     ctx = project_context(ctx)
     bibles = [_verified(get_character(n, ctx)) for n in names]
@@ -378,13 +369,9 @@ def history(name: str, ctx: Any = None) -> list[Any]:
 def sheet(name: str, out_dir: str | Path, *, backend: str | None = None, ctx: Any = None,
           settings: Any = None) -> dict[str, Path]:
     """Render the turnaround + expression sheet, store every panel and the sheet, write PNGs to ``out_dir``."""
-    from studio_kit.engines.characters.sheet import EXPRESSIONS, TURNAROUND, build_sheet
-
     ctx = project_context(ctx)
     bible = get_character(name, ctx)
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     views = TURNAROUND      # all the way round: front, three-quarter, profile and back
     for view, expression in [(v, "neutral") for v in views] + [("front", e) for e in EXPRESSIONS]:
@@ -408,9 +395,6 @@ def sheet(name: str, out_dir: str | Path, *, backend: str | None = None, ctx: An
 
 def continuity_report(script: Any, ctx: Any = None, *, use_breakdown: bool = True):
     """Wardrobe continuity of ``script`` (path or Script) using the project's bibles when there are any."""
-    from studio_kit.domain.script import Script
-    from studio_kit.engines.characters.continuity import continuity_report as report
-
     parsed = script if isinstance(script, Script) else _load_script(script)
     try:
         bibles = list_characters(ctx)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from studio_kit.fonts import font as _font
+from studio_kit.store.files import atomic_path
+
 TURNAROUND = ("front", "three-quarter", "profile", "back")
 EXPRESSIONS = ("neutral", "happy", "angry", "sad", "surprised")
 TURN_SIZE = (512, 768)
@@ -43,8 +46,6 @@ class CharacterSheet:
 
 
 def _atomic_png(img: Image.Image, path: Path) -> None:
-    from studio_kit.store.files import atomic_path
-
     with atomic_path(path) as tmp:
         img.save(tmp, format="PNG")
 
@@ -52,8 +53,6 @@ def _atomic_png(img: Image.Image, path: Path) -> None:
 def build_sheet(render_panel: PanelRenderer, title: str, subtitle: str = "",
                 views: tuple[str, ...] = TURNAROUND) -> CharacterSheet:
     """Render the panels with ``render_panel`` and lay them out on one sheet (a 3D backend adds "back")."""
-    from studio_kit.fonts import font as _font
-
     panels: dict[str, Image.Image] = {}
     turn = (SHEET_WIDTH // len(views), SHEET_WIDTH // len(views) * TURN_SIZE[1] // TURN_SIZE[0])
     for view in views:

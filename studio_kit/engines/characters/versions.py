@@ -19,6 +19,7 @@ from typing import Any
 
 from studio_kit.domain.character import APPEARANCE_FIELDS, Approval, CharacterBible, CharacterVersion, VersionStage
 from studio_kit.exceptions import CharacterError
+from studio_kit.platform import reviews
 
 VERSION_KIND = "character"
 BIBLE_KIND = "character_bible"
@@ -93,8 +94,6 @@ def review_subject(bible: CharacterBible) -> str:
 
 def record_approvals(ctx: Any, bible: CharacterBible, approvals: list[Approval]) -> None:
     """Pass each approval through the review workflow (permission, gate, audit, inbox, milestones)."""
-    from studio_kit.platform import reviews
-
     subject = review_subject(bible)
     for a in approvals:
         if a.stage == VersionStage.FINAL:

@@ -13,15 +13,23 @@ left behind.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
+import subprocess
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from studio_kit import media
 from studio_kit.domain.marketing import PlatformPreset, QCLine
+from studio_kit.engines.post.audio import read_audio, write_wav
+from studio_kit.engines.post.loudness import get_spec, measure, normalize
+from studio_kit.engines.post.loudness import qc as loudness_qc
 from studio_kit.exceptions import MarketingError
+from studio_kit.store.files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +92,6 @@ def scaled(preset: PlatformPreset, scale: float) -> PlatformPreset:
 # -- probing ------------------------------------------------------------------------
 def probe(path: str | Path) -> dict[str, Any]:
     """Codec, profile, pixel format, size, fps, bitrates, audio, duration and size of a file (media.probe)."""
-    from studio_kit import media
-
     info = media.probe(path)
     return {"width": info.width, "height": info.height, "fps": round(info.fps, 3),
             "video_codec": info.video_codec, "audio_codec": info.audio_codec,
@@ -115,12 +121,8 @@ def decode(path: str | Path, channels: int = 0, rate: int = 0) -> Decoded:
     """Decode ``path`` once (one ffmpeg run): every picture frame as a small grey thumbnail (counted and
     compared) and, with ``channels``, the first sound track as float32 at ``rate`` (what
     :func:`~studio_kit.engines.post.audio.read_audio` gives the loudness meter)."""
-    import subprocess
-    import tempfile
-
     import numpy as np
 
-    from studio_kit import media
 
     w, h = THUMB
     with tempfile.TemporaryDirectory(prefix="studio-qc-") as work:
@@ -149,9 +151,6 @@ def check(path: str | Path, preset: PlatformPreset, *, frames: int | None = None
     The file's header is read once and its streams **decoded once** (:func:`decode`): the frame count,
     the duration, whether the picture changes and the loudness all come from that one pass.
     """
-    from studio_kit.engines.post.loudness import measure
-    from studio_kit.engines.post.loudness import qc as loudness_qc
-
     problems: list[str] = []
     try:
         f = probe(path)
@@ -226,14 +225,6 @@ def export(source: str | Path, targets: list[tuple[PlatformPreset, Path, str | N
     ``post_filters`` (preset key → filter) run on that output after scaling (burned-in captions).
     Nothing is left behind when an encode or a QC fails.
     """
-    import dataclasses
-    import tempfile
-
-    from studio_kit import media
-    from studio_kit.engines.post.audio import read_audio, write_wav
-    from studio_kit.engines.post.loudness import get_spec, normalize
-    from studio_kit.store.files import atomic_path
-
     if not targets:
         raise MarketingError("Nothing to export.", hint="Name at least one platform.")
     audio, rate = read_audio(source)

@@ -25,6 +25,7 @@ from typing import Any
 from studio_kit.domain.marketing import Credits
 from studio_kit.engines.marketing.typography import fit_text, font, title_font
 from studio_kit.exceptions import MarketingError
+from studio_kit.store.files import atomic_path
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,6 @@ def compose(layout: str, *, title: str, key_art: Any, portraits: list[Any] | Non
 
 def write(result: PosterResult, out: str | Path, *, formats: tuple[str, ...] = ("png", "pdf")) -> PosterResult:
     """PNG and/or PDF (at the result's dpi) beside ``out`` (its suffix picks the first format)."""
-    from studio_kit.store.files import atomic_path
-
     out = Path(out)
     stem = out.with_suffix("")
     for fmt in formats:

@@ -35,6 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio_kit.domain.script import scene_lines
+from studio_kit.engines.marketing.typography import CONDENSED, face_path
+from studio_kit.engines.preproduction.breakdown import synopsis_line
+from studio_kit.engines.writing.english import STOPWORDS
+from studio_kit.engines.writing.generation import _resolve_backend
+from studio_kit.engines.writing.llm_writer import _tokens_used
+from studio_kit.engines.writing.premise import repeated_sentences
+from studio_kit.exceptions import BackendUnavailableError, StudioError
+from studio_kit.registry import invoke, recording
+from studio_kit.store.files import atomic_path
+
 LIMITS = {"youtube": {"title": 100, "description": 5000, "tags": 500},
           "youtube-shorts": {"title": 100, "description": 5000, "tags": 500},
           "x": {"title": 280, "description": 280, "tags": 0},
@@ -58,8 +69,6 @@ _HEADING_RE = re.compile(r"^\s*\.?(INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[. ]", re.
 
 def _told(script: Any) -> list[tuple[Any, str]]:
     """Every scene but the last with its one-line synopsis (the breakdown's line), where it has one."""
-    from studio_kit.engines.preproduction.breakdown import synopsis_line
-
     scenes = script.scenes[:-1] if len(script.scenes) > 1 else script.scenes
     return [(sc, x) for sc, x in ((sc, synopsis_line(sc, limit=160)) for sc in scenes) if x]
 
@@ -99,16 +108,12 @@ def _names(scenes: list[Any]) -> set[str]:
 
 
 def _scene_text(scene: Any) -> str:
-    from studio_kit.domain.script import scene_lines
-
     return " ".join(t for _, t in scene_lines(scene, include_dialogue=True))
 
 
 def spoilers(text: str, script: Any) -> list[str]:
     """What ``text`` tells of the final scene: three-word runs of it (with a word of four letters or more that is
     not a name or a stop word) the earlier scenes, title and logline do not have; characters first seen there."""
-    from studio_kit.engines.writing.english import STOPWORDS
-
     if len(script.scenes) < 2:
         return []
     final, earlier = script.scenes[-1], script.scenes[:-1]
@@ -147,8 +152,6 @@ def clean_synopsis(text: str, kind: str = "long") -> str:
 
 def synopsis_problems(text: str, kind: str, script: Any) -> list[str]:
     """What is wrong with a backend's synopsis, as sentences a model can act on (empty: it can be printed)."""
-    from studio_kit.engines.writing.premise import repeated_sentences
-
     words = _words(text)
     fewest, most = WORDS[kind]
     fewest = min(fewest, max(8, len(_words(" ".join(_told_lines(script))))))
@@ -199,10 +202,6 @@ def write_synopses(script: Any, backend: Any = None, *, retries: int = 1, max_to
     """The press kit's synopses written by ``backend`` (an instance, a text backend's name, or None for the
     configured one), checked, with the script's own lines where it cannot write them (see the module doc).
     ``max_tokens`` caps each answer (default 160 for the short synopsis, 700 for the long one)."""
-    from studio_kit.engines.writing.generation import _resolve_backend
-    from studio_kit.exceptions import BackendUnavailableError
-    from studio_kit.registry import recording
-
     result = Synopses(*synopses(script))
     try:
         backend = _resolve_backend(backend)
@@ -221,10 +220,6 @@ def write_synopses(script: Any, backend: Any = None, *, retries: int = 1, max_to
 
 def _write(result: Synopses, kind: str, script: Any, backend: Any, retries: int, max_tokens: int) -> None:
     """One synopsis by ``backend`` into ``result``, asked again with its problems; a warning when none is usable."""
-    from studio_kit.engines.writing.llm_writer import _tokens_used
-    from studio_kit.exceptions import StudioError
-    from studio_kit.registry import invoke
-
     base = synopsis_prompt(script, kind)
     prompt, problems = base, []
     for attempt in range(max(0, retries) + 1):
@@ -316,8 +311,6 @@ def export_press_kit_pdf(out: str | Path, *, script: Any, credits: Any, cast: li
         TableStyle,
     )
 
-    from studio_kit.engines.marketing.typography import CONDENSED, face_path
-    from studio_kit.store.files import atomic_path
 
     # the kit is set in the posters' OFL condensed face (Barlow Condensed), found through the one font loader
     for name, face in (("BarlowCondensed-Bold", CONDENSED["bold"]), ("BarlowCondensed", CONDENSED["regular"])):

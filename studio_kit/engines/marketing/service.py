@@ -12,19 +12,48 @@ animatic renderer. Every output is stored as an Asset (kind ``marketing.*``).
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import io as _io
 import json
 import logging
+import re
 import tempfile
 from dataclasses import dataclass, field
+from math import gcd
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from studio_kit import media
+from studio_kit.config import get_settings
 from studio_kit.domain.marketing import Credits, PlatformPreset, QCLine, TrailerEDL
 from studio_kit.domain.timeline import Timeline
+from studio_kit.engines.characters.cast import cast_list
+from studio_kit.engines.characters.service import list_characters
+from studio_kit.engines.marketing import platforms
+from studio_kit.engines.marketing import press_kit as K
+from studio_kit.engines.marketing import social as S
+from studio_kit.engines.marketing.trailer import (
+    assemble,
+    candidates,
+    cut_trailer,
+    fit_length,
+    trailer_timeline,
+    validate_edl,
+)
+from studio_kit.engines.post import service as post
+from studio_kit.engines.post.audio import write_wav
+from studio_kit.engines.post.loudness import get_spec
+from studio_kit.engines.post.service import load_script
+from studio_kit.engines.post.subtitles import export_srt, export_vtt
+from studio_kit.engines.production import service as production
+from studio_kit.engines.production.service import film_timeline, render_animatic
+from studio_kit.engines.production.service import project_context as pc
 from studio_kit.exceptions import MarketingError
+from studio_kit.platform import permissions
+from studio_kit.store.files import atomic_open
 
 log = logging.getLogger(__name__)
 EDL_KIND = "marketing.trailer-edl"
@@ -34,16 +63,12 @@ RENDER_KIND = "character_render"      # the character engine's stored renders (c
 
 
 def project_context(ctx: Any = None) -> Any:
-    from studio_kit.engines.production.service import project_context as pc
-
     return pc(ctx)
 
 
 def _allowed(ctx: Any, *permissions_: str) -> Any:
     """:func:`project_context`, refused unless the user's project role has every one of ``permissions_``
     (``render`` to make pictures and sound, ``export`` to write deliverables); checked before any work."""
-    from studio_kit.platform import permissions
-
     ctx = project_context(ctx)
     permissions.require_in_project(ctx, *permissions_)
     return ctx
@@ -51,8 +76,6 @@ def _allowed(ctx: Any, *permissions_: str) -> Any:
 
 def spot_length(f: Any, length: int) -> int:
     """``length``, or for 0 the longest spot (60, 30, 15 s) the film ``f`` gives (names the files)."""
-    from studio_kit.engines.marketing.trailer import fit_length
-
     return int(length) or fit_length(f.timeline.duration_seconds)
 
 
@@ -75,8 +98,6 @@ _FILMS: dict[tuple[Any, ...], Film] = {}
 
 def film(script: Any, *, ctx: Any = None, voice: bool = True) -> Film:
     """The film's script, timeline and voices (the post engine voices every line; cached per process)."""
-    from studio_kit.engines.post import service as post
-
     ctx = project_context(ctx)
     parsed = post.load_script(script)
     key = (parsed.model_dump_json(), voice, getattr(ctx, "project_id", None))
@@ -85,8 +106,6 @@ def film(script: Any, *, ctx: Any = None, voice: bool = True) -> Film:
         if track is not None:
             timeline = track.timeline
         else:
-            from studio_kit.engines.production.service import film_timeline
-
             timeline = film_timeline(parsed, ctx=ctx)
         _FILMS[key] = Film(parsed, timeline, track)
     return _FILMS[key]
@@ -99,8 +118,6 @@ def cut(script: Any, length: int = 60, *, ctx: Any = None, release: str | None =
 
     ``voice=False`` cuts on the script's estimated timing without voicing the lines (a quick look; the
     rendered trailer always uses the voiced timeline)."""
-    from studio_kit.engines.marketing.trailer import cut_trailer
-
     ctx = project_context(ctx)
     f = film(script, ctx=ctx, voice=voice)
     creds = credits(ctx=ctx, script=f.script)
@@ -135,8 +152,6 @@ def load_edl(title: str, length: int, *, ctx: Any = None) -> TrailerEDL:
 
 def update_edl(edl: TrailerEDL | dict | str | Path, script: Any, *, ctx: Any = None) -> tuple[TrailerEDL, list[str]]:
     """Check an edited EDL against the film (complete lines, no final scene, inside the film) and store it."""
-    from studio_kit.engines.marketing.trailer import validate_edl
-
     ctx = project_context(ctx)
     if isinstance(edl, Path) or (isinstance(edl, str) and edl.endswith(".otio")):
         edl = TrailerEDL.from_otio(str(edl))
@@ -153,7 +168,6 @@ def export_edl_otio(edl: TrailerEDL, out: str | Path, *, source_url: str | None 
     """The EDL as an OpenTimelineIO file (opens in Resolve / Premiere through the OTIO adapters)."""
     import opentimelineio as otio
 
-    from studio_kit.store.files import atomic_open
 
     out = Path(out)
     with atomic_open(out, "w") as fh:
@@ -174,11 +188,6 @@ class TrailerResult:
 
 def film_video(script: Any, *, ctx: Any = None, progress: Any = None, settings: Any = None) -> Path:
     """The film's picture (the production engine's animatic, no cards), frame 0 = timeline frame 0; cached."""
-    import hashlib
-
-    from studio_kit.config import get_settings
-    from studio_kit.engines.production.service import render_animatic
-
     ctx = project_context(ctx)
     f = film(script, ctx=ctx)
     # one picture per film and timeline under STUDIO_HOME/cache (a stable key, so every process reuses it);
@@ -190,7 +199,6 @@ def film_video(script: Any, *, ctx: Any = None, progress: Any = None, settings: 
     if not out.is_file():
         render_animatic(f.script, out, ctx=ctx, timeline=f.timeline, use_stored_mix=False, title_card=False,
                         end_card=False, settings=settings, progress=progress)
-        import re
 
         earlier = re.compile(re.escape(_slug(f.script.title)) + r"-[0-9a-f]{16}\.mp4")
         for old in work.iterdir():
@@ -201,9 +209,6 @@ def film_video(script: Any, *, ctx: Any = None, progress: Any = None, settings: 
 
 def trailer_mix(edl: TrailerEDL, script: Any, *, ctx: Any = None) -> tuple[Any, Timeline]:
     """The trailer's sound: chosen lines on its own timeline, its own score, ducked and normalised to the spec."""
-    from studio_kit.engines.marketing.trailer import trailer_timeline
-    from studio_kit.engines.post import service as post
-
     f = film(script, ctx=ctx)
     tl = trailer_timeline(edl, f.timeline)
     track = None
@@ -220,11 +225,6 @@ def trailer(script: Any, length: int = 60, out: str | Path = "trailer.mp4", *, c
             edl: TrailerEDL | None = None, size: tuple[int, int] | None = None, otio_out: str | Path | None = None,
             progress: Any = None, settings: Any = None) -> TrailerResult:
     """Cut (or take ``edl``), render, self-QC and store a trailer. A failed QC raises MarketingError."""
-    from studio_kit import media
-    from studio_kit.engines.marketing import platforms
-    from studio_kit.engines.marketing.trailer import assemble, validate_edl
-    from studio_kit.engines.post.audio import write_wav
-
     ctx = _allowed(ctx, "render")
     f = film(script, ctx=ctx)
     edl = edl if edl is not None else cut(f.script, length, ctx=ctx)
@@ -236,7 +236,6 @@ def trailer(script: Any, length: int = 60, out: str | Path = "trailer.mp4", *, c
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="studio-trailer-mix-") as work:
         # AAC overshoots the true peak a little: keep the lossy headroom below the spec's ceiling
-        from studio_kit.engines.post.loudness import get_spec
 
         room = get_spec(edl.spec).true_peak_dbtp - platforms.LOSSY_HEADROOM_DB - float(mix.loudness.true_peak_dbtp)
         wav = write_wav(Path(work) / "mix.wav", mix.mix * np.float32(10 ** (min(0.0, room) / 20)))
@@ -263,16 +262,12 @@ def credits(*, ctx: Any = None, script: Any = None) -> Credits:
     rec = ctx.latest(CREDITS_KIND, CREDITS_NAME)
     creds = Credits.model_validate_json(ctx.read_bytes(rec.id)) if rec else Credits()
     if script is not None:
-        from studio_kit.engines.post.service import load_script
-
         parsed = load_script(script)
         tp = {k.lower(): v for k, v in parsed.title_page.items()}
         author = tp.get("author") or tp.get("authors") or tp.get("written by") or ""
         if not creds.writers and author:
             creds.writers = [a.strip() for a in author.replace("&", "\n").splitlines() if a.strip()]
         if not creds.cast:
-            from studio_kit.engines.characters.cast import cast_list
-
             creds.cast = [p.name for p in cast_list(parsed)][:6]
     return creds
 
@@ -298,13 +293,8 @@ def set_credits(changes: dict[str, Any] | Credits, *, ctx: Any = None) -> Credit
 def key_art(script: Any, *, ctx: Any = None, shot: str | None = None) -> tuple[Any, list[Any], list[str]]:
     """(key art frame, locked character renders, warnings): the chosen shot's frame (default: the shot with
     the most characters outside the final scene) and each locked character's first reference render."""
-    import io
-
     from PIL import Image
 
-    from studio_kit.engines.characters.service import list_characters
-    from studio_kit.engines.post.service import load_script
-    from studio_kit.engines.production import service as production
 
     ctx = project_context(ctx)
     parsed = load_script(script)
@@ -356,7 +346,6 @@ def poster(script: Any, layout: str = "one-sheet", out: str | Path = "poster.png
     from studio_kit.engines.marketing import poster as P
 
     ctx = _allowed(ctx, "render")
-    from studio_kit.engines.post.service import load_script
 
     P.get_layout(layout)
     parsed = load_script(script)
@@ -396,7 +385,6 @@ def export_platforms(source: str | Path, platforms_: str | list[str], out_dir: s
     """The full-frame (16:9) deliverables of a finished video — YouTube, X, H.264 master, ProRes screener —
     encoded in one ffmpeg run from one decode, each QC'd against its preset (a failed QC raises)."""
     from studio_kit.engines.marketing import platforms as P
-    from studio_kit.store.files import atomic_open
 
     chosen = P.select(platforms_)
     out = Path(out_dir)
@@ -429,13 +417,7 @@ def social(script: Any, platforms_: str | list[str] = "tiktok,instagram-feed,you
            *, ctx: Any = None, count: int = 1, min_seconds: float = 15, max_seconds: float = 60,
            scale: float = 1.0, captions: bool = True, progress: Any = None, settings: Any = None) -> list[SocialClip]:
     """The best ``count`` clips, each reframed to every platform (subject-tracked), captioned, QC'd and stored."""
-    from studio_kit import media
     from studio_kit.engines.marketing import platforms as P
-    from studio_kit.engines.marketing import social as S
-    from studio_kit.engines.marketing.trailer import assemble
-    from studio_kit.engines.post.audio import write_wav
-    from studio_kit.engines.post.subtitles import export_srt, export_vtt
-    from studio_kit.store.files import atomic_open
 
     presets = P.select(platforms_)
     ctx = _allowed(ctx, "render")
@@ -451,8 +433,6 @@ def social(script: Any, platforms_: str | list[str] = "tiktok,instagram-feed,you
         stem = f"{_slug(f.script.title)}-clip{k}"
         mix, tl = trailer_mix(edl, f.script, ctx=ctx)
         with tempfile.TemporaryDirectory(prefix="studio-social-") as work:
-            from studio_kit.engines.post.loudness import get_spec
-
             room = get_spec(edl.spec).true_peak_dbtp - P.LOSSY_HEADROOM_DB - float(mix.loudness.true_peak_dbtp)
             wav = write_wav(Path(work) / "mix.wav", mix.mix * np.float32(10 ** (min(0.0, room) / 20)))
             source = out / f"{stem}-16x9-source.mp4"
@@ -487,7 +467,6 @@ def deliver(script: Any, platforms_: str | list[str] = "all", out_dir: str | Pat
     """Every deliverable with one QC report: the trailer on the full-frame presets (YouTube, X, master,
     screener), a social clip on each social preset, and the one-sheet poster."""
     from studio_kit.engines.marketing import platforms as P
-    from studio_kit.store.files import atomic_open
 
     chosen = P.select(platforms_)
     ctx = _allowed(ctx, "render", "export")
@@ -497,8 +476,6 @@ def deliver(script: Any, platforms_: str | list[str] = "all", out_dir: str | Pat
     social_keys = [p.key for p in chosen if p.social]
     size = None
     if scale != 1:
-        from studio_kit import media
-
         info = media.probe(film_video(script, ctx=ctx, progress=progress, settings=settings))
         size = (max(16, round(info.width * scale / 2) * 2), max(16, round(info.height * scale / 2) * 2))
     length = spot_length(film(script, ctx=ctx), length)
@@ -534,21 +511,13 @@ def press_kit(script: Any, out: str | Path = "press_kit.pdf", *, ctx: Any = None
     The synopses are written by the text ``backend`` (default: the configured one; see press_kit.write_synopses)."""
     from PIL import Image
 
-    from studio_kit.engines.characters.service import list_characters
     from studio_kit.engines.marketing import platforms as P
-    from studio_kit.engines.marketing import press_kit as K
-    from studio_kit.engines.marketing.trailer import candidates
-    from studio_kit.engines.post.service import load_script
-    from studio_kit.engines.production import service as production
-    from studio_kit.engines.production.service import film_timeline
-    from studio_kit.store.files import atomic_open
 
     ctx = _allowed(ctx, "export")
     parsed = load_script(script)
     creds = credits(ctx=ctx, script=parsed)
     art, _portraits, _warnings = key_art(parsed, ctx=ctx)
     renders = {a.meta.get("character_id"): a for a in ctx.list_assets(kind=RENDER_KIND) if (a.meta or {}).get("locked")}
-    from studio_kit.engines.characters.cast import cast_list
 
     bibles = list_characters(ctx)
     cast = []
@@ -571,7 +540,6 @@ def press_kit(script: Any, out: str | Path = "press_kit.pdf", *, ctx: Any = None
             if len(frames) == stills:
                 break
     width, height = (plan.width, plan.height) if plan is not None else (1280, 720)
-    from math import gcd
 
     g = gcd(width, height)
     specs = {"Running time": f"{timeline.duration_seconds / 60:.0f} min {timeline.duration_seconds % 60:02.0f} s "
@@ -607,8 +575,6 @@ def marketing_kit(script: Any, out_dir: str | Path, *, ctx: Any = None, length: 
     length = spot_length(f, length)
     size = None
     if scale != 1:
-        from studio_kit import media
-
         info = media.probe(film_video(parsed, ctx=ctx, progress=progress, settings=settings))
         size = (max(16, round(info.width * scale / 2) * 2), max(16, round(info.height * scale / 2) * 2))
     t = trailer(parsed, length, out / f"{_slug(parsed.title)}-trailer-{length}.mp4", ctx=ctx, size=size,
@@ -626,10 +592,7 @@ def marketing_kit(script: Any, out_dir: str | Path, *, ctx: Any = None, length: 
 def poster_preview(script: Any, layout: str = "one-sheet", *, ctx: Any = None, width: int = 480,
                    tagline: str | None = None) -> tuple[bytes, list[str]]:
     """A poster of ``layout`` about ``width`` px wide as PNG bytes (nothing written or stored), and its warnings."""
-    import io as _io
-
     from studio_kit.engines.marketing import poster as P
-    from studio_kit.engines.post.service import load_script
 
     ctx = project_context(ctx)
     lay = P.get_layout(layout)

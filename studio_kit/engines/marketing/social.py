@@ -31,14 +31,18 @@
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from studio_kit import media
 from studio_kit.domain.marketing import EDLEntry, PlatformPreset, TrailerEDL
 from studio_kit.domain.timeline import Timeline
+from studio_kit.engines.marketing.trailer import _intensity as score
+from studio_kit.engines.marketing.typography import FONT_DIR
 from studio_kit.exceptions import MarketingError
 
 HOOK_SECONDS = 3.0
@@ -55,8 +59,6 @@ HIGHLIGHT = "&H0000D7FF"  # ASS BGR: amber (#FFD700)
 
 
 def _intensity(text: str) -> float:
-    from studio_kit.engines.marketing.trailer import _intensity as score
-
     return score(text, max(1.0, len(text.split()) / 2.5))
 
 
@@ -204,12 +206,9 @@ def _place(observed: list[float | None]) -> list[float]:
 def track_subject(video: str | Path, *, cuts: list[int] | None = None, fps: int = 24,
                   analysis_fps: int = ANALYSIS_FPS, width: int = 320) -> Track:
     """Follow the largest face, else the motion, through ``video`` shot by shot (see the module doc)."""
-    import time
-
     import cv2
     import cv2.data  # the bundled Haar cascades: cv2's stubs only know the submodule when it is imported by name
 
-    from studio_kit import media
 
     info = media.probe(video)
     height = max(2, round(width * info.height / max(1, info.width) / 2) * 2)
@@ -323,8 +322,6 @@ def captions_ass(timeline: Timeline, preset: PlatformPreset, texts: dict[str, st
 
 
 def ass_filter(path: Path) -> str:
-    from studio_kit.engines.marketing.typography import FONT_DIR
-
     def esc(p: Path) -> str:
         return str(p).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
 
@@ -336,6 +333,4 @@ def safe_box(preset: PlatformPreset) -> tuple[int, int, int, int]:
 
 
 def frame_at(video: str | Path, seconds: float, size: tuple[int, int]) -> Any:
-    from studio_kit import media
-
     return next(media.read_frames(video, size[0], size[1], start_s=seconds, count=1))

@@ -36,9 +36,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from studio_kit import media
 from studio_kit.domain.marketing import EDLEntry, TrailerEDL
 from studio_kit.domain.timeline import SceneSlot, Timeline
+from studio_kit.engines.marketing.typography import fit_text, title_font
 from studio_kit.exceptions import MarketingError
+from studio_kit.store.files import atomic_path
 
 MOVEMENTS = ("setup", "inciting", "escalation", "climax")
 MOVEMENT_SHARE = {"setup": 0.2, "inciting": 0.25, "escalation": 0.3, "climax": 0.25}
@@ -290,7 +293,6 @@ def card_image(text: str, size: tuple[int, int], *, role: str = "movement", subt
     """A trailer card: white condensed type on black, inside the 10 % title-safe area."""
     from PIL import Image, ImageDraw
 
-    from studio_kit.engines.marketing.typography import fit_text, title_font
 
     w, h = size
     img = Image.new("RGB", size, (0, 0, 0))
@@ -316,9 +318,6 @@ def card_image(text: str, size: tuple[int, int], *, role: str = "movement", subt
 def assemble(edl: TrailerEDL, film_video: str | Path, mix_wav: str | Path, out: str | Path,
              size: tuple[int, int]) -> Path:
     """Picture cut from the film's video by the EDL (one ffmpeg run), cards as stills, the trailer mix under it."""
-    from studio_kit import media
-    from studio_kit.store.files import atomic_path
-
     fps = edl.fps
     w, h = size
     with tempfile.TemporaryDirectory(prefix="studio-trailer-") as work:

@@ -5,6 +5,7 @@ delivery rate). Files are written atomically through ``store.files.atomic_path``
 """
 from __future__ import annotations
 
+import io
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ import numpy as np
 
 from studio_kit import media
 from studio_kit.exceptions import AudioError, ProductionError
+from studio_kit.store.files import atomic_path
 
 SR = 48_000
 
@@ -55,7 +57,6 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int = SR, subtype: st
     """A WAV master (default 24-bit PCM), written atomically and block by block (no film-length copy)."""
     import soundfile as sf
 
-    from studio_kit.store.files import atomic_path
 
     path = Path(path)
     channels = 1 if samples.ndim == 1 else samples.shape[1]
@@ -66,8 +67,6 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int = SR, subtype: st
 
 
 def wav_bytes(samples: np.ndarray, rate: int = SR, subtype: str = "PCM_24") -> bytes:
-    import io
-
     import soundfile as sf
 
     buf = io.BytesIO()

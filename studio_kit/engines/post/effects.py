@@ -20,6 +20,7 @@ import numpy as np
 
 from studio_kit.domain.timeline import Timeline
 from studio_kit.engines.post.audio import SR
+from studio_kit.engines.preproduction.service import break_down_script
 
 ROOM_TYPES = [
     ("vehicle", re.compile(r"\b(car|cab|taxi|bus|train|truck|van|subway|plane|cockpit)\b", re.IGNORECASE)),
@@ -148,8 +149,6 @@ def spot(kind: str, seed: Any, seconds: float | None = None) -> np.ndarray:
 
 def sound_tags(script: Any) -> dict[int, list[tuple[int, str]]]:
     """Scene index → [(source line, spot kind)] from the pre-production breakdown's sound/effects tags."""
-    from studio_kit.engines.preproduction.service import break_down_script
-
     _, breakdown = break_down_script(script)
     out: dict[int, list[tuple[int, str]]] = {}
     for sheet in breakdown.sheets:

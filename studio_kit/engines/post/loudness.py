@@ -41,12 +41,15 @@ is met within 0.1 LU.
 from __future__ import annotations
 
 import functools
+import re
+import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from studio_kit.engines.post.audio import read_audio
 from studio_kit.exceptions import AudioError
 
 ABS_GATE = -70.0
@@ -530,17 +533,12 @@ def qc(loudness: Loudness, spec: LoudnessSpec | str, file: str = "") -> QCReport
 
 def measure_file(path: str | Path, spec: str = "ebu-r128") -> QCReport:
     """Measure a WAV/FLAC/MP4/MOV file and QC it against ``spec``."""
-    from studio_kit.engines.post.audio import read_audio
-
     data, rate = read_audio(path)
     return qc(measure(data, rate), spec, str(path))
 
 
 def ffmpeg_ebur128(path: str | Path) -> dict[str, float]:
     """ffmpeg's own ``ebur128`` figures for a file (the reference our measurement must agree with)."""
-    import re
-    import subprocess
-
     import imageio_ffmpeg
 
     out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),

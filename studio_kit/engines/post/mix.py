@@ -19,6 +19,7 @@ its input stems and the five output arrays, and a few blocks of working memory b
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -28,8 +29,11 @@ from typing import Any
 import numpy as np
 
 from studio_kit.domain.timeline import Timeline
-from studio_kit.engines.post.audio import SR, db_to_gain
+from studio_kit.engines.post import loudness as L
+from studio_kit.engines.post.audio import SR, db_to_gain, rms_db
+from studio_kit.engines.post.loudness import LoudnessMeter
 from studio_kit.exceptions import AudioError
+from studio_kit.store.files import atomic_path
 
 STEM_NAMES = ("dialogue", "music", "effects")
 REFERENCE_LUFS = {"dialogue": -23.0, "music": -31.0, "effects": -37.0}
@@ -155,8 +159,6 @@ class _Stems:
 
     def balance(self) -> None:
         """Each audible stem's gain to its reference loudness (BS.1770, measured block by block)."""
-        from studio_kit.engines.post.loudness import LoudnessMeter
-
         rate = self.rate
         for k in STEM_NAMES:
             if not self.settings.audible(k) or self.n < int(0.4 * rate):
@@ -238,8 +240,6 @@ class _Stems:
 def _prepare(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, timeline: Timeline | None,
              settings: MixSettings, rate: int) -> tuple[_Stems, np.ndarray, Any, Any]:
     """Balanced stems, the ducking curve, the spec and the dialogue spans the spec gates on (or None)."""
-    from studio_kit.engines.post import loudness as L
-
     n = max(len(dialogue), len(music), len(effects))
     stems = _Stems(dialogue, music, effects, n, settings, rate)
     stems.balance()
@@ -262,8 +262,6 @@ def _deliver(stems: _Stems, g0: np.float32, spec: Any, buffers: Buffers | None =
     With ``buffers`` (block start, end → arrays to fill) or ``write`` (gets each block's mix and stems),
     the mix and the stems of every block are made at the final gain too. Returns (meter, largest gain).
     """
-    from studio_kit.engines.post import loudness as L
-
     n, rate = stems.n, stems.rate
     meter = L.LoudnessMeter(rate, 2)
     top = 0.0
@@ -290,8 +288,6 @@ def _normalise(stems: _Stems, spec: Any, spans: Any,
 
     Every pass fills ``buffers`` (see :func:`_deliver`); returns (meter of the last pass, its largest
     gain, its broadband gain)."""
-    from studio_kit.engines.post import loudness as L
-
     def level(lo: Any) -> float:
         return L.normalised_level(lo, bool(spans))
 
@@ -319,8 +315,6 @@ def mix(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, timeline: 
     the only film-length arrays are the inputs and the five outputs (:func:`mix_to_files` keeps
     none of the outputs).
     """
-    from studio_kit.engines.post import loudness as L
-
     settings = settings or MixSettings()
     stems, curve, spec, spans = _prepare(dialogue, music, effects, timeline, settings, rate)
     out = {k: np.empty((stems.n, 2), dtype=np.float32) for k in ("mix", *STEM_NAMES, "m&e")}
@@ -355,12 +349,8 @@ def mix_files(dialogue: np.ndarray, music: np.ndarray, effects: np.ndarray, time
     The passes that find the gain only measure; one more pass writes. The true peak is searched in the
     written master. ``label``: the QC report's file (default the mix's path).
     """
-    import contextlib
-
     import soundfile as sf
 
-    from studio_kit.engines.post import loudness as L
-    from studio_kit.store.files import atomic_path
 
     unknown = set(paths) - {"mix", *STEM_NAMES, "m&e"}
     if "mix" not in paths or unknown:
@@ -442,6 +432,4 @@ def _duck_from_power(sq: np.ndarray, timeline: Timeline | None, settings: MixSet
 
 def rms_in(x: np.ndarray, start_s: float, end_s: float, rate: int = SR) -> float:
     """RMS level (dBFS) of ``x`` between two times (for checks and the dashboard)."""
-    from studio_kit.engines.post.audio import rms_db
-
     return rms_db(x[int(start_s * rate): int(end_s * rate)])

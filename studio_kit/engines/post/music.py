@@ -27,11 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from studio_kit import registry
 from studio_kit.domain.requests import CuePlan, cue_seconds
 from studio_kit.domain.script import Script
 from studio_kit.domain.timeline import Timeline
 from studio_kit.engines.post.audio import SR
 from studio_kit.registry import Backend
+from studio_kit.store.files import atomic_path
 
 _POSITIVE = {"love", "laugh", "laughs", "laughing", "smile", "smiles", "smiling", "happy", "joy", "hope", "hug", "hugs", "kiss", "kisses", "warm", "bright", "sun", "sunny", "light", "gift", "friend", "friends", "together", "home", "safe", "win", "wins", "won", "celebrate", "party", "dance", "dances", "beautiful", "thank", "thanks", "sweet", "gentle", "kind", "calm", "peace", "free", "glad", "proud", "yes", "wonderful", "lovely", "good", "great", "best", "alive", "dream", "dreams", "shine", "shines", "golden", "laughter", "cheer", "cheers", "embrace"}
 _NEGATIVE = {"dead", "death", "die", "dies", "dying", "kill", "kills", "killed", "blood", "cry", "cries", "crying", "tears", "alone", "lost", "lose", "loss", "fear", "afraid", "scared", "dark", "darkness", "cold", "hate", "angry", "anger", "sad", "sorry", "grief", "pain", "hurt", "hurts", "broken", "break", "breaks", "gone", "never", "empty", "funeral", "grave", "ruin", "ruined", "fail", "failed", "wrong", "guilty", "regret", "lonely", "sick", "storm", "rain", "ash"}
@@ -177,8 +179,6 @@ def plan_cues(script: Script, timeline: Timeline, *, genre: str | None = None) -
 
 def render_score(cues: list[Cue], backend: Backend, total_samples: int, progress: Any = None) -> np.ndarray:
     """Every cue rendered through ``registry.invoke`` and laid at its scene's start: the music stem (n, 2)."""
-    from studio_kit import registry
-
     stem = np.zeros((total_samples, 2), dtype=np.float32)
     for cue in cues:
         audio = registry.invoke(backend, "render", cue.plan, seed=cue.plan.seed,
@@ -225,7 +225,6 @@ def export_cue_sheet_pdf(cues: list[Cue], timeline: Timeline, path: Any) -> Any:
         TableStyle,
     )
 
-    from studio_kit.store.files import atomic_path
 
     rows = cue_sheet_rows(cues, timeline)
     styles = getSampleStyleSheet()

@@ -22,12 +22,30 @@ from typing import Any
 
 import numpy as np
 
-from studio_kit.domain.script import Script
+from studio_kit import registry
+from studio_kit.domain.character import CharacterBible, slugify
+from studio_kit.domain.requests import chars
+from studio_kit.domain.script import ElementType, Script
 from studio_kit.domain.timeline import Timeline
 from studio_kit.domain.voice import VoiceProfile, derive_voice_profile, spread_profiles
-from studio_kit.engines.post.audio import SR, fit_length, wav_bytes
-from studio_kit.engines.post.mix import DuckSettings, MixResult, MixSettings
-from studio_kit.exceptions import AudioError, ScriptError
+from studio_kit.engines.characters.bible import bibles_from_script
+from studio_kit.engines.characters.service import list_characters, update_character
+from studio_kit.engines.post.audio import SR, WRITE_BLOCK, fit_length, wav_bytes, write_wav
+from studio_kit.engines.post.dubbing import DubPlan, export_lines_csv, export_lines_po, fit_line, place_dub, report_csv
+from studio_kit.engines.post.effects import effects_bed, sound_tags
+from studio_kit.engines.post.loudness import get_spec, measure_file
+from studio_kit.engines.post.mix import DuckSettings, MixResult, MixSettings, mix, mix_files
+from studio_kit.engines.post.music import export_cue_sheet_csv, export_cue_sheet_pdf, plan_cues, render_score
+from studio_kit.engines.post.subtitles import export_srt, export_vtt
+from studio_kit.engines.post.subtitles import qc as subtitle_qc
+from studio_kit.engines.post.timeline_build import build_timeline, line_ids
+from studio_kit.engines.post.voice import choose_backend, synthesize_line
+from studio_kit.engines.writing import load_script as _load
+from studio_kit.engines.writing import parse_fountain
+from studio_kit.exceptions import AudioError, ScriptError, TranslationError
+from studio_kit.platform import permissions
+from studio_kit.registry import get_backend_class, load_backend
+from studio_kit.store.files import atomic_open, atomic_path
 
 Progress = Callable[[str, int, int], None]   # (what, done, total)
 
@@ -41,8 +59,6 @@ def load_script(script: Script | str | Path) -> Script:
     """A parsed script from a Script, a .fountain/.fdx path or Fountain text."""
     if isinstance(script, Script):
         return script
-    from studio_kit.engines.writing import load_script as _load
-    from studio_kit.engines.writing import parse_fountain
 
     if isinstance(script, Path) or (isinstance(script, str) and "\n" not in script and len(script) < 400):
         path = Path(script)
@@ -55,8 +71,6 @@ def load_script(script: Script | str | Path) -> Script:
 def voice_backend(name: str) -> Any:
     """A voice backend by name, loaded once per process (``piper``, ``espeak`` …)."""
     if name not in _BACKENDS:
-        from studio_kit.registry import load_backend
-
         _BACKENDS[name] = load_backend("voice", name)
     return _BACKENDS[name]
 
@@ -64,8 +78,6 @@ def voice_backend(name: str) -> Any:
 def music_backend(name: str = "midi") -> Any:
     key = f"music.{name}"
     if key not in _BACKENDS:
-        from studio_kit.registry import load_backend
-
         _BACKENDS[key] = load_backend("music", name)
     return _BACKENDS[key]
 
@@ -79,12 +91,8 @@ def cast_profiles(script: Script, ctx: Any = None, language: str = "en") -> dict
     bible mined from the script; derived voices on the same backend voice are kept at
     least two semitones apart.
     """
-    from studio_kit.engines.characters.bible import bibles_from_script
-
     stored = []
     if ctx is not None:
-        from studio_kit.engines.characters.service import list_characters
-
         stored = list_characters(ctx)
     try:
         mined = {b.name: b for b in bibles_from_script(script)} if script.speaking_characters else {}
@@ -105,8 +113,6 @@ def cast_profiles(script: Script, ctx: Any = None, language: str = "en") -> dict
         elif bible is not None:
             profiles[name] = derive_voice_profile(bible, language=language)
         else:
-            from studio_kit.domain.character import CharacterBible, slugify
-
             profiles[name] = derive_voice_profile(CharacterBible(character_id=slugify(name), name=name),
                                                   language=language)
     return spread_profiles(profiles)
@@ -114,8 +120,6 @@ def cast_profiles(script: Script, ctx: Any = None, language: str = "en") -> dict
 
 def set_voice_profile(name: str, profile: VoiceProfile | Mapping[str, Any], ctx: Any = None) -> Any:
     """Edit a character's voice in its bible (a locked character keeps its frozen voice until a new version)."""
-    from studio_kit.engines.characters.service import update_character
-
     p = profile if isinstance(profile, VoiceProfile) else VoiceProfile.model_validate(dict(profile))
     return update_character(name, {"voice": p.edited().model_dump()}, ctx)
 
@@ -127,8 +131,6 @@ def _cache_key(*parts: Any) -> str:
 def speak(text: str, profile: VoiceProfile, *, language: str = "en", parenthetical: str | None = None,
           extensions: list[str] | tuple[str, ...] = (), stretch: float = 1.0) -> np.ndarray:
     """One line in a character's voice (48 kHz mono); cached per process on its exact inputs."""
-    from studio_kit.engines.post.voice import choose_backend, synthesize_line
-
     if not text.strip():
         return np.zeros(0, dtype=np.float32)
     names = dict.fromkeys([profile.backend, "piper", "espeak"])
@@ -221,8 +223,6 @@ def place_lines(timeline: Timeline, lines: Mapping[str, np.ndarray]) -> tuple[Ch
 def voice(script: Script | str | Path, *, language: str = "en", ctx: Any = None,
           profiles: Mapping[str, VoiceProfile] | None = None, progress: Progress | None = None) -> VoiceTrack:
     """Voice every dialogue line with its character's profile and build the film's timeline from them."""
-    from studio_kit.engines.post.timeline_build import build_timeline, line_ids
-
     parsed = load_script(script)
     if not parsed.scenes:
         raise ScriptError(f"{parsed.title or 'The script'} has no scenes: there is nothing to voice or score.",
@@ -232,7 +232,6 @@ def voice(script: Script | str | Path, *, language: str = "en", ctx: Any = None,
     blocks = [(ids[b.line], b, s) for s in parsed.scenes for b in s.dialogue]
     lines: dict[str, np.ndarray] = {}
     texts: dict[str, str] = {}
-    from studio_kit.domain.script import ElementType
 
     for k, (line_id, block, _scene) in enumerate(blocks):
         text = " ".join(e.text.strip() for e in block.lines if e.type in (ElementType.DIALOGUE, ElementType.LYRICS))
@@ -254,17 +253,12 @@ class Score:
     stem: np.ndarray          # (n, 2)
 
     def cue_sheet_csv(self, timeline: Timeline) -> str:
-        from studio_kit.engines.post.music import export_cue_sheet_csv
-
         return export_cue_sheet_csv(self.cues, timeline)
 
 
 def score(script: Script | str | Path, timeline: Timeline | None = None, *, backend: str = "midi",
           genre: str | None = None, progress: Progress | None = None) -> Score:
     """The scene-aware score for the film (cues on scene boundaries, exact lengths)."""
-    from studio_kit.engines.post.music import plan_cues, render_score
-    from studio_kit.engines.post.timeline_build import build_timeline
-
     parsed = load_script(script)
     if not parsed.scenes:
         raise ScriptError(f"{parsed.title or 'The script'} has no scenes to score.",
@@ -284,8 +278,6 @@ def score(script: Script | str | Path, timeline: Timeline | None = None, *, back
 
 def effects(script: Script | str | Path, timeline: Timeline, *, spots: bool = True) -> tuple[np.ndarray, list[dict]]:
     """Room tone per location and spot effects for the breakdown's sound tags: the effects stem."""
-    from studio_kit.engines.post.effects import effects_bed, sound_tags
-
     parsed = load_script(script)
     tags = sound_tags(parsed) if spots else {}
     return effects_bed(timeline, tags)
@@ -312,8 +304,6 @@ def mix_film(track: VoiceTrack | None, score_: Score | None, fx: np.ndarray | No
     The mix and the stems come back as film-length arrays (for the mixer dashboard and notebooks);
     :func:`mix_film_to_files` writes the same masters without holding them.
     """
-    from studio_kit.engines.post.mix import mix
-
     dialogue, music, fxs, timeline = _mix_inputs(track, score_, fx, timeline)
     return mix(dialogue, music, fxs, timeline, settings)
 
@@ -337,8 +327,6 @@ def mix_film_to_files(track: VoiceTrack | None, score_: Score | None, fx: np.nda
     (``mix``, ``stem:dialogue`` …) and its ``mix``/``stems`` arrays are empty. Same bytes as
     export_post writes from :func:`mix_film`'s arrays.
     """
-    from studio_kit.engines.post.mix import mix_files
-
     settings = settings or MixSettings()
     dialogue, music, fxs, timeline = _mix_inputs(track, score_, fx, timeline)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -351,8 +339,6 @@ def mix_film_to_files(track: VoiceTrack | None, score_: Score | None, fx: np.nda
 
 def measure_loudness(path: str | Path, spec: str = "ebu-r128") -> Any:
     """QC report of any WAV/FLAC/MP3/MP4/MOV file against a loudness spec."""
-    from studio_kit.engines.post.loudness import get_spec, measure_file
-
     get_spec(spec)
     return measure_file(path, spec)
 
@@ -366,10 +352,6 @@ def export_post(result: MixResult, track: VoiceTrack | None, score_: Score | Non
     wrote (:func:`mix_film_to_files`: ``result.files``). With ``ctx`` every file is also stored as
     an Asset (kind ``post.*``) with its provenance.
     """
-    from studio_kit.engines.post.audio import write_wav
-    from studio_kit.engines.post.subtitles import export_srt, export_vtt
-    from studio_kit.store.files import atomic_open
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timeline = track.timeline if track else None
@@ -403,8 +385,6 @@ def export_post(result: MixResult, track: VoiceTrack | None, score_: Score | Non
             fh.write(otio.adapters.write_to_string(track.timeline.to_otio(), "otio_json"))
         files["otio"] = path
     if score_ is not None and timeline is not None:
-        from studio_kit.engines.post.music import export_cue_sheet_pdf
-
         path = out / f"{prefix}cue_sheet.csv"
         with atomic_open(path, "w") as fh:
             fh.write(score_.cue_sheet_csv(timeline))
@@ -414,7 +394,6 @@ def export_post(result: MixResult, track: VoiceTrack | None, score_: Score | Non
     report = {**result.qc.to_dict(), "line": result.qc.line(), "settings": result.settings.to_dict(),
               "effects": fx_log or []}
     if track is not None:               # timed-text rules of the subtitles written above
-        from studio_kit.engines.post.subtitles import qc as subtitle_qc
 
         report["subtitles"] = subtitle_qc(track.timeline, texts, track.language)
     with atomic_open(path, "w") as fh:
@@ -432,8 +411,6 @@ def _write_character(path: Path, track: VoiceTrack, name: str, gain: np.float32)
     film-length stem is made; a plain array (a dub's stems) is read in blocks."""
     import soundfile as sf
 
-    from studio_kit.engines.post.audio import WRITE_BLOCK
-    from studio_kit.store.files import atomic_path
 
     chars = track.characters
     tl = track.timeline
@@ -468,8 +445,6 @@ def _write_character(path: Path, track: VoiceTrack, name: str, gain: np.float32)
 
 def store_files(ctx: Any, files: Mapping[str, Path], meta: dict[str, Any]) -> dict[str, int]:
     """Store exported post files as Assets (kind post.<what>), with the last backend call's provenance."""
-    from studio_kit import registry
-
     call = registry.last_call()
     provenance = call.provenance() if call else {}
     ids = {}
@@ -543,10 +518,6 @@ def produce(script: Script | str | Path, *, spec: str = "streaming", out_dir: st
     them); ``in_memory=True`` (or no ``out_dir``) keeps them as arrays in ``result.mix`` too,
     at about 1.1 GB more for a 10-minute film.
     """
-    from studio_kit.engines.post.loudness import get_spec
-    from studio_kit.engines.post.timeline_build import build_timeline
-    from studio_kit.platform import permissions
-
     get_spec(spec)
     permissions.require_in_project(ctx, "render", "export")    # voices and music are renders; masters exports
     parsed = load_script(script)
@@ -593,8 +564,6 @@ class DubResult:
 
 
 def translation_backend(name: str = "file", path: str | Path | None = None, **options: Any) -> Any:
-    from studio_kit.registry import get_backend_class
-
     cls = get_backend_class("translate", name)
     if path is not None:
         return cls.from_pretrained(path, **options) if name != "file" else cls(model_path=path, **options)
@@ -603,10 +572,6 @@ def translation_backend(name: str = "file", path: str | Path | None = None, **op
 
 def export_lines(script: Script | str | Path, language: str, path: str | Path) -> Path:
     """The sheet translators fill in (CSV, or gettext .po by the file's suffix), with each line's slot length."""
-    from studio_kit.engines.post.dubbing import export_lines_csv, export_lines_po
-    from studio_kit.engines.post.timeline_build import build_timeline
-    from studio_kit.store.files import atomic_open
-
     _check_language(language)
     parsed = load_script(script)
     track_timeline = build_timeline(parsed)
@@ -619,8 +584,6 @@ def export_lines(script: Script | str | Path, language: str, path: str | Path) -
 
 
 def _check_language(language: str) -> None:
-    from studio_kit.exceptions import TranslationError
-
     lang = (language or "").strip()
     ok = False
     for name in ("piper", "espeak"):
@@ -638,15 +601,8 @@ def dub(script: Script | str | Path, language: str, *, translations: str | Path 
         fx: np.ndarray | None = None, spec: str = "streaming", out_dir: str | Path | None = None, ctx: Any = None,
         progress: Progress | None = None) -> DubResult:
     """Dub the film into ``language``: translate, voice, fit to the original slots, mix over the M&E."""
-    from studio_kit import registry
-    from studio_kit.domain.requests import chars
-    from studio_kit.engines.post.dubbing import DubPlan, fit_line, place_dub, report_csv
-    from studio_kit.engines.post.subtitles import export_srt, export_vtt
-    from studio_kit.store.files import atomic_open
-
     _check_language(language)
     parsed = load_script(script)
-    from studio_kit.engines.post.timeline_build import build_timeline
 
     # translate first: a bad translation file fails before any audio is made
     source = {e.line_id: e.text for e in (original.timeline if original else build_timeline(parsed)).dialogue()

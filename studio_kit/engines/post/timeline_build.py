@@ -22,6 +22,8 @@ from collections.abc import Mapping
 
 from studio_kit.domain.script import ElementType, Scene, Script, Shot, ShotSize
 from studio_kit.domain.timeline import FPS, SceneSlot, ShotSlot, Timeline, TimelineEvent
+from studio_kit.engines.writing.fountain import parse_fountain
+from studio_kit.engines.writing.shots import shot_list
 
 PAUSE_FRAMES = 8
 BEAT_FRAMES = FPS
@@ -96,11 +98,7 @@ def build_timeline(script: Script | str, line_durations: Mapping[str, float] | N
 
     ``shots`` defaults to the writing engine's shot list for the script.
     """
-    from studio_kit.engines.writing.shots import shot_list
-
     if isinstance(script, str):
-        from studio_kit.engines.writing.fountain import parse_fountain
-
         script = parse_fountain(script)
     durations = dict(line_durations or {})
     shots = shot_list(script) if shots is None else shots

@@ -26,9 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from studio_kit import registry
 from studio_kit.domain.requests import Speech, speech_seconds
 from studio_kit.domain.voice import VoiceProfile
 from studio_kit.engines.post.audio import SR, db_to_gain, resample
+from studio_kit.exceptions import AudioError
 from studio_kit.registry import Backend
 
 #: speaking level of a normal line before the mix (peak dBFS)
@@ -96,7 +98,6 @@ def choose_backend(language: str, profile: VoiceProfile, backends: dict[str, Any
         b = backends.get(name)
         if b is not None and b.supports(language):
             return b
-    from studio_kit.exceptions import AudioError
 
     raise AudioError(f"No installed voice speaks language {language!r}.",
                      hint="Use an ISO 639 code espeak-ng knows (`espeak-ng --voices`), e.g. es, fr, ar, ja, zh.")
@@ -106,8 +107,6 @@ def synthesize_line(backend: Backend, text: str, profile: VoiceProfile, *, langu
                     parenthetical: str | None = None, extensions: list[str] | tuple[str, ...] = (),
                     stretch: float = 1.0) -> np.ndarray:
     """One dialogue line as 48 kHz mono float32, through ``registry.invoke`` (usage + provenance)."""
-    from studio_kit import registry
-
     d = delivery_for(parenthetical, extensions)
     voice = profile.language_voices.get(language.split("-")[0]) if backend.name != profile.backend else profile.voice
     rate = profile.rate * d.rate

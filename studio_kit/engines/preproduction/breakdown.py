@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from studio_kit.domain.breakdown_edits import EditLog
+from studio_kit.domain.cast import find_aliases, part_kind, part_names, scene_presence
 from studio_kit.domain.preproduction import Breakdown, BreakdownCategory, BreakdownSheet, CastMember, day_part
 from studio_kit.domain.script import ElementType, Scene, Script, scene_lines
 from studio_kit.engines.preproduction import tagging
@@ -103,8 +105,6 @@ def _one_name_per_part(script: Script):
     without speaking (named or introduced in action, a pronoun carried over). Presences under the
     review confidence are kept for the review queue, not counted.
     """
-    from studio_kit.domain.cast import part_names, scene_presence
-
     parts = part_names(script)
     presence = scene_presence(script)
 
@@ -164,8 +164,6 @@ def break_down(script: Script, *, edits: Any = None, backend: Any = None) -> Bre
         )
     log = None
     if edits is not None:
-        from studio_kit.domain.breakdown_edits import EditLog
-
         log = edits if isinstance(edits, EditLog) else EditLog.load(edits)
     breakdown = automatic_breakdown(script, cast_numbers=log.cast_numbers if log is not None else None,
                                     backend=backend)
@@ -211,7 +209,6 @@ def automatic_breakdown(script: Script, *, cast_numbers: dict[str, int] | None =
             eighths=int(scene.eighths or 0), synopsis=synopsis_line(scene), line=scene.line, tags=tags,
             page=_page_of(script, scene.index)))
     members = []
-    from studio_kit.domain.cast import find_aliases, part_kind
 
     aliases: dict[str, list[str]] = {}
     for short, full in find_aliases(script).items():

@@ -38,6 +38,7 @@ from studio_kit.domain.budget import (
     TopSheetGroup,
 )
 from studio_kit.exceptions import BudgetError
+from studio_kit.store.files import read_yaml_mapping
 
 DATA_FILES = ("chart_of_accounts", "fringes", "rate_cards", "usage_rates", "presets")
 ZERO = Decimal("0")
@@ -97,7 +98,6 @@ def load_budget_data(override: str | Path | Mapping[str, Any] | None = None) -> 
         return data
     if isinstance(override, Mapping):
         return deep_merge(data, override)
-    from studio_kit.store.files import read_yaml_mapping
 
     loaded = read_yaml_mapping(override, "Budget override file", BudgetError,
                                hint="Pass a YAML file of the rates to change, with keys such as `fringes:` or "

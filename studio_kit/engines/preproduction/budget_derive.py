@@ -30,6 +30,7 @@ from studio_kit.domain.preproduction import (
     Schedule,
 )
 from studio_kit.domain.script import Script
+from studio_kit.engines.preproduction import tagging
 from studio_kit.engines.preproduction.budget import load_budget_data, resolve_preset, to_decimal
 from studio_kit.engines.preproduction.budget_presets import (
     CastBooking,
@@ -38,6 +39,8 @@ from studio_kit.engines.preproduction.budget_presets import (
     ProductionFacts,
     build_budget,
 )
+from studio_kit.engines.preproduction.dood import day_out_of_days
+from studio_kit.engines.preproduction.stripboard import site_of
 from studio_kit.exceptions import BudgetError
 
 EXTRAS = (BreakdownCategory.EXTRAS_SILENT, BreakdownCategory.EXTRAS_ATMOSPHERE)
@@ -52,8 +55,6 @@ def cast_tier(cast_id: int, work_days: int, day_player_max_days: int = 2) -> str
 
 def dood_from_schedule(schedule: Schedule, drop_after_days: int = 10) -> DayOutOfDays:
     """The schedule's day-out-of-days (the DOOD engine's, with its drop/pickup rule)."""
-    from studio_kit.engines.preproduction.dood import day_out_of_days
-
     return day_out_of_days(schedule, drop_after=drop_after_days)
 
 
@@ -127,9 +128,6 @@ def derive_facts(breakdown: Breakdown, schedule: Schedule, *, dood: DayOutOfDays
 def built_sets(breakdown: Breakdown) -> set[str]:
     """Sites no location can be: an interior inside an object ("INT. TRAFFIC LIGHT HORIZONTAL BEAM") is
     built on a stage. Vehicles are not (a car or a ferry interior is shot for real or on a process rig)."""
-    from studio_kit.engines.preproduction import tagging
-    from studio_kit.engines.preproduction.stripboard import site_of
-
     objects = [lex for lex in tagging.lexicons()
                if lex.category in (BreakdownCategory.PROPS, BreakdownCategory.SET_DRESSING,
                                    BreakdownCategory.SPECIAL_EQUIPMENT)]

@@ -21,6 +21,7 @@ the day runs long. Safety notes come from the day's elements.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,8 +45,12 @@ from studio_kit.domain.preproduction import (
     ShootDay,
     format_eighths,
 )
+from studio_kit.engines.preproduction.budget_derive import cast_tier, dood_from_schedule
+from studio_kit.engines.preproduction.callsheet_pdf import build_pdf
 from studio_kit.engines.preproduction.daytimes import day_calls, shoot_date, sun_datetimes
 from studio_kit.exceptions import CallSheetError, ScheduleError, StudioError  # noqa: F401 - CallSheetError re-exported from its old path
+from studio_kit.store.files import atomic_path
+from studio_kit.templating import render_html as render
 
 #: what an unfilled field says: a marker the production office cannot miss, never "to be confirmed"
 TO_BE_CONFIRMED = "FILL IN — nearest hospital (name, address, phone) in the project's call sheet settings"
@@ -99,7 +104,6 @@ def fetch_weather(settings: CallSheetSettings, date: dt.date, timeout: float = 5
         return settings.weather
     if not settings.weather_provider:
         return WEATHER_BLANK
-    import json
     import urllib.parse
     import urllib.request
 
@@ -141,7 +145,6 @@ def _scene_rows(day: ShootDay) -> list[CallSheetScene]:
 def _dood(schedule: Schedule, dood: DayOutOfDays | None) -> DayOutOfDays:
     if dood is not None:
         return dood
-    from studio_kit.engines.preproduction.budget_derive import dood_from_schedule
 
     return dood_from_schedule(schedule)
 
@@ -160,8 +163,6 @@ def build_call_sheet(schedule: Schedule, breakdown: Breakdown, day_number: int,
     ``settings`` may be a plain project settings dict (``{"lat": .., "lon": ..,
     "timezone": .., "nearest_hospital": ..}``).
     """
-    from studio_kit.engines.preproduction.budget_derive import cast_tier
-
     settings = _checked_settings(settings, schedule, day_number)
     total = len(schedule.days)
     day = schedule.days[day_number - 1]
@@ -389,14 +390,10 @@ def safety_notes(day: ShootDay, breakdown: Breakdown, members: Mapping[int, Any]
 
 def render_html(sheet: CallSheet) -> str:
     """The call sheet as a standalone HTML page (template data/templates/callsheet.html.j2)."""
-    from studio_kit.templating import render_html as render
-
     return render("callsheet.html.j2", cs=sheet, hhmm=lambda t: t.strftime("%H:%M"))
 
 
 def _atomic_write(path: Path, write: Any) -> Path:
-    from studio_kit.store.files import atomic_path
-
     with atomic_path(path) as tmp:
         write(tmp)
     return path
@@ -409,8 +406,6 @@ def write_html(sheet: CallSheet, path: str | Path) -> Path:
 
 def write_pdf(sheet: CallSheet, path: str | Path) -> Path:
     """The call sheet on US Letter with reportlab (header, scenes, cast, requirements, advance)."""
-    from studio_kit.engines.preproduction.callsheet_pdf import build_pdf
-
     return _atomic_write(Path(path), lambda p: build_pdf(sheet, p))
 
 

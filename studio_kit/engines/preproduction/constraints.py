@@ -12,6 +12,7 @@ from typing import Any
 
 from studio_kit.domain.preproduction import Breakdown, ScheduleConstraints  # noqa: F401 - model re-exported from its old path
 from studio_kit.exceptions import ScheduleError
+from studio_kit.store.files import read_yaml_mapping
 
 
 def load_constraints(path: str | Path, breakdown: Breakdown) -> ScheduleConstraints:
@@ -27,8 +28,6 @@ def load_constraints(path: str | Path, breakdown: Breakdown) -> ScheduleConstrai
         fixed: {"7": 1}
         days: 20
     """
-    from studio_kit.store.files import read_yaml_mapping
-
     p = Path(path)
     raw = read_yaml_mapping(p, "Constraints file", ScheduleError,
                             hint="Pass a YAML or JSON mapping with keys such as cast_available:, before:, fixed:.")

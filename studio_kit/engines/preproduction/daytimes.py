@@ -18,9 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studio_kit.domain.callsheet import CallSheetSettings
 from studio_kit.domain.preproduction import Schedule, ShootDay
+from studio_kit.engines.preproduction.stripboard import light_phase
+from studio_kit.exceptions import CallSheetError
 
 #: the shooting crew is set up this long before a dawn or dusk window opens
 WINDOW_PREP = dt.timedelta(minutes=30)
@@ -65,10 +68,6 @@ def sun_datetimes(date: dt.date, settings: Any) -> tuple[dt.datetime | None, dt.
 
 
 def _tz(settings: Any):
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from studio_kit.exceptions import CallSheetError
-
     if not (-90 <= settings.lat <= 90 and -180 <= settings.lon <= 180):
         raise CallSheetError(f"Location {settings.lat}, {settings.lon} is not a valid latitude/longitude",
                              hint="Use decimal degrees: latitude -90..90, longitude -180..180.")
@@ -94,8 +93,6 @@ def _quarter(t: dt.datetime, up: bool = False) -> dt.datetime:
 
 def _plan_day(day: ShootDay, date: dt.date, settings: Any, schedule: Schedule) -> tuple[DayCall, str, dt.datetime | None]:
     """The day's calls before turnaround: (call, why, latest shooting call the light allows or None)."""
-    from studio_kit.engines.preproduction.stripboard import light_phase
-
     rise, sset = sun_datetimes(date, settings)
     std_crew = dt.datetime.combine(date, settings.crew_call)
     std_shoot = dt.datetime.combine(date, settings.shooting_call)

@@ -26,9 +26,11 @@ from studio_kit.domain.preproduction import (
     DayOutOfDays,
     Schedule,
     format_eighths,
+    strip_colour,
 )
 from studio_kit.engines.preproduction.stripboard import shoot_dates
 from studio_kit.store.files import atomic_open, atomic_path
+from studio_kit.templating import render_html
 
 CATEGORIES = list(BreakdownCategory)
 
@@ -161,7 +163,6 @@ def breakdown_pdf(breakdown: Breakdown, path: str | Path) -> Path:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from studio_kit.domain.preproduction import strip_colour
 
     styles = getSampleStyleSheet()
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=10)
@@ -243,8 +244,6 @@ STRIP_HEADER = ["Scene", "I/E", "Set", "D/N", "Pages", "Cast", "Synopsis"]
 
 def stripboard_html(schedule: Schedule, path: str | Path) -> Path:
     """A self-contained HTML stripboard (inline colours, printable)."""
-    from studio_kit.templating import render_html
-
     page = render_html("stripboard.html.j2", schedule=schedule, cast=sorted(schedule.cast_names.items()),
                        header=STRIP_HEADER, rows=_board_rows(schedule))
     with atomic_open(path, "w") as fh:

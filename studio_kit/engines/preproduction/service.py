@@ -14,13 +14,17 @@ Draft (.fdx) work everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.domain.budget import Budget, TopSheet
+from studio_kit.domain.callsheet import CallSheetSettings
 from studio_kit.domain.preproduction import (
     Breakdown,
     DayOutOfDays,
@@ -30,7 +34,20 @@ from studio_kit.domain.preproduction import (
     parse_eighths,
 )
 from studio_kit.domain.script import Script
-from studio_kit.exceptions import ScheduleError, StudioError
+from studio_kit.engines.preproduction.breakdown import BreakdownError, break_down
+from studio_kit.engines.preproduction.budget import compute, load_budget_data, resolve_preset, update_line
+from studio_kit.engines.preproduction.budget_derive import derive_budget
+from studio_kit.engines.preproduction.budget_export import export_budget
+from studio_kit.engines.preproduction.callsheet import build_call_sheet, write_html, write_pdf
+from studio_kit.engines.preproduction.daytimes import time_days
+from studio_kit.engines.preproduction.dood import day_out_of_days
+from studio_kit.engines.preproduction.exports import export_breakdown, export_schedule
+from studio_kit.engines.preproduction.schedule import load_constraints, reschedule, schedule_breakdown
+from studio_kit.engines.preproduction.stripboard import shoot_dates
+from studio_kit.engines.writing.io import load_script
+from studio_kit.exceptions import BudgetError, CallSheetError, ScheduleError, StudioError
+from studio_kit.platform import permissions, reviews
+from studio_kit.store.files import sha256_of_file
 
 #: The sample short shipped with the package (planned when no script is given).
 SAMPLE_SCRIPT = Path(__file__).resolve().parents[2] / "data" / "samples" / "the_last_reel.fountain"
@@ -73,23 +90,17 @@ def require_budget(ctx: Any, *, edit: bool = False) -> str | None:
     """Refuse budget figures (``see_budget``; rates and fees are confidential) and budget changes
     (``edit_budget`` as well) to a project role without them: PermissionDenied names user, role and
     permission. Offline work (``ctx`` None: files, no project) is not checked."""
-    from studio_kit.platform import permissions
-
     return permissions.require_in_project(ctx, "see_budget", *(("edit_budget",) if edit else ()))
 
 
 def can_see_budget(ctx: Any) -> bool:
     """Whether ``ctx``'s user may see budget figures (dashboards hide them otherwise)."""
-    from studio_kit.platform import permissions
-
     return permissions.allows(ctx, "see_budget")
 
 
 def edit_budget_line(ctx: Any, budget: Budget, account: str, index: int, **changes: Any) -> Budget:
     """One hand edit of a budget line (rate, amount, units ...), refused without ``edit_budget``
     before the budget is touched."""
-    from studio_kit.engines.preproduction.budget import update_line
-
     require_budget(ctx, edit=True)
     return update_line(budget, account, index, **changes)
 
@@ -100,8 +111,6 @@ def require_breakdown_lock(ctx: Any, script_record: Any = None) -> Any:
     script version feeds the breakdown lock while the project keeps the gate on (ApprovalGateError
     otherwise). A script that is not stored in the project (a file, the sample) has no review to pass.
     Returns the review item (None when the gate is off or there is no stored version)."""
-    from studio_kit.platform import permissions, reviews
-
     if ctx is None or getattr(ctx, "project_id", None) is None:
         return None
     permissions.require_in_project(ctx, "edit_schedule")
@@ -114,8 +123,6 @@ def require_breakdown_lock(ctx: Any, script_record: Any = None) -> Any:
 # -- inputs ----------------------------------------------------------------------------------
 
 def _slug(text: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "script"
 
 
@@ -132,8 +139,6 @@ def resolve_script_path(path: str | Path | None, home: str | Path | None = None)
     """A script path as a user typed it: absolute, relative to where they ran ``studio`` (a template's
     kernel runs in the templates folder, so the shell's ``PWD`` is tried too), or relative to STUDIO_HOME.
     ``None`` is the built-in sample short."""
-    import os
-
     if path is None or str(path) == "":
         return SAMPLE_SCRIPT
     p = Path(path).expanduser()
@@ -147,8 +152,6 @@ def read_script(path: str | Path | Script) -> Script:
     """A parsed screenplay from a Fountain or Final Draft file (the writing engine's loader)."""
     if isinstance(path, Script):
         return path
-    from studio_kit.engines.preproduction.breakdown import BreakdownError
-    from studio_kit.engines.writing.io import load_script
 
     p = Path(path)
     if not p.is_file():
@@ -180,7 +183,6 @@ def choose_preset(breakdown: Breakdown, preset: str = "auto", data: Mapping[str,
     """The budget preset: ``auto`` prices a script under 40 pages as a short, longer ones as a feature."""
     if preset == "auto":
         return SHORT_PRESET if breakdown.total_eighths < AUTO_FEATURE_PAGES * 8 else FEATURE_PRESET
-    from studio_kit.engines.preproduction.budget import resolve_preset
 
     return resolve_preset(preset, data)
 
@@ -221,8 +223,6 @@ def load_published_schedule(path: str | Path | Schedule, breakdown: Breakdown) -
 
 def redate(schedule: Schedule, start_date: dt.date) -> Schedule:
     """The same board on new dates (weekdays from ``start_date``); strip order is kept."""
-    from studio_kit.engines.preproduction.stripboard import shoot_dates
-
     cal = shoot_dates(start_date, len(schedule.days))
     return schedule.model_copy(update={"start_date": start_date, "days": [
         d.model_copy(update={"date": date, "week": week}) for d, (date, week) in zip(schedule.days, cal)]})
@@ -243,8 +243,6 @@ def _as_date(value: str | dt.date | None, what: str = "--start-date") -> dt.date
 
 def break_down_script(script: str | Path | Script, *, edits: Any = None, backend: Any = None) -> tuple[Script, Breakdown]:
     """(script, breakdown) with the edit log replayed; ``backend`` proposes extra tags (verified)."""
-    from studio_kit.engines.preproduction.breakdown import break_down
-
     sc = read_script(script)
     return sc, break_down(sc, edits=edits, backend=backend)
 
@@ -261,8 +259,6 @@ def schedule_of(breakdown: Breakdown, *, limits: ScheduleLimits | None = None, c
     result's ``moved`` and ``previous_objective`` say what moved and what it changed. Deterministic by
     default: the same breakdown, constraints and ``seed`` give the same board on any machine.
     """
-    from studio_kit.engines.preproduction.schedule import reschedule, schedule_breakdown
-
     if time_limit <= 0:
         raise ScheduleError(f"Time limit (--time-limit) {time_limit} must be positive.", hint="e.g. --time-limit 10")
     if isinstance(previous, (str, Path)):
@@ -279,10 +275,6 @@ def price(breakdown: Breakdown, schedule: Schedule, dood: DayOutOfDays | None = 
           script: Script | None = None, rates: Any = None, data: Mapping[str, Any] | None = None,
           shots: int | None = None, contingency: Any = None) -> Budget:
     """The budget of one board of a breakdown (cast days from its DOOD, days from its strips)."""
-    from studio_kit.engines.preproduction.budget import load_budget_data
-    from studio_kit.engines.preproduction.budget_derive import derive_budget
-    from studio_kit.exceptions import BudgetError
-
     if shots is not None and shots < 0:
         raise BudgetError(f"Shots (--shots) {shots} must be 0 or more.", hint="Pass the number of shots on the shot list.")
     data = data if data is not None else load_budget_data(rates)
@@ -327,10 +319,6 @@ def plan_package(script: str | Path | Script, *, edits: Any = None, backend: Any
       With a ``ctx`` the budget needs the user's ``see_budget`` permission (``edit_budget`` too when it
       is stored), checked before anything is computed or written.
     """
-    from studio_kit.engines.preproduction.budget import compute, load_budget_data
-    from studio_kit.engines.preproduction.callsheet import build_call_sheet
-    from studio_kit.engines.preproduction.dood import day_out_of_days
-
     def step(name: str) -> None:
         if progress is not None:
             progress(name)
@@ -343,8 +331,6 @@ def plan_package(script: str | Path | Script, *, edits: Any = None, backend: Any
     if time_limit <= 0:
         raise ScheduleError(f"Time limit (--time-limit) {time_limit} must be positive.", hint="e.g. --time-limit 10")
     if shots is not None and shots < 0:
-        from studio_kit.exceptions import BudgetError
-
         raise BudgetError(f"Shots (--shots) {shots} must be 0 or more.", hint="Pass the number of shots on the shot list.")
     if keep_board is not None and schedule is not None:
         raise ScheduleError("Pass either a published schedule to use as it is, or a board to re-optimise from "
@@ -358,15 +344,11 @@ def plan_package(script: str | Path | Script, *, edits: Any = None, backend: Any
         cs_settings = _callsheet_settings(callsheet, first_day)
 
     if board_edits and edits is None and not isinstance(script, Script):
-        from studio_kit.config import get_settings
-
         saved = edit_log_path(get_settings().home, script)
         edits = saved if saved.exists() else None
     step("breakdown")
     sc, bd = break_down_script(script, edits=edits, backend=backend)
     if isinstance(constraints, (str, Path)):
-        from studio_kit.engines.preproduction.schedule import load_constraints
-
         constraints = load_constraints(constraints, bd)
     step("schedule")
     if schedule is not None:
@@ -380,7 +362,6 @@ def plan_package(script: str | Path | Script, *, edits: Any = None, backend: Any
     step("day out of days")
     dood = day_out_of_days(sched, drop_after=drop_after)
     if sched.days:      # each day's calls from its first light, turnaround kept or the forced call reported
-        from studio_kit.engines.preproduction.daytimes import time_days
 
         sched = time_days(sched, cs_settings or _callsheet_settings(None, first_day),
                           cast_names={m.id: m.name for m in bd.cast})
@@ -410,9 +391,6 @@ def plan_package(script: str | Path | Script, *, edits: Any = None, backend: Any
 
 
 def _callsheet_settings(values: Any, first_day: dt.date | None):
-    from studio_kit.domain.callsheet import CallSheetSettings
-    from studio_kit.exceptions import CallSheetError
-
     if isinstance(values, CallSheetSettings):
         settings = values
     else:
@@ -428,10 +406,6 @@ def _callsheet_settings(values: Any, first_day: dt.date | None):
 
 def export_package(pkg: PreproductionPackage, out_dir: str | Path) -> dict[str, Any]:
     """Write every part of a package: breakdown/, schedule/, budget/ and callsheets/ (HTML + PDF per day)."""
-    from studio_kit.engines.preproduction.budget_export import export_budget
-    from studio_kit.engines.preproduction.callsheet import write_html, write_pdf
-    from studio_kit.engines.preproduction.exports import export_breakdown, export_schedule
-
     out = Path(out_dir)
     files: dict[str, Any] = {"breakdown": export_breakdown(pkg.breakdown, out / "breakdown"),
                              "schedule": export_schedule(pkg.schedule, pkg.dood, out / "schedule")}
@@ -458,8 +432,6 @@ def store_package(pkg: PreproductionPackage, ctx: Any, out_dir: str | Path,
     stored: list[Any] = []
     parent = None
     if path is not None and path.is_file():
-        from studio_kit.store.files import sha256_of_file
-
         latest = ctx.latest("script", path.name)      # the script version the package was made from (e.g. the
         same = latest is not None and latest.sha256 == sha256_of_file(path)[0]   # writer's v1): not a copy
         parent = latest if same else ctx.put_asset(path, kind="script", name=path.name, provenance=prov)
@@ -505,9 +477,6 @@ class BudgetDifference:
 def budget_difference(breakdown: Breakdown, before: Schedule, after: Schedule, *, preset: str = "auto",
                       script: Script | None = None, rates: Any = None, drop_after: int = 10) -> BudgetDifference:
     """Price two boards of the same breakdown and return the change (cast days × rates, holds, days, moves)."""
-    from studio_kit.engines.preproduction.budget import compute, load_budget_data
-    from studio_kit.engines.preproduction.dood import day_out_of_days
-
     data = load_budget_data(rates)
     out = []
     for sched in (before, after):

@@ -32,12 +32,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from studio_kit.domain.cast import GROUP_SPEAKERS  # noqa: F401 - groups are extras, not cast
+from studio_kit.domain.cast import (
+    GROUP_SPEAKERS,  # noqa: F401 - groups are extras, not cast
+    _animal_word,
+)
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
 from studio_kit.domain.preproduction import Tag, TagOrigin, dedupe, element_id
 from studio_kit.domain.script import ElementType, Scene, scene_lines
 from studio_kit.engines.preproduction import tagging_rules as rules
 from studio_kit.engines.preproduction.senses import NOUN_CATEGORIES, used_as_verb
+from studio_kit.registry import invoke
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 
@@ -460,8 +464,6 @@ def part_effects(scene: Scene, members: list, tags: list[Tag]) -> list[Tag]:
         if m.kind == "cg" and seen:
             name, note = f"{m.name} (CG CHARACTER)", "a CG character: VFX shots wherever it appears"
         elif m.kind == "animal" and "vfx" in m.needs and m.name in scene.speaking_characters:
-            from studio_kit.domain.cast import _animal_word
-
             name, note = f"TALKING {(_animal_word(m.name) or 'animal').upper()}", "a talking animal: mouth replacement"
         else:
             continue
@@ -529,8 +531,6 @@ def propose_tags(scene: Scene, backend: Any, existing: list[Tag]) -> tuple[list[
     tag (the cast list comes from the script itself) and its text occurs in the
     scene's action or dialogue; the tag then carries the line it was found on.
     """
-    from studio_kit.registry import invoke
-
     lines = scene_lines(scene, include_dialogue=True)
     text = "\n".join(t for _, t in lines)
     cats = ", ".join(c.value for c in Cat if c not in {Cat.CAST, Cat.NOTES})

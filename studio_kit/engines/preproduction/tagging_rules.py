@@ -24,9 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from studio_kit.domain.cast import animal_lexicon
 from studio_kit.domain.preproduction import BreakdownCategory as Cat
 from studio_kit.domain.preproduction import Tag, element_id
-from studio_kit.domain.script import scene_lines
+from studio_kit.domain.script import ElementType, scene_lines
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -45,8 +46,6 @@ def words() -> dict[str, frozenset[str]]:
 
 def paragraphs(scene: Any) -> dict[int, tuple[str, int]]:
     """Source line -> (its action paragraph as one line, offset of the line in it): sentences run over lines."""
-    from studio_kit.domain.script import ElementType
-
     out: dict[int, tuple[str, int]] = {}
     for el in scene.elements:
         if el.type != ElementType.ACTION:
@@ -130,8 +129,6 @@ def in_appositive(before: str) -> bool:
 
 def human_subject(before: str, previous_sentence: str, cast_words: set[str]) -> bool:
     """Does the clause ending at a stunt verb have a person as its subject?"""
-    from studio_kit.domain.cast import animal_lexicon
-
     w = words()
     clause = _clause_before(before).strip()
     if not clause:       # "… and tackles him": the subject of the clause before
@@ -271,8 +268,6 @@ def _cued_lights(line: int, line_text: str, w: dict[str, Any]) -> list[Tag]:
 def _set_description(line: int, line_text: str, flat: str, off: int, w: dict[str, Any],
                      claimed_text: set[str]) -> list[Tag]:
     """A set description lists its dressing: "It has little doggy beds, doggy food, and a water spout …"."""
-    from studio_kit.domain.cast import animal_lexicon
-
     out: list[Tag] = []
     starts = [k for k in range(off, off + len(line_text)) if k == 0 or flat[k - 2:k] in (". ", "! ", "? ")]
     for k in starts:
@@ -299,8 +294,6 @@ def _set_description(line: int, line_text: str, flat: str, off: int, w: dict[str
 
 def _held_objects(line: int, line_text: str, w: dict[str, Any], claimed_text: set[str]) -> list[Tag]:
     """An object held or led: "on a leash", "with a basket on her arm"."""
-    from studio_kit.domain.cast import animal_lexicon
-
     out: list[Tag] = []
     for m in re.finditer(r"\b(?:(?:on|with)\s+(?:a|an|his|her|their)|(?:holding|carrying|clutching|grabs|holds|"
                          r"carries|drags|pulls|drops|lifts|wields|swings)\s+(?:a|an|his|her|their|the))\s+"

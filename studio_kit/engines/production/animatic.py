@@ -19,6 +19,7 @@ settings, each opens on a key frame) and only the sound is encoded.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import subprocess
@@ -31,9 +32,16 @@ from typing import Any
 import numpy as np
 
 from studio_kit import media
+from studio_kit.config import get_settings
 from studio_kit.domain.production import CutChoice, ShotFrame, ShotPlan, Take
+from studio_kit.domain.requests import VideoRequest
 from studio_kit.domain.timeline import Timeline
+from studio_kit.engines.production.continuity import match_colour
+from studio_kit.engines.production.shots import frame_image, shot_request
 from studio_kit.exceptions import ProductionError
+from studio_kit.fonts import font as _font
+from studio_kit.registry import get_backend_class, invoke, load_backend
+from studio_kit.store.files import atomic_path
 
 PRESETS = {"720p": (1280, 720), "1080p": (1920, 1080)}
 FPS = 24
@@ -109,7 +117,6 @@ def timecode(frame: int) -> str:
 def _card(size: tuple[int, int], lines: list[tuple[str, float]]):
     from PIL import Image, ImageDraw
 
-    from studio_kit.fonts import font as _font
 
     img = Image.new("RGB", size, (12, 12, 14))
     d = ImageDraw.Draw(img)
@@ -148,8 +155,6 @@ class Overlays:
     """Burned-in timecode and shot labels, drawn on each frame."""
 
     def __init__(self, size: tuple[int, int], burn_timecode: bool, labels: bool):
-        from studio_kit.fonts import font as _font
-
         self.size, self.burn_timecode, self.labels = size, burn_timecode, labels
         self.font = _font(max(12, size[1] // 26))
 
@@ -180,7 +185,6 @@ def encode_segment(segment: Segment, out: Path, size: tuple[int, int]) -> None:
     """Pipe the segment's frames into libx264 (``out`` written atomically)."""
     from PIL import Image, ImageDraw
 
-    from studio_kit.store.files import atomic_path
 
     w, h = size
     with atomic_path(out) as tmp:
@@ -218,8 +222,6 @@ def build_segments(ctx: Any, plan: ShotPlan, timeline: Timeline, size: tuple[int
                    choices: dict[str, CutChoice], takes: dict[str, Take], backend: Any,
                    settings: Any = None) -> list[Segment]:
     """The film as segments: title card, one per shot slot, end card."""
-    from studio_kit.engines.production.shots import frame_image
-
     segments: list[Segment] = []
     if title_card:
         title = plan.title or timeline.title or "Untitled"
@@ -307,8 +309,6 @@ def _staged_move(shot: ShotFrame, movement: str, settings: Any) -> tuple[Any, st
     """(the 3D previz backend, its move, amount) when ``shot``'s frame came from the 3D previz, its movement is a
     move of the camera body (push, pull, pan, tilt, tracking, crane) and Blender is installed here; else None
     (the video backend animates the still, as for every other picture-maker)."""
-    from studio_kit.registry import get_backend_class, load_backend
-
     stager: Any = get_backend_class("image", "blender3d")
     mapped = stager.camera_move(movement)
     if shot.backend != stager.name or mapped is None or not stager.availability(settings).ok:
@@ -320,9 +320,6 @@ def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, 
                         frames: int, size: tuple[int, int], reference: ShotFrame | None,
                         frame_image: Callable[..., Any]) -> Callable[[], Iterator[np.ndarray]]:
     def run() -> Iterator[np.ndarray]:
-        from studio_kit.engines.production.shots import shot_request
-        from studio_kit.registry import invoke
-
         preview = (max(64, round(size[0] * MOVE_SCALE / 2) * 2), max(64, round(size[1] * MOVE_SCALE / 2) * 2))
         request, _ = shot_request(ctx, shot, plan, seed=shot.seed, size=preview)
         rendered = invoke(engine, "render_move", request, move, frames=frames, amount=amount, seed=shot.seed,
@@ -331,8 +328,6 @@ def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, 
                                   "width": preview[0], "height": preview[1], "previz": shot.previz})
         match: Callable[[Any], Any] | None = None
         if reference is not None:
-            from studio_kit.engines.production.continuity import match_colour
-
             ref = frame_image(ctx, reference)
 
             def match_reference(img: Any) -> Any:
@@ -348,13 +343,8 @@ def _staged_move_source(ctx: Any, plan: ShotPlan, shot: ShotFrame, engine: Any, 
 def _move_source(ctx: Any, shot: ShotFrame, movement: str, frames: int, size: tuple[int, int], backend: Any,
                  reference: ShotFrame | None, frame_image: Callable[..., Any]) -> Callable[[], Iterator[np.ndarray]]:
     def run() -> Iterator[np.ndarray]:
-        from studio_kit.domain.requests import VideoRequest
-        from studio_kit.registry import invoke
-
         still = frame_image(ctx, shot)
         if reference is not None:
-            from studio_kit.engines.production.continuity import match_colour
-
             still = match_colour(still, frame_image(ctx, reference))
         request = VideoRequest(frames=frames, fps=FPS, width=size[0], height=size[1], image=still,
                                movement=movement, seed=shot.seed, prompt=shot.description)
@@ -368,8 +358,6 @@ def _move_source(ctx: Any, shot: ShotFrame, movement: str, frames: int, size: tu
 def assemble(segment_files: list[Path], out: Path, *, total_frames: int, audio: Path | None,
              audio_delay_frames: int) -> None:
     """Concatenate the segments without re-encoding the picture and lay the soundtrack under them."""
-    from studio_kit.store.files import atomic_path
-
     seconds = total_frames / FPS
     with atomic_path(out) as tmp:
         listing = tmp.with_suffix(".txt")
@@ -397,11 +385,7 @@ def render(ctx: Any, plan: ShotPlan, timeline: Timeline, out: str | Path, *, pre
            backend: str | None = None, cache_dir: str | Path | None = None, settings: Any = None,
            progress: Progress | None = None) -> AnimaticResult:
     """Render the film to ``out`` (MP4); see the module doc."""
-    from studio_kit.registry import load_backend
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     size = preset_size(preset)
     if timeline.fps != FPS:
@@ -451,6 +435,4 @@ def render(ctx: Any, plan: ShotPlan, timeline: Timeline, out: str | Path, *, pre
 
 
 def _recording(ctx: Any):
-    import contextlib
-
     return ctx.recording() if hasattr(ctx, "recording") else contextlib.nullcontext()

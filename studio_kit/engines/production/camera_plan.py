@@ -25,8 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.domain.production import ShotFrame, ShotPlan
-from studio_kit.exceptions import ProductionError
+from studio_kit.engines.production.shots import render_shot, require_plan, save_plan, shot_request
+from studio_kit.exceptions import BackendUnavailableError, ProductionError
+from studio_kit.fonts import font as _font
+from studio_kit.registry import get_backend_class, load_backend, resolve_name
+from studio_kit.store.files import atomic_open, atomic_path
+from studio_kit.templating import render_html
 
 #: lens by shot size (mm, spherical, Super 35)
 LENSES = {"wide": 24, "medium": 50, "over-the-shoulder": 50, "close-up": 85, "insert": 100}
@@ -59,8 +65,6 @@ class Diagram:
 
     def svg(self) -> str:
         """The diagram as SVG (template camera_plan.svg.j2; labels escaped there)."""
-        from studio_kit.templating import render_html
-
         items = []
         for kind, a in self.items:
             style = {"stroke": a.get("stroke", "#222"), "width": a.get("width", 2), "fill": a.get("fill", "none"),
@@ -85,7 +89,6 @@ class Diagram:
     def png(self) -> Any:
         from PIL import Image, ImageDraw
 
-        from studio_kit.fonts import font as _font
 
         img = Image.new("RGB", (self.width, self.height), (251, 250, 246))
         d = ImageDraw.Draw(img)
@@ -208,9 +211,6 @@ def line_flags(ctx: Any, plan: ShotPlan, scene: str) -> list[dict[str, Any]]:
     """Each shot of ``scene`` with its 180° line decision (see
     :meth:`~studio_kit.backends.image.blender3d.backend.Blender3DImageBackend.line_flags`): staged exactly as the
     3D previz draws it, nudges included; no Blender needed."""
-    from studio_kit.engines.production.shots import shot_request
-    from studio_kit.registry import load_backend
-
     stager: Any = load_backend("image", "blender3d", stage_only=True)
     requests = [(s.number, shot_request(ctx, s, plan)[0]) for s in scene_shots(plan, scene)]
     return stager.line_flags(requests)
@@ -256,10 +256,6 @@ def nudge_shot(ctx: Any, number: str, *, mark: str | None = None, direction: str
     ``reset`` every nudge. The nudge is stored on the shot in the plan (a new plan version) and the frame is a new
     variant; the same nudges always draw the same picture. The scene's camera plan is stored again with its new
     line flags. ``ctx`` is a rendering context: call it through ``service.nudge_shot``, which checks the role."""
-    from studio_kit.engines.production.shots import render_shot, require_plan, save_plan, shot_request
-    from studio_kit.exceptions import BackendUnavailableError
-    from studio_kit.registry import get_backend_class
-
     plan = require_plan(ctx, name)
     shot = plan.shot(number)
     if shot.status == "omitted":
@@ -331,10 +327,6 @@ def top_view(ctx: Any, plan: ShotPlan, scene: str, size: tuple[int, int] = (1280
     """The 3D previz's top view of ``scene`` (its set from above, the marks, the 180° line, each shot's camera and
     frustum, numbered), staged as the 3D frames are (nudges included); None when the configured image backend
     is not the 3D previz (``STUDIO_IMAGE_BACKEND=auto`` picks it when bpy is installed)."""
-    from studio_kit.config import get_settings
-    from studio_kit.engines.production.shots import shot_request
-    from studio_kit.registry import load_backend, resolve_name
-
     settings = get_settings()
     if resolve_name("image", settings.image_backend, settings) != "blender3d":
         return None
@@ -356,8 +348,6 @@ def export_camera_plan(plan: ShotPlan, scene: str, out_dir: str | Path, ctx: Any
     """Write ``camera-plan-scene-N.svg`` and ``.png`` into ``out_dir``; returns the paths. With the project
     ``ctx`` the scene's camera plan is stored (:func:`camera_plan_record`) and its 180° line flags are drawn, and
     when the 3D previz draws the pictures its top view of the set is written too (``…-3d.png``, :func:`top_view`)."""
-    from studio_kit.store.files import atomic_open, atomic_path
-
     flags = camera_plan_record(ctx, plan, scene)["line_flags"] if ctx is not None else None
     diagram = camera_plan(plan, scene, flags)
     out_dir = Path(out_dir)

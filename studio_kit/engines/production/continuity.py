@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from studio_kit.domain.production import ContinuityCheck
+from studio_kit.registry import invoke, optional_backend
 
 THRESHOLDS = {"exposure": 0.12, "white_balance": 0.06, "histogram": 0.55, "face": 0.6}
 
@@ -140,8 +141,6 @@ def channel_means(image: Any) -> list[float]:
 
 def face_vectors(images: dict[str, Any]) -> dict[str, Any]:
     """Face descriptors of the main face in each image (None where none is found or faces are not installed)."""
-    from studio_kit.registry import invoke, optional_backend
-
     encoder = optional_backend("encoder", "face")
     if encoder is None:
         return {k: None for k in images}

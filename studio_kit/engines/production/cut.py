@@ -11,14 +11,20 @@ Pro X ``.fcpxml``, Final Cut Pro 7 / Premiere ``.xml``, CMX 3600 ``.edl``, Avid
 """
 from __future__ import annotations
 
+import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+from studio_kit import media
 from studio_kit.domain.production import CutChoice, ShotPlan, Take
 from studio_kit.domain.timeline import Timeline
+from studio_kit.engines.production import continuity
 from studio_kit.engines.production.animatic import FPS, PROGRAM_START, slots
+from studio_kit.engines.production.shots import frame_image
 from studio_kit.exceptions import ProductionError
+from studio_kit.store.files import atomic_path
 
 CUT_KIND = "cut"
 FORMATS = {"otio": ("otio_json", ".otio"), "fcpxml": ("fcpx_xml", ".fcpxml"), "xml": ("fcp_xml", ".xml"),
@@ -29,7 +35,6 @@ def load_choices(ctx: Any, name: str) -> dict[str, CutChoice]:
     asset = ctx.latest(CUT_KIND, name)
     if asset is None:
         return {}
-    import json
 
     data = json.loads(ctx.read_bytes(asset.id))
     return {k: CutChoice.model_validate(v) for k, v in data.get("choices", {}).items()}
@@ -37,8 +42,6 @@ def load_choices(ctx: Any, name: str) -> dict[str, CutChoice]:
 
 def take_frame(ctx: Any, take: Take, in_frame: int, width: int = 256) -> Any:
     """One decoded frame of a take's proxy (RGB array, ``width`` wide), at ``in_frame``."""
-    from studio_kit import media
-
     w, h = take.media.width or 16, take.media.height or 9
     height = max(2, round(width * h / w / 2) * 2)
     frame = next(media.read_frames(ctx.asset_path(take.proxy_asset_id), width, height,
@@ -72,9 +75,6 @@ def propose_colour_match(ctx: Any, plan: ShotPlan, takes: dict[str, Take], choic
     """The colour match a take cut into slot ``number`` is offered: tone curves (scikit-image's histogram
     match of the take's in-frame onto the neighbouring slot's picture, :func:`colour_reference`) and the
     ffmpeg filter that applies them at conform. None when there is nothing to match to."""
-    from studio_kit.engines.production import continuity
-    from studio_kit.engines.production.shots import frame_image
-
     found = colour_reference(plan, choices, number, take)
     if found is None:
         return None
@@ -101,8 +101,6 @@ def choose(ctx: Any, plan: ShotPlan, takes: dict[str, Take], number: str, *, sou
 
     ``colour_match``: store the take's colour match to its neighbouring slot with the choice
     (:func:`propose_colour_match`); the animatic renderer applies its filter when it conforms the cut."""
-    import json
-
     shot = plan.shot(number)
     if source not in ("ai", "take"):
         raise ProductionError(f"A shot is cut to 'ai' or 'take', not {source!r}.", hint="--source ai|take")
@@ -213,11 +211,8 @@ def build_otio(ctx: Any, plan: ShotPlan, timeline: Timeline, choices: dict[str, 
 def export(cut: Any, out: str | Path, fmt: str | None = None) -> Path:
     """Write the cut through an OTIO adapter: otio, fcpxml (FCP X), xml (FCP 7 / Premiere), edl (CMX 3600) or
     aaf (Avid Media Composer; the clips link to their media by file name, as an AAF of an offline edit does)."""
-    import copy
-
     import opentimelineio as otio
 
-    from studio_kit.store.files import atomic_path
 
     out = Path(out)
     fmt = (fmt or out.suffix.lstrip(".") or "otio").lower()

@@ -7,23 +7,33 @@ path, Fountain/FDX text or a parsed :class:`~studio_kit.domain.script.Script`.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
 from studio_kit.domain.production import ShotPlan
+from studio_kit.domain.requests import VideoRequest
+from studio_kit.engines.post import service as post
+from studio_kit.engines.post.timeline_build import build_timeline
+from studio_kit.engines.production import animatic, continuity, cut, footage
 from studio_kit.engines.production import shots as _shots
-from studio_kit.exceptions import ProductionError
+from studio_kit.engines.production.camera_plan import export_camera_plan as export
+from studio_kit.engines.production.camera_plan import nudge_shot as nudge
+from studio_kit.engines.production.storyboard import export_contact_sheet, export_storyboard_pdf
+from studio_kit.exceptions import ProductionError, StudioError
+from studio_kit.platform import permissions
+from studio_kit.registry import invoke, last_call, load_backend
+from studio_kit.store import open_store
 
 
 def project_context(ctx: Any = None) -> Any:
     """``ctx`` itself, or the settings' current project opened in the store."""
     if ctx is not None:
         return ctx
-    from studio_kit.config import get_settings
-    from studio_kit.store import open_store
 
     settings = get_settings()
     return open_store().project(settings.org, settings.project, user=settings.user)
@@ -32,8 +42,6 @@ def project_context(ctx: Any = None) -> Any:
 def rendering_context(ctx: Any = None) -> Any:
     """:func:`project_context`, refused unless its user's project role has the ``render`` permission
     (runs renders and model backends: permissions.yaml). Checked before anything is drawn or stored."""
-    from studio_kit.platform import permissions
-
     ctx = project_context(ctx)
     permissions.require_in_project(ctx, "render")
     return ctx
@@ -81,11 +89,6 @@ def frame_image(shot: Any, *, ctx: Any = None):
 def export_storyboard(out: str | Path, *, ctx: Any = None, plan: ShotPlan | None = None, paper: str = "letter",
                       panels: int = 6, contact_sheet: str | Path | None = None) -> dict[str, Path]:
     """Storyboard PDF (and a contact sheet PNG when asked) of the stored plan."""
-    from studio_kit.engines.production.storyboard import (
-        export_contact_sheet,
-        export_storyboard_pdf,
-    )
-
     ctx = project_context(ctx)
     plan = plan or _shots.require_plan(ctx, None)
     out_paths = {"pdf": export_storyboard_pdf(ctx, plan, out, paper=paper, panels=panels)}
@@ -97,8 +100,6 @@ def export_storyboard(out: str | Path, *, ctx: Any = None, plan: ShotPlan | None
 def export_camera_plan(scene: str, out_dir: str | Path, *, ctx: Any = None,
                        plan: ShotPlan | None = None) -> dict[str, Path]:
     """Top-down camera plan of one scene as SVG and PNG."""
-    from studio_kit.engines.production.camera_plan import export_camera_plan as export
-
     ctx = project_context(ctx)
     plan = plan or _shots.require_plan(ctx, None)
     return export(plan, str(scene), out_dir, ctx=ctx)  # stores the camera plan with its 180° line flags
@@ -109,8 +110,6 @@ def nudge_shot(number: str, *, ctx: Any = None, mark: str | None = None, directi
                settings: Any = None) -> ShotPlan:
     """Nudge a staged shot and redraw it with the 3D previz (see :func:`.camera_plan.nudge_shot`). A nudge renders,
     so the user's role needs the render permission, as for a re-render."""
-    from studio_kit.engines.production.camera_plan import nudge_shot as nudge
-
     return nudge(rendering_context(ctx), number, mark=mark, direction=direction, orbit=orbit, lens=lens, reset=reset,
                  name=name, settings=settings)
 
@@ -119,30 +118,22 @@ def nudge_shot(number: str, *, ctx: Any = None, mark: str | None = None, directi
 
 def ingest_footage(paths: Iterable[str | Path], *, ctx: Any = None, progress: Any = None) -> list[Any]:
     """Probe, proxy, thumbnail and shot-detect clips; each stored only when all of it worked."""
-    from studio_kit.engines.production import footage
-
     ctx = project_context(ctx)
     return footage.ingest(ctx, paths, plan=_shots.latest_plan(ctx), progress=progress)
 
 
 def list_takes(*, ctx: Any = None) -> list[Any]:
-    from studio_kit.engines.production import footage
-
     return footage.list_takes(project_context(ctx))
 
 
 def assign_take(name: str, *, shot: str | None = None, scene: str | None = None, take: int | None = None,
                 ctx: Any = None) -> Any:
     """Override which shot (or scene) a take belongs to."""
-    from studio_kit.engines.production import footage
-
     return footage.assign_take(project_context(ctx), name, shot=shot, scene=scene, take_number=take)
 
 
 def coverage_report(*, ctx: Any = None, plan: ShotPlan | None = None) -> Any:
     """Scripted shots with their takes and AI frames; ``.missing`` lists those with neither."""
-    from studio_kit.engines.production import footage
-
     ctx = project_context(ctx)
     plan = plan or _shots.require_plan(ctx, None)
     return footage.coverage(plan, footage.list_takes(ctx))
@@ -150,8 +141,6 @@ def coverage_report(*, ctx: Any = None, plan: ShotPlan | None = None) -> Any:
 
 def slot_picture(ctx: Any, shot: Any, take: Any | None):
     """The still that stands for a shot slot: the take's first thumbnail, else the AI frame."""
-    import io
-
     from PIL import Image
 
     if take is not None and take.thumbnail_asset_ids:
@@ -161,8 +150,6 @@ def slot_picture(ctx: Any, shot: Any, take: Any | None):
 
 def continuity_report(*, ctx: Any = None, plan: ShotPlan | None = None, use_takes: bool = True) -> list[Any]:
     """Consecutive shots of every scene compared (exposure, white balance, colour, faces); jumps flagged."""
-    from studio_kit.engines.production import continuity, footage
-
     ctx = project_context(ctx)
     plan = plan or _shots.require_plan(ctx, None)
     by_shot = footage.takes_for(plan, footage.list_takes(ctx)) if use_takes else {}
@@ -185,10 +172,6 @@ def render_shot_video(script: Any, number: str, *, ctx: Any = None, backend: str
                       steps: int | None = None, settings: Any = None) -> ShotPlan:
     """An AI video of one shot (the video backend, image-to-video from its frame when it can), as long as
     the film's timeline makes the shot; stored as a ``shot_video`` asset that the animatic then plays."""
-    from studio_kit.domain.requests import VideoRequest
-    from studio_kit.engines.production import animatic
-    from studio_kit.registry import invoke, last_call, load_backend
-
     ctx = rendering_context(ctx)
     plan = _current_plan(script, ctx, None, settings)
     shot = plan.shot(number)
@@ -231,10 +214,6 @@ MIX_KINDS = ("post.mix", "mix")
 def film_timeline(script: Any, *, ctx: Any = None) -> Any:
     """The film's timing for ``script``: the post engine's stored timeline of this script when there is
     one (voiced line lengths), else the post engine's timeline built from the script (estimated lengths)."""
-    from studio_kit.engines.post import service as post
-    from studio_kit.engines.post.timeline_build import build_timeline
-    from studio_kit.exceptions import StudioError
-
     ctx = project_context(ctx)
     parsed = _shots.load(script)
     try:
@@ -267,8 +246,6 @@ def render_animatic(script: Any, out: str | Path, *, ctx: Any = None, preset: st
     The MP4 is written to ``out`` and stored as an ``animatic`` asset; the result says how many
     segments were re-encoded and how many came from the cache.
     """
-    from studio_kit.engines.production import animatic
-
     ctx = rendering_context(ctx)
     width, height = animatic.preset_size(preset)
     plan = _current_plan(script, ctx, image_backend, settings)
@@ -333,8 +310,6 @@ def cut_choice(number: str, *, source: str, take: str | None = None, in_frame: i
                colour_match: bool = False, ctx: Any = None) -> dict[str, Any]:
     """Cut one shot slot to a real take (from ``in_frame``) or back to its AI shot; returns every choice.
     ``colour_match``: store the take's colour match to its neighbouring slot, applied when the cut renders."""
-    from studio_kit.engines.production import cut, footage
-
     ctx = project_context(ctx)
     plan = _shots.require_plan(ctx, None)
     takes = {t.name: t for t in footage.list_takes(ctx)}
@@ -344,8 +319,6 @@ def cut_choice(number: str, *, source: str, take: str | None = None, in_frame: i
 
 def build_cut(script: Any = None, *, ctx: Any = None) -> Any:
     """The hybrid cut as an OpenTimelineIO timeline (one clip per shot slot, markers, the mix on A1)."""
-    from studio_kit.engines.production import cut, footage
-
     ctx = project_context(ctx)
     plan = _shots.require_plan(ctx, None)
     script = _script_of(script, plan)
@@ -356,9 +329,6 @@ def build_cut(script: Any = None, *, ctx: Any = None) -> Any:
 
 def export_cut(out: str | Path, *, fmt: str | None = None, script: Any = None, ctx: Any = None) -> Path:
     """Write the cut as .otio, .fcpxml (FCP X), .xml (FCP 7 / Premiere) or .edl (CMX 3600); stored too."""
-    from studio_kit.engines.production import cut
-    from studio_kit.platform import permissions
-
     ctx = project_context(ctx)
     permissions.require_in_project(ctx, "export")
     path = cut.export(build_cut(script, ctx=ctx), out, fmt)
@@ -370,8 +340,6 @@ def render_cut(out: str | Path, *, script: Any = None, ctx: Any = None, preset: 
                burn_timecode: bool = False, labels: bool = False, colour_match: bool = False,
                progress: Any = None, settings: Any = None) -> Any:
     """The hybrid cut rendered to MP4 by the animatic renderer (takes where chosen, AI shots elsewhere)."""
-    from studio_kit.engines.production import animatic, cut, footage
-
     ctx = rendering_context(ctx)
     plan = _shots.require_plan(ctx, None)
     script = _script_of(script, plan)

@@ -22,8 +22,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from studio_kit.config import get_settings
+from studio_kit.domain.character import identity_from_bible
 from studio_kit.domain.production import ShotFrame, ShotPlan
+from studio_kit.domain.requests import ImageRequest
 from studio_kit.domain.script import ElementType, Script
+from studio_kit.engines.characters import modes
+from studio_kit.engines.characters import service as characters
+from studio_kit.engines.characters.consistency import score_render
+from studio_kit.engines.writing.io import load_script
+from studio_kit.engines.writing.pagination import paginate
+from studio_kit.engines.writing.shots import shot_list
 from studio_kit.exceptions import CharacterError, ProductionError
 from studio_kit.registry import get_backend_class, invoke, last_call, load_backend
 
@@ -34,9 +43,6 @@ Progress = Callable[[int, int, str], None]
 
 def load(script: Any) -> Script:
     """A parsed, paginated Script from a path, Fountain/FDX text or a Script (eighths set for timing)."""
-    from studio_kit.engines.writing.io import load_script
-    from studio_kit.engines.writing.pagination import paginate
-
     parsed = script if isinstance(script, Script) else load_script(script if isinstance(script, (bytes, str))
                                                                    else Path(script))
     if not parsed.scenes:
@@ -59,8 +65,6 @@ def script_hash(script: Script) -> str:
 def plan_from_script(script: Script) -> ShotPlan:
     """The shot plan of ``script`` before anything is drawn: the writing engine's shot list, with the
     action and dialogue each shot covers."""
-    from studio_kit.engines.writing.shots import shot_list
-
     shots = shot_list(script)
     if not shots:
         raise ProductionError(f"The shot list of {script.title!r} is empty.",
@@ -164,8 +168,6 @@ def save_plan(ctx: Any, plan: ShotPlan, *, note: str = "") -> Any:
 
 def _bibles(ctx: Any, names: Iterable[str]) -> list[Any]:
     """The project's characters among a shot's subjects (props and unknown names are skipped)."""
-    from studio_kit.engines.characters import service as characters
-
     out: list[Any] = []
     for name in names:
         try:
@@ -179,8 +181,6 @@ def _bibles(ctx: Any, names: Iterable[str]) -> list[Any]:
 
 def check_cast(bibles: list[Any], number: str) -> list[Any]:
     """Refuse a shot drawn from a tampered lock or an unlocked avatar; return the mode warnings to store."""
-    from studio_kit.engines.characters import modes
-
     warnings = []
     for bible in bibles:
         if bible.identity is not None and not bible.identity.verify():
@@ -199,9 +199,6 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
     (size, angle, movement, subjects), its scene with the scene's whole cast in order (so marks and the 180° line
     hold across its shots) and the shot's previz nudges (mark, orbit, lens). One place for the frame, the
     animatic's rendered camera moves and the camera plan's line flags."""
-    from studio_kit.domain.character import identity_from_bible
-    from studio_kit.domain.requests import ImageRequest
-
     bibles = _bibles(ctx, shot.subjects) if bibles is None else bibles
     idents = [b.identity.to_identity() if b.identity else identity_from_bible(b) for b in bibles]
     tweak = shot.prompt_tweak if prompt_tweak is None else prompt_tweak.strip()
@@ -236,11 +233,7 @@ def shot_request(ctx: Any, shot: ShotFrame, plan: ShotPlan, *, seed: int | None 
 def render_shot(ctx: Any, shot: ShotFrame, *, plan: ShotPlan, backend: str | None = None, seed: int | None = None,
                 prompt_tweak: str | None = None, settings: Any = None, engine: Any = None) -> ShotFrame:
     """Draw one shot through the image backend and store the frame; returns the shot with it chosen."""
-    from studio_kit.engines.characters.consistency import score_render
-
     if settings is None:
-        from studio_kit.config import get_settings
-
         settings = get_settings()
     bibles = _bibles(ctx, shot.subjects)
     warnings = check_cast(bibles, shot.number)

@@ -10,12 +10,16 @@ marked OMITTED, as storyboard artists and script supervisors do.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
 
 from studio_kit.domain.production import ShotFrame, ShotPlan
+from studio_kit.engines.production.shots import frame_image
 from studio_kit.exceptions import ProductionError
+from studio_kit.fonts import font
+from studio_kit.store.files import atomic_path
 
 LAYOUTS = {6: (3, 2), 9: (3, 3)}   # panels a page -> (columns, rows)
 ARROW_RGB = (214, 40, 40)
@@ -41,8 +45,6 @@ def move_arrows(movement: str) -> list[tuple[float, float, float, float]]:
 
 
 def _arrow_head(x0: float, y0: float, x1: float, y1: float, size: float) -> list[tuple[float, float]]:
-    import math
-
     a = math.atan2(y1 - y0, x1 - x0)
     return [(x1, y1), (x1 - size * math.cos(a - 0.45), y1 - size * math.sin(a - 0.45)),
             (x1 - size * math.cos(a + 0.45), y1 - size * math.sin(a + 0.45))]
@@ -78,14 +80,10 @@ def panel_caption(shot: ShotFrame) -> tuple[str, str]:
 
 
 def _frames(ctx: Any, plan: ShotPlan) -> dict[str, Any]:
-    from studio_kit.engines.production.shots import frame_image
-
     return {s.number: frame_image(ctx, s) for s in plan.shots if s.asset_id is not None}
 
 
 def _font(size: int):
-    from studio_kit.fonts import font  # the one font loader for drawn frames
-
     return font(size)
 
 
@@ -96,7 +94,6 @@ def export_storyboard_pdf(ctx: Any, plan: ShotPlan, out: str | Path, *, paper: s
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    from studio_kit.store.files import atomic_path
 
     if panels not in LAYOUTS:
         raise ProductionError(f"A storyboard page holds 6 or 9 panels, not {panels}.", hint="Use --panels 6 or 9.")
@@ -169,7 +166,6 @@ def export_contact_sheet(ctx: Any, plan: ShotPlan, out: str | Path, *, columns: 
     """Write a contact sheet PNG: every shot's frame with its number, camera and move arrows."""
     from PIL import Image, ImageDraw
 
-    from studio_kit.store.files import atomic_path
 
     if not plan.shots:
         raise ProductionError("The shot plan is empty.", hint="Render shots first: `studio shots render SCRIPT`.")

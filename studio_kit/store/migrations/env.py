@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
+from studio_kit.config import get_settings
 from studio_kit.store import models  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
@@ -32,7 +33,6 @@ def _run(connection) -> None:
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if not url:  # the developer alembic.ini leaves it empty: use the studio settings
-        from studio_kit.config import get_settings
 
         url = get_settings().resolved_database_url
     return url

@@ -29,7 +29,7 @@ import math
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,9 +38,13 @@ from PIL import Image, ImageDraw
 from studio_kit.backends.base import Availability
 from studio_kit.backends.image.base import ImageBackend
 from studio_kit.backends.image.blender3d import staging as st
-from studio_kit.backends.image.blender3d.mannequin import body_params, mannequin_for
+from studio_kit.backends.image.blender3d.mannequin import PART_CLASS, body_params, mannequin_for
+from studio_kit.backends.image.blender3d.worker import shared_worker
+from studio_kit.backends.image.previz import PrevizImageBackend
+from studio_kit.domain.character import seed_for
 from studio_kit.domain.requests import ImageRequest
 from studio_kit.exceptions import BackendUnavailableError, ImageError
+from studio_kit.fonts import font as _font
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +97,6 @@ class Frame3D:
         cast order), optionally of one part class ("body", "arm", "head", "hair")."""
         import numpy as np
 
-        from studio_kit.backends.image.blender3d.mannequin import PART_CLASS
 
         if self.mask is None:
             raise ImageError("This 3D previz frame has no part mask to cut a character from.",
@@ -138,7 +141,6 @@ class Blender3DImageBackend(ImageBackend):
         if not stage_only and not bpy_installed():  # staging (marks, cameras, the line) needs no Blender
             if not fallback:
                 raise BackendUnavailableError(MISSING, hint=MISSING_HINT)
-            from studio_kit.backends.image.previz import PrevizImageBackend
 
             log.warning("%s %s", MISSING, MISSING_HINT)
             self._fallback = PrevizImageBackend()
@@ -164,8 +166,6 @@ class Blender3DImageBackend(ImageBackend):
     @property
     def worker(self) -> Any:
         if self._worker is None:
-            from studio_kit.backends.image.blender3d.worker import shared_worker
-
             self._worker = shared_worker()
         return self._worker
 
@@ -274,8 +274,6 @@ class Blender3DImageBackend(ImageBackend):
         bodies = {known[u]: b for u, b in given.items()}
         for name in subjects:  # a subject with no bible yet still stands there, as a stand-in mannequin
             if name not in bodies:
-                from studio_kit.domain.character import seed_for
-
                 bodies[name] = mannequin_for({"name": name, "seed": seed_for(name)})
                 notes.append(f"{name} has no character bible: a stand-in mannequin was used.")
         plan = st.set_plan(scene)
@@ -330,8 +328,6 @@ class Blender3DImageBackend(ImageBackend):
 
     def _frame_msg(self, plan: st.SetPlan, chars: list[tuple], props: list[dict[str, Any]], cam: st.Camera,
                    request: ImageRequest) -> dict[str, Any]:
-        from dataclasses import asdict
-
         return {"set": asdict(plan),
                 "characters": [{"name": n, "body": b, "mark": (m.x, m.y), "facing": m.facing, "pose": m.pose,
                                 "expression": e, "look_at_point": lp} for n, b, m, e, lp in chars],
@@ -448,8 +444,6 @@ def _jsonable(obj: Any) -> Any:
 def _draw_plan(img: Image.Image, top: st.Camera, staging: st.Staging, cams: list[tuple[str, st.Camera]],
                report: list[dict[str, Any]]) -> None:
     """Overlay the camera plan: marks and names, the 180° line, each camera with its frustum and number."""
-    from studio_kit.fonts import font as _font
-
     w, h = img.size
     d = ImageDraw.Draw(img)
 

@@ -16,6 +16,8 @@ Frozen at 0003: later model changes get a new migration, never an edit here.
 import sqlalchemy as sa
 from alembic import op
 
+from studio_kit.store.ops_models import GENESIS, entry_digest
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -33,8 +35,6 @@ def _predicate(column: str) -> str:
 
 def _chain_existing_events() -> None:
     """Chain the audit_event rows written before 0003, per organization in id order."""
-    from studio_kit.store.ops_models import GENESIS, entry_digest
-
     bind = op.get_bind()
     events = sa.table("audit_event", sa.column("id"), sa.column("org_id"), sa.column("project_id"),
                       sa.column("actor"), sa.column("action"), sa.column("target"), sa.column("detail", sa.JSON),
