@@ -33,6 +33,7 @@ from studio_kit.domain.timeline import Timeline
 from studio_kit.engines.characters.cast import cast_list
 from studio_kit.engines.characters.service import list_characters
 from studio_kit.engines.marketing import platforms
+from studio_kit.engines.marketing import poster as poster_art
 from studio_kit.engines.marketing import press_kit as K
 from studio_kit.engines.marketing import social as S
 from studio_kit.engines.marketing.trailer import (
@@ -343,19 +344,17 @@ def poster(script: Any, layout: str = "one-sheet", out: str | Path = "poster.png
            tagline: str | None = None, title: str | None = None, dpi: int = 300, scale: float = 1.0,
            shot: str | None = None) -> Any:
     """Compose, write (PNG + PDF) and store a poster of ``layout``."""
-    from studio_kit.engines.marketing import poster as P
-
     ctx = _allowed(ctx, "render")
 
-    P.get_layout(layout)
+    poster_art.get_layout(layout)
     parsed = load_script(script)
     creds = credits(ctx=ctx, script=parsed)
     art, portraits, warnings = key_art(parsed, ctx=ctx, shot=shot)
-    result = P.compose(layout, title=title or parsed.title, key_art=art, portraits=portraits, credits=creds,
+    result = poster_art.compose(layout, title=title or parsed.title, key_art=art, portraits=portraits, credits=creds,
                        tagline=tagline if tagline is not None else creds.tagline, release=creds.release,
                        dpi=dpi, scale=scale)
     result.warnings = warnings + result.warnings
-    P.write(result, out)
+    poster_art.write(result, out)
     for path in (result.png, result.pdf):
         if path is not None:
             ctx.put_asset(path, "marketing.poster", f"{_slug(parsed.title)}-{result.layout}{path.suffix}",
@@ -384,14 +383,12 @@ def export_platforms(source: str | Path, platforms_: str | list[str], out_dir: s
                      scale: float = 1.0, stem: str = "trailer") -> Delivery:
     """The full-frame (16:9) deliverables of a finished video — YouTube, X, H.264 master, ProRes screener —
     encoded in one ffmpeg run from one decode, each QC'd against its preset (a failed QC raises)."""
-    from studio_kit.engines.marketing import platforms as P
-
-    chosen = P.select(platforms_)
+    chosen = platforms.select(platforms_)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     targets: list[tuple[PlatformPreset, Path, str | None]] = [
-        (P.scaled(p, scale), out / f"{stem}-{p.key}.{p.container}", None) for p in chosen]
-    lines = P.export(source, targets, what=f"{len(targets)} platform exports")
+        (platforms.scaled(p, scale), out / f"{stem}-{p.key}.{p.container}", None) for p in chosen]
+    lines = platforms.export(source, targets, what=f"{len(targets)} platform exports")
     report = out / f"{stem}-qc.json"
     with atomic_open(report, "w") as fh:
         json.dump([q.model_dump() for q in lines], fh, indent=1, default=str)
@@ -417,9 +414,7 @@ def social(script: Any, platforms_: str | list[str] = "tiktok,instagram-feed,you
            *, ctx: Any = None, count: int = 1, min_seconds: float = 15, max_seconds: float = 60,
            scale: float = 1.0, captions: bool = True, progress: Any = None, settings: Any = None) -> list[SocialClip]:
     """The best ``count`` clips, each reframed to every platform (subject-tracked), captioned, QC'd and stored."""
-    from studio_kit.engines.marketing import platforms as P
-
-    presets = P.select(platforms_)
+    presets = platforms.select(platforms_)
     ctx = _allowed(ctx, "render")
     f = film(script, ctx=ctx)
     clips = S.pick_clips(f.timeline, count=count, min_seconds=min_seconds, max_seconds=max_seconds,
@@ -433,21 +428,21 @@ def social(script: Any, platforms_: str | list[str] = "tiktok,instagram-feed,you
         stem = f"{_slug(f.script.title)}-clip{k}"
         mix, tl = trailer_mix(edl, f.script, ctx=ctx)
         with tempfile.TemporaryDirectory(prefix="studio-social-") as work:
-            room = get_spec(edl.spec).true_peak_dbtp - P.LOSSY_HEADROOM_DB - float(mix.loudness.true_peak_dbtp)
+            room = get_spec(edl.spec).true_peak_dbtp - platforms.LOSSY_HEADROOM_DB - float(mix.loudness.true_peak_dbtp)
             wav = write_wav(Path(work) / "mix.wav", mix.mix * np.float32(10 ** (min(0.0, room) / 20)))
             source = out / f"{stem}-16x9-source.mp4"
             assemble(edl, video, wav, source, (info.width, info.height))
             track = S.track_subject(source, cuts=S.cuts_of(edl), fps=edl.fps)
             targets, post = [], {}
             for p in presets:
-                ps = P.scaled(p, scale)
+                ps = platforms.scaled(p, scale)
                 targets.append((ps, out / f"{stem}-{p.key}.{p.container}",
                                 S.crop_filter(track, ps.aspect, info.width, info.height) or None))
                 if captions:
                     ass = Path(work) / f"{p.key}.ass"
                     ass.write_text(S.captions_ass(tl, ps, f.track.texts if f.track else None), encoding="utf-8")
                     post[ps.key] = S.ass_filter(ass)
-            lines = P.export(source, targets, post_filters=post, what=f"social clip {k}")
+            lines = platforms.export(source, targets, post_filters=post, what=f"social clip {k}")
         files = {p.key: path for p, path, _vf in targets}
         for ext, fn in (("srt", export_srt), ("vtt", export_vtt)):
             path = out / f"{stem}.{ext}"
@@ -466,9 +461,7 @@ def deliver(script: Any, platforms_: str | list[str] = "all", out_dir: str | Pat
             length: int = 30, scale: float = 1.0, progress: Any = None, settings: Any = None) -> Delivery:
     """Every deliverable with one QC report: the trailer on the full-frame presets (YouTube, X, master,
     screener), a social clip on each social preset, and the one-sheet poster."""
-    from studio_kit.engines.marketing import platforms as P
-
-    chosen = P.select(platforms_)
+    chosen = platforms.select(platforms_)
     ctx = _allowed(ctx, "render", "export")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -510,8 +503,6 @@ def press_kit(script: Any, out: str | Path = "press_kit.pdf", *, ctx: Any = None
     """The press kit PDF and ``<out>.platforms.json`` (title, description and tags per platform); both stored.
     The synopses are written by the text ``backend`` (default: the configured one; see press_kit.write_synopses)."""
     from PIL import Image
-
-    from studio_kit.engines.marketing import platforms as P
 
     ctx = _allowed(ctx, "export")
     parsed = load_script(script)
@@ -555,7 +546,7 @@ def press_kit(script: Any, out: str | Path = "press_kit.pdf", *, ctx: Any = None
                                  key_art=art, specs=specs, synopses_=syn)
     meta_path = out.with_suffix(".platforms.json")
     with atomic_open(meta_path, "w") as fh:
-        json.dump(K.platform_metadata(parsed, creds, [p.key for p in P.select(platforms_)], synopses_=syn), fh,
+        json.dump(K.platform_metadata(parsed, creds, [p.key for p in platforms.select(platforms_)], synopses_=syn), fh,
                   indent=1, ensure_ascii=False)
     for path in (pdf, meta_path):
         ctx.put_asset(path, "marketing.press-kit", f"{_slug(parsed.title)}-{path.name.split('.', 1)[-1]}",
@@ -592,15 +583,13 @@ def marketing_kit(script: Any, out_dir: str | Path, *, ctx: Any = None, length: 
 def poster_preview(script: Any, layout: str = "one-sheet", *, ctx: Any = None, width: int = 480,
                    tagline: str | None = None) -> tuple[bytes, list[str]]:
     """A poster of ``layout`` about ``width`` px wide as PNG bytes (nothing written or stored), and its warnings."""
-    from studio_kit.engines.marketing import poster as P
-
     ctx = project_context(ctx)
-    lay = P.get_layout(layout)
+    lay = poster_art.get_layout(layout)
     parsed = load_script(script)
     creds = credits(ctx=ctx, script=parsed)
     art, portraits, warnings = key_art(parsed, ctx=ctx)
     full_w = lay.size(300)[0]
-    result = P.compose(layout, title=parsed.title, key_art=art, portraits=portraits, credits=creds,
+    result = poster_art.compose(layout, title=parsed.title, key_art=art, portraits=portraits, credits=creds,
                        tagline=tagline if tagline is not None else creds.tagline, release=creds.release,
                        dpi=300, scale=width / full_w)
     buf = _io.BytesIO()
