@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,6 +254,43 @@ def test_no_two_modules_import_each_other():
     cycle = find_cycle(graph)
     assert cycle is None, ("an import cycle between modules (imports inside functions count): "
                            + " -> ".join(cycle or []) + "; move what both need into a module below them")
+
+
+#: where an import inside a function is the point: the CLI imports each command's engine when the command runs, so
+#: `studio --help` stays light (tests/unit/test_lazy_imports.py), and the package __init__ files load lazy exports
+LAZY_BY_DESIGN = ("studio_kit/cli/", "studio_kit/__init__.py", "studio_kit/engines/writing/__init__.py")
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imports_inside_functions(path: Path) -> list[str]:
+    """The studio_kit and standard-library imports inside a function or class of ``path`` (not in a try block,
+    which marks an optional import, nor under TYPE_CHECKING)."""
+    found: list[str] = []
+
+    def walk(node: ast.AST, inside: bool, in_try: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and ast.unparse(child.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                continue
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                name = (child.module or "") if isinstance(child, ast.ImportFrom) else child.names[0].name
+                top = name.split(".")[0]
+                if inside and not in_try and (top == "studio_kit" or top in STDLIB):
+                    found.append(f"{path.relative_to(ROOT)}:{child.lineno}: {ast.unparse(child)}")
+                continue
+            walk(child, inside or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                     ast.Lambda)), in_try or isinstance(child, ast.Try))
+
+    walk(ast.parse(path.read_text(encoding="utf-8")), False, False)
+    return found
+
+
+def test_imports_of_the_package_and_the_standard_library_sit_at_module_top():
+    found = [hit for path in sorted(PACKAGE.rglob("*.py")) if "__pycache__" not in path.parts
+             and not path.is_symlink() and not str(path.relative_to(ROOT)).startswith(LAZY_BY_DESIGN)
+             for hit in imports_inside_functions(path)]
+    assert not found, ("import these at the top of the module (no two modules import each other, so nothing needs "
+                       "hiding in a function; heavy third-party libraries may stay where they are used):\n"
+                       + "\n".join(found))
 
 
 def test_every_allowed_exception_is_still_needed():
