@@ -18,6 +18,10 @@ from studio_kit.domain.script import (
 from studio_kit.engines.writing.fountain_markup import plain_text
 
 ET = ElementType
+# the members the loops below compare with, as globals: reading one off the Enum class costs ~5x a
+# global on Python 3.11, and the scene builder asks for every element
+_HEADING, _CHARACTER, _ACTION, _SYNOPSIS = ET.SCENE_HEADING, ET.CHARACTER, ET.ACTION, ET.SYNOPSIS
+_PARENTHETICAL, _DIALOGUE, _LYRICS, _NOTE, _BONEYARD = ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS, ET.NOTE, ET.BONEYARD
 
 _PREFIX_RE = re.compile(
     r"(?P<ie>int\.?\s?/\s?ext|ext\.?\s?/\s?int|i\.?\s?/\s?e|int|ext|est)(?:\.|\s|$)", re.IGNORECASE)
@@ -34,8 +38,12 @@ _EXTENSION_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 _UPPER = "".join(chr(c) for c in (*range(0x41, 0x530), *range(0x1E00, 0x2000)) if chr(c).isupper())
 _UP = "[" + re.escape(_UPPER) + "]"
 # an all-caps word: "BOB", "O'NEIL", "MARY-JANE" (checked for "Bob"/"BOBby" after
-# the match). Each repetition starts with punctuation, so matching is linear.
-_CAPS_WORD_RE = re.compile(rf"(?<!\w){_UP}[{re.escape(_UPPER)}0-9]*(?:['’.\-]{_UP}[{re.escape(_UPPER)}0-9]*)*")
+# the match). Each repetition starts with punctuation, so matching is linear. The "no word character
+# before it" test comes after the first capital ("(?<!\w.)" looks back past it): a pattern that opens
+# with a character set lets the regex engine skip ahead to the next capital instead of trying every
+# position, about twice as fast on action text.
+_CAPS_WORD_RE = re.compile(rf"{_UP}(?<!\w.)[{re.escape(_UPPER)}0-9]*(?:['’.\-]{_UP}[{re.escape(_UPPER)}0-9]*)*")
+_DOTS_SPACES_RE = re.compile(r"[.\s]")
 _INTRO_AFTER_RE = re.compile(r"\s*(?:,\s*(?:\(?\d|an?\s|the\s|late\s|early\s|mid\s|in\s)|\(\d)", re.IGNORECASE)
 # Capitalised screenplay vocabulary that is never a person.
 _NOT_NAMES = frozenset({
@@ -56,7 +64,7 @@ def split_heading(heading: str) -> tuple[str, str, str]:
     int_ext = ""
     m = _PREFIX_RE.match(text)
     if m:
-        ie = re.sub(r"[.\s]", "", m.group("ie").upper())
+        ie = _DOTS_SPACES_RE.sub("", m.group("ie").upper())
         int_ext = {"I/E": "INT/EXT", "EXT/INT": "INT/EXT", "INT/EXT": "INT/EXT"}.get(ie, ie)
         text = text[m.end():]
     text = text.strip(" .-–—\t")
@@ -119,7 +127,7 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
     cues: dict[str, tuple[str, list[str]]] = {}
     for el in elements:
         t = el.type
-        if t == ET.SCENE_HEADING:
+        if t is _HEADING:
             int_ext, location, time = split_heading(el.text)
             scene = fast_model(Scene, {
                 "index": first_index + len(scenes), "number": el.scene_number, "heading": el.text,
@@ -132,7 +140,7 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
         if scene is None:
             continue
         scene.elements.append(el)
-        if t == ET.CHARACTER:
+        if t is _CHARACTER:
             parsed = cues.get(el.text)
             if parsed is None:           # a script has few distinct cues: split each once
                 parsed = cues[el.text] = normalise_character(el.text)
@@ -142,13 +150,14 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
             scene.dialogue.append(block)
             if name and name not in scene.speaking_characters:
                 scene.speaking_characters.append(name)
-        elif t in (ET.PARENTHETICAL, ET.DIALOGUE, ET.LYRICS) and block is not None:
-            block.lines.append(el)
-        elif t in (ET.NOTE, ET.BONEYARD):
+        elif t is _DIALOGUE or t is _PARENTHETICAL or t is _LYRICS:
+            if block is not None:        # (with no block open there is nothing to end)
+                block.lines.append(el)
+        elif t is _NOTE or t is _BONEYARD:
             pass  # hidden text does not end a dialogue block
         else:
             block = None
-            if t == ET.SYNOPSIS:
+            if t is _SYNOPSIS:
                 scene.synopsis = f"{scene.synopsis}\n{el.text}" if scene.synopsis else el.text
     if speakers is None:
         speakers = speaker_map(scenes)
@@ -171,7 +180,7 @@ def scene_mentions(scene: Scene, speakers: dict[str, str], longest: int | None =
         longest = max((len(k.split()) for k in speakers), default=1)
     found: list[str] = []
     for el in scene.elements:
-        if el.type != ET.ACTION:
+        if el.type is not _ACTION:
             continue
         text = plain_text(el.text)
         for run, end in _caps_runs(text):
