@@ -153,36 +153,44 @@ def _line_style(kind: str, dual: str | None, profile: PaperProfile) -> tuple[flo
 def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
     lines: list[Line] = []
     append = lines.append
-    styles: dict[tuple[str, str | None], tuple[float, float | None, str]] = {}   # per (kind, dual column)
+    # per kind (not dual) or (kind, dual column): a kind string as the key saves a tuple per token
+    styles: dict[str | tuple[str, str], tuple[float, float | None, str]] = {}
     for tok in tokens:
         kind = tok.type
-        key = (kind, tok.dual)
+        dual = tok.dual
+        key = kind if dual is None else (kind, dual)
         style = styles.get(key)
         if style is None:
-            style = styles[key] = _line_style(kind, tok.dual, profile)
+            style = styles[key] = _line_style(kind, dual, profile)
         width, x, column = style
         text = tok.text
         runs = tok.runs
+        if not text and runs is None and x is not None:
+            # a separator (or another empty line): nothing to style or wrap
+            append(Line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, [], "left", column,
+                        tok.scene, None, 0, 1, tok))
+            continue
         if runs is not None:
             text = runs_text(runs)
         elif "*" in text or "_" in text or "[[" in text or "/*" in text:
             runs = emphasis_runs(strip_hidden(text))
             text = runs_text(runs)
         else:
-            runs = [(text, "")] if text else []           # plain text: emphasis_runs' answer
+            runs = [(text, "")]                          # plain text: emphasis_runs' answer
         if tok.lyric:
             runs = [(t, "".join(c for c in "biu" if c in s + "i")) for t, s in runs]
         if text.isascii():
             long = len(text) > width
         else:
             long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
-        align = "left"
         if not long:
+            align = "left"
             if x is None:
-                x, align = _line_x(kind, text, profile, tok.dual)
+                x, align = _line_x(kind, text, profile, dual)
             append(Line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
                         tok.scene, None, 0, 1, tok))
             continue
+        align = "left"
         spans = wrap(text, width)
         parts = len(spans)
         pieces = [runs] if parts == 1 else split_runs(runs, spans)
@@ -202,17 +210,26 @@ def fold_dual(lines: list[Line]) -> list[Line]:
     Unlike afterwriting, when the right column is the longer one the left
     column gets blank padding rows, so the two never print over what follows.
     """
+    # only the cues of dual dialogue do anything here: find them first (one quick pass) and copy the
+    # lines between them in slices, not one by one
+    cues = [k for k, ln in enumerate(lines)
+            if (tok := ln._token) is not None and tok.dual is not None and tok.type == "character"]
+    if not cues:
+        return list(lines)
     out: list[Line] = []
     i, n = 0, len(lines)
     pending_left: Line | None = None
     pending_at = 0
-    left_rows = 0
-    while i < n:
+    for k in cues:
+        if k < i:
+            continue                     # inside a right-hand speech already folded
+        out.extend(lines[i:k])
+        i = k
         ln = lines[i]
         tok = ln._token
-        dual = tok.dual if tok is not None and tok.type == "character" else None
+        dual = tok.dual if tok is not None else None
         if dual == "left" and ln.right_column is None:
-            pending_left, left_rows = ln, 0
+            pending_left = ln
             pending_at = len(out)        # its index in out (list.index here made long scripts quadratic)
         elif dual == "right" and pending_left is not None:
             right: list[Line] = []
@@ -233,6 +250,7 @@ def fold_dual(lines: list[Line]) -> list[Line]:
             continue
         out.append(ln)
         i += 1
+    out.extend(lines[i:])
     return out
 
 
