@@ -126,6 +126,34 @@ class Pagination:
                 "scene_pages": list(self.scene_pages)}
 
 
+_new = object.__new__
+
+
+def new_line(kind: str, text: str, x: float, row: int, scene_number: str | None, source_line: int, revised: bool,
+             runs: list[Run], align: str, column: str, scene_index: int | None, right_column: list[Line] | None,
+             part: int, parts: int, token: PrintToken | None) -> Line:
+    """``Line(...)`` with every field given, in field order, made without calling the class: on
+    Python 3.11 a class call runs ``__init__`` through a slow generic path, about three times the
+    cost of these slot stores, and pagination makes one Line per printed line."""
+    ln = _new(Line)
+    ln.type = kind
+    ln.text = text
+    ln.x = x
+    ln.row = row
+    ln.scene_number = scene_number
+    ln.source_line = source_line
+    ln.revised = revised
+    ln.runs = runs
+    ln.align = align
+    ln.column = column
+    ln.scene_index = scene_index
+    ln.right_column = right_column
+    ln.part = part
+    ln.parts = parts
+    ln._token = token
+    return ln
+
+
 # ---------------------------------------------------------------- lines
 _ALIGNED = ("transition", "centered")         # placed by their text's width, not at a fixed edge
 
@@ -167,7 +195,7 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         runs = tok.runs
         if not text and runs is None and x is not None:
             # a separator (or another empty line): nothing to style or wrap
-            append(Line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, [], "left", column,
+            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, [], "left", column,
                         tok.scene, None, 0, 1, tok))
             continue
         if runs is not None:
@@ -187,7 +215,7 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             align = "left"
             if x is None:
                 x, align = _line_x(kind, text, profile, dual)
-            append(Line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
+            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
                         tok.scene, None, 0, 1, tok))
             continue
         align = "left"
@@ -199,7 +227,7 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             piece = text if parts == 1 else text[start:end]
             if aligned or x is None:     # the same test: x is None exactly when each piece is aligned
                 x, align = _line_x(kind, piece, profile, tok.dual)
-            append(Line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
+            append(new_line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
                         pieces[part], align, column, tok.scene, None, part, parts, tok))
     return lines
 
@@ -442,9 +470,9 @@ def clone_line(ln: Line) -> Line:
     """A copy of a laid-out line that page breaking may change (rows, split right columns)
     without touching the original, which an incremental layout keeps to break again."""
     right = ln.right_column
-    return Line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
-                ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
-                ln.part, ln.parts, ln._token)
+    return new_line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
+                    ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
+                    ln.part, ln.parts, ln._token)
 
 
 def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: bool = False, *,
