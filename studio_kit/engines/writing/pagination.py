@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
 from studio_kit.domain.script import ElementType, Script
@@ -51,7 +53,7 @@ from studio_kit.engines.writing.layout import (
     wrap,
 )
 from studio_kit.engines.writing.print_tokens import DIALOGUE_KINDS as _DIALOGUE_TYPES
-from studio_kit.engines.writing.print_tokens import PrintToken, print_tokens
+from studio_kit.engines.writing.print_tokens import PrintToken, TokenStream, dual_roles
 
 MORE = "(MORE)"
 CONTD = "(CONT'D)"
@@ -502,6 +504,7 @@ def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: b
     work: list[Line] = []
     off = first                         # lines index of work[k] is k + off (past the last insertion)
     clean = True                        # the page starting now begins on a line of ``lines``
+    has_breaks = "page_break" in map(_type_of, lines[first:])   # no forced break: no need to look for one
 
     def take_more(count: int) -> None:
         nonlocal pos
@@ -533,10 +536,10 @@ def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: b
         size_before = len(work)
         splits_before = counter[0]
         forced = 0
-        for i in range(1, min(remaining, limit)):
-            if work[start + i].type == "page_break":
-                forced = i
-                break
+        if has_breaks:           # a forced break within the page: the first line typed page_break (found in C)
+            kinds = list(map(_type_of, work[start + 1:start + min(remaining, limit)]))
+            if "page_break" in kinds:
+                forced = kinds.index("page_break") + 1
         if not forced:
             if remaining <= limit:
                 pages.append(work[start:])
@@ -591,17 +594,24 @@ def _paginate(script: Script, paper: str | PaperProfile, revised_lines: Iterable
     profile = paper_profile(paper)
     if revised_lines is None:
         revised_lines = (script.metadata.get("revision") or {}).get("changed_lines") or ()
-    tokens = print_tokens(script, set(revised_lines), auto_contd=auto_contd)
+    stream = TokenStream(script.source_format == "fountain", set(revised_lines), auto_contd)
+    elements = script.elements
+    stream.feed(elements, 0, len(elements), dual_roles(elements))
+    tokens = stream.finish()            # print_tokens(script, ...), with the stream's heading count kept
     lines = fold_dual(make_lines(tokens, profile))
     pages, more_splits = _break_pages(lines, profile, sentence_splits)
     counts = [finish_page(page) for page in pages]
-    return assemble_pagination(script, profile, pages, counts, more_splits)
+    return assemble_pagination(script, profile, pages, counts, more_splits, headings=stream.scene + 1)
+
+
+_type_of = attrgetter("type")
+_scene_index_of = attrgetter("scene_index")
 
 
 def finish_page(page: list[Line]) -> dict[int, int]:
     """Drop forced-break markers, number the rows; returns printed lines per scene index on it."""
-    page[:] = [ln for ln in page if ln.type != "page_break"]
-    counts: dict[int, int] = {}
+    if "page_break" in map(_type_of, page):       # (rare: a forced break ends this page)
+        page[:] = [ln for ln in page if ln.type != "page_break"]
     for row, ln in enumerate(page):
         ln.row = row
         if ln.scene_number is not None and ln.type != "scene_heading":
@@ -609,10 +619,10 @@ def finish_page(page: list[Line]) -> dict[int, int]:
         if ln.right_column:
             for r, rl in enumerate(ln.right_column):
                 rl.row = row + r
-        si = ln.scene_index
-        if si is not None:
-            counts[si] = counts.get(si, 0) + 1
-    return counts
+    # counted in C (a Counter of the lines' scene indices), in the order the scenes first appear
+    counts = Counter(map(_scene_index_of, page))
+    counts.pop(None, None)
+    return dict(counts)
 
 
 def assemble_pagination(script: Script, profile: PaperProfile, pages: list[list[Line]],
