@@ -128,6 +128,7 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
     actions: list[list[str]] = []        # per scene: the text of its action elements (for mentions)
     scene: Scene | None = None
     cues: dict[str, tuple[str, list[str]]] = {}
+    sluglines: dict[str, tuple[str, str, str]] = {}   # a script comes back to its places: split each once
     # the lists being filled, as locals: reading a field of a pydantic model costs several times a local
     scene_els: list[Element] = []
     scene_actions: list[str] = []
@@ -138,7 +139,10 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
         t = el.type
         if t is _HEADING:
             text = el.text
-            int_ext, location, time = split_heading(text)
+            parts = sluglines.get(text)
+            if parts is None:
+                parts = sluglines[text] = split_heading(text)
+            int_ext, location, time = parts
             scene_els, scene_actions, dialogue, speaking = [el], [], [], []
             scene = fast_model(Scene, {
                 "index": first_index + len(scenes), "number": el.scene_number, "heading": text,
