@@ -646,7 +646,10 @@ def assemble_pagination(script: Script, profile: PaperProfile, pages: list[list[
     eighths = [max(1, math.floor(c / profile.eighth_lines + 0.5)) for c in scene_lines]
     if set_eighths:
         for scene, e in zip(script.scenes, eighths):
-            scene.eighths = e
+            # what pydantic's __setattr__ does for this plain field (no validation on assignment),
+            # without its Python-level dispatch: a feature has hundreds of scenes
+            scene.__dict__["eighths"] = e
+            scene.__pydantic_fields_set__.add("eighths")
     return Pagination(paper=profile.name, lines_per_page=profile.lines_per_page, pages=pages,
                       scene_eighths=eighths[:scene_count] if scene_count else [], scene_lines=scene_lines[:scene_count],
                       scene_pages=scene_pages[:scene_count], more_splits=more_splits,
