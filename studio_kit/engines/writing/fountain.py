@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from studio_kit.domain.script import Element, ElementType, Script, fast_model
+from studio_kit.domain.script import Element, ElementType, Script, fast_element
 from studio_kit.engines.writing.fountain_markup import (
     comment_spans,
     comment_state,
@@ -73,8 +73,11 @@ from studio_kit.engines.writing.layout import paused_gc
 from studio_kit.engines.writing.scenes import build_scenes
 
 # The ElementType members as plain attributes (ET.ACTION ...): reading a member off the Enum class
-# costs about five times a plain attribute on Python 3.11, and the parser does it on every line.
+# costs about five times a plain attribute on Python 3.11, and the parser does it on every line; the
+# members the line loop asks for are module globals, cheaper still (no attribute read at all).
 ET = SimpleNamespace(**ElementType.__members__)
+_ACTION, _DIALOGUE, _HEADING, _CHARACTER = ET.ACTION, ET.DIALOGUE, ET.SCENE_HEADING, ET.CHARACTER
+_PARENTHETICAL, _LYRICS = ET.PARENTHETICAL, ET.LYRICS
 __all__ = [
     "HEADING_RE",
     "TITLE_KEYS",
@@ -116,12 +119,16 @@ def is_character_cue(text: str) -> bool:
     (before any extension, without ``^``) is all caps with at least one letter.
     Extensions may be lower case (``HANS (on the radio)``)."""
     name = text[:-1].rstrip() if text.endswith("^") else text
-    for paren, close in (("(", ")"), ("（", "）")):
-        p = name.find(paren)
-        if p >= 0:
-            if not name.endswith(close):   # "BOSS, 40 (or any age), an ageless," is action
-                return False
-            name = name[:p]
+    p = name.find("(")
+    if p >= 0:
+        if not name.endswith(")"):   # "BOSS, 40 (or any age), an ageless," is action
+            return False
+        name = name[:p]
+    p = name.find("（")
+    if p >= 0:
+        if not name.endswith("）"):
+            return False
+        name = name[:p]
     return name == name.upper() and _LETTER_RE.search(name) is not None and not text.endswith("TO:")
 
 
@@ -151,12 +158,6 @@ def is_title_key_line(line: str, *, first: bool) -> re.Match | None:
 
 
 # --------------------------------------------------------------------- parser
-def _fast_element(etype: ElementType, text: str, line: int, forced: bool = False,
-                  scene_number: str | None = None, dual: bool = False, depth: int = 0) -> Element:
-    return fast_model(Element, {"type": etype, "text": text, "line": line, "forced": forced,
-                                "scene_number": scene_number, "dual": dual, "depth": depth})
-
-
 class ElementBuilder:
     """Collects elements; multi-line elements (action, dialogue, centered,
     lyrics) stay open until a blank line or another element closes them."""
@@ -174,12 +175,13 @@ class ElementBuilder:
 
     def close(self) -> None:
         if self.cur_type is not None:
-            self.elements.append(_fast_element(self.cur_type, "\n".join(self.cur_lines), self.cur_line,
-                                               self.cur_forced, None, self.cur_dual))
+            self.elements.append(fast_element(self.cur_type, "\n".join(self.cur_lines), self.cur_line,
+                                              self.cur_forced, None, self.cur_dual))
             self.cur_type = None
 
     def open(self, etype: ElementType, text: str, line: int, forced: bool = False, dual: bool = False) -> None:
-        self.close()
+        if self.cur_type is not None:
+            self.close()
         self.cur_type, self.cur_lines, self.cur_line = etype, [text], line
         self.cur_forced, self.cur_dual = forced, dual
 
@@ -190,10 +192,11 @@ class ElementBuilder:
         else:
             self.open(etype, text, line, forced, dual)
 
-    def add(self, etype: ElementType, text: str, line: int, *, forced: bool = False,
+    def add(self, etype: ElementType, text: str, line: int, forced: bool = False,
             scene_number: str | None = None, dual: bool = False, depth: int = 0) -> Element:
-        self.close()
-        el = _fast_element(etype, text, line, forced, scene_number, dual, depth)
+        if self.cur_type is not None:
+            self.close()
+        el = fast_element(etype, text, line, forced, scene_number, dual, depth)
         self.elements.append(el)
         return el
 
@@ -301,7 +304,7 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
             s = cls = raw.strip()
             if not s:
                 if in_dialogue and raw == "  " and not next_reads_blank(lines, i):
-                    b.extend(ET.DIALOGUE, "", lineno, dual=dual)   # two spaces keep the dialogue going
+                    b.extend(_DIALOGUE, "", lineno, dual=dual)   # two spaces keep the dialogue going
                     continue
                 b.close()
                 in_dialogue = False
@@ -338,7 +341,7 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
 
         if was_fresh and c0 in _HEADING_FIRST and HEADING_RE.match(cls):
             heading, number = split_scene_number(s)
-            b.add(ET.SCENE_HEADING, heading, lineno, scene_number=number)
+            b.add(_HEADING, heading, lineno, False, number)
             continue
         if was_blank and c0 not in "!@=#>~":
             next_blank = next_reads_blank(lines, i)
@@ -354,10 +357,10 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
                 continue
         fresh = False
         t = raw.rstrip()
-        if b.cur_type == ET.ACTION:
+        if b.cur_type is _ACTION:
             b.cur_lines.append(t)
         else:
-            b.open(ET.ACTION, t, lineno)
+            b.open(_ACTION, t, lineno)
     b.close()
     st.title_state, st.title_key = title_state, title_key
     return i
@@ -367,13 +370,13 @@ def _speech_line(b: ElementBuilder, s: str, cls: str, lineno: int, dual: bool) -
     """A line inside a dialogue block: a parenthetical, a sung line or more of the speech."""
     c0 = cls[0]
     if (c0 == "(" and cls.endswith(")")) or (c0 == "（" and cls.endswith("）")):
-        b.add(ET.PARENTHETICAL, s, lineno, dual=dual)
+        b.add(_PARENTHETICAL, s, lineno, False, None, dual)
     elif c0 == "~":
-        b.extend(ET.LYRICS, s[1:].strip(), lineno, forced=True, dual=dual)
-    elif b.cur_type == ET.DIALOGUE:
+        b.extend(_LYRICS, s[1:].strip(), lineno, forced=True, dual=dual)
+    elif b.cur_type is _DIALOGUE:
         b.cur_lines.append(s)
     else:
-        b.open(ET.DIALOGUE, s, lineno, dual=dual)
+        b.open(_DIALOGUE, s, lineno, False, dual)
 
 
 def _comment_line(lines: list[str], i: int, raw: str, lineno: int,

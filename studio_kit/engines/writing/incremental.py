@@ -41,7 +41,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene, Script, fast_model
+from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene, Script
 from studio_kit.engines.writing.fountain import (
     ElementBuilder,
     ParseState,
@@ -538,15 +538,26 @@ def _moved(cls: type[_M], objs: list[_M], delta: int) -> list[_M]:
 def _moved_scene(sc: Scene, elements: list[Element], delta: int, dh: int) -> Scene:
     """A copy of a scene the edit did not touch: ``elements`` (its elements in the new script, moved
     ``delta`` lines), index moved by ``dh`` scenes; its dialogue blocks point at the new elements."""
-    dialogue = sc.dialogue
-    if dialogue and elements[0] is not sc.elements[0]:
-        now = dict(zip(map(id, sc.elements), elements))
+    old = sc.__dict__
+    dialogue = old["dialogue"]
+    if dialogue and elements[0] is not old["elements"][0]:
+        now = dict(zip(map(id, old["elements"]), elements))
         dialogue = _moved(DialogueBlock, dialogue, delta)
         for block in dialogue:
-            block.__dict__["lines"] = [now[id(el)] for el in block.lines]
-    data = sc.__dict__.copy()
-    data.update(index=sc.index + dh, line=sc.line + delta, elements=elements, dialogue=dialogue)
-    return fast_model(Scene, data)
+            fields = block.__dict__
+            fields["lines"] = [now[id(el)] for el in fields["lines"]]
+    data = old.copy()
+    data["index"] += dh
+    data["line"] += delta
+    data["elements"] = elements
+    data["dialogue"] = dialogue
+    new = _new(Scene)
+    _set(new, "__dict__", data)
+    # every field was set when the scene was made, as in _moved: share its fields set
+    _set(new, "__pydantic_fields_set__", sc.__pydantic_fields_set__)
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_private__", None)
+    return new
 
 
 def _moved_state(state: tuple, delta: int, dh: int) -> tuple:

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
 from studio_kit.domain.script import ElementType, Script
@@ -51,7 +53,7 @@ from studio_kit.engines.writing.layout import (
     wrap,
 )
 from studio_kit.engines.writing.print_tokens import DIALOGUE_KINDS as _DIALOGUE_TYPES
-from studio_kit.engines.writing.print_tokens import PrintToken, print_tokens
+from studio_kit.engines.writing.print_tokens import PrintToken, TokenStream, dual_roles
 
 MORE = "(MORE)"
 CONTD = "(CONT'D)"
@@ -126,6 +128,34 @@ class Pagination:
                 "scene_pages": list(self.scene_pages)}
 
 
+_new = object.__new__
+
+
+def new_line(kind: str, text: str, x: float, row: int, scene_number: str | None, source_line: int, revised: bool,
+             runs: list[Run], align: str, column: str, scene_index: int | None, right_column: list[Line] | None,
+             part: int, parts: int, token: PrintToken | None) -> Line:
+    """``Line(...)`` with every field given, in field order, made without calling the class: on
+    Python 3.11 a class call runs ``__init__`` through a slow generic path, about three times the
+    cost of these slot stores, and pagination makes one Line per printed line."""
+    ln = _new(Line)
+    ln.type = kind
+    ln.text = text
+    ln.x = x
+    ln.row = row
+    ln.scene_number = scene_number
+    ln.source_line = source_line
+    ln.revised = revised
+    ln.runs = runs
+    ln.align = align
+    ln.column = column
+    ln.scene_index = scene_index
+    ln.right_column = right_column
+    ln.part = part
+    ln.parts = parts
+    ln._token = token
+    return ln
+
+
 # ---------------------------------------------------------------- lines
 _ALIGNED = ("transition", "centered")         # placed by their text's width, not at a fixed edge
 
@@ -153,36 +183,44 @@ def _line_style(kind: str, dual: str | None, profile: PaperProfile) -> tuple[flo
 def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
     lines: list[Line] = []
     append = lines.append
-    styles: dict[tuple[str, str | None], tuple[float, float | None, str]] = {}   # per (kind, dual column)
+    # per kind (not dual) or (kind, dual column): a kind string as the key saves a tuple per token
+    styles: dict[str | tuple[str, str], tuple[float, float | None, str]] = {}
     for tok in tokens:
         kind = tok.type
-        key = (kind, tok.dual)
+        dual = tok.dual
+        key = kind if dual is None else (kind, dual)
         style = styles.get(key)
         if style is None:
-            style = styles[key] = _line_style(kind, tok.dual, profile)
+            style = styles[key] = _line_style(kind, dual, profile)
         width, x, column = style
         text = tok.text
         runs = tok.runs
+        if not text and runs is None and x is not None:
+            # a separator (or another empty line): nothing to style or wrap
+            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, [], "left", column,
+                        tok.scene, None, 0, 1, tok))
+            continue
         if runs is not None:
             text = runs_text(runs)
         elif "*" in text or "_" in text or "[[" in text or "/*" in text:
             runs = emphasis_runs(strip_hidden(text))
             text = runs_text(runs)
         else:
-            runs = [(text, "")] if text else []           # plain text: emphasis_runs' answer
+            runs = [(text, "")]                          # plain text: emphasis_runs' answer
         if tok.lyric:
             runs = [(t, "".join(c for c in "biu" if c in s + "i")) for t, s in runs]
         if text.isascii():
             long = len(text) > width
         else:
             long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
-        align = "left"
         if not long:
+            align = "left"
             if x is None:
-                x, align = _line_x(kind, text, profile, tok.dual)
-            append(Line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
+                x, align = _line_x(kind, text, profile, dual)
+            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
                         tok.scene, None, 0, 1, tok))
             continue
+        align = "left"
         spans = wrap(text, width)
         parts = len(spans)
         pieces = [runs] if parts == 1 else split_runs(runs, spans)
@@ -191,7 +229,7 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             piece = text if parts == 1 else text[start:end]
             if aligned or x is None:     # the same test: x is None exactly when each piece is aligned
                 x, align = _line_x(kind, piece, profile, tok.dual)
-            append(Line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
+            append(new_line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
                         pieces[part], align, column, tok.scene, None, part, parts, tok))
     return lines
 
@@ -202,17 +240,26 @@ def fold_dual(lines: list[Line]) -> list[Line]:
     Unlike afterwriting, when the right column is the longer one the left
     column gets blank padding rows, so the two never print over what follows.
     """
+    # only the cues of dual dialogue do anything here: find them first (one quick pass) and copy the
+    # lines between them in slices, not one by one
+    cues = [k for k, ln in enumerate(lines)
+            if (tok := ln._token) is not None and tok.dual is not None and tok.type == "character"]
+    if not cues:
+        return list(lines)
     out: list[Line] = []
     i, n = 0, len(lines)
     pending_left: Line | None = None
     pending_at = 0
-    left_rows = 0
-    while i < n:
+    for k in cues:
+        if k < i:
+            continue                     # inside a right-hand speech already folded
+        out.extend(lines[i:k])
+        i = k
         ln = lines[i]
         tok = ln._token
-        dual = tok.dual if tok is not None and tok.type == "character" else None
+        dual = tok.dual if tok is not None else None
         if dual == "left" and ln.right_column is None:
-            pending_left, left_rows = ln, 0
+            pending_left = ln
             pending_at = len(out)        # its index in out (list.index here made long scripts quadratic)
         elif dual == "right" and pending_left is not None:
             right: list[Line] = []
@@ -233,6 +280,7 @@ def fold_dual(lines: list[Line]) -> list[Line]:
             continue
         out.append(ln)
         i += 1
+    out.extend(lines[i:])
     return out
 
 
@@ -424,9 +472,9 @@ def clone_line(ln: Line) -> Line:
     """A copy of a laid-out line that page breaking may change (rows, split right columns)
     without touching the original, which an incremental layout keeps to break again."""
     right = ln.right_column
-    return Line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
-                ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
-                ln.part, ln.parts, ln._token)
+    return new_line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
+                    ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
+                    ln.part, ln.parts, ln._token)
 
 
 def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: bool = False, *,
@@ -456,6 +504,7 @@ def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: b
     work: list[Line] = []
     off = first                         # lines index of work[k] is k + off (past the last insertion)
     clean = True                        # the page starting now begins on a line of ``lines``
+    has_breaks = "page_break" in map(_type_of, lines[first:])   # no forced break: no need to look for one
 
     def take_more(count: int) -> None:
         nonlocal pos
@@ -487,10 +536,10 @@ def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: b
         size_before = len(work)
         splits_before = counter[0]
         forced = 0
-        for i in range(1, min(remaining, limit)):
-            if work[start + i].type == "page_break":
-                forced = i
-                break
+        if has_breaks:           # a forced break within the page: the first line typed page_break (found in C)
+            kinds = list(map(_type_of, work[start + 1:start + min(remaining, limit)]))
+            if "page_break" in kinds:
+                forced = kinds.index("page_break") + 1
         if not forced:
             if remaining <= limit:
                 pages.append(work[start:])
@@ -545,17 +594,24 @@ def _paginate(script: Script, paper: str | PaperProfile, revised_lines: Iterable
     profile = paper_profile(paper)
     if revised_lines is None:
         revised_lines = (script.metadata.get("revision") or {}).get("changed_lines") or ()
-    tokens = print_tokens(script, set(revised_lines), auto_contd=auto_contd)
+    stream = TokenStream(script.source_format == "fountain", set(revised_lines), auto_contd)
+    elements = script.elements
+    stream.feed(elements, 0, len(elements), dual_roles(elements))
+    tokens = stream.finish()            # print_tokens(script, ...), with the stream's heading count kept
     lines = fold_dual(make_lines(tokens, profile))
     pages, more_splits = _break_pages(lines, profile, sentence_splits)
     counts = [finish_page(page) for page in pages]
-    return assemble_pagination(script, profile, pages, counts, more_splits)
+    return assemble_pagination(script, profile, pages, counts, more_splits, headings=stream.scene + 1)
+
+
+_type_of = attrgetter("type")
+_scene_index_of = attrgetter("scene_index")
 
 
 def finish_page(page: list[Line]) -> dict[int, int]:
     """Drop forced-break markers, number the rows; returns printed lines per scene index on it."""
-    page[:] = [ln for ln in page if ln.type != "page_break"]
-    counts: dict[int, int] = {}
+    if "page_break" in map(_type_of, page):       # (rare: a forced break ends this page)
+        page[:] = [ln for ln in page if ln.type != "page_break"]
     for row, ln in enumerate(page):
         ln.row = row
         if ln.scene_number is not None and ln.type != "scene_heading":
@@ -563,10 +619,10 @@ def finish_page(page: list[Line]) -> dict[int, int]:
         if ln.right_column:
             for r, rl in enumerate(ln.right_column):
                 rl.row = row + r
-        si = ln.scene_index
-        if si is not None:
-            counts[si] = counts.get(si, 0) + 1
-    return counts
+    # counted in C (a Counter of the lines' scene indices), in the order the scenes first appear
+    counts = Counter(map(_scene_index_of, page))
+    counts.pop(None, None)
+    return dict(counts)
 
 
 def assemble_pagination(script: Script, profile: PaperProfile, pages: list[list[Line]],
@@ -590,7 +646,10 @@ def assemble_pagination(script: Script, profile: PaperProfile, pages: list[list[
     eighths = [max(1, math.floor(c / profile.eighth_lines + 0.5)) for c in scene_lines]
     if set_eighths:
         for scene, e in zip(script.scenes, eighths):
-            scene.eighths = e
+            # what pydantic's __setattr__ does for this plain field (no validation on assignment),
+            # without its Python-level dispatch: a feature has hundreds of scenes
+            scene.__dict__["eighths"] = e
+            scene.__pydantic_fields_set__.add("eighths")
     return Pagination(paper=profile.name, lines_per_page=profile.lines_per_page, pages=pages,
                       scene_eighths=eighths[:scene_count] if scene_count else [], scene_lines=scene_lines[:scene_count],
                       scene_pages=scene_pages[:scene_count], more_splits=more_splits,

@@ -42,6 +42,28 @@ class PrintToken:
         self.runs = runs
 
 
+_new = object.__new__
+
+
+def new_token(type_: str, text: str, line: int, scene: int | None, dual: str | None = None,
+              scene_number: str | None = None, revised: bool = False, lyric: bool = False,
+              runs: list | None = None) -> PrintToken:
+    """``PrintToken(...)`` made without calling the class: on Python 3.11 a class call runs
+    ``__init__`` through a slow generic path, more than twice the cost of these slot stores, and
+    there is a token per printed source line and per blank line."""
+    tok = _new(PrintToken)
+    tok.type = type_
+    tok.text = text
+    tok.dual = dual
+    tok.line = line
+    tok.scene = scene
+    tok.scene_number = scene_number
+    tok.revised = revised
+    tok.lyric = lyric
+    tok.runs = runs
+    return tok
+
+
 def _clean(el: Element) -> str:
     """The element's printed text (markup kept), without forcing marks the parser may have left."""
     text = el.text
@@ -165,7 +187,7 @@ class TokenStream:
                 separated = hidden_gap or not (in_dialogue and kind in _SPEECH)
             if separated:
                 if tokens and tokens[-1].type != "separator":
-                    append(PrintToken("separator", "", line - 1 if line else 0, scene_at))
+                    append(new_token("separator", "", line - 1 if line else 0, scene_at))
                 in_dialogue = False
             hidden_gap = False
             text = el.text
@@ -176,7 +198,7 @@ class TokenStream:
                 scene_number = el.scene_number
                 last_speaker = None
             elif kind == "page_break":
-                append(PrintToken("page_break", "", line, scene_at))
+                append(new_token("page_break", "", line, scene_at))
                 continue
             elif kind == "character":
                 in_dialogue = True
@@ -213,7 +235,7 @@ class TokenStream:
                 if prose and not part.strip():
                     _prose_gap(tokens, part, src, scene_at)
                     continue
-                append(PrintToken(kind, part, src, scene_at, dual, number, src in revised_lines, is_lyric,
+                append(new_token(kind, part, src, scene_at, dual, number, src in revised_lines, is_lyric,
                                   None if line_runs is None else line_runs[offset]))
         self.scene, self.scene_at, self.scene_number = scene, scene_at, scene_number
         self.prev_end, self.hidden_gap, self.in_dialogue = prev_end, hidden_gap, in_dialogue
@@ -238,7 +260,7 @@ def _prose_gap(tokens: list[PrintToken], part: str, src: int, scene_at: int | No
     """A blank line inside action: "  " keeps the paragraph together and prints nothing; other blank
     lines print blank (one separator)."""
     if part != "  " and tokens and tokens[-1].type != "separator":
-        tokens.append(PrintToken("separator", "", src, scene_at))
+        tokens.append(new_token("separator", "", src, scene_at))
 
 
 def dual_roles(elements: list[Element]) -> dict[int, str]:
