@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -104,9 +106,6 @@ def fetch_weather(settings: CallSheetSettings, date: dt.date, timeout: float = 5
         return settings.weather
     if not settings.weather_provider:
         return WEATHER_BLANK
-    import urllib.parse
-    import urllib.request
-
     query = urllib.parse.urlencode({
         "latitude": settings.lat, "longitude": settings.lon, "timezone": settings.timezone,
         "start_date": date.isoformat(), "end_date": date.isoformat(),

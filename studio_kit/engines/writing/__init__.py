@@ -5,6 +5,8 @@ Exports are lazy so that ``import studio_kit.engines.writing`` stays cheap
 """
 from __future__ import annotations
 
+import importlib
+
 _LAZY = {
     "parse_fountain": "studio_kit.engines.writing.fountain",
     "plain_text": "studio_kit.engines.writing.fountain",
@@ -21,8 +23,6 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'studio_kit.engines.writing' has no attribute {name!r}")
 

@@ -28,9 +28,13 @@ from studio_kit.domain.script import Script
 from studio_kit.domain.story import Beat, ScenePlan, StoryBrief
 from studio_kit.engines.writing import english, lexicon
 from studio_kit.engines.writing import premise as premise_mod
+from studio_kit.engines.writing.fountain import parse_fountain
+from studio_kit.engines.writing.llm_writer import LLMWriter
+from studio_kit.engines.writing.pagination import paginate
 from studio_kit.engines.writing.premise import Premise, read_premise
 from studio_kit.engines.writing.structures import get_structure, plan_story
 from studio_kit.exceptions import BackendError, ScriptError
+from studio_kit.registry import Backend, hash_input, invoke, load_backend
 
 __all__ = ["CastMember", "DialogueVoice", "GeneratedScript", "generate_script", "make_cast"]
 
@@ -151,14 +155,11 @@ def _resolve_cast(cast: Sequence[Any] | None, seed: int, genre: str, is_ad: bool
 
 
 def _resolve_backend(backend: Any) -> Any:
-    from studio_kit.registry import Backend
-
     if isinstance(backend, Backend) and backend.modality == "text":
         return backend
     if backend is not None and not isinstance(backend, str):
         raise BackendError(f"backend must be a name or a TextBackend, not {type(backend).__name__}.",
                            hint="Use 'procedural', 'transformers', 'openai' or a TextBackend instance.")
-    from studio_kit.registry import load_backend
 
     return load_backend("text", backend)
 
@@ -214,9 +215,6 @@ def generate_script(logline: str, format: str = "short", genre: str = "drama", t
     ``backend``: None (the configured text backend), a name, or a TextBackend.
     Same arguments and seed give the same text. ``draft_date`` defaults to today.
     """
-    from studio_kit.engines.writing.fountain import parse_fountain
-    from studio_kit.registry import hash_input, invoke
-
     if not isinstance(logline, str) or not logline.strip():
         raise ScriptError("The logline is empty.", hint="Describe the story in one sentence, e.g. "
                           "'A lighthouse keeper finds a message in a bottle that predicts the next storm.'")
@@ -258,8 +256,6 @@ def generate_script(logline: str, format: str = "short", genre: str = "drama", t
                                  params={"scene": plan.index, "beat": plan.beat, "eighths": plan.target_eighths},
                                  inputs=[logline], units=1))
     elif "complete" in writer.capabilities:
-        from studio_kit.engines.writing.llm_writer import LLMWriter
-
         llm = LLMWriter(writer, retries=retries)
         for plan in plans:
             text, notes = llm.write_scene(plan, brief, memory, previous=scenes[-1] if scenes else None,
@@ -289,7 +285,6 @@ def generate_script(logline: str, format: str = "short", genre: str = "drama", t
                           hint="This is a writer bug; report it with the logline and seed.")
     for scene, plan in zip(script.scenes, plans):
         scene.synopsis = scene.synopsis or plan.purpose
-    from studio_kit.engines.writing.pagination import paginate
 
     layout = paginate(script, "letter")  # sets each scene's eighths, as breakdown and shots expect
     script.warnings += warnings

@@ -26,7 +26,11 @@ from typing import Any
 
 from studio_kit.domain.script import ElementType
 from studio_kit.domain.story import ScenePlan, StoryBrief
-from studio_kit.exceptions import StudioError
+from studio_kit.engines.writing import premise as P
+from studio_kit.engines.writing.fountain import parse_fountain
+from studio_kit.engines.writing.premise import read_premise, sentences
+from studio_kit.exceptions import BackendError, StudioError
+from studio_kit.registry import invoke, load_backend
 
 SYSTEM_PROMPT = (
     "You are a professional screenwriter. You write exactly one scene at a time in Fountain screenplay format: "
@@ -39,8 +43,6 @@ _HEADING_RE = re.compile(r"^\s*\.?(INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[. ]", re.
 
 def summarize_scene(fountain: str) -> str:
     """A one-paragraph summary of a written scene for the next scene's prompt."""
-    from studio_kit.engines.writing.fountain import parse_fountain
-
     try:
         script = parse_fountain(fountain)
     except StudioError:
@@ -77,8 +79,6 @@ def validate_scene(text: str, plan: ScenePlan, brief: StoryBrief | None = None,
     With ``brief`` the scene is also checked against the story's premise and cast; ``said`` holds
     the sentences earlier scenes used (lower case), which this one must not repeat.
     """
-    from studio_kit.engines.writing.fountain import parse_fountain
-
     if not text.strip():
         return ["The answer was empty."]
     try:
@@ -105,8 +105,6 @@ def validate_scene(text: str, plan: ScenePlan, brief: StoryBrief | None = None,
 
 def _story_errors(body: str, brief: StoryBrief, said: set[str]) -> list[str]:
     """The premise checks the procedural writer's tests apply, as instructions a model can follow."""
-    from studio_kit.engines.writing import premise as P
-
     premise = P.read_premise(brief.logline)
     errors: list[str] = []
     terms = premise.terms()
@@ -130,8 +128,6 @@ class LLMWriter:
 
     def __init__(self, backend: Any, retries: int = 2, temperature: float = 0.8, max_tokens: int | None = None):
         if "complete" not in getattr(backend, "capabilities", ()):
-            from studio_kit.exceptions import BackendError
-
             raise BackendError(f"Text backend '{backend.name}' cannot complete prompts.",
                                hint="Use the transformers or openai backend for LLM writing.")
         self.backend = backend
@@ -148,7 +144,6 @@ class LLMWriter:
                  f"Purpose: {plan.purpose}"]
         if previous:
             lines.append(f"Previous scene: {summarize_scene(previous) or 'none'}")
-        from studio_kit.engines.writing.premise import read_premise
 
         premise = read_premise(brief.logline)
         terms = premise.terms()
@@ -176,8 +171,6 @@ class LLMWriter:
     def write_scene(self, plan: ScenePlan, brief: StoryBrief, memory: dict[str, Any] | None = None,
                     previous: str | None = None, total: int | None = None) -> tuple[str, list[str]]:
         """Fountain text for ``plan`` and the warnings raised while writing it."""
-        from studio_kit.registry import invoke
-
         base = self.prompt(plan, brief, previous, total)
         prompt = base
         memory = memory if memory is not None else {}
@@ -193,8 +186,6 @@ class LLMWriter:
             text = clean_output(str(raw or ""))
             errors = validate_scene(text, plan, brief, said)
             if not errors:
-                from studio_kit.engines.writing.premise import sentences
-
                 said |= set(sentences(text))
                 return text, []
             prompt = (base + "\n\nYour previous answer could not be used:\n- " + "\n- ".join(errors)
@@ -205,8 +196,6 @@ class LLMWriter:
         return text, [warning]
 
     def _procedural(self, plan: ScenePlan, brief: StoryBrief, memory: dict[str, Any]) -> str:
-        from studio_kit.registry import invoke, load_backend
-
         if self._fallback is None:
             self._fallback = load_backend("text", "procedural")
         return invoke(self._fallback, "write_scene", plan, brief, memory, seed=brief.seed,

@@ -29,6 +29,7 @@ from studio_kit.engines.writing.layout import (
 from studio_kit.engines.writing.pagination import Line, Pagination, page_lines, paginate
 from studio_kit.engines.writing.revisions import Revision, colour_rgb
 from studio_kit.exceptions import ScriptError
+from studio_kit.store.files import atomic_path
 
 FONT_SIZE = 12.0
 PT = 72.0                                 # points per inch
@@ -243,7 +244,6 @@ def render_pdf(script: Script, path: str | os.PathLike, paper: str = "letter",
     out = Path(path)
     if out.parent and not out.parent.exists():
         raise ScriptError(f"Folder {out.parent} does not exist.", hint="Create it or pick another -o path.")
-    from studio_kit.store.files import atomic_path
 
     with atomic_path(out) as tmp_path:
         tmp = str(tmp_path)

@@ -24,13 +24,14 @@ the subject of a sentence who is not a character).
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from studio_kit.engines.writing import english
+from studio_kit.engines.writing import english, lexicon
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "writing" / "premise.yaml"
 _DETERMINERS = {"a", "an", "the", "his", "her", "their", "its", "my", "our", "your", "one", "some", "two", "three",
@@ -173,14 +174,10 @@ def _read_cached(logline: str) -> Premise:
 
 def read_premise(logline: str) -> Premise:
     """The :class:`Premise` of a logline (see the module docstring)."""
-    import copy
-
     return copy.deepcopy(_read_cached(" ".join(logline.split())))
 
 
 def _read(logline: str) -> Premise:
-    from studio_kit.engines.writing import lexicon
-
     vocab = vocabulary()
     text = " ".join(logline.split()).strip()
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)

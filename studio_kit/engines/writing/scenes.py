@@ -16,6 +16,8 @@ from studio_kit.domain.script import (
     fast_model,
 )
 from studio_kit.engines.writing.fountain_markup import plain_text
+from studio_kit.engines.writing.script_diff import insert_number
+from studio_kit.exceptions import ScriptError
 
 ET = ElementType
 # the members the loops below compare with, as globals: reading one off the Enum class costs ~5x a
@@ -289,9 +291,6 @@ def number_scenes(scenes: list[Scene], *, locked: bool, start: int | None = None
     Returns (number per scene, OMITTED numbers to insert before scene index, warnings).
     ``renumber`` on a locked script and ``start`` on a numbered one are refused (ScriptError).
     """
-    from studio_kit.engines.writing.script_diff import insert_number
-    from studio_kit.exceptions import ScriptError
-
     if start is not None and (isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= 99999):
         raise ScriptError(f"Scene numbers start at {start!r}: not a whole number from 1 to 99999.",
                           hint="Give --start a whole number such as 1 or 101.")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from studio_kit.domain.script import Element, ElementType, Scene, Script
-from studio_kit.engines.writing.revisions import printed_lines
+from studio_kit.engines.writing.revisions import changed_lines, printed_lines
 
 OMITTED = "OMITTED"
 _PAIR_RATIO = 0.5        # content similarity above which a re-headed scene is "changed", not "added"
@@ -152,8 +152,6 @@ def match_scenes(old: Script, new: Script) -> list[tuple[int | None, int | None]
 
 def diff_scripts(old: Script, new: Script) -> ScriptDiff:
     """Scene-level and line-level differences from ``old`` to ``new``."""
-    from studio_kit.engines.writing.revisions import changed_lines
-
     numbers = old_numbers(old)
     changes: list[SceneChange] = []
     for oi, ni in match_scenes(old, new):

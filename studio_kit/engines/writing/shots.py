@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene, Script, Shot, ShotSize
+from studio_kit.engines.writing.fountain import parse_fountain
 from studio_kit.exceptions import ScriptError
 
 SECONDS_PER_PAGE = 60.0
@@ -212,8 +213,6 @@ def shot_list(script: Script | str) -> list[Shot]:
     length) or Fountain text.
     """
     if isinstance(script, str):
-        from studio_kit.engines.writing.fountain import parse_fountain
-
         script = parse_fountain(script)
     if not isinstance(script, Script):
         raise ScriptError(f"shot_list needs a Script or Fountain text, not {type(script).__name__}.",

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 from studio_kit.domain.script import ElementType, Scene, Script
 from studio_kit.engines.writing.fountain import plain_text
+from studio_kit.engines.writing.scenes import normalise_character
 
 ET = ElementType
 _WORD_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
@@ -202,8 +203,6 @@ def script_stats(script: Script, parts: Mapping[tuple[int, str], str] | None = N
 
 def _dialogue_outside_scenes(script: Script) -> list[tuple[str, int]]:
     """(speaker, words) for dialogue blocks before the first scene heading."""
-    from studio_kit.engines.writing.scenes import normalise_character
-
     out: list[tuple[str, int]] = []
     name: str | None = None
     words = 0

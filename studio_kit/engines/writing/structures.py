@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from studio_kit.domain.dialogue import CastMember
 from studio_kit.domain.story import Beat, ScenePlan
 from studio_kit.engines.writing import lexicon
+from studio_kit.engines.writing.premise import read_premise
 from studio_kit.exceptions import ScriptError
 
 SECONDS_PER_PAGE = 60.0
@@ -177,7 +178,6 @@ def plan_story(logline: str, format: str = "short", genre: str = "drama", tone: 
                           hint="Use 1-400 pages for scripts, 1-600 seconds for ads.")
     rng = random.Random(f"plan:{seed}")
     parts = lexicon.read_logline(logline)
-    from studio_kit.engines.writing.premise import read_premise
 
     premise = read_premise(logline)
     # the story happens where the premise is set ("a court reporter": the courthouse)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studio_kit.domain.script import Element, ElementType, Script
+from studio_kit.engines.writing.fountain import parse_fountain
+from studio_kit.engines.writing.fountain_writer import write_fountain
 from studio_kit.engines.writing.revisions import Revision, changed_lines
 from studio_kit.engines.writing.scenes import LOCK_NOTE, scene_numbers_locked
 from studio_kit.engines.writing.script_diff import (
@@ -71,14 +73,10 @@ class ScriptVersion:
 
 
 def _parse(text: str) -> Script:
-    from studio_kit.engines.writing.fountain import parse_fountain
-
     return parse_fountain(text)
 
 
 def _write(script: Script) -> str:
-    from studio_kit.engines.writing.fountain_writer import write_fountain
-
     return write_fountain(script)
 
 

@@ -22,6 +22,7 @@ which extra to install and draws with the 2D previz instead.
 """
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import logging
@@ -181,8 +182,6 @@ class Blender3DImageBackend(ImageBackend):
     async def arender_passes(self, request: ImageRequest, outputs: tuple[str, ...] = OUTPUTS) -> Frame3D:
         """:meth:`render_passes` for an event loop (a Panel / Bokeh server callback): the wait on the Blender
         worker runs in a thread, so the server keeps serving other sessions while the frame renders."""
-        import asyncio
-
         return await asyncio.to_thread(self.render_passes, request, outputs)
 
     def render_passes(self, request: ImageRequest, outputs: tuple[str, ...] = OUTPUTS) -> Frame3D:

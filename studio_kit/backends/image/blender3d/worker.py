@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
+import resource
 import select
 import struct
 import subprocess
@@ -57,8 +58,6 @@ def _handle(stage: Any, msg: dict[str, Any]) -> Any:
     if op == "ping":
         return {"pid": os.getpid()}
     if op == "stats":
-        import resource
-
         return {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **stage.builds}
     if op == "render":
         return stage.render(msg["frame"], msg["dir"], msg["stem"], msg["outputs"])
