@@ -5,6 +5,8 @@ Importing this package is cheap: engines, backends and heavy libraries
 """
 from __future__ import annotations
 
+from studio_kit.lazy import lazy_exports
+
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -12,16 +14,5 @@ _LAZY = {
     "StudioError": ("studio_kit.exceptions", "StudioError"),
     "registry": ("studio_kit.registry", None),
 }
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        module_name, attr = _LAZY[name]
-        module = importlib.import_module(module_name)
-        return module if attr is None else getattr(module, attr)
-    raise AttributeError(f"module 'studio_kit' has no attribute {name!r}")
-
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 __all__ = ["__version__", *_LAZY]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio_kit.runs import runner, templates
+from studio_kit.lazy import lazy_exports
 
 
 def publish(**values: Any) -> None:
@@ -15,9 +15,9 @@ def publish(**values: Any) -> None:
              "text/plain": ", ".join(f"{k}={v}" for k, v in values.items())}, raw=True)
 
 
-def __getattr__(name: str):
-    if name in {"run_template", "RunResult"}:
-        return getattr(runner, name)
-    if name in {"list_templates", "find_template", "Template"}:
-        return getattr(templates, name)
-    raise AttributeError(name)
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "run_template": "studio_kit.runs.runner", "RunResult": "studio_kit.runs.runner",
+    "list_templates": "studio_kit.runs.templates", "find_template": "studio_kit.runs.templates",
+    "Template": "studio_kit.runs.templates",
+    "runner": ("studio_kit.runs.runner", None), "templates": ("studio_kit.runs.templates", None),
+})

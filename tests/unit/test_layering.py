@@ -257,8 +257,8 @@ def test_no_two_modules_import_each_other():
 
 
 #: where an import inside a function is the point: the CLI imports each command's engine when the command runs, so
-#: `studio --help` stays light (tests/unit/test_lazy_imports.py), and the package __init__ files load lazy exports
-LAZY_BY_DESIGN = ("studio_kit/cli/", "studio_kit/__init__.py", "studio_kit/engines/writing/__init__.py")
+#: `studio --help` stays light (tests/unit/test_lazy_imports.py); packages export lazily through studio_kit.lazy
+LAZY_BY_DESIGN = ("studio_kit/cli/",)
 STDLIB = set(sys.stdlib_module_names)
 
 

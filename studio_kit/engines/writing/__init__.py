@@ -5,7 +5,7 @@ Exports are lazy so that ``import studio_kit.engines.writing`` stays cheap
 """
 from __future__ import annotations
 
-import importlib
+from studio_kit.lazy import lazy_exports
 
 _LAZY = {
     "parse_fountain": "studio_kit.engines.writing.fountain",
@@ -21,10 +21,5 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'studio_kit.engines.writing' has no attribute {name!r}")
-
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 __all__ = list(_LAZY)
