@@ -29,6 +29,7 @@ import numpy as np
 import panel as pn
 import param
 
+from studio_kit.config import sample_path
 from studio_kit.engines.post import service
 from studio_kit.engines.post.audio import SR, wav_bytes
 from studio_kit.engines.post.loudness import get_spec
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.engines.post.mix import MixResult, MixSettings
     from studio_kit.engines.post.service import Score, VoiceTrack
 
-SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
+SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
 STEMS = ("dialogue", "music", "effects")
 WAVE_POINTS = 1500
 

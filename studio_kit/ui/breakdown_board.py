@@ -14,7 +14,6 @@ without ``edit_budget`` the budget is read-only. Locking the cast numbers needs
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import os
@@ -34,6 +33,7 @@ from studio_kit.domain.preproduction import (
 )
 from studio_kit.engines.preproduction.budget import detail_rows, format_money, preset_names
 from studio_kit.engines.preproduction.callsheet import render_html
+from studio_kit.engines.preproduction.daytimes import next_monday
 from studio_kit.engines.preproduction.service import (
     can_see_budget,
     require_breakdown_lock,
@@ -114,7 +114,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         try:
             if wanted or latest_script(self.ctx) is not None:
                 self._set_state(BoardState(wanted, ctx=self.ctx, time_limit=self.time_limit,
-                                           start_date=_next_monday()))
+                                           start_date=next_monday()))
         except StudioError as exc:      # a bad STUDIO_BOARD_SCRIPT: say why; the producer opens another
             problem = exc
         if self.state is None:
@@ -176,7 +176,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.pages_per_day = w.TextInput(label="Pages per day", value=format_eighths(lim.eighths_per_day))
         self.hours_per_day = w.FloatInput(label="Shooting hours per day", value=lim.hours_per_day, step=0.5, start=1)
         self.moves_per_day = w.IntInput(label="Company moves per day (max)", value=lim.company_moves_per_day, start=0)
-        self.start_date = w.DatePicker(label="First shoot day", value=self.state.start_date or _next_monday())
+        self.start_date = w.DatePicker(label="First shoot day", value=self.state.start_date or next_monday())
         self.apply_limits = w.Button(label="Apply limits & re-optimise", color="primary")
         self.apply_limits.on_click(self._on_limits)
         # breakdown
@@ -439,7 +439,7 @@ class BreakdownBoard(pn.viewable.Viewer):
 
     # -- callbacks -----------------------------------------------------------------------
     def _open(self, **kw) -> None:
-        state = BoardState(ctx=self.ctx, time_limit=self.time_limit, start_date=_next_monday(), **kw)
+        state = BoardState(ctx=self.ctx, time_limit=self.time_limit, start_date=next_monday(), **kw)
         self._set_state(state)
 
     @guarded
@@ -710,8 +710,3 @@ class BreakdownBoard(pn.viewable.Viewer):
                            self.detail,
                            pn.FlexBox(self.compare_old, self.compare_new, self.compare_button, align_items="flex-end"),
                            self.compare_table, sizing_mode="stretch_width")
-
-
-def _next_monday(today: dt.date | None = None) -> dt.date:
-    today = today or dt.date.today()
-    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)

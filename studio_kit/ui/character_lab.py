@@ -19,7 +19,7 @@ from typing import Any
 import panel as pn
 import param
 
-from studio_kit.config import get_settings
+from studio_kit.config import get_settings, sample_path
 from studio_kit.domain.character import CharacterBible, CharacterMode, seed_for, slugify
 from studio_kit.engines.characters import modes, service
 from studio_kit.engines.characters.versions import RENDER_KIND, diff_bibles
@@ -39,7 +39,7 @@ GALLERY_LIMIT = 12            # newest renders shown per character (older ones s
 FRAME_LIMIT = 8               # stored storyboard frames listed under the newest one
 FRAME_WIDTH = 960             # px, the newest frame on screen (rendered 1280 × 720, stored full size)
 SHOT_SIZES = ["wide", "medium", "close-up", "over-the-shoulder", "insert"]   # previz.SHOT_SIZES, without importing it
-SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
+SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
 
 
 _BACKENDS_SEEN: dict[int, tuple[Any, list[str]]] = {}

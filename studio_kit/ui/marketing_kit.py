@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import panel as pn
 import param
 
-from studio_kit.config import get_settings
+from studio_kit.config import get_settings, sample_path
 from studio_kit.engines.marketing import service
 from studio_kit.exceptions import StudioError
 from studio_kit.templating import render_macro
@@ -29,7 +29,7 @@ from studio_kit.ui.feedback import data_url
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.domain.marketing import TrailerEDL
 
-SAMPLE_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "samples" / "the_last_reel.fountain"
+SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
 EDL_COLUMNS = ["kind", "shot_id", "source_in", "duration_frames", "text", "movement", "reason"]
 
 

@@ -144,7 +144,8 @@ def _actor_times(call: DayCall, day: ShootDay, schedule: Schedule) -> None:
         t, prev = end, s.site
 
 
-def _next_monday(today: dt.date | None = None) -> dt.date:
+def next_monday(today: dt.date | None = None) -> dt.date:
+    """The first Monday after ``today``: where a schedule with no start date starts."""
     today = today or dt.date.today()
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
@@ -155,7 +156,7 @@ def shoot_date(schedule: Schedule, day_number: int, settings: CallSheetSettings)
     day = schedule.days[day_number - 1]
     if day.date is not None and settings.start_date is None:
         return day.date
-    start = settings.start_date or schedule.start_date or _next_monday()
+    start = settings.start_date or schedule.start_date or next_monday()
     d, n = start, 0
     while True:
         if d.weekday() < settings.days_per_week:

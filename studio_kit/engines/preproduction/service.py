@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from studio_kit.config import get_settings
+from studio_kit.config import get_settings, sample_path
 from studio_kit.domain.budget import Budget, TopSheet
 from studio_kit.domain.callsheet import CallSheetSettings
 from studio_kit.domain.preproduction import (
@@ -50,7 +50,7 @@ from studio_kit.platform import permissions, reviews
 from studio_kit.store.files import sha256_of_file
 
 #: The sample short shipped with the package (planned when no script is given).
-SAMPLE_SCRIPT = Path(__file__).resolve().parents[2] / "data" / "samples" / "the_last_reel.fountain"
+SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
 
 #: from this many pages up, ``preset="auto"`` budgets a feature rather than a short
 AUTO_FEATURE_PAGES = 40
