@@ -78,7 +78,7 @@ def _view(name: str, *args: Any) -> str:
 
 
 class _FiguresPane(pn.pane.HTML):
-    """An HTML pane with the Markdown pane's look (its headings and table borders): the loudness figures."""
+    """An HTML pane with the Markdown pane's look (its headings and table borders): figures, status, scenes."""
 
     _stylesheets: ClassVar[list[str]] = list(pn.pane.Markdown._stylesheets)
 
@@ -132,9 +132,9 @@ class AudioMixer(pn.viewable.Viewer):
         self.spec_select = pn.widgets.Select.from_param(self.param.spec, name="Delivery spec")
         self.remix_button = pn.widgets.Button(name="Re-mix", button_type="primary", icon="refresh", disabled=True)
         self.remix_button.on_click(lambda _e: self.remix())
-        self.status = pn.pane.Markdown("Loading …" if self.source is not None else
-                                       "This project has no script yet: save one in the Script Room, "
-                                       "or open the bundled sample.", css_classes=["am-status"])
+        self.status = _FiguresPane(_view("status", "Loading …" if self.source is not None else
+                                         "This project has no script yet: save one in the Script Room, "
+                                         "or open the bundled sample."), css_classes=["am-status"])
         self.sample_button = pn.widgets.Button(name="Open sample (The Last Reel)", button_type="default",
                                                visible=self.source is None, width=240)
         self.sample_button.on_click(lambda _e: self.open_sample())
@@ -145,7 +145,7 @@ class AudioMixer(pn.viewable.Viewer):
         self.download = pn.widgets.FileDownload(callback=self._wav, filename="mix.wav", label="Download mix (24-bit WAV)",
                                                 button_type="success", disabled=True, embed=False)
         self.waves = pn.pane.HoloViews(None, sizing_mode="stretch_width", height=420)
-        self.scenes = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self.scenes = _FiguresPane("", sizing_mode="stretch_width")
         self._loaded = False
         if self._load_error is not None:
             self._error(self._load_error)
@@ -172,7 +172,7 @@ class AudioMixer(pn.viewable.Viewer):
         """Voice and mix in a worker thread (a served page stays responsive); at most one at a time."""
         if self.source is None or (self._worker is not None and self._worker.is_alive()):
             return
-        self.status.object = f"Voicing, scoring and mixing **{self.source_name}** …"
+        self.status.object = _view("status", "Voicing, scoring and mixing ", self.source_name, " …")
         self._worker = threading.Thread(target=self.load, name="audio-mixer-load", daemon=True)
         self._worker.start()
 
@@ -185,7 +185,7 @@ class AudioMixer(pn.viewable.Viewer):
         if self.source is None:
             return
         try:
-            self.status.object = f"Voicing, scoring and mixing **{self.source_name}** …"
+            self.status.object = _view("status", "Voicing, scoring and mixing ", self.source_name, " …")
             script = service.load_script(self.source)
             self.track = (service.voice(script, ctx=self.ctx, progress=self._progress)
                           if script.dialogue_block_count else None)
@@ -212,7 +212,7 @@ class AudioMixer(pn.viewable.Viewer):
         if self._closed:
             raise _PageClosed
         noun = {"voice": "Voicing line", "score": "Scoring cue"}.get(what, what)
-        self.status.object = f"{noun} {done} of {total} · **{self.source_name}** …"
+        self.status.object = _view("status", f"{noun} {done} of {total} · ", self.source_name, " …")
 
     def settings(self) -> MixSettings:
         return MixSettings(faders={s: _number(w) for s, w in self.faders.items()},
@@ -238,26 +238,24 @@ class AudioMixer(pn.viewable.Viewer):
     def _error(self, exc: StudioError) -> None:
         self.alert.object = _view("error", exc.message, exc.hint)
         self.alert.visible = True
-        self.status.object = "Stopped."
+        self.status.object = _view("status", "Stopped.")
 
     # -- views -----------------------------------------------------------------
     def _show(self, r: MixResult, timeline: Timeline) -> None:
         qc = r.qc
         self.figures.object = _view("figures", r, r.settings.duck.depth_db, _target(r.settings.spec),
                                     _ceiling(r.settings.spec))
-        self.status.object = f"Mixed **{timeline.title or self.source_name}**: {qc.line()}"
+        self.status.object = _view("status", "Mixed ", timeline.title or self.source_name, f": {qc.line()}")
         self.players["mix"].object = io.BytesIO(preview_audio(r.mix))
         for s in STEMS:
             self.players[s].object = io.BytesIO(preview_audio(r.stems[s]))
         self.download.disabled = False
         self.download.filename = f"mix_{r.settings.spec}.wav"
         self.waves.object = self._plot(r, timeline)
-        rows = ["| Scene | Heading | In | Duration | Lines |", "|---|---|---|---|---|"]
-        for sc in timeline.scenes:
-            rows.append(f"| {sc.scene_number} | {sc.heading} | {timeline.timecode(sc.start_frame)} | "
-                        f"{timeline.seconds(sc.duration_frames):.1f} s | "
-                        f"{sum(e.kind == 'dialogue' for e in sc.events())} |")
-        self.scenes.object = "\n".join(rows)
+        self.scenes.object = _view("scenes", [
+            {"number": sc.scene_number, "heading": sc.heading, "tc": timeline.timecode(sc.start_frame),
+             "seconds": timeline.seconds(sc.duration_frames), "lines": sum(e.kind == "dialogue" for e in sc.events())}
+            for sc in timeline.scenes])
 
     @staticmethod
     def _plot(result: MixResult, timeline: Timeline) -> Any:

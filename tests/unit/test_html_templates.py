@@ -275,6 +275,18 @@ def test_audio_mixer_figures_and_error_escape_text_and_keep_the_lufs_span():
     assert "Fix" not in render_macro(views, "error", "No timeline.", None)
 
 
+def test_audio_mixer_status_and_scene_list_escape_script_text():
+    """A script's title and scene headings reach the mixer's status line and scene list as text, never markup."""
+    views = "audio_mixer/views.html.j2"
+    status = render_macro(views, "status", "Mixed ", EVIL, ": QC streaming PASS")
+    assert_escaped(status)
+    assert status.startswith("<p>Mixed <strong>&lt;script&gt;") and status.endswith(": QC streaming PASS</p>")
+    rows = [{"number": "1", "heading": EVIL, "tc": "00:00:00:00", "seconds": 12.345, "lines": 3}]
+    scenes = render_macro(views, "scenes", rows)
+    assert_escaped(scenes)
+    assert "<td>12.3 s</td><td>3</td>" in scenes and scenes.count("<tr>") == 2
+
+
 # -- no HTML by string building -------------------------------------------------------------------------
 
 HTML_TAGS = ("html head body div span p table thead tbody tfoot tr td th b i u em strong small code pre br hr ul ol li "
