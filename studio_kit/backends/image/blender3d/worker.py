@@ -24,7 +24,6 @@ import traceback
 from typing import IO, Any
 
 from studio_kit.backends.cache import MODELS
-from studio_kit.backends.image.blender3d import scene
 from studio_kit.exceptions import ImageError
 
 _HEADER = struct.Struct("!Q")
@@ -76,6 +75,8 @@ def main() -> None:  # pragma: no cover - runs in the child process
     log = os.open(os.environ.get("STUDIO_BLENDER_LOG", os.devnull), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)  # Blender prints progress to stdout and stderr: keep the protocol stream clean
     os.dup2(log, 2)  # (Python's own prints and tracebacks land in the log too)
+    # bpy loads here, in the child, after the redirect: importing it prints, and the caller must never load it
+    from studio_kit.backends.image.blender3d import scene
 
     stage = scene.Stage()
     _send(proto_out, ("ready", os.getpid()))
