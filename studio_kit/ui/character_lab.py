@@ -30,6 +30,7 @@ from studio_kit.ui import character_views as views
 from studio_kit.ui.character_bible_editor import BibleEditor
 from studio_kit.ui.feedback import ActionFeedback
 from studio_kit.ui.previz_nudges import PrevizNudges
+from studio_kit.ui.project_picker import shared_thumb
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +44,6 @@ SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
 
 
 _BACKENDS_SEEN: dict[int, tuple[Any, list[str]]] = {}
-
-
-def shared_thumb(record: Any, variant: str, make: Any) -> str:
-    """A thumbnail of a stored picture, made once per server for every session (``pn.state.as_cached``),
-    keyed by the picture's SHA-256: a session only asks for it with a record of its own project."""
-    return pn.state.as_cached(f"character-lab-{variant}-{record.sha256}", make)
 
 
 def image_backends(settings: Any = None) -> list[str]:
@@ -350,7 +345,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         names, cards = names if names is not None else self._names(), []
         for a in assets[:FRAME_LIMIT]:
             if a.id not in self._thumbs:
-                self._thumbs[a.id] = shared_thumb(a, "frame300",
+                self._thumbs[a.id] = shared_thumb(a, "character-lab-frame300",
                                                   lambda a=a: views.png_data_url(self.ctx.read_bytes(a.id), 300))
             cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
         self.frames.object = views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
@@ -456,7 +451,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         cards = []
         for a in renders[:GALLERY_LIMIT]:
             if a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
-                self._thumbs[a.id] = shared_thumb(a, "render", lambda a=a: views.png_data_url(
+                self._thumbs[a.id] = shared_thumb(a, "character-lab-render", lambda a=a: views.png_data_url(
                     self.ctx.read_bytes(a.id), views.THUMB_WIDTH))
             cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
         return cards
@@ -474,7 +469,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         newest = max(fronts, key=lambda a: a.id)
         key = -newest.id                      # portraits share the thumbnail cache under negative ids
         if key not in self._thumbs:
-            self._thumbs[key] = shared_thumb(newest, "portrait",
+            self._thumbs[key] = shared_thumb(newest, "character-lab-portrait",
                                              lambda: views.portrait_url(self.ctx.read_bytes(newest.id)))
         return self._thumbs[key]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import panel as pn
 import param
@@ -178,3 +178,10 @@ def configure() -> None:
     logging.getLogger("tornado.websocket").setLevel(logging.ERROR)   # "stream closed" when a tab goes away
 
     use_packaged_assets()
+
+
+def shared_thumb(record: Any, variant: str, make: Any) -> Any:
+    """What ``make()`` derives from a stored file (a thumbnail, PDF page pictures), made once per server for every
+    session (``pn.state.as_cached``), keyed by ``variant`` and the file's SHA-256: a session only asks for it with a
+    record of its own project, so one org's pictures never reach another."""
+    return pn.state.as_cached(f"{variant}-{record.sha256}", make)

@@ -24,7 +24,7 @@ from studio_kit.exceptions import StudioError
 from studio_kit.templating import render_html
 from studio_kit.ui.character_views import png_data_url
 from studio_kit.ui.feedback import data_url
-from studio_kit.ui.project_picker import current_context, dashboard_url, latest_asset
+from studio_kit.ui.project_picker import current_context, dashboard_url, latest_asset, shared_thumb
 
 PAGE_SIZE = 20
 PREVIEW_MAX_BYTES = 25_000_000          # bigger media are offered for download, not inlined
@@ -67,8 +67,7 @@ def pdf_page_pngs(data: bytes, pages: int = 2, dpi: int = 50) -> list[bytes]:
 
 def _cached_pdf_thumbs(ctx: Any, record: Any, pages: int = 1, dpi: int = 40) -> list[bytes]:
     """PDF page thumbnails, cached per file content for the whole server (every session shares them)."""
-    return pn.state.as_cached(f"studio-home-pdf-{record.sha256}-{pages}-{dpi}",
-                              lambda: pdf_page_pngs(ctx.read_bytes(record.id), pages, dpi))
+    return shared_thumb(record, f"studio-home-pdf-{pages}-{dpi}", lambda: pdf_page_pngs(ctx.read_bytes(record.id), pages, dpi))
 
 
 CAST_THUMB_PX = 128         # the cast card shows 64 px portraits: twice that for sharp ones on HiDPI screens
@@ -85,7 +84,7 @@ def _cached_cast_thumb(ctx: Any, record: Any) -> str:
         except Exception:  # noqa: BLE001 - a picture PIL cannot open is shown as the browser can
             return data_url(data, record.mime)
 
-    return pn.state.as_cached(f"studio-home-cast-{record.sha256}-{CAST_THUMB_PX}", make)
+    return shared_thumb(record, f"studio-home-cast-{CAST_THUMB_PX}", make)
 
 
 class StudioHome(pn.viewable.Viewer):
