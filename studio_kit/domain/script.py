@@ -149,10 +149,10 @@ def fast_model(cls: type[_M], data: dict[str, Any]) -> _M:
     with every field given, at a third of the cost: it matters on a 120-page
     script with thousands of elements."""
     obj = _new(cls)
-    _set(obj, "__dict__", data)
-    _set(obj, "__pydantic_fields_set__", set(data))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    set_dict(obj, data)
+    set_fields_set(obj, set(data))
+    set_extra(obj, None)
+    set_private(obj, None)
     return obj
 
 
@@ -164,17 +164,24 @@ def fast_element(etype: ElementType, text: str, line: int, forced: bool = False,
     """:func:`fast_model` of an :class:`Element` with its fields as arguments: one call, no dict of
     fields to read the names from (the parser makes one per paragraph, cue and speech)."""
     obj = _new(Element)
-    _set(obj, "__dict__", {"type": etype, "text": text, "line": line, "forced": forced,
-                           "scene_number": scene_number, "dual": dual, "depth": depth})
-    _set(obj, "__pydantic_fields_set__", _ELEMENT_FIELDS.copy())
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    set_dict(obj, {"type": etype, "text": text, "line": line, "forced": forced,
+                   "scene_number": scene_number, "dual": dual, "depth": depth})
+    set_fields_set(obj, _ELEMENT_FIELDS.copy())
+    set_extra(obj, None)
+    set_private(obj, None)
     return obj
 
 
 _new = object.__new__
 _set = object.__setattr__
+# The setters of BaseModel's four slots, called directly: ``object.__setattr__(obj, name, v)`` looks the
+# name up in the class on every call, about twice the cost of the slot's own setter (and the parser
+# makes thousands of models). Same stores, so the same object; the probe below checks it.
 try:  # fall back to the public API if pydantic's internals ever differ
+    set_dict = BaseModel.__dict__["__dict__"].__set__
+    set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+    set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+    set_private = BaseModel.__dict__["__pydantic_private__"].__set__
     _probe = fast_model(Element, {"type": ElementType.ACTION, "text": "x", "line": 1, "forced": False,
                                   "scene_number": None, "dual": False, "depth": 0})
     _probe.dual = True

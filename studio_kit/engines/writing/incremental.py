@@ -41,7 +41,17 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from studio_kit.domain.script import DialogueBlock, Element, ElementType, Scene, Script
+from studio_kit.domain.script import (
+    DialogueBlock,
+    Element,
+    ElementType,
+    Scene,
+    Script,
+    set_dict,
+    set_extra,
+    set_fields_set,
+    set_private,
+)
 from studio_kit.engines.writing.fountain import (
     ElementBuilder,
     ParseState,
@@ -173,12 +183,11 @@ class ScriptLayout:
 
     def _edit(self, text: str) -> LayoutChange:
         old_pages = self._pages
-        new = split_source_lines(text)
         old = self._src
-        if new == old:
+        new, a, sfx = _edited_lines(self.text, text, old)
+        if new is None:
             self.text = text
             return LayoutChange("none", [], len(old_pages), len(old_pages))
-        a, sfx = _common_ends(old, new)
         delta = len(new) - len(old)
         old_script = self.script
         parsed = None if self._cross_dual else self._reparse(new, a, len(new) - sfx, delta)
@@ -409,17 +418,80 @@ class ScriptLayout:
                             len(self.script.scenes) if rebuilt is None else rebuilt, delta)
 
 
-def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
-    """Lengths of the common prefix and of the common suffix (not overlapping it) of two line lists."""
+def _edited_lines(old_text: str, new_text: str, old: list[str]) -> tuple[list[str] | None, int, int]:
+    """The source lines of ``new_text`` (:func:`split_source_lines`) after an edit of ``old_text`` (whose
+    lines are ``old``), and the lengths of the common prefix and suffix of the two line lists (see
+    :func:`_common_ends`); None for the lines when they are the same.
+
+    Only the lines between the common start and end of the two texts are split: the others are the old
+    line strings (equal, so the same list), which saves making thousands of strings on each keystroke.
+    Text with a carriage return or a byte-order mark is split in full."""
+    if old_text == new_text:
+        return None, 0, 0
+    if "\r" in new_text or "\r" in old_text or new_text.startswith("\ufeff") or old_text.startswith("\ufeff"):
+        new = split_source_lines(new_text)
+        if new == old:
+            return None, 0, 0
+        a, sfx = _common_ends(old, new)
+        return new, a, sfx
+    n_o, n_n = len(old_text), len(new_text)
+    p = _common_prefix(old_text, new_text, min(n_o, n_n))
+    q = _common_suffix(old_text, new_text, min(n_o, n_n) - p)
+    a0 = old_text.count("\n", 0, p)                 # lines ended inside the common start: the same
+    ls = old_text.rfind("\n", 0, p) + 1              # where line a0 starts, in both texts
+    k = old_text.count("\n", n_o - q)               # lines starting inside the common end: the same
+    if k:
+        le = old_text.find("\n", n_o - q) + 1 - n_o  # where the first of them starts, from the end
+        new = old[:a0] + new_text[ls:n_n + le - 1].split("\n") + old[len(old) - k:]
+    else:
+        new = old[:a0] + new_text[ls:].split("\n")
+    a, sfx = _common_ends(old, new, a0, k)
+    return new, a, sfx
+
+
+def _common_prefix(x: str, y: str, limit: int) -> int:
+    """Length of the common start of ``x`` and ``y`` (at most ``limit``): compared in blocks (in C), then
+    a binary search in the block that differs."""
+    lo, step = 0, 4096
+    while lo + step <= limit and x[lo:lo + step] == y[lo:lo + step]:
+        lo += step
+    base, hi = lo, min(lo + step, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[base:mid] == y[base:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(x: str, y: str, limit: int) -> int:
+    """Length of the common end of ``x`` and ``y`` (at most ``limit``), as :func:`_common_prefix`."""
+    nx, ny = len(x), len(y)
+    lo, step = 0, 4096
+    while lo + step <= limit and x[nx - lo - step:nx - lo] == y[ny - lo - step:ny - lo]:
+        lo += step
+    base, hi = lo, min(lo + step, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[nx - mid:nx - base] == y[ny - mid:ny - base]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_ends(old: list[str], new: list[str], a: int = 0, sfx: int = 0) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix (not overlapping it) of two line lists;
+    ``a`` and ``sfx``: lengths already known to be common (the search goes on from there)."""
     n_old, n_new = len(old), len(new)
     lim = min(n_old, n_new)
-    a = 0
     while a + 64 <= lim and old[a:a + 64] == new[a:a + 64]:     # blocks first: list compares run in C
         a += 64
     while a < lim and old[a] == new[a]:
         a += 1
-    sfx = 0
     room = lim - a
+    sfx = min(sfx, room)
     while sfx + 64 <= room and old[n_old - sfx - 64:n_old - sfx] == new[n_new - sfx - 64:n_new - sfx]:
         sfx += 64
     while sfx < room and old[n_old - 1 - sfx] == new[n_new - 1 - sfx]:
@@ -510,7 +582,6 @@ def _restore(stream: TokenStream, state: tuple, chunk_tokens: list[list[PrintTok
 
 
 _new = object.__new__
-_set = object.__setattr__
 
 
 _M = TypeVar("_M", Element, DialogueBlock)
@@ -526,11 +597,11 @@ def _moved(cls: type[_M], objs: list[_M], delta: int) -> list[_M]:
         data = obj.__dict__.copy()
         data["line"] += delta
         new: _M = _new(cls)
-        _set(new, "__dict__", data)
+        set_dict(new, data)
         # the parser sets every field, so the set is all of them and no assignment can grow it: share it
-        _set(new, "__pydantic_fields_set__", obj.__pydantic_fields_set__)
-        _set(new, "__pydantic_extra__", None)
-        _set(new, "__pydantic_private__", None)
+        set_fields_set(new, obj.__pydantic_fields_set__)
+        set_extra(new, None)
+        set_private(new, None)
         append(new)
     return out
 
@@ -552,11 +623,11 @@ def _moved_scene(sc: Scene, elements: list[Element], delta: int, dh: int) -> Sce
     data["elements"] = elements
     data["dialogue"] = dialogue
     new = _new(Scene)
-    _set(new, "__dict__", data)
+    set_dict(new, data)
     # every field was set when the scene was made, as in _moved: share its fields set
-    _set(new, "__pydantic_fields_set__", sc.__pydantic_fields_set__)
-    _set(new, "__pydantic_extra__", None)
-    _set(new, "__pydantic_private__", None)
+    set_fields_set(new, sc.__pydantic_fields_set__)
+    set_extra(new, None)
+    set_private(new, None)
     return new
 
 

@@ -196,9 +196,25 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         text = tok.text
         runs = tok.runs
         if not text and runs is None and x is not None:
-            # a separator (or another empty line): nothing to style or wrap
-            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, [], "left", column,
-                        tok.scene, None, 0, 1, tok))
+            # a separator (or another empty line): nothing to style or wrap. The Line is made in place,
+            # as new_line does it (a call per printed line was a tenth of make_lines)
+            ln = _new(Line)
+            ln.type = kind
+            ln.text = text
+            ln.x = x
+            ln.row = 0
+            ln.scene_number = tok.scene_number
+            ln.source_line = tok.line
+            ln.revised = tok.revised
+            ln.runs = []
+            ln.align = "left"
+            ln.column = column
+            ln.scene_index = tok.scene
+            ln.right_column = None
+            ln.part = 0
+            ln.parts = 1
+            ln._token = tok
+            append(ln)
             continue
         if runs is not None:
             text = runs_text(runs)
@@ -214,11 +230,26 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         else:
             long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
         if not long:
-            align = "left"
+            ln = _new(Line)                              # new_line(...), in place (see above)
+            ln.type = kind
+            ln.text = text
             if x is None:
-                x, align = _line_x(kind, text, profile, dual)
-            append(new_line(kind, text, x, 0, tok.scene_number, tok.line, tok.revised, runs, align, column,
-                        tok.scene, None, 0, 1, tok))
+                ln.x, ln.align = _line_x(kind, text, profile, dual)
+            else:
+                ln.x = x
+                ln.align = "left"
+            ln.row = 0
+            ln.scene_number = tok.scene_number
+            ln.source_line = tok.line
+            ln.revised = tok.revised
+            ln.runs = runs
+            ln.column = column
+            ln.scene_index = tok.scene
+            ln.right_column = None
+            ln.part = 0
+            ln.parts = 1
+            ln._token = tok
+            append(ln)
             continue
         align = "left"
         spans = wrap(text, width)

@@ -235,8 +235,18 @@ class TokenStream:
                 if prose and not part.strip():
                     _prose_gap(tokens, part, src, scene_at)
                     continue
-                append(new_token(kind, part, src, scene_at, dual, number, src in revised_lines, is_lyric,
-                                  None if line_runs is None else line_runs[offset]))
+                # new_token(...) in place: a call per printed source line was a tenth of feed
+                tok = _new(PrintToken)
+                tok.type = kind
+                tok.text = part
+                tok.dual = dual
+                tok.line = src
+                tok.scene = scene_at
+                tok.scene_number = number
+                tok.revised = src in revised_lines
+                tok.lyric = is_lyric
+                tok.runs = None if line_runs is None else line_runs[offset]
+                append(tok)
         self.scene, self.scene_at, self.scene_number = scene, scene_at, scene_number
         self.prev_end, self.hidden_gap, self.in_dialogue = prev_end, hidden_gap, in_dialogue
         self.left_start, self.block_dual = left_start, block_dual

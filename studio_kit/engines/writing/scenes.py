@@ -209,16 +209,23 @@ def text_mentions(texts: list[str], speakers: dict[str, str], longest: int | Non
     if longest is None:
         longest = max((len(k.split()) for k in speakers), default=1)
     found: list[str] = []
-    for source in texts:
-        text = plain_text(source)
-        for run, end in _caps_runs(text):
-            words = run.split()
-            hits = _known_names(words, speakers, longest)
-            if hits:
-                found.extend(h for h in hits if h not in found)
-            elif (len(words) <= 4 and run not in _NOT_NAMES and _INTRO_AFTER_RE.match(text, end)
-                  and run not in found):
-                found.append(run)
+    if not texts:
+        return found
+    # one regex scan of the scene, not one per element: the texts as printed (markup off only where
+    # there is some), joined with NUL. At a NUL every rule reads as at the end or start of a text: a
+    # run of caps words is joined over spaces only, a name must not run on into an alphanumeric, the
+    # introduction after a run (", 40") does not skip it (not whitespace) and the "no word character
+    # before" look-behind passes, so the runs found are those of each text in turn
+    plain = [plain_text(t) if ("*" in t or "_" in t or "[[" in t or "/*" in t) else t for t in texts]
+    text = plain[0] if len(plain) == 1 else "\x00".join(plain)
+    for run, end in _caps_runs(text):
+        words = run.split()
+        hits = _known_names(words, speakers, longest)
+        if hits:
+            found.extend(h for h in hits if h not in found)
+        elif (len(words) <= 4 and run not in _NOT_NAMES and _INTRO_AFTER_RE.match(text, end)
+              and run not in found):
+            found.append(run)
     return found
 
 
