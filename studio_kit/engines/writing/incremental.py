@@ -345,8 +345,8 @@ class ScriptLayout:
                 states[i] = _moved_state(states[i], delta, dh)
             # the printed lines after the redone chunks, moved in place (the layout's own copies;
             # their tokens keep the old line numbers: see the module notes)
-            for chunk in self._chunk_lines[c_end - dh:]:
-                _move_lines(chunk, delta, dh)
+            # (the chunks' lines in order are self._flines: one pass over its tail, not a call per chunk)
+            _move_lines(self._flines[self._line_start[c_end - dh]:], delta, dh)
         self._chunk_tokens[c0:c_end - dh] = new_tokens
         self._chunk_lines[c0:c_end - dh] = new_lines
         added = sum(len(x) for x in new_lines)
@@ -383,8 +383,7 @@ class ScriptLayout:
         kept_counts = self._counts[q:]
         if delta or dh:
             # the reused pages after the change are the old ones, moved in place
-            for page in old_pages[q:]:
-                _move_lines(page, delta, dh)
+            _move_lines([ln for page in old_pages[q:] for ln in page], delta, dh)
             if dh:
                 kept_counts = [{si + dh: n for si, n in cnt.items()} for cnt in kept_counts]
         self._pages = old_pages[:p] + new_pages + old_pages[q:]
@@ -643,11 +642,13 @@ def _moved_state(state: tuple, delta: int, dh: int) -> tuple:
 def _move_lines(lines: list[Line], delta: int, dh: int) -> None:
     """Move printed lines (and their right-hand dual columns) by ``delta`` source lines and ``dh``
     scenes, in place; a line with no source line (padding) keeps 0."""
-    for ln in lines:
-        if ln.source_line:
-            ln.source_line += delta
-        if ln.right_column:
-            _move_lines(ln.right_column, delta, 0)
+    if delta:
+        for ln in lines:
+            line = ln.source_line
+            if line:
+                ln.source_line = line + delta
+            if ln.right_column:
+                _move_lines(ln.right_column, delta, 0)
     if dh:
         for ln in lines:
             if ln.scene_index is not None:
