@@ -58,6 +58,7 @@ class _Snapshot:
     records: list[Any] = field(default_factory=list)
     frames_html: str = ""
     sheet: bytes | None = None
+    thumbs_pending: bool = False      # some pictures are placeholders (made after the page is up)
 
 
 def _cast_label(bible: CharacterBible) -> str:
@@ -103,6 +104,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.ctx = service.project_context(context)
         self.bible: CharacterBible | None = None
         self._thumbs: dict[int, str] = {}          # asset id → thumbnail data URL
+        self._defer_thumbs = False
         w = pn.widgets
 
         # sidebar: cast, new character, cast from a screenplay
@@ -203,12 +205,17 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             sizing_mode="stretch_width", dynamic=True)
         self.tabs.param.watch(self._on_tab, "active")
 
+        # under a server the first page goes out without its pictures (shrinking stored renders is the slow
+        # part of a first view); they are made in a worker thread once the page is up, and drawn then
+        doc = pn.state.curdoc
+        self._defer_thumbs = doc is not None and doc.session_context is not None
         bibles = self._service.list_characters(self.ctx)
         self._refresh_cast(bibles)
         if bibles:
             self.select(bibles[0].character_id, bibles)
         else:
             self.refresh(bibles=bibles)
+        self._defer_thumbs = False
 
     # ------------------------------------------------------------ plumbing
     def _on_cast(self, event: Any) -> None:
@@ -451,17 +458,21 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         ``names``: character id → name, when the caller has just read the cast."""
         self.frames.object = self._frames_html(self._names if names is None else (lambda: names))
 
-    def _frames_html(self, names: Callable[[], dict[str, str]]) -> str:
+    def _frames_html(self, names: Callable[[], dict[str, str]], snap: _Snapshot | None = None,
+                     thumbs: bool = True) -> str:
         """The stored frames list (``names`` is called only when there are frames to name)."""
         assets = sorted(self.ctx.list_assets(kind="storyboard_frame"), key=lambda a: a.id, reverse=True)
         if not assets:
             return "<p class='cl-muted'>No stored frames yet.</p>"
         named, cards = names(), []
         for a in assets[:FRAME_LIMIT]:
-            if a.id not in self._thumbs:
+            if a.id not in self._thumbs and not thumbs and snap is not None:
+                snap.thumbs_pending = True
+            elif a.id not in self._thumbs:
                 self._thumbs[a.id] = shared_thumb(a, "character-lab-frame300",
                                                   lambda a=a: views.png_data_url(self.ctx.read_bytes(a.id), 300))
-            cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, named, a.created_at, detail=False))
+            cards.append(views.frame_card(a.meta, self._thumbs.get(a.id, views.PENDING_IMAGE), a.id, named,
+                                          a.created_at, detail=False))
         return views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
 
     def check_continuity(self) -> str:
@@ -516,25 +527,46 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def refresh(self, load_sheet: bool = False, bibles: list[CharacterBible] | None = None) -> None:
         """Re-read the character from the store and redraw everything that shows it (the cast is read once:
         ``bibles`` when the caller has just read it)."""
-        self._apply(self._read(self.character_id, load_sheet, bibles))
+        snap = self._read(self.character_id, load_sheet, bibles, thumbs=not self._defer_thumbs)
+        self._apply(snap)
+        if snap.thumbs_pending:
+            pn.state.onload(self._draw_pictures)
 
-    def _read(self, character_id: str, load_sheet: bool = False,
-              bibles: list[CharacterBible] | None = None) -> _Snapshot:
+    async def _draw_pictures(self) -> None:
+        """The pictures a first page went out without: made off the loop, then drawn (unless the user has
+        moved on to another character meanwhile, whose pictures select() drew)."""
+        character_id = self.character_id
+        try:
+            snap = await asyncio.to_thread(self._read, character_id)
+        except Exception:  # a bug must not take the session down; the page keeps its placeholders
+            log.exception("%s: pictures failed", self.action_owner)
+            return
+        if self.character_id == character_id:
+            self.header.object = views.header_html(snap.bible, snap.portrait)
+            self.gallery.object = views.gallery_html(snap.cards)
+        self.frames.object = snap.frames_html
+
+    def _read(self, character_id: str, load_sheet: bool = False, bibles: list[CharacterBible] | None = None,
+              thumbs: bool = True) -> _Snapshot:
         """Everything the page shows of ``character_id``, read from the store (and thumbnails made): no widget
-        is touched, so a server runs this in a worker thread while its loop keeps serving."""
-        bible = self._service.get_character(character_id, self.ctx) if character_id else None
+        is touched, so a server runs this in a worker thread while its loop keeps serving. ``thumbs=False``:
+        pictures this page has not shown yet are placeholders (``thumbs_pending``)."""
+        # the caller's fresh read of the cast holds the bible already (a page's first view): not read twice
+        bible = next((b for b in bibles or () if b.character_id == character_id), None)
+        if bible is None and character_id:
+            bible = self._service.get_character(character_id, self.ctx)
         if bible is not None and bibles is None:
             bibles = self._service.list_characters(self.ctx)
         snap = _Snapshot(bible=bible, bibles=bibles, load_sheet=load_sheet)
         cast = bibles
         snap.frames_html = self._frames_html(self._names if cast is None else
-                                             (lambda: {b.character_id: b.name for b in cast}))
+                                             (lambda: {b.character_id: b.name for b in cast}), snap, thumbs)
         if bible is None:
             return snap
         renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
         renders.sort(key=lambda a: a.id, reverse=True)
-        snap.portrait = self._portrait(bible, renders)
-        snap.cards = self._cards(bible, renders)
+        snap.portrait = self._portrait(bible, renders, snap, thumbs)
+        snap.cards = self._cards(bible, renders, snap, thumbs)
         snap.records = self._service.history(bible.character_id, self.ctx)
         if load_sheet:
             sheets = [a for a in self.ctx.list_assets(kind="character_sheet")
@@ -588,20 +620,24 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             if self._nudges is not None:
                 self._nudges.show_character(bible.name)
 
-    def _cards(self, bible: CharacterBible, renders: list[Any] | None = None) -> list[str]:
+    def _cards(self, bible: CharacterBible, renders: list[Any] | None = None, snap: _Snapshot | None = None,
+               thumbs: bool = True) -> list[str]:
         """Gallery cards of the character's newest renders (``renders``: its render assets, newest first)."""
         if renders is None:
             renders = sorted((a for a in self.ctx.list_assets(kind=RENDER_KIND)
                               if a.meta.get("character_id") == bible.character_id), key=lambda a: a.id, reverse=True)
         cards = []
         for a in renders[:GALLERY_LIMIT]:
-            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
+            if a.id not in self._thumbs and not thumbs and snap is not None:
+                snap.thumbs_pending = True
+            elif a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
                 self._thumbs[a.id] = shared_thumb(a, "character-lab-render", lambda a=a: views.png_data_url(
                     self.ctx.read_bytes(a.id), views.THUMB_WIDTH))
-            cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
+            cards.append(views.render_card(a.meta, self._thumbs.get(a.id, views.PENDING_IMAGE), a.id, a.created_at))
         return cards
 
-    def _portrait(self, bible: CharacterBible | None, renders: list[Any] | None = None) -> str | None:
+    def _portrait(self, bible: CharacterBible | None, renders: list[Any] | None = None,
+                  snap: _Snapshot | None = None, thumbs: bool = True) -> str | None:
         """The face from the newest front render of the character's current version, if there is one."""
         if bible is None:
             return None
@@ -614,6 +650,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             return None
         newest = max(fronts, key=lambda a: a.id)
         key = -newest.id                      # portraits share the thumbnail cache under negative ids
+        if key not in self._thumbs and not thumbs and snap is not None:
+            snap.thumbs_pending = True
+            return None
         if key not in self._thumbs:
             self._thumbs[key] = shared_thumb(newest, "character-lab-portrait",
                                              lambda: views.portrait_url(self.ctx.read_bytes(newest.id)))

@@ -290,3 +290,42 @@ def test_a_create_refused_by_the_store_takes_its_entry_back_and_keeps_the_stored
     lab.new_name.value = "   "
     asyncio.run(lab.create_async())
     assert lab.alert.alert_type == "danger" and "Give the new character a name" in lab.alert.object
+
+
+def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_after(studio_home):
+    import asyncio
+
+    import panel as pn
+    from bokeh.application import Application
+    from bokeh.application.handlers.function import FunctionHandler
+    from panel.io.session import generate_session
+    from panel.io.state import set_curdoc
+
+    from studio_kit.domain.character import CharacterBible
+    from studio_kit.engines.characters import service
+    from studio_kit.ui.character_lab import CharacterLab
+    from studio_kit.ui.character_views import PENDING_IMAGE
+
+    service.create_character(CharacterBible(character_id="nova", name="Nova"))
+    service.render("nova", backend="previz", view="front")
+    service.render("nova", backend="previz", view="profile")
+
+    made = []
+
+    def page(doc):                                   # a session built the way `panel serve` builds one
+        with set_curdoc(doc):
+            made.append(CharacterLab())
+            doc.add_root(made[-1].gallery.get_root(doc))
+
+    doc = generate_session(Application(FunctionHandler(page))).document
+    lab = made[0]
+    # the page as first sent: the cards are there, their pictures are placeholders, no portrait yet
+    assert lab.gallery.object.count("cl-card") >= 2 and lab.gallery.object.count(PENDING_IMAGE) == 2
+    assert "data:image/png" not in lab.gallery.object and "cl-portrait" not in lab.header.object
+    assert pn.state._onload.get(doc)                                    # drawn once the page is up
+    asyncio.run(lab._draw_pictures())
+    assert PENDING_IMAGE not in lab.gallery.object and lab.gallery.object.count("data:image/png") == 2
+    assert "cl-portrait" in lab.header.object
+    # without a server (a notebook, a test) everything is drawn at once, as before
+    plain = CharacterLab()
+    assert PENDING_IMAGE not in plain.gallery.object and "cl-portrait" in plain.header.object
