@@ -151,7 +151,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.expression = w.Select(label="Expression", options=EXPRESSIONS, width=130)
         self.look = w.Select(label="Wardrobe look", options=[""], width=150)
         self.render_button = w.Button(label="Render", color="primary", width=110, margin=(22, 5, 5, 5))
-        self.render_button.on_click(lambda _e: self._act(self.render, busy=self.gallery))
+        self.render_button.on_click(self._on_render)
         self.gallery = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=200)
 
         self.sheet_button = w.Button(label="Build turnaround sheet", color="primary", width=220)
@@ -269,15 +269,20 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         callbacks in worker threads) it creates straight away; under the loop the new character is listed at
         once, and the store write and the read-back run in a worker thread so the loop keeps serving the
         other sessions, then the page shows the stored character."""
+        if not self._under_loop():
+            self._act(self.create)
+            return
+        pn.state.execute(self.create_async)
+
+    @staticmethod
+    def _under_loop() -> bool:
+        """Whether this runs on a server session's event loop (not a notebook, a test, or a worker thread)."""
         doc = pn.state.curdoc
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            doc = None
-        if doc is None or doc.session_context is None:
-            self._act(self.create)
-            return
-        pn.state.execute(self.create_async)
+            return False
+        return doc is not None and doc.session_context is not None
 
     async def create_async(self) -> None:
         """:meth:`create` for a server: listed at once (marked "saving…"), stored and read back off the loop,
@@ -363,6 +368,13 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def render(self) -> str:
         """Render the character as the form shows it: unsaved edits are saved first, unless the render
         would be refused anyway (an off-brand palette is not stored just to fail)."""
+        bible, args = self._render_request()
+        result = self._service.render(bible.character_id, ctx=self.ctx, **args)
+        self.refresh()
+        return self._rendered(bible, args, result)
+
+    def _render_request(self) -> tuple[CharacterBible, dict[str, Any]]:
+        """The character to render (form edits saved first) and the render's options, as the form holds them."""
         bible = self._require()
         changes = self.editor.changes(bible)
         if changes and bible.locked:          # a locked look renders as locked; the edit is refused, not the render
@@ -377,17 +389,51 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                           wardrobe=self.look.value or None)
             self.save()
             bible = self._require()
-        result = self._service.render(bible.character_id, backend=self.backend.value, view=self.view.value,
-                                      expression=self.expression.value, wardrobe=self.look.value or None,
-                                      ctx=self.ctx)
-        self.refresh()
+        return bible, {"backend": self.backend.value, "view": self.view.value, "expression": self.expression.value,
+                       "wardrobe": self.look.value or None}
+
+    @staticmethod
+    def _rendered(bible: CharacterBible, args: dict[str, Any], result: Any) -> str:
         score = result.score
         scorer = views.scorer_summary(score.to_dict())[0] if score else ""
         scored = (f" Identity score {score.score:.3f} ({scorer}, {score.method})" +
                   (" — FLAGGED for drift." if score.flagged else ".")) if score else \
             " Concept render (lock the identity to score renders)."
         warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
-        return f"Rendered {bible.name} {self.view.value} / {self.expression.value}.{scored}{warn}"
+        return f"Rendered {bible.name} {args['view']} / {args['expression']}.{scored}{warn}"
+
+    def _on_render(self, _event: Any = None) -> None:
+        """The Render button: as :meth:`_on_create`, the picture is drawn (and scored) off the server's loop."""
+        if not self._under_loop():
+            self._act(self.render, busy=self.gallery)
+            return
+        pn.state.execute(self.render_async)
+
+    async def render_async(self) -> None:
+        """:meth:`render` for a server: the form is read and saved on the loop, the render and the read-back
+        run in a worker thread (other sessions keep being served), then the gallery and header are drawn."""
+        self.gallery.loading = True
+        self.render_button.disabled = True
+        try:
+            bible, args = self._render_request()
+
+            def work() -> tuple[Any, _Snapshot]:
+                result = self._service.render(bible.character_id, ctx=self.ctx, **args)
+                return result, self._read(bible.character_id)
+
+            result, snap = await asyncio.to_thread(work)
+        except StudioError as exc:
+            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
+            log.exception("%s action failed", self.action_owner)
+            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        else:
+            if self.character_id == bible.character_id:       # still the one on screen
+                self._apply(snap)
+            self.notify(self._rendered(bible, args, result), "success")
+        finally:
+            self.gallery.loading = False
+            self.render_button.disabled = self.bible is None
 
     def lock(self) -> str:
         bible = self._require()

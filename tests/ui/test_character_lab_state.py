@@ -329,3 +329,31 @@ def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_af
     # without a server (a notebook, a test) everything is drawn at once, as before
     plain = CharacterLab()
     assert PENDING_IMAGE not in plain.gallery.object and "cl-portrait" in plain.header.object
+
+
+def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_portrait(lab):
+    import asyncio
+
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Nova Reyes")
+
+    async def scenario():
+        task = asyncio.ensure_future(lab.render_async())
+        await asyncio.sleep(0)           # the form is read on the loop; the picture is drawn in a worker thread
+        during = (lab.gallery.loading, lab.render_button.disabled, lab.gallery.object.count("cl-card"))
+        await task
+        return during
+
+    assert asyncio.run(scenario()) == (True, True, 0)
+    assert lab.alert.alert_type == "success" and lab.alert.object.startswith("Rendered Nova Reyes front / neutral.")
+    assert lab.gallery.object.count("class='cl-card") == 1 and "data:image/png;base64," in lab.gallery.object
+    assert "cl-portrait" in lab.header.object                       # the new front render is the face
+    assert not lab.gallery.loading and not lab.render_button.disabled
+    assert len(service.project_context().list_assets(kind="character_render")) == 1
+    # a refused render (an unlocked avatar) says why, stores nothing and leaves the button usable
+    _create(lab, "Ava Host", mode="avatar")
+    asyncio.run(lab.render_async())
+    assert lab.alert.alert_type == "danger" and "not locked" in lab.alert.object and "**Fix:**" in lab.alert.object
+    assert len(service.project_context().list_assets(kind="character_render")) == 1
+    assert not lab.gallery.loading and not lab.render_button.disabled
