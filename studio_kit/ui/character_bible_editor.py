@@ -224,19 +224,22 @@ class BibleEditor(pn.viewable.Viewer):
         return out
 
     def __panel__(self):
-        card = {"sizing_mode": "stretch_width", "collapsible": True, "header_background": "#eef1f0", "margin": (4, 0)}
+        # one tab per part of the bible, built when first opened: the form is most of the lab's page, and only
+        # the open part is turned into Bokeh models and sent to the browser (the others' widgets still hold
+        # their values, so load() / changes() / form_values() see the whole bible)
         appearance = pn.GridBox(*self.appearance.values(), ncols=2, sizing_mode="stretch_width")
-        return pn.Column(
-            pn.Card(pn.Row(self.name_input, self.species, margin=0), self.aliases,
-                    pn.Row(self.role, self.age, self.pronouns),
-                    self.description, self.traits,
-                    self.backstory, self.voice_profile, title="Who they are", **card),
-            pn.Card(appearance, pn.pane.Markdown("**Colour palette**", margin=(4, 10, 0, 10)), self.palette,
-                    title="Appearance", **card),
-            pn.Card(self.looks, pn.Row(self.add_look, self.default_look), title="Wardrobe looks", **card),
-            pn.Card(pn.Row(self.style, self.mode), self.brand_box, title="Style & mode", **card),
-            sizing_mode="stretch_width", margin=0)
-
+        return pn.Tabs(
+            ("Who they are", pn.Column(pn.Row(self.name_input, self.species, margin=0), self.aliases,
+                                       pn.Row(self.role, self.age, self.pronouns),
+                                       self.description, self.traits, self.backstory, self.voice_profile,
+                                       sizing_mode="stretch_width", margin=0)),
+            ("Appearance", pn.Column(appearance, pn.pane.Markdown("**Colour palette**", margin=(4, 10, 0, 10)),
+                                     self.palette, sizing_mode="stretch_width", margin=0)),
+            ("Wardrobe", pn.Column(self.looks, pn.Row(self.add_look, self.default_look),
+                                   sizing_mode="stretch_width", margin=0)),
+            ("Style & mode", pn.Column(pn.Row(self.style, self.mode), self.brand_box,
+                                       sizing_mode="stretch_width", margin=0)),
+            sizing_mode="stretch_width", margin=0, dynamic=True)
 
 def _widgets(obj: Any, seen: set[int] | None = None):
     """Every widget of an editor part: its own widgets, those of its colour strips and wardrobe rows."""

@@ -11,8 +11,11 @@ lock) show their message and fix in an alert; nothing is half-stored.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from studio_kit.domain.character import CharacterBible, CharacterMode, seed_for,
 from studio_kit.engines.characters import modes, service
 from studio_kit.engines.characters.versions import RENDER_KIND, diff_bibles
 from studio_kit.engines.writing.fountain import parse_fountain
-from studio_kit.exceptions import CharacterError
+from studio_kit.exceptions import CharacterError, StudioError
 from studio_kit.registry import resolve_name
 from studio_kit.ui import character_views as views
 from studio_kit.ui.character_bible_editor import BibleEditor
@@ -41,6 +44,27 @@ FRAME_LIMIT = 8               # stored storyboard frames listed under the newest
 FRAME_WIDTH = 960             # px, the newest frame on screen (rendered 1280 × 720, stored full size)
 SHOT_SIZES = ["wide", "medium", "close-up", "over-the-shoulder", "insert"]   # previz.SHOT_SIZES, without importing it
 SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
+
+
+@dataclass
+class _Snapshot:
+    """What the lab shows of one character, as read from the store (see ``CharacterLab._read``)."""
+
+    bible: CharacterBible | None
+    bibles: list[CharacterBible] | None = None
+    load_sheet: bool = False
+    portrait: str | None = None
+    cards: list[str] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)
+    frames_html: str = ""
+    sheet: bytes | None = None
+    thumbs_pending: bool = False      # some pictures are placeholders (made after the page is up)
+
+
+def _cast_label(bible: CharacterBible) -> str:
+    """A character's line in the cast list: name, size of the part, mode (unless actor), version, stage."""
+    return (f"{bible.name}  ·  {bible.role}{'  ·  ' + bible.mode.value if bible.mode != CharacterMode.ACTOR else ''}"
+            f"  ·  v{bible.version} {bible.stage.value}{'  · locked' if bible.locked else ''}")
 
 
 _BACKENDS_SEEN: dict[int, tuple[Any, list[str]]] = {}
@@ -80,6 +104,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.ctx = service.project_context(context)
         self.bible: CharacterBible | None = None
         self._thumbs: dict[int, str] = {}          # asset id → thumbnail data URL
+        self._defer_thumbs = False
         w = pn.widgets
 
         # sidebar: cast, new character, cast from a screenplay
@@ -90,7 +115,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.new_name = w.TextInput(label="Character name", placeholder="e.g. Nova Reyes")
         self.new_mode = w.Select(label="Mode", options=[m.value for m in CharacterMode])
         self.create_button = w.Button(label="Create character", color="primary", sizing_mode="stretch_width")
-        self.create_button.on_click(lambda _e: self._act(self.create))
+        self.create_button.on_click(self._on_create)
         self.script_file = w.FileInput(accept=".fountain,.spmd,.txt,.fdx", sizing_mode="stretch_width")
         self.script_button = w.Button(label="Cast from script", color="default", sizing_mode="stretch_width")
         self.script_button.on_click(lambda _e: self._act(self.cast_from_upload))
@@ -126,7 +151,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.expression = w.Select(label="Expression", options=EXPRESSIONS, width=130)
         self.look = w.Select(label="Wardrobe look", options=[""], width=150)
         self.render_button = w.Button(label="Render", color="primary", width=110, margin=(22, 5, 5, 5))
-        self.render_button.on_click(lambda _e: self._act(self.render, busy=self.gallery))
+        self.render_button.on_click(self._on_render)
         self.gallery = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=200)
 
         self.sheet_button = w.Button(label="Build turnaround sheet", color="primary", width=220)
@@ -158,7 +183,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.diff = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
 
         # the shot plan's shots of the character on screen, staged in 3D: nudge a mark, the orbit, the lens
-        self.nudges = PrevizNudges(self.ctx, character="")
+        # (made when its tab is first opened, or `nudges` first read: it reads the shot plan on every select)
+        self._nudges: PrevizNudges | None = None
+        self._nudges_slot = pn.Column(sizing_mode="stretch_width", margin=0)
         self.tabs = pn.Tabs(
             ("Renders", pn.Column(pn.FlexBox(self.backend, self.view, self.expression, self.look, self.render_button),
                                   self.gallery, sizing_mode="stretch_width")),
@@ -171,18 +198,24 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                 sizing_mode="stretch_width")),
             ("Continuity", pn.Column(pn.Row(self.continuity_script, self.continuity_button), self.continuity,
                                      sizing_mode="stretch_width")),
-            ("3D previz", self.nudges),
+            ("3D previz", self._nudges_slot),
             ("Versions", pn.Column(self.history, pn.pane.Markdown("#### What changed since the previous version"),
                                    self.diff, sizing_mode="stretch_width")),
             # only the open tab is built and sent to the browser; the others when first opened
             sizing_mode="stretch_width", dynamic=True)
+        self.tabs.param.watch(self._on_tab, "active")
 
+        # under a server the first page goes out without its pictures (shrinking stored renders is the slow
+        # part of a first view); they are made in a worker thread once the page is up, and drawn then
+        doc = pn.state.curdoc
+        self._defer_thumbs = doc is not None and doc.session_context is not None
         bibles = self._service.list_characters(self.ctx)
         self._refresh_cast(bibles)
         if bibles:
             self.select(bibles[0].character_id, bibles)
         else:
             self.refresh(bibles=bibles)
+        self._defer_thumbs = False
 
     # ------------------------------------------------------------ plumbing
     def _on_cast(self, event: Any) -> None:
@@ -190,25 +223,115 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         if event.new and not self._selecting:
             self.select(event.new)
 
+    def _on_tab(self, event: Any) -> None:
+        if 0 <= event.new < len(self.tabs) and self.tabs[event.new] is self._nudges_slot:
+            _ = self.nudges                       # made on first sight
+
+    @property
+    def nudges(self) -> PrevizNudges:
+        """The 3D previz nudges of the character on screen (made on first use)."""
+        if self._nudges is None:
+            self._nudges = PrevizNudges(self.ctx, character="")
+            if self.bible is not None:
+                self._nudges.show_character(self.bible.name)
+            self._nudges_slot.objects = [self._nudges]
+        return self._nudges
+
     def _require(self) -> CharacterBible:
         if self.bible is None:
             raise CharacterError("No character selected.", hint="Create one in the sidebar first.")
         return self.bible
 
     # ------------------------------------------------------------ actions
-    def create(self) -> str:
-        """A new bible from the sidebar's name and mode (a fresh concept version)."""
+    def _new_bible(self) -> CharacterBible:
+        """The bible the sidebar's name and mode make (not stored yet)."""
         name = (self.new_name.value or "").strip()
         if not name:
             raise CharacterError("Give the new character a name.", hint="Type it in 'Character name'.")
+        return CharacterBible(character_id=slugify(name), name=name, mode=self.new_mode.value, seed=seed_for(name),
+                              role="presenter" if self.new_mode.value == "avatar" else
+                              "mascot" if self.new_mode.value == "brand" else "supporting")
 
-        bible = CharacterBible(character_id=slugify(name), name=name, mode=self.new_mode.value, seed=seed_for(name),
-                               role="presenter" if self.new_mode.value == "avatar" else
-                               "mascot" if self.new_mode.value == "brand" else "supporting")
+    @staticmethod
+    def _created(bible: CharacterBible) -> str:
+        return f"Created {bible.name} (v1, concept). Describe them, then press Render."
+
+    def create(self) -> str:
+        """A new bible from the sidebar's name and mode (a fresh concept version)."""
+        bible = self._new_bible()
         self._service.create_character(bible, self.ctx)
         self.new_name.value = ""
         self.select(bible.character_id)          # redraws the cast list too
-        return f"Created {name} (v1, concept). Describe them, then press Render."
+        return self._created(bible)
+
+    def _on_create(self, _event: Any = None) -> None:
+        """The Create button. Without a server's loop in this thread (a notebook, a test, a server that runs
+        callbacks in worker threads) it creates straight away; under the loop the new character is listed at
+        once, and the store write and the read-back run in a worker thread so the loop keeps serving the
+        other sessions, then the page shows the stored character."""
+        if not self._under_loop():
+            self._act(self.create)
+            return
+        pn.state.execute(self.create_async)
+
+    @staticmethod
+    def _under_loop() -> bool:
+        """Whether this runs on a server session's event loop (not a notebook, a test, or a worker thread)."""
+        doc = pn.state.curdoc
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return doc is not None and doc.session_context is not None
+
+    async def create_async(self) -> None:
+        """:meth:`create` for a server: listed at once (marked "saving…"), stored and read back off the loop,
+        then drawn; a refusal or a failure takes the entry back out and says why (nothing is half-stored:
+        the service stores the bible or raises)."""
+        try:
+            bible = self._new_bible()
+        except StudioError as exc:
+            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+            return
+        before, typed = dict(self.cast.options), self.new_name.value
+        self.create_button.disabled = True
+        self._selecting = True                   # the list follows; the form waits for the stored bible
+        try:
+            if bible.character_id not in before.values():
+                self.cast.options = {**before, f"{_cast_label(bible)}  · saving…": bible.character_id}
+                self.cast.value = bible.character_id
+        finally:
+            self._selecting = False
+        self.new_name.value = ""
+        self.notify(f"Creating {bible.name}…", "info")
+        try:
+            snap = await asyncio.to_thread(self._store_new, bible)
+        except Exception as exc:
+            self._selecting = True
+            try:
+                self.cast.options = before
+                self.cast.value = self.character_id or None
+            finally:
+                self._selecting = False
+            self.new_name.value = typed
+            if isinstance(exc, StudioError):
+                self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+            else:  # a bug must not take the session down; the log keeps the traceback
+                log.exception("%s action failed", self.action_owner)
+                self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        else:
+            self.character_id = bible.character_id
+            self.sheet_image.object = None
+            self._apply(snap)
+            self._show_in_cast(bible.character_id)
+            self.notify(self._created(bible), "success")
+        finally:
+            self.create_button.disabled = False
+
+    def _store_new(self, bible: CharacterBible) -> _Snapshot:
+        """Store a new bible and read back what the page shows of it (in a worker thread: no widgets)."""
+        self._service.create_character(bible, self.ctx)
+        return self._read(bible.character_id, load_sheet=True)
 
     def cast_from_script(self, path: str | Path) -> str:
         created, skipped = self._service.create_from_script(path, None, self.ctx)
@@ -245,6 +368,13 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def render(self) -> str:
         """Render the character as the form shows it: unsaved edits are saved first, unless the render
         would be refused anyway (an off-brand palette is not stored just to fail)."""
+        bible, args = self._render_request()
+        result = self._service.render(bible.character_id, ctx=self.ctx, **args)
+        self.refresh()
+        return self._rendered(bible, args, result)
+
+    def _render_request(self) -> tuple[CharacterBible, dict[str, Any]]:
+        """The character to render (form edits saved first) and the render's options, as the form holds them."""
         bible = self._require()
         changes = self.editor.changes(bible)
         if changes and bible.locked:          # a locked look renders as locked; the edit is refused, not the render
@@ -259,17 +389,51 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                           wardrobe=self.look.value or None)
             self.save()
             bible = self._require()
-        result = self._service.render(bible.character_id, backend=self.backend.value, view=self.view.value,
-                                      expression=self.expression.value, wardrobe=self.look.value or None,
-                                      ctx=self.ctx)
-        self.refresh()
+        return bible, {"backend": self.backend.value, "view": self.view.value, "expression": self.expression.value,
+                       "wardrobe": self.look.value or None}
+
+    @staticmethod
+    def _rendered(bible: CharacterBible, args: dict[str, Any], result: Any) -> str:
         score = result.score
         scorer = views.scorer_summary(score.to_dict())[0] if score else ""
         scored = (f" Identity score {score.score:.3f} ({scorer}, {score.method})" +
                   (" — FLAGGED for drift." if score.flagged else ".")) if score else \
             " Concept render (lock the identity to score renders)."
         warn = "".join(f"\n\n⚠ {v.message}" for v in result.warnings)
-        return f"Rendered {bible.name} {self.view.value} / {self.expression.value}.{scored}{warn}"
+        return f"Rendered {bible.name} {args['view']} / {args['expression']}.{scored}{warn}"
+
+    def _on_render(self, _event: Any = None) -> None:
+        """The Render button: as :meth:`_on_create`, the picture is drawn (and scored) off the server's loop."""
+        if not self._under_loop():
+            self._act(self.render, busy=self.gallery)
+            return
+        pn.state.execute(self.render_async)
+
+    async def render_async(self) -> None:
+        """:meth:`render` for a server: the form is read and saved on the loop, the render and the read-back
+        run in a worker thread (other sessions keep being served), then the gallery and header are drawn."""
+        self.gallery.loading = True
+        self.render_button.disabled = True
+        try:
+            bible, args = self._render_request()
+
+            def work() -> tuple[Any, _Snapshot]:
+                result = self._service.render(bible.character_id, ctx=self.ctx, **args)
+                return result, self._read(bible.character_id)
+
+            result, snap = await asyncio.to_thread(work)
+        except StudioError as exc:
+            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
+            log.exception("%s action failed", self.action_owner)
+            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        else:
+            if self.character_id == bible.character_id:       # still the one on screen
+                self._apply(snap)
+            self.notify(self._rendered(bible, args, result), "success")
+        finally:
+            self.gallery.loading = False
+            self.render_button.disabled = self.bible is None
 
     def lock(self) -> str:
         bible = self._require()
@@ -338,17 +502,24 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def _refresh_frames(self, names: dict[str, str] | None = None) -> None:
         """The stored storyboard frames of the project, newest first (thumbnails, scores by character);
         ``names``: character id → name, when the caller has just read the cast."""
+        self.frames.object = self._frames_html(self._names if names is None else (lambda: names))
+
+    def _frames_html(self, names: Callable[[], dict[str, str]], snap: _Snapshot | None = None,
+                     thumbs: bool = True) -> str:
+        """The stored frames list (``names`` is called only when there are frames to name)."""
         assets = sorted(self.ctx.list_assets(kind="storyboard_frame"), key=lambda a: a.id, reverse=True)
         if not assets:
-            self.frames.object = "<p class='cl-muted'>No stored frames yet.</p>"
-            return
-        names, cards = names if names is not None else self._names(), []
+            return "<p class='cl-muted'>No stored frames yet.</p>"
+        named, cards = names(), []
         for a in assets[:FRAME_LIMIT]:
-            if a.id not in self._thumbs:
+            if a.id not in self._thumbs and not thumbs and snap is not None:
+                snap.thumbs_pending = True
+            elif a.id not in self._thumbs:
                 self._thumbs[a.id] = shared_thumb(a, "character-lab-frame300",
                                                   lambda a=a: views.png_data_url(self.ctx.read_bytes(a.id), 300))
-            cards.append(views.frame_card(a.meta, self._thumbs[a.id], a.id, names, a.created_at, detail=False))
-        self.frames.object = views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
+            cards.append(views.frame_card(a.meta, self._thumbs.get(a.id, views.PENDING_IMAGE), a.id, named,
+                                          a.created_at, detail=False))
+        return views.frames_html(cards, max(0, len(assets) - FRAME_LIMIT))
 
     def check_continuity(self) -> str:
         """Wardrobe continuity of the chosen screenplay against the project's bibles."""
@@ -381,6 +552,9 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.character_id = character_id
         self.sheet_image.object = None
         self.refresh(load_sheet=True, bibles=bibles)     # lists the character in the cast first
+        self._show_in_cast(character_id)
+
+    def _show_in_cast(self, character_id: str) -> None:
         if self.cast.value != character_id:
             self._selecting = True
             try:
@@ -391,9 +565,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def _refresh_cast(self, bibles: list[CharacterBible] | None = None) -> None:
         bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
         # the role is the cast list's size of the part (lead / supporting / minor / day player, cast.py)
-        self.cast.options = {f"{b.name}  ·  {b.role}{'  ·  ' + b.mode.value if b.mode != CharacterMode.ACTOR else ''}"
-                             f"  ·  v{b.version} {b.stage.value}{'  · locked' if b.locked else ''}": b.character_id
-                             for b in bibles}
+        self.cast.options = {_cast_label(b): b.character_id for b in bibles}
         chosen = [c for c in self.frame_cast.value if c in {b.character_id for b in bibles}]
         self.frame_cast.options = {f"{b.name}{' (locked)' if b.locked else ''}": b.character_id for b in bibles}
         self.frame_cast.value = chosen
@@ -401,18 +573,66 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def refresh(self, load_sheet: bool = False, bibles: list[CharacterBible] | None = None) -> None:
         """Re-read the character from the store and redraw everything that shows it (the cast is read once:
         ``bibles`` when the caller has just read it)."""
-        self.bible = self._service.get_character(self.character_id, self.ctx) if self.character_id else None
-        bible = self.bible
-        self.header.object = views.header_html(bible, self._portrait(bible))
+        snap = self._read(self.character_id, load_sheet, bibles, thumbs=not self._defer_thumbs)
+        self._apply(snap)
+        if snap.thumbs_pending:
+            pn.state.onload(self._draw_pictures)
+
+    async def _draw_pictures(self) -> None:
+        """The pictures a first page went out without: made off the loop, then drawn (unless the user has
+        moved on to another character meanwhile, whose pictures select() drew)."""
+        character_id = self.character_id
+        try:
+            snap = await asyncio.to_thread(self._read, character_id)
+        except Exception:  # a bug must not take the session down; the page keeps its placeholders
+            log.exception("%s: pictures failed", self.action_owner)
+            return
+        if self.character_id == character_id:
+            self.header.object = views.header_html(snap.bible, snap.portrait)
+            self.gallery.object = views.gallery_html(snap.cards)
+        self.frames.object = snap.frames_html
+
+    def _read(self, character_id: str, load_sheet: bool = False, bibles: list[CharacterBible] | None = None,
+              thumbs: bool = True) -> _Snapshot:
+        """Everything the page shows of ``character_id``, read from the store (and thumbnails made): no widget
+        is touched, so a server runs this in a worker thread while its loop keeps serving. ``thumbs=False``:
+        pictures this page has not shown yet are placeholders (``thumbs_pending``)."""
+        # the caller's fresh read of the cast holds the bible already (a page's first view): not read twice
+        bible = next((b for b in bibles or () if b.character_id == character_id), None)
+        if bible is None and character_id:
+            bible = self._service.get_character(character_id, self.ctx)
+        if bible is not None and bibles is None:
+            bibles = self._service.list_characters(self.ctx)
+        snap = _Snapshot(bible=bible, bibles=bibles, load_sheet=load_sheet)
+        cast = bibles
+        snap.frames_html = self._frames_html(self._names if cast is None else
+                                             (lambda: {b.character_id: b.name for b in cast}), snap, thumbs)
+        if bible is None:
+            return snap
+        renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
+        renders.sort(key=lambda a: a.id, reverse=True)
+        snap.portrait = self._portrait(bible, renders, snap, thumbs)
+        snap.cards = self._cards(bible, renders, snap, thumbs)
+        snap.records = self._service.history(bible.character_id, self.ctx)
+        if load_sheet:
+            sheets = [a for a in self.ctx.list_assets(kind="character_sheet")
+                      if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version]
+            if sheets:
+                snap.sheet = self.ctx.read_bytes(max(sheets, key=lambda a: a.id).id)
+        return snap
+
+    def _apply(self, snap: _Snapshot) -> None:
+        """Draw a snapshot made by :meth:`_read` (on the server's loop: widgets only, no store access)."""
+        self.bible = bible = snap.bible
+        self.header.object = views.header_html(bible, snap.portrait)
         for widget in (self.save_button, self.lock_button, self.version_button, self.approve_button,
                        self.render_button, self.sheet_button, self.frame_button):
             widget.disabled = bible is None
+        self.frames.object = snap.frames_html
         if bible is None:
             self.gallery.object = views.gallery_html([])
-            self._refresh_frames(None if bibles is None else {b.character_id: b.name for b in bibles})
             return
-        bibles = self._service.list_characters(self.ctx) if bibles is None else bibles
-        self._refresh_cast(bibles)
+        self._refresh_cast(snap.bibles)
         self.editor.load(bible)
         self.editor.set_read_only(bible.locked)
         self.save_button.disabled = bible.locked
@@ -428,8 +648,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.approve_button.disabled = nxt is None
         self.look.options = [""] + [w.name for w in (bible.identity.wardrobe if bible.identity else
                                                       bible.wardrobe.values())]
-        self.gallery.object = views.gallery_html(self._cards(bible))
-        records = self._service.history(bible.character_id, self.ctx)
+        self.gallery.object = views.gallery_html(snap.cards)
+        records = snap.records
         self.history.object = views.history_html(records)
         # the bible on screen against the last stored snapshot of the previous version (how the look evolved);
         # within version 1, against its first snapshot (what changed since the concept)
@@ -440,44 +660,49 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                                                f"v{bible.version} {bible.stage.value} (current)")
         else:
             self.diff.object = "<p class='cl-muted'>No stored version yet.</p>"
-        self._refresh_frames({b.character_id: b.name for b in bibles})
-        if load_sheet:
-            self._load_stored_sheet(bible)
-            self.nudges.show_character(bible.name)
+        if snap.load_sheet:
+            if snap.sheet is not None:
+                self.sheet_image.object = snap.sheet
+            if self._nudges is not None:
+                self._nudges.show_character(bible.name)
 
-    def _cards(self, bible: CharacterBible) -> list[str]:
-        renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
-        renders.sort(key=lambda a: a.id, reverse=True)
+    def _cards(self, bible: CharacterBible, renders: list[Any] | None = None, snap: _Snapshot | None = None,
+               thumbs: bool = True) -> list[str]:
+        """Gallery cards of the character's newest renders (``renders``: its render assets, newest first)."""
+        if renders is None:
+            renders = sorted((a for a in self.ctx.list_assets(kind=RENDER_KIND)
+                              if a.meta.get("character_id") == bible.character_id), key=lambda a: a.id, reverse=True)
         cards = []
         for a in renders[:GALLERY_LIMIT]:
-            if a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
+            if a.id not in self._thumbs and not thumbs and snap is not None:
+                snap.thumbs_pending = True
+            elif a.id not in self._thumbs:  # stored renders never change: shrink each one once per server
                 self._thumbs[a.id] = shared_thumb(a, "character-lab-render", lambda a=a: views.png_data_url(
                     self.ctx.read_bytes(a.id), views.THUMB_WIDTH))
-            cards.append(views.render_card(a.meta, self._thumbs[a.id], a.id, a.created_at))
+            cards.append(views.render_card(a.meta, self._thumbs.get(a.id, views.PENDING_IMAGE), a.id, a.created_at))
         return cards
 
-    def _portrait(self, bible: CharacterBible | None) -> str | None:
+    def _portrait(self, bible: CharacterBible | None, renders: list[Any] | None = None,
+                  snap: _Snapshot | None = None, thumbs: bool = True) -> str | None:
         """The face from the newest front render of the character's current version, if there is one."""
         if bible is None:
             return None
-
-        fronts = [a for a in self.ctx.list_assets(kind=RENDER_KIND)
-                  if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version
+        if renders is None:
+            renders = [a for a in self.ctx.list_assets(kind=RENDER_KIND) if a.meta.get("character_id") == bible.character_id]
+        fronts = [a for a in renders if a.meta.get("character_id") == bible.character_id
+                  and a.meta.get("version") == bible.version
                   and a.meta.get("view") == "front" and not a.name.endswith("-cu.png")]
         if not fronts:
             return None
         newest = max(fronts, key=lambda a: a.id)
         key = -newest.id                      # portraits share the thumbnail cache under negative ids
+        if key not in self._thumbs and not thumbs and snap is not None:
+            snap.thumbs_pending = True
+            return None
         if key not in self._thumbs:
             self._thumbs[key] = shared_thumb(newest, "character-lab-portrait",
                                              lambda: views.portrait_url(self.ctx.read_bytes(newest.id)))
         return self._thumbs[key]
-
-    def _load_stored_sheet(self, bible: CharacterBible) -> None:
-        sheets = [a for a in self.ctx.list_assets(kind="character_sheet")
-                  if a.meta.get("character_id") == bible.character_id and a.meta.get("version") == bible.version]
-        if sheets:
-            self.sheet_image.object = self.ctx.read_bytes(max(sheets, key=lambda a: a.id).id)
 
     # ------------------------------------------------------------ layout
     def sidebar_panel(self) -> pn.viewable.Viewable:

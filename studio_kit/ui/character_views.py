@@ -14,6 +14,8 @@ from typing import Any
 from studio_kit.templating import Markup, render_macro
 from studio_kit.ui.feedback import data_url
 
+#: an image still being made (a transparent pixel: the card keeps its grey box until the picture arrives)
+PENDING_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
 THUMB_WIDTH = 168            # px, gallery thumbnails (a 512 × 768 render shrinks to 168 × 252)
 ACCENT = "#2f5d62"           # the lab's colour: a muted teal, like a design studio's cutting mat
 

@@ -241,3 +241,119 @@ def test_a_locked_character_is_read_only_with_new_version_in_place_and_still_ren
     lab.locked_version_button.clicks += 1                                 # the button in place of the fields
     assert "UNLOCKED v2" in lab.header.object
     assert not any(w.disabled for w in _widgets(lab.editor) if w.name != "−") and not lab.locked_note.visible
+
+
+def test_under_a_server_loop_a_create_lists_the_character_at_once_then_draws_the_stored_one(lab):
+    import asyncio
+
+    from studio_kit.engines.characters import service
+
+    async def scenario():
+        lab.new_name.value = "Nova Reyes"
+        task = asyncio.ensure_future(lab.create_async())
+        await asyncio.sleep(0)           # the create runs up to its store write, which waits in a worker thread
+        listed = dict(lab.cast.options)
+        shown = (lab.cast.value, lab.create_button.disabled, lab.bible, lab.new_name.value, lab.alert.object)
+        await task
+        return listed, shown
+
+    listed, shown = asyncio.run(scenario())
+    # on screen before the store write is back: listed (marked as saving), picked, the button held, the name cleared
+    assert listed == {next(k for k in listed if k.startswith("Nova Reyes")): "nova-reyes"}
+    assert next(iter(listed)).endswith("saving…")
+    assert shown == ("nova-reyes", True, None, "", "Creating Nova Reyes…")
+    # then the stored character is drawn: the form, the badge, the cast line without the mark, the message
+    assert lab.bible is not None and lab.bible == service.get_character("nova-reyes")
+    assert lab.editor.name_input.value == "Nova Reyes" and "UNLOCKED v1" in lab.header.object
+    assert list(lab.cast.options.values()) == ["nova-reyes"] and "saving" not in next(iter(lab.cast.options))
+    assert lab.cast.value == "nova-reyes" and not lab.create_button.disabled
+    assert lab.alert.alert_type == "success" and lab.alert.object.startswith("Created Nova Reyes (v1, concept)")
+    assert "v1" in lab.history.object
+
+
+def test_a_create_refused_by_the_store_takes_its_entry_back_and_keeps_the_stored_bible(lab):
+    import asyncio
+
+    from studio_kit.domain.character import CharacterBible
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Mara")
+    # another session creates Otto after this page read the cast: this page does not list it yet
+    service.create_character(CharacterBible(character_id="otto", name="Otto", description="the other one"))
+    before = dict(lab.cast.options)
+    lab.new_name.value = "Otto"
+    asyncio.run(lab.create_async())
+    assert lab.alert.alert_type == "danger" and "already exists" in lab.alert.object
+    assert dict(lab.cast.options) == before and lab.cast.value == "mara" and lab.bible.name == "Mara"
+    assert lab.new_name.value == "Otto" and not lab.create_button.disabled     # the name is kept to fix
+    assert service.get_character("otto").description == "the other one"          # the stored one untouched
+    lab.new_name.value = "   "
+    asyncio.run(lab.create_async())
+    assert lab.alert.alert_type == "danger" and "Give the new character a name" in lab.alert.object
+
+
+def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_after(studio_home):
+    import asyncio
+
+    import panel as pn
+    from bokeh.application import Application
+    from bokeh.application.handlers.function import FunctionHandler
+    from panel.io.session import generate_session
+    from panel.io.state import set_curdoc
+
+    from studio_kit.domain.character import CharacterBible
+    from studio_kit.engines.characters import service
+    from studio_kit.ui.character_lab import CharacterLab
+    from studio_kit.ui.character_views import PENDING_IMAGE
+
+    service.create_character(CharacterBible(character_id="nova", name="Nova"))
+    service.render("nova", backend="previz", view="front")
+    service.render("nova", backend="previz", view="profile")
+
+    made = []
+
+    def page(doc):                                   # a session built the way `panel serve` builds one
+        with set_curdoc(doc):
+            made.append(CharacterLab())
+            doc.add_root(made[-1].gallery.get_root(doc))
+
+    doc = generate_session(Application(FunctionHandler(page))).document
+    lab = made[0]
+    # the page as first sent: the cards are there, their pictures are placeholders, no portrait yet
+    assert lab.gallery.object.count("cl-card") >= 2 and lab.gallery.object.count(PENDING_IMAGE) == 2
+    assert "data:image/png" not in lab.gallery.object and "cl-portrait" not in lab.header.object
+    assert pn.state._onload.get(doc)                                    # drawn once the page is up
+    asyncio.run(lab._draw_pictures())
+    assert PENDING_IMAGE not in lab.gallery.object and lab.gallery.object.count("data:image/png") == 2
+    assert "cl-portrait" in lab.header.object
+    # without a server (a notebook, a test) everything is drawn at once, as before
+    plain = CharacterLab()
+    assert PENDING_IMAGE not in plain.gallery.object and "cl-portrait" in plain.header.object
+
+
+def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_portrait(lab):
+    import asyncio
+
+    from studio_kit.engines.characters import service
+
+    _create(lab, "Nova Reyes")
+
+    async def scenario():
+        task = asyncio.ensure_future(lab.render_async())
+        await asyncio.sleep(0)           # the form is read on the loop; the picture is drawn in a worker thread
+        during = (lab.gallery.loading, lab.render_button.disabled, lab.gallery.object.count("cl-card"))
+        await task
+        return during
+
+    assert asyncio.run(scenario()) == (True, True, 0)
+    assert lab.alert.alert_type == "success" and lab.alert.object.startswith("Rendered Nova Reyes front / neutral.")
+    assert lab.gallery.object.count("class='cl-card") == 1 and "data:image/png;base64," in lab.gallery.object
+    assert "cl-portrait" in lab.header.object                       # the new front render is the face
+    assert not lab.gallery.loading and not lab.render_button.disabled
+    assert len(service.project_context().list_assets(kind="character_render")) == 1
+    # a refused render (an unlocked avatar) says why, stores nothing and leaves the button usable
+    _create(lab, "Ava Host", mode="avatar")
+    asyncio.run(lab.render_async())
+    assert lab.alert.alert_type == "danger" and "not locked" in lab.alert.object and "**Fix:**" in lab.alert.object
+    assert len(service.project_context().list_assets(kind="character_render")) == 1
+    assert not lab.gallery.loading and not lab.render_button.disabled
