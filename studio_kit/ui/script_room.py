@@ -5,7 +5,8 @@
     room                           # in a notebook; dashboards/script_room.py serves it
 
 The editor is plain Fountain. While you type, the draft is laid out again after
-a short pause (the editor's ``input_delay_ms`` then ``debounce_ms`` here) by an
+a short pause (the editor's ``input_delay_ms``; it sends only the splice typed,
+see :class:`~studio_kit.ui.fountain_editor.FountainEditor`) by an
 incremental layout (:class:`~studio_kit.engines.writing.incremental.ScriptLayout`:
 only the scenes and pages an edit touched are redone), and the preview
 (:class:`~studio_kit.ui.paged_preview.PagedPreview`) gets only the pages whose
@@ -91,8 +92,10 @@ class ScriptRoom(pn.viewable.Viewer):
     text = param.String(default="", doc="The Fountain source being written.")
     paper: param.Selector[str] = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
     script_name = param.String(default="draft.fountain", doc="Name the versions are stored under in the project.")
-    debounce_ms = param.Integer(default=30, bounds=(0, 5000),
-                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview follows.")
+    debounce_ms = param.Integer(default=0, bounds=(0, 5000),
+                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview "
+                                    "follows; 0: the next turn of the server loop (edits that arrive together "
+                                    "are still laid out once).")
     show_title_page = param.Boolean(default=False, doc="Draw the title page in the preview (the PDF always has it).")
 
     def __init__(self, text: str | None = None, context=None, **params):
