@@ -39,6 +39,8 @@ from typing import ClassVar
 
 import param
 from panel.custom import JSComponent
+from panel.io.state import set_curdoc
+from panel.models.esm import DataEvent
 
 from studio_kit.domain.script import ElementType
 from studio_kit.engines.writing.pagination import format_eighths
@@ -499,6 +501,17 @@ class FountainEditor(JSComponent):
             return
         self._text, self._rev = text, 0
         self.sync = {"epoch": int(self.sync.get("epoch", 0)) + 1, "text": text}
+
+    def _process_bokeh_event(self, doc, event) -> None:
+        # An edit is handled without Panel's busy counter: ``pn.state.busy`` is one flag for the whole
+        # server and its indicators are every session's template spinner, so each keystroke counted there
+        # updated (and sent) the spinner in every open session twice: with 8 writers, 16 model updates
+        # per key, most of the server's time per edit. Other events still count.
+        if isinstance(event, DataEvent):
+            with set_curdoc(doc):
+                self._process_event(event)
+            return
+        super()._process_bokeh_event(doc, event)
 
     def _handle_msg(self, data) -> None:
         if isinstance(data, dict):

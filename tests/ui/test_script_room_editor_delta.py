@@ -86,6 +86,14 @@ def test_edits_mid_feature_travel_as_splices_and_the_server_text_equals_the_edit
     page.locator(".sr-card").nth(2).dblclick()
     row = parse_fountain(expected).scenes[2].line
     expect(page.locator(".fountain-editor .ace_gutter-active-line")).to_have_text(str(row))
+
+    # the stats are worked out when their tab is shown: a speaker typed now is counted there
+    page.locator(".fountain-editor .ace_content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text("\n\nZELDAQUOKKA\nHello there.\n")
+    page.wait_for_timeout(600)
+    page.locator(".bk-tab", has_text="Stats").click()
+    expect(page.locator("td", has_text="ZELDAQUOKKA")).to_have_count(1)      # its row in the speakers table
     assert not errors, errors
 
 
