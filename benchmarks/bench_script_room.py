@@ -9,7 +9,8 @@ Each round, every session types one character at the end of an action line in th
   ``data-seq`` moves on), median and worst (goal: < 150 ms with 1 session, < 400 ms with 8; it includes
   the editor's and the server's typing pauses);
 * payload: bytes of websocket frames the page received per edit: up to the patch ("preview"), and in all
-  over the second after it (the scene list, stats and cards follow the pause; goal < 20 KB);
+  over the second after it (the scene list, stats and cards follow the pause; goal < 20 KB); and the bytes
+  the page sent per edit (the editor's splice, not the draft);
 * first render: s from navigation to the preview's pages (goal < 2 s with 1 session); errors: failed or
   off-machine requests and console errors (goal 0).
 
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +70,7 @@ async def _sessions(url: str, n: int, edits: int, line: int) -> dict:
         contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
         pages = [await c.new_page() for c in contexts]
         frames: list[list[tuple[float, int]]] = [[] for _ in range(n)]
+        sent: list[list[tuple[float, int]]] = [[] for _ in range(n)]     # frames the page sent (its edits)
         pulled = [asyncio.Event() for _ in range(n)]
         for k, p in enumerate(pages):
             p.set_default_timeout(300_000)
@@ -82,6 +85,7 @@ async def _sessions(url: str, n: int, edits: int, line: int) -> dict:
                     if str(f[:8]).startswith('{"doc"'):
                         pulled[k].set()
                 ws.on("framereceived", got)
+                ws.on("framesent", lambda f, k=k: sent[k].append((time.perf_counter(), len(f))))
             p.on("websocket", on_ws)
 
         async def open_one(k, p):
@@ -100,6 +104,7 @@ async def _sessions(url: str, n: int, edits: int, line: int) -> dict:
         latencies: list[float] = []
         preview_bytes: list[int] = []
         total_bytes: list[int] = []
+        sent_bytes: list[int] = []
         for _ in range(edits):
             starts = [time.perf_counter() for _ in pages]
 
@@ -123,13 +128,14 @@ async def _sessions(url: str, n: int, edits: int, line: int) -> dict:
                 latencies.append(lat)
                 preview_bytes.append(sum(b for t, b in frames[k] if starts[k] <= t <= patched_at))
                 total_bytes.append(sum(b for t, b in frames[k] if t >= starts[k]))
-            for f in frames:
+                sent_bytes.append(sum(b for t, b in sent[k] if t >= starts[k]))
+            for f in frames + sent:
                 f.clear()
         for c in contexts:
             await c.close()
         await browser.close()
     return {"renders": renders, "latencies": latencies, "preview_bytes": preview_bytes,
-            "total_bytes": total_bytes, "errors": errors}
+            "total_bytes": total_bytes, "sent_bytes": sent_bytes, "errors": errors}
 
 
 def _server_side(text: str, line: int, edits: int) -> dict:
@@ -138,10 +144,16 @@ def _server_side(text: str, line: int, edits: int) -> dict:
 
     room = ScriptRoom(text=text)
     at = len("\n".join(text.split("\n")[:line]))          # the end of that line
+
+    def units(s: str) -> int:                               # the browser's String.length
+        return len(s.encode("utf-16-le", "surrogatepass")) // 2
+    at16, length = units(text[:at]), units(text)
     layout, preview, total = [], [], []
     for i in range(edits):
+        edit = {"epoch": room.editor.sync["epoch"], "base": i, "rev": i + 1, "at": at16 + i, "del": 0, "ins": "x",
+                "blen": length + i, "len": length + i + 1}     # the splice the editor sends for one key
         t0 = time.perf_counter()
-        room.editor.value_input = text[:at] + "x" * (i + 1) + text[at:]
+        assert room.editor.apply_edit(edit)
         total.append((time.perf_counter() - t0) * 1000)
         layout.append(room.timing["layout_ms"])
         preview.append(room.timing["preview_ms"])
@@ -185,7 +197,8 @@ def main() -> None:
           f"cards (a server session runs those after the pause) {_ms(side['total'])}; those alone "
           f"{side['panes']:.0f} ms")
     print(f"{'sessions':>8} | {'first render s (med/max)':>24} | {'keystroke→preview ms (med/max)':>31} | "
-          f"{'preview bytes/edit (med/max)':>28} | {'all bytes/edit (med/max)':>24} | errors | load")
+          f"{'preview bytes/edit (med/max)':>28} | {'all bytes/edit (med/max)':>24} | "
+          f"{'sent bytes/edit (med/max)':>25} | errors | load")
     proc, url, log = _serve("script_room", home)
     try:
         for n in args.sessions:
@@ -194,12 +207,16 @@ def main() -> None:
                   f"{_ms(r['latencies']):>31} | "
                   f"{statistics.median(r['preview_bytes']):12,.0f} / {max(r['preview_bytes']):12,.0f} | "
                   f"{statistics.median(r['total_bytes']):10,.0f} / {max(r['total_bytes']):10,.0f} | "
+                  f"{statistics.median(r['sent_bytes']):11,.0f} / {max(r['sent_bytes']):11,.0f} | "
                   f"{len(r['errors']):>6} | {os.getloadavg()[0]:.2f}", flush=True)
             for e in r["errors"][:5]:
                 print("   error:", e)
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:      # a loaded machine: do not leave the server behind
+            proc.kill()
 
 
 if __name__ == "__main__":

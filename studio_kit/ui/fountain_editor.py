@@ -39,6 +39,8 @@ from typing import ClassVar
 
 import param
 from panel.custom import JSComponent
+from panel.io.state import set_curdoc
+from panel.models.esm import DataEvent
 
 from studio_kit.domain.script import ElementType
 from studio_kit.engines.writing.pagination import format_eighths
@@ -281,7 +283,10 @@ export function render({ model, el }) {
     editor.renderer.setShowGutter(true);
     box.__editor = editor;
     let echo = false;
-    editor.setValue(model.value || "", -1);
+    // the text the server holds (its last push, then each edit it was sent): a pause in typing sends one
+    // splice against it, a few bytes, never the whole draft; "epoch" counts the server's pushes, "rev" our edits
+    let base = (model.sync && model.sync.text) || "", epoch = (model.sync && model.sync.epoch) || 0, rev = 0;
+    editor.setValue(base, -1);
     const completer = {
       identifierRegexp: /[A-Za-z0-9_'\-]/,
       getCompletions(ed, session, pos, prefix, callback) {
@@ -300,10 +305,32 @@ export function render({ model, el }) {
     };
     editor.completers = [completer];
     // like a textarea: value_input follows typing (after a short pause), value commits on blur
-    const typed = () => { if (!echo) { model.value_input = editor.getValue(); } };
+    const typed = (commit) => {
+      if (echo) return;
+      const now = editor.getValue();
+      if (now === base && !commit) return;
+      const n = Math.min(now.length, base.length);
+      let a = 0;                                   // the common prefix and suffix: what is left is the edit
+      while (a < n && now.charCodeAt(a) === base.charCodeAt(a)) a++;
+      let b = 0;
+      while (b < n - a && now.charCodeAt(now.length - 1 - b) === base.charCodeAt(base.length - 1 - b)) b++;
+      const high = (s, i) => { const c = s.charCodeAt(i); return c >= 0xD800 && c <= 0xDBFF; };
+      if (a > 0 && high(now, a - 1)) a--;           // never split a surrogate pair (an emoji)
+      if (b > 0 && high(now, now.length - b - 1)) b--;
+      rev += 1;
+      model.send_msg({epoch: epoch, base: rev - 1, rev: rev, at: a, del: base.length - a - b,
+                      ins: now.slice(a, now.length - b), blen: base.length, len: now.length, commit: !!commit});
+      base = now;
+    };
     let timer = null;
-    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(typed, model.input_delay_ms); });
-    editor.on("blur", () => { clearTimeout(timer); typed(); model.value = editor.getValue(); });
+    editor.session.on("change", () => { if (echo) return; clearTimeout(timer); timer = setTimeout(() => typed(false), model.input_delay_ms); });
+    editor.on("blur", () => { clearTimeout(timer); typed(true); });
+    model.on("msg:custom", (msg) => {     // the server lost track of our text: send it whole, once
+      if (!msg || msg.resync !== epoch) return;
+      clearTimeout(timer);
+      base = editor.getValue(); rev += 1;
+      model.send_msg({epoch: epoch, rev: rev, text: base, commit: false});
+    });
     const Range = ace.require("ace/range").Range;
     // the line an empty-line Tab turned into a forced element, as an anchor (it moves with edits above it)
     let forced = null;
@@ -368,16 +395,18 @@ export function render({ model, el }) {
           ed.insert("\n");
         }
       }});
-    const pushed = (text) => {     // text set from Python (a version opened, a draft written, scenes moved)
+    const pushed = () => {     // text set from Python (a version opened, a draft written, scenes moved)
+      const text = model.sync.text || "";
+      epoch = model.sync.epoch; base = text; rev = 0;
       if (text === editor.getValue()) return;
+      clearTimeout(timer);
       echo = true;
       const pos = editor.getCursorPosition();
-      editor.session.setValue(text || "");
+      editor.session.setValue(text);
       editor.moveCursorToPosition(pos);
       echo = false;
     };
-    model.on("value", () => pushed(model.value));
-    model.on("value_input", () => pushed(model.value_input));
+    model.on("sync", pushed);
     const annotate = () => editor.session.setAnnotations(model.notes.map((n) => (
       {row: n.line - 1, column: 0, text: n.author + ": " + n.text, type: "info"})));
     annotate();
@@ -404,12 +433,44 @@ _EDITOR_CSS = """
 """
 
 
+def _units(s: str) -> int:
+    """The length of ``s`` in UTF-16 code units, as a browser's ``String.length`` counts it."""
+    return len(s) if s.isascii() else len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def apply_splice(text: str, at: int, delete: int, insert: str, base_len: int, new_len: int) -> str | None:
+    """``text`` with ``delete`` characters from ``at`` replaced by ``insert``, offsets and lengths counted
+    as the browser counts them (UTF-16 code units), or None when the splice does not fit ``text``: its
+    length is not ``base_len``, the range falls outside it, or the result would not be ``new_len`` long."""
+    if not (isinstance(at, int) and isinstance(delete, int) and isinstance(insert, str)):
+        return None
+    if at < 0 or delete < 0 or base_len - delete + _units(insert) != new_len:
+        return None
+    if text.isascii():
+        if len(text) != base_len or at + delete > base_len:
+            return None
+        return text[:at] + insert + text[at + delete:]
+    enc = text.encode("utf-16-le", "surrogatepass")
+    if len(enc) // 2 != base_len or at + delete > base_len:
+        return None
+    out = enc[:2 * at] + insert.encode("utf-16-le", "surrogatepass") + enc[2 * (at + delete):]
+    return out.decode("utf-16-le", "surrogatepass")
+
+
 class FountainEditor(JSComponent):
-    """Ace with a Fountain mode, Final Draft Tab/Enter keys, autocomplete and note markers in the gutter."""
+    """Ace with a Fountain mode, Final Draft Tab/Enter keys, autocomplete and note markers in the gutter.
+
+    Typing reaches the server as small splices, never the whole draft: after each pause the browser sends
+    ``{epoch, base, rev, at, del, ins, blen, len}`` (a message, :meth:`apply_edit`) against the text the
+    server last saw, and the server applies it to ``value_input`` (``value`` too on blur). Neither is sent
+    back: text set from Python goes to the browser once, through ``sync`` (``{epoch, text}``). When a
+    splice does not fit (another revision, another length), the server asks for the whole text once."""
 
     value = param.String(default="", doc="The Fountain text, committed when the editor loses focus.")
     value_input = param.String(default="", doc="The Fountain text while typing (after ``input_delay_ms``).")
-    input_delay_ms = param.Integer(default=40, bounds=(0, 2000),
+    sync = param.Dict(default={"epoch": 0, "text": ""},
+                      doc="Text set from Python, for the browser: {epoch (counts such pushes), text}.")
+    input_delay_ms = param.Integer(default=25, bounds=(0, 2000),
                                    doc="Pause in typing (ms) before ``value_input`` follows the editor.")
     characters = param.List(default=[], doc="Character names offered on cue lines.")
     locations = param.List(default=[], doc="Locations offered after INT./EXT.")
@@ -419,6 +480,71 @@ class FountainEditor(JSComponent):
 
     _esm = _EDITOR_ESM
     _stylesheets: ClassVar[list[str]] = [_EDITOR_CSS]
+    # the text travels as splices (browser → server) and ``sync`` pushes (server → browser), never as these
+    _rename: ClassVar[dict[str, str | None]] = {"value": None, "value_input": None}
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self._text = self.value_input or self.value   # the browser's text as far as the server knows
+        self._rev = 0                                 # the browser's last edit applied to it
+        self._applying = False
+        self.resyncs = 0                              # times the whole text was asked for (a splice misfit)
+        self.sync = {"epoch": 0, "text": self._text}
+        self.param.watch(self._push, ["value", "value_input"])
+
+    def _push(self, *events) -> None:
+        """Text set from Python: send it to the browser, which edits against it from now on."""
+        if self._applying:
+            return
+        text = events[-1].new
+        if text == self._text:
+            return
+        self._text, self._rev = text, 0
+        self.sync = {"epoch": int(self.sync.get("epoch", 0)) + 1, "text": text}
+
+    def _process_bokeh_event(self, doc, event) -> None:
+        # An edit is handled without Panel's busy counter: ``pn.state.busy`` is one flag for the whole
+        # server and its indicators are every session's template spinner, so each keystroke counted there
+        # updated (and sent) the spinner in every open session twice: with 8 writers, 16 model updates
+        # per key, most of the server's time per edit. Other events still count.
+        if isinstance(event, DataEvent):
+            with set_curdoc(doc):
+                self._process_event(event)
+            return
+        super()._process_bokeh_event(doc, event)
+
+    def _handle_msg(self, data) -> None:
+        if isinstance(data, dict):
+            self.apply_edit(data)
+
+    def apply_edit(self, edit: dict) -> bool:
+        """Apply one edit from the browser: a splice ``{epoch, base, rev, at, del, ins, blen, len}`` or the
+        whole text ``{epoch, rev, text}``; ``commit`` (blur) also sets ``value``. An edit typed before the
+        server's last push reached the browser is dropped (the push replaces that text there); a splice
+        that does not fit the text asks the browser for the whole text. True when applied."""
+        if edit.get("epoch") != self.sync.get("epoch"):
+            return False
+        if "text" in edit:
+            new = edit["text"] if isinstance(edit["text"], str) else None
+        elif edit.get("base") != self._rev:
+            new = None
+        else:
+            new = apply_splice(self._text, edit.get("at"), edit.get("del"), edit.get("ins"),  # type: ignore[arg-type]
+                               edit.get("blen", -1), edit.get("len", -1))  # type: ignore[arg-type]
+        if new is None:
+            self.resyncs += 1
+            self._send_msg({"resync": self.sync.get("epoch")})
+            return False
+        self._text, self._rev = new, int(edit.get("rev", self._rev + 1))
+        self._applying = True
+        try:
+            if edit.get("commit"):
+                self.param.update(value_input=new, value=new)
+            else:
+                self.value_input = new
+        finally:
+            self._applying = False
+        return True
 
 
 _CARDS_ESM = r"""
@@ -453,7 +579,7 @@ export function render({ model, el }) {
         order.splice(to, 0, order.splice(from, 1)[0]);
         model.order = order;
       });
-      card.addEventListener("dblclick", () => { model.open_line = c.line; });
+      card.addEventListener("dblclick", () => model.send_msg({open: i}));
       wrap.appendChild(card);
     });
   };
@@ -475,7 +601,9 @@ _CARDS_CSS = """
 class SceneCards(PatchedList):
     """Index cards, one per scene; drag a card onto another to move the scene there (sets ``order``).
 
-    ``put(cards)`` (or setting ``cards``) sends the browser only the cards that changed."""
+    ``put(cards)`` (or setting ``cards``) sends the browser only the cards that changed. A card's source
+    ``line`` stays on the server (a double-click names the card): lines typed above a scene move its line,
+    and sending that would resend every card below each Enter."""
 
     order = param.List(default=[], doc="Set by a drop: the new order as indices of ``cards``.")
     open_line = param.Integer(default=0, doc="Set by a double-click: the card's scene line.")
@@ -484,13 +612,27 @@ class SceneCards(PatchedList):
     _stylesheets: ClassVar[list[str]] = [_CARDS_CSS]
 
     def __init__(self, cards: list[dict] | None = None, **params) -> None:
+        self._cards: list[dict] = []
         super().__init__(**params)
         self.put(cards or [])
+
+    def put(self, items: list, **extra) -> dict:
+        """Show the cards ``items`` (each with its ``line``; the browser gets them without it)."""
+        self._cards = list(items)
+        return super().put([{k: v for k, v in c.items() if k != "line"} for c in items], **extra)
+
+    def _handle_msg(self, data) -> None:
+        index = data.get("open") if isinstance(data, dict) else None
+        if isinstance(index, int) and 0 <= index < len(self._cards):
+            self.open_line = 0                    # the same card twice still moves the caret there
+            self.open_line = int(self._cards[index].get("line", 0))
+            return
+        super()._handle_msg(data)
 
     @property
     def cards(self) -> list[dict]:
         """[{number, heading, synopsis, beats, length, line}], one per scene."""
-        return self.items
+        return self._cards
 
     @cards.setter
     def cards(self, cards: list[dict]) -> None:
@@ -518,6 +660,7 @@ __all__ = [
     "Note",
     "SceneCards",
     "add_note",
+    "apply_splice",
     "character_names",
     "delete_note",
     "edit_note",

@@ -5,7 +5,8 @@
     room                           # in a notebook; dashboards/script_room.py serves it
 
 The editor is plain Fountain. While you type, the draft is laid out again after
-a short pause (the editor's ``input_delay_ms`` then ``debounce_ms`` here) by an
+a short pause (the editor's ``input_delay_ms``; it sends only the splice typed,
+see :class:`~studio_kit.ui.fountain_editor.FountainEditor`) by an
 incremental layout (:class:`~studio_kit.engines.writing.incremental.ScriptLayout`:
 only the scenes and pages an edit touched are redone), and the preview
 (:class:`~studio_kit.ui.paged_preview.PagedPreview`) gets only the pages whose
@@ -50,6 +51,7 @@ GENRES = ["drama", "thriller", "comedy", "horror", "sci-fi", "romance", "crime",
 TONES = ["grounded", "dark", "comic", "whimsical", "tense", "warm"]
 PANES_DELAY_MS = 400              # the scene list, stats and cards follow typing after this pause
 PAGE_TEMPLATE = "script_room/page.html.j2"
+STATS_TAB = 1                     # the Stats tab's index in ScriptRoom.tabs
 NOTICE_STYLES = {"background": "#fff3cd", "color": "#664d03", "border": "1px solid #ffecb5",
                  "border-radius": "6px", "padding": "8px 12px", "font-size": "14px"}
 
@@ -91,8 +93,10 @@ class ScriptRoom(pn.viewable.Viewer):
     text = param.String(default="", doc="The Fountain source being written.")
     paper: param.Selector[str] = param.Selector(default="letter", objects=["letter", "a4"], doc="Paper profile for pages and eighths.")
     script_name = param.String(default="draft.fountain", doc="Name the versions are stored under in the project.")
-    debounce_ms = param.Integer(default=30, bounds=(0, 5000),
-                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview follows.")
+    debounce_ms = param.Integer(default=0, bounds=(0, 5000),
+                                doc="Pause (ms) after the editor's own (``input_delay_ms``) before the preview "
+                                    "follows; 0: the next turn of the server loop (edits that arrive together "
+                                    "are still laid out once).")
     show_title_page = param.Boolean(default=False, doc="Draw the title page in the preview (the PDF always has it).")
 
     def __init__(self, text: str | None = None, context=None, **params):
@@ -139,6 +143,8 @@ class ScriptRoom(pn.viewable.Viewer):
                             # not dynamic: in Panel 1.9.4 a pane updated inside a hidden dynamic tab (detached
                             # model, no document) rewrites the session's shared loading.css to the CDN
                             sizing_mode="stretch_width", dynamic=False)
+        self._stats_stale = False
+        self.tabs.param.watch(lambda event: self._show_stats() if event.new == STATS_TAB else None, "active")
         self.pdf_download = pn.widgets.FileDownload(callback=self._pdf_download, label="PDF", color="primary",
                                                     width=80, icon="download")
         self.fountain_download = pn.widgets.FileDownload(callback=self._fountain_download, label="Fountain",
@@ -305,17 +311,28 @@ class ScriptRoom(pn.viewable.Viewer):
         script, pagination = self.script, self.pagination
         if script is None or pagination is None:
             return
+        self._stats_stale = True
+        if self._doc is None or self.tabs.active == STATS_TAB:
+            self._show_stats()
+        self.scenes.show_rows(*views.scene_list_parts(script, pagination))
+        self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
+        self.cards.put(fe.scene_cards(script, pagination))
+        self.notes.anchor()
+
+    def _show_stats(self) -> None:
+        """The Stats tab's figures of the current script. In a server session they are worked out only
+        while that tab is shown (and when it is opened): they cost as much as the rest of the panes
+        together, for every pause in typing of every session."""
+        if not self._stats_stale or self.script is None:
+            return
+        self._stats_stale = False
         try:
-            stats = script_stats(script)
+            stats = script_stats(self.script)
         except StudioError:
             stats = None
         self.stats = stats
         if stats is not None:
             self.stats_view.show_html(views.stats_html(stats))
-        self.scenes.show_rows(*views.scene_list_parts(script, pagination))
-        self.editor.param.update(characters=fe.character_names(script), locations=fe.locations(script))
-        self.cards.put(fe.scene_cards(script, pagination))
-        self.notes.anchor()
 
     def show_diff(self, html: str) -> None:
         self.diff.object = html
