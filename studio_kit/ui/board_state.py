@@ -55,7 +55,7 @@ from studio_kit.domain.preproduction import (
 from studio_kit.engines.preproduction import budget_export, callsheet, exports
 from studio_kit.engines.preproduction import stripboard as sb
 from studio_kit.engines.preproduction.breakdown import apply_edits, automatic_breakdown, ensure_eighths
-from studio_kit.engines.preproduction.budget import compute, update_line
+from studio_kit.engines.preproduction.budget import compute, load_budget_data, update_line
 from studio_kit.engines.preproduction.callsheet import build_call_sheet
 from studio_kit.engines.preproduction.dood import day_out_of_days
 from studio_kit.engines.preproduction.schedule import moves_line, optimise, violations
@@ -198,8 +198,9 @@ def _plain_json(value: Any) -> Any:
     return value.model_dump(mode="json") if hasattr(value, "model_dump") else str(value)
 
 
-def shared(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    """``make()``, or what it gave before for ``key`` in this server process (a deep copy either way)."""
+def shared(key: tuple[Any, ...], make: Callable[[], Any], copy: bool = True) -> Any:
+    """``make()``, or what it gave before for ``key`` in this server process (a deep copy either way;
+    ``copy=False``: the shared object itself, for a caller that only reads it)."""
     with _SHARED_LOCK:
         value = _SHARED.get(key)
         if value is not None:
@@ -210,7 +211,7 @@ def shared(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
             _SHARED[key] = value
             while len(_SHARED) > _SHARED_MAX:
                 _SHARED.popitem(last=False)
-    return value.model_copy(deep=True)
+    return value.model_copy(deep=True) if copy else value
 
 
 class BoardState:
@@ -279,6 +280,11 @@ class BoardState:
             self.script = read()
             self.script_path, self.script_record, self.key = path, record, key
             self.edits_path = edit_log_path(self.home, path)
+            # page lengths once, before the script is fingerprinted: the shared breakdown is keyed by the
+            # script as the tagger sees it (lengths included), so every session and every edit find it
+            self.eighths_warnings = ensure_eighths(self.script)
+            self.script_fingerprint = _fingerprint(self.script)
+            self._stream_seen, self._stream_log = 0, EditLog()      # the edit stream as read so far
             self.log = self._read_log()
             self.budget_edits, self.budget_notes = [], []     # a new script is priced afresh
             self.board_version, self.board_saved, self.stale, self.last_change = 0, None, None, None
@@ -306,10 +312,11 @@ class BoardState:
         # the automatic tags are the same for every session on this script (and its locked cast numbers):
         # computed once per server, then only the edit log is replayed (break_down = automatic + edits)
         numbers = dict(self.log.cast_numbers)
-        key = ("breakdown", *_scope(self.ctx), _fingerprint(self.script, numbers))
-        automatic = shared(key, lambda: automatic_breakdown(self.script, cast_numbers=numbers))
-        ensure_eighths(self.script)             # the session's script gets its page lengths, as break_down gives it
+        key = ("breakdown", *_scope(self.ctx), self.script_fingerprint, _fingerprint(numbers))
+        # read only: apply_edits replays the log on its own copy
+        automatic = shared(key, lambda: automatic_breakdown(self.script, cast_numbers=numbers), copy=False)
         self.breakdown = apply_edits(automatic, self.log)
+        self.breakdown.warnings[:0] = [w for w in self.eighths_warnings if w not in self.breakdown.warnings]
         strips, self.parts_before, self.split_notes = sb.split_long_strips(
             sb.strips_from_breakdown(self.breakdown, self.limits), self.limits)
         self.strips = {s.scene_index: s for s in strips}
@@ -572,11 +579,16 @@ class BoardState:
     def stream(self) -> str:
         return f"breakdown:{self.key}"
 
-    def _read_log(self):
-        """The edit log = every entry of the script's stream, in order (all sessions' edits)."""
-        log = EditLog()
-        entries = read_stream(self.ctx, self.stream)
-        if not entries and self.edits_path.is_file():      # a log kept by an older board: taken over once
+    def _read_log(self, entries: list[Any] | None = None):
+        """The edit log = every entry of the script's stream, in order (all sessions' edits).
+
+        Entries are appended, never changed: only those after the last one this session read are
+        fetched (an edit re-reads only what other sessions appended meanwhile). ``entries``: the new
+        entries, already known to follow the last one read."""
+        log = self._stream_log
+        if entries is None:
+            entries = read_stream(self.ctx, self.stream, after=self._stream_seen)
+        if not entries and not self._stream_seen and self.edits_path.is_file():   # a log kept by an older board
             return EditLog.load(self.edits_path)
         for entry in entries:
             data = dict(entry.payload)
@@ -585,12 +597,14 @@ class BoardState:
                     log.cast_numbers.setdefault(name, int(number))
             else:
                 log.edits.append(Edit.model_validate(data))
-        return log
+            self._stream_seen = max(self._stream_seen, entry.seq)
+        return log.model_copy(update={"edits": list(log.edits), "cast_numbers": dict(log.cast_numbers)})
 
     def _append(self, entry: dict[str, Any]) -> None:
         """Append one edit, re-read the stream (other sessions' edits come in too) and re-apply it."""
-        append(self.ctx, self.stream, entry)
-        self.log = self._read_log()
+        added = append(self.ctx, self.stream, entry)
+        # nobody appended since this session last read the stream: the new entry is all there is to read
+        self.log = self._read_log([added] if added.seq == self._stream_seen + 1 else None)
         self.log.save(self.edits_path)          # snapshot of the whole stream for `plan_package(board_edits=True)`
         plan = plan_of(self.schedule)
         self._breakdown()
@@ -665,7 +679,10 @@ class BoardState:
         budget; without (a new preset) they are discarded.
         """
         self.preset = preset or self.preset
-        self.budget = price(self.breakdown, self.schedule, self.dood, preset=self.preset_name, script=self.script)
+        if getattr(self, "_budget_data", None) is None:    # rate cards read once per session (only read after)
+            self._budget_data = load_budget_data()
+        self.budget = price(self.breakdown, self.schedule, self.dood, preset=self.preset_name, script=self.script,
+                            data=self._budget_data)
         if not keep_edits:
             self.budget_edits, self.budget_notes = [], []
             if persist:

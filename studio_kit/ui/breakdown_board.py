@@ -56,7 +56,8 @@ COST_CSS = """
 .note, .published { font: 13px sans-serif; margin: 4px 0; color: #6d4c00; }
 """
 BUDGET_TAB = 4
-EAGER_TABS = (0, 1, 3)      # Breakdown, Elements, Day out of days: on the page from the first render
+CALLS_TAB = 5
+EAGER_TABS = (0,)      # Breakdown: on the page from the first render (every other tab when first opened)
 MONEY = {"type": "money", "symbol": "$", "precision": 2, "thousand": ","}
 
 
@@ -109,6 +110,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         self._chart_drawn: tuple[tuple[str, float, str], ...] | None = None   # ... and those on the chart
         self._tab_slots: list[pn.Column] = []
         self._budget_drawn = self._budget_stale = False     # budget tab drawn once / behind the board since
+        self._calls_stale = False                           # call sheet behind the board (its tab not open yet)
         wanted = self.script_path or os.environ.get("STUDIO_BOARD_SCRIPT") or None
         problem = None
         try:
@@ -290,7 +292,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         keep_day = self.day_select.value
         self.day_select.options = days
         self.day_select.value = keep_day if keep_day in days.values() else 1
-        self._draw_call_sheet()
+        self._call_sheet_follows()
         self._name_downloads()
 
     def _draw_kpis(self) -> None:
@@ -423,7 +425,16 @@ class BreakdownBoard(pn.viewable.Viewer):
             self.compare_new.value = versions[-1].version
             self.compare_old.value = versions[-2].version if len(versions) > 1 else versions[-1].version
 
+    def _call_sheet_follows(self) -> None:
+        """Redraw the call sheet, or (its tab not open yet) when the tab opens: a tag edit or a new board
+        order then costs no call sheet nobody looks at."""
+        if self._tab_slots and not self._tab_slots[CALLS_TAB].objects:
+            self._calls_stale = True
+        else:
+            self._draw_call_sheet()
+
     def _draw_call_sheet(self) -> None:
+        self._calls_stale = False
         day = self.day_select.value or 1
         try:
             page = render_html(self.state.call_sheet(day))
@@ -491,7 +502,7 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.refresh()
 
     def _on_day(self, event) -> None:
-        self._draw_call_sheet()
+        self._call_sheet_follows()
         self._name_downloads()
 
     @guarded
@@ -699,6 +710,8 @@ class BreakdownBoard(pn.viewable.Viewer):
                 self._draw_budget()
             elif index == BUDGET_TAB and self.see_budget:
                 self._draw_chart()
+            elif index == CALLS_TAB and self._calls_stale:
+                self._draw_call_sheet()
 
     def _budget_tab(self):
         for button in (self.rebudget, self.save_budget):

@@ -13,7 +13,9 @@ browser console fills with errors and buttons lose their icons.
 - loads ``static/tabler-offline.js`` right after Bokeh, which points Bokeh's
   Tabler icon view at ``static/tabler`` (Tabler Icons 3.35, MIT);
 - gives the session Panel's own CSS from the server (:func:`serve_panel_resources_locally`), also when
-  bokeh made the session on the websocket (a slow or busy browser), which Panel's page renderer never sees.
+  bokeh made the session on the websocket (a slow or busy browser), which Panel's page renderer never sees;
+- leaves BokehJS's MathJax (1.8 MB) and WebGL (190 KB) bundles out of the pages (:func:`leave_out_unused_bokehjs`):
+  no dashboard renders TeX or draws with WebGL, and the browser parsed both before drawing anything.
 
 Files are served by Panel's component-resource route
 (``components/studio_kit.ui.offline/PackagedAssets/__css__/static/...``), which
@@ -72,7 +74,33 @@ def use_packaged_assets() -> None:
     script = f"{ROUTE}static/tabler-offline.js"
     if script not in pn.config.js_files.values():
         pn.config.js_files = {**pn.config.js_files, "studio_kit_tabler_offline": script}
+    leave_out_unused_bokehjs()
     serve_panel_resources_locally()
+
+
+#: BokehJS bundles no dashboard needs: TeX in text (``$$…$$``; Bokeh's ``MathText`` and Panel's HTML/Markdown
+#: with math enabled) and ``output_backend="webgl"`` plots. Without them BokehJS draws math as plain text
+#: (its MathJax provider reports "failed", nothing is fetched) and WebGL plots on the canvas.
+UNUSED_BOKEHJS = ("bokeh-mathjax", "bokeh-gl")
+
+
+def leave_out_unused_bokehjs() -> None:
+    """Serve pages without :data:`UNUSED_BOKEHJS` (idempotent; for the whole server process).
+
+    Panel adds ``bokeh-mathjax`` to every page holding an HTML or Markdown pane (all of ours), whether or not
+    a ``$$`` is ever shown, and Bokeh lists ``bokeh-gl`` by default: 2 MB of script the browser downloads,
+    parses and runs before the first dashboard is drawn (more than BokehJS itself). The server builds the
+    page's bundle from a fresh ``bokeh.resources.Resources`` per request whose components default to
+    ``Resources._default_components``; the unused ones are taken out of that list once. Pages made
+    afterwards in this process (every dashboard, ``pn.save`` exports) list only BokehJS, its widgets and
+    tables bundles and Panel's.
+    """
+    from bokeh.resources import Resources
+
+    default = list(Resources._default_components)
+    kept = [c for c in default if c not in UNUSED_BOKEHJS]
+    if kept != default:
+        Resources._default_components = kept
 
 
 def serve_panel_resources_locally(doc=None) -> None:

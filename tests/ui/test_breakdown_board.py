@@ -65,6 +65,7 @@ def test_dragging_a_strip_to_another_day_changes_the_day_totals(studio_home, ser
     assert page.locator("text=hand-ordered").count() == 0
     assert sum(_board(page)[1]) == sum(before)
     page.locator(".bk-tab", has_text="Day out of days").first.click()
+    page.locator("table.dood tbody tr").first.wait_for()    # the tab's content is sent when first opened
     assert page.locator("table.dood tbody tr").count() == 4
     assert page.locator("table.dood thead th.d").count() == len(_board(page)[1])
 

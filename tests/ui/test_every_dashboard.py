@@ -1,6 +1,7 @@
 """Every dashboard in dashboards/, served for real: opens the project's work offline with zero failed
-requests, zero console errors and nothing leaving the machine, and lays out without overflow on a
-1366×768 laptop and a 1920×1080 screen (screenshots of both are kept for review).
+requests, zero console errors, nothing leaving the machine and no unused BokehJS bundle (MathJax, WebGL),
+and lays out without overflow on a 1366×768 laptop and a 1920×1080 screen (screenshots of both are kept
+for review).
 
 New dashboards are picked up by the glob: the coming ones (audio mixer, shot generator, marketing kit,
 studio ops, admin) are held to the same rules as soon as their file exists.
@@ -103,12 +104,13 @@ def test_dashboard_is_offline_error_free_and_fits_laptop_and_desktop(dashboard, 
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         page.set_default_timeout(120_000)
-        failed, errors, outside = [], [], []
+        failed, errors, outside, scripts = [], [], [], []
         page.on("requestfailed", lambda r, failed=failed: failed.append(f"{r.url} ({r.failure})"))
         page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
         local = ("http://127.0.0.1", "data:", "blob:", "about:")
         page.on("request", lambda r, outside=outside, local=local: None if r.url.startswith(local) else outside.append(r.url))
+        page.on("request", lambda r, scripts=scripts: scripts.append(r.url) if r.resource_type == "script" else None)
         page.goto(url)
         page.locator(".bk-panel-models-layout-Column, .bk-Column").first.wait_for(state="attached")
         if dashboard in PICKER_REQUIRED:
@@ -126,6 +128,10 @@ def test_dashboard_is_offline_error_free_and_fits_laptop_and_desktop(dashboard, 
         assert failed == [], f"{dashboard} at {width}x{height}: failed requests {failed}"
         assert errors == [], f"{dashboard} at {width}x{height}: console errors {errors}"
         assert problems == [], f"{dashboard} at {width}x{height} overflows ({shot}): {problems[:10]}"
+        # BokehJS's MathJax (1.8 MB) and WebGL bundles: no dashboard uses them (offline.leave_out_unused_bokehjs)
+        unused = [u for u in scripts if "bokeh-mathjax" in u or "bokeh-gl" in u]
+        assert unused == [], f"{dashboard} loads BokehJS bundles it does not use: {unused}"
+        assert any("bokeh.min.js" in u for u in scripts), scripts
         if dashboard in PICKER_REQUIRED:
             assert has_picker, f"{dashboard} has no project picker (studio_kit.ui.project_picker.ProjectPicker)"
             assert any("Open Sans" in f for f in fonts), f"Open Sans is not declared from the package: {fonts}"

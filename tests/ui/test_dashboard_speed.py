@@ -1,0 +1,87 @@
+"""What keeps the dashboards light and the Board's tag edits incremental (issue 10): pages list no BokehJS
+bundle no dashboard uses, an edit re-tags nothing (the shared automatic breakdown is found again) and reads
+only the stream entries it has not seen, with the same board as a session that reads everything."""
+from __future__ import annotations
+
+import panel as pn
+from bokeh.resources import Resources
+from panel.io.resources import Resources as PanelResources
+from panel.io.resources import bundle_resources
+
+from studio_kit.engines.preproduction.service import price
+from studio_kit.store.edits import read_stream
+from studio_kit.ui import board_state, offline
+from studio_kit.ui.board_state import SAMPLE_SCRIPT, BoardState
+
+
+def test_served_pages_leave_out_mathjax_and_webgl(monkeypatch):
+    # process-wide in a server; put back after this test
+    monkeypatch.setattr(Resources, "_default_components", list(Resources._default_components))
+    for name in ("global_css", "js_files"):
+        monkeypatch.setattr(pn.config, name, getattr(pn.config, name))
+    offline.use_packaged_assets()
+    offline.use_packaged_assets()                              # idempotent
+    # what the server builds a page from: a fresh Resources per request, then Panel's bundle for the page's
+    # roots (a Markdown pane makes Panel ask for MathJax)
+    resources = PanelResources.from_bokeh(Resources(mode="server", root_url="/"))
+    bundle = bundle_resources([pn.pane.Markdown("Budget **$1,200**").get_root()], resources)
+    files = [str(f) for f in bundle.js_files]
+    assert any("bokeh.min.js" in f for f in files) and any("bokeh-widgets" in f for f in files)
+    assert any("bokeh-tables" in f for f in files)              # Tabulator's columns need it
+    assert not [f for f in files if "mathjax" in f or "bokeh-gl" in f], files
+
+
+def test_a_tag_edit_retags_nothing_and_reads_only_new_entries(studio_home, monkeypatch):
+    a = BoardState(SAMPLE_SCRIPT, time_limit=1)
+    b = BoardState(SAMPLE_SCRIPT, time_limit=1)
+    keys = set(board_state._SHARED)
+    calls: list[str] = []
+    tag = board_state.automatic_breakdown
+    monkeypatch.setattr(board_state, "automatic_breakdown", lambda *args, **kw: calls.append("tagged") or tag(*args, **kw))
+    reads: list[int] = []
+
+    def counting_read(ctx, stream, after=0):
+        entries = read_stream(ctx, stream, after=after)
+        reads.append(len(entries))
+        return entries
+
+    monkeypatch.setattr(board_state, "read_stream", counting_read)
+    first = a.breakdown.sheets[0].scene_index
+    a.add_tag(first, "props", "CARBON RODS")
+    assert calls == [] and set(board_state._SHARED) == keys     # the automatic tags were found, not redone
+    assert reads == []                                          # nobody else appended: nothing re-read
+    b.add_tag(first, "props", "FILM CAN")                       # b has not seen a's entry: reads it, not its own
+    assert reads == [2] and b.log.edits[-2].name == "CARBON RODS"
+    a.add_tag(first, "cast", "PROJECTIONIST")
+    assert reads[-1] == 2                                       # b's entry and its own, nothing before
+    monkeypatch.undo()
+    fresh = BoardState(SAMPLE_SCRIPT, time_limit=1)             # reads the whole stream, replays every edit
+    assert a.refresh_edits() is False and b.refresh_edits() is True
+    assert a.log == fresh.log == b.log
+    assert a.breakdown == fresh.breakdown == b.breakdown
+    assert {"CARBON RODS", "FILM CAN"} <= set(a.breakdown.elements(board_state.BreakdownCategory.PROPS))
+    # the budget follows the edits, priced as the engine prices it with the rate cards read afresh
+    assert a.budget == price(a.breakdown, a.schedule, a.dood, preset=a.preset_name, script=a.script)
+
+
+def test_board_tabs_not_open_yet_are_drawn_when_opened_with_the_edits_made_meanwhile(studio_home):
+    from studio_kit.ui.breakdown_board import CALLS_TAB, BreakdownBoard
+
+    board = BreakdownBoard()
+    board.__panel__()
+    board.sample_button.clicks += 1
+    assert [bool(slot.objects) for slot in board._tab_slots] == [True] + [False] * 5   # only the Breakdown tab
+    assert board.callsheet_pane.object is None and board._calls_stale                 # no call sheet drawn yet
+    first = board.state.breakdown.sheets[0]
+    cast_rows = board.dood_pane.object.count('<th class="who"')
+    board.scene_select.value = first.scene_index
+    board.tag_category.value, board.tag_name.value = "cast", "PROJECTIONIST"
+    board.add_button.clicks += 1
+    assert "PROJECTIONIST" in board.sheet_pane.object and not board._alert.visible
+    assert board.callsheet_pane.object is None                                        # still closed: not drawn
+    board.tabs.active = CALLS_TAB
+    day = next(d.number for d in board.state.call_days if any(s.scene_index == first.scene_index for s in d.strips))
+    board.day_select.value = day
+    assert "PROJECTIONIST" in board.callsheet_pane.object and not board._calls_stale
+    board.tabs.active = 3                                                               # Day out of days
+    assert board._tab_slots[3].objects and board.dood_pane.object.count('<th class="who"') == cast_rows + 1
