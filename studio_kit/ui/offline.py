@@ -97,7 +97,9 @@ def leave_out_unused_bokehjs() -> None:
     """
     from bokeh.resources import Resources
 
-    default = list(Resources._default_components)
+    default = list(getattr(Resources, "_default_components", None) or ())
+    if not default:     # a Bokeh without that list: pages keep its full bundle (heavier, still offline)
+        return
     kept = [c for c in default if c not in UNUSED_BOKEHJS]
     if kept != default:
         Resources._default_components = kept
