@@ -1,7 +1,16 @@
 """Character Lab without a browser: the form, the actions and the HTML they produce."""
+import asyncio
+import concurrent.futures
 import re
 
 import pytest
+
+
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: a UI test earlier in the same process may leave an event loop
+    running in this thread, where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture
@@ -244,8 +253,6 @@ def test_a_locked_character_is_read_only_with_new_version_in_place_and_still_ren
 
 
 def test_under_a_server_loop_a_create_lists_the_character_at_once_then_draws_the_stored_one(lab):
-    import asyncio
-
     from studio_kit.engines.characters import service
 
     async def scenario():
@@ -257,7 +264,7 @@ def test_under_a_server_loop_a_create_lists_the_character_at_once_then_draws_the
         await task
         return listed, shown
 
-    listed, shown = asyncio.run(scenario())
+    listed, shown = _run(scenario())
     # on screen before the store write is back: listed (marked as saving), picked, the button held, the name cleared
     assert listed == {next(k for k in listed if k.startswith("Nova Reyes")): "nova-reyes"}
     assert next(iter(listed)).endswith("saving…")
@@ -272,8 +279,6 @@ def test_under_a_server_loop_a_create_lists_the_character_at_once_then_draws_the
 
 
 def test_a_create_refused_by_the_store_takes_its_entry_back_and_keeps_the_stored_bible(lab):
-    import asyncio
-
     from studio_kit.domain.character import CharacterBible
     from studio_kit.engines.characters import service
 
@@ -282,19 +287,17 @@ def test_a_create_refused_by_the_store_takes_its_entry_back_and_keeps_the_stored
     service.create_character(CharacterBible(character_id="otto", name="Otto", description="the other one"))
     before = dict(lab.cast.options)
     lab.new_name.value = "Otto"
-    asyncio.run(lab.create_async())
+    _run(lab.create_async())
     assert lab.alert.alert_type == "danger" and "already exists" in lab.alert.object
     assert dict(lab.cast.options) == before and lab.cast.value == "mara" and lab.bible.name == "Mara"
     assert lab.new_name.value == "Otto" and not lab.create_button.disabled     # the name is kept to fix
     assert service.get_character("otto").description == "the other one"          # the stored one untouched
     lab.new_name.value = "   "
-    asyncio.run(lab.create_async())
+    _run(lab.create_async())
     assert lab.alert.alert_type == "danger" and "Give the new character a name" in lab.alert.object
 
 
 def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_after(studio_home):
-    import asyncio
-
     import panel as pn
     from bokeh.application import Application
     from bokeh.application.handlers.function import FunctionHandler
@@ -323,7 +326,7 @@ def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_af
     assert lab.gallery.object.count("cl-card") >= 2 and lab.gallery.object.count(PENDING_IMAGE) == 2
     assert "data:image/png" not in lab.gallery.object and "cl-portrait" not in lab.header.object
     assert pn.state._onload.get(doc)                                    # drawn once the page is up
-    asyncio.run(lab._draw_pictures())
+    _run(lab._draw_pictures())
     assert PENDING_IMAGE not in lab.gallery.object and lab.gallery.object.count("data:image/png") == 2
     assert "cl-portrait" in lab.header.object
     # without a server (a notebook, a test) everything is drawn at once, as before
@@ -332,8 +335,6 @@ def test_a_served_first_page_goes_out_without_its_pictures_and_they_are_drawn_af
 
 
 def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_portrait(lab):
-    import asyncio
-
     from studio_kit.engines.characters import service
 
     _create(lab, "Nova Reyes")
@@ -345,7 +346,7 @@ def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_
         await task
         return during
 
-    assert asyncio.run(scenario()) == (True, True, 0)
+    assert _run(scenario()) == (True, True, 0)
     assert lab.alert.alert_type == "success" and lab.alert.object.startswith("Rendered Nova Reyes front / neutral.")
     assert lab.gallery.object.count("class='cl-card") == 1 and "data:image/png;base64," in lab.gallery.object
     assert "cl-portrait" in lab.header.object                       # the new front render is the face
@@ -353,7 +354,7 @@ def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_
     assert len(service.project_context().list_assets(kind="character_render")) == 1
     # a refused render (an unlocked avatar) says why, stores nothing and leaves the button usable
     _create(lab, "Ava Host", mode="avatar")
-    asyncio.run(lab.render_async())
+    _run(lab.render_async())
     assert lab.alert.alert_type == "danger" and "not locked" in lab.alert.object and "**Fix:**" in lab.alert.object
     assert len(service.project_context().list_assets(kind="character_render")) == 1
     assert not lab.gallery.loading and not lab.render_button.disabled
