@@ -196,41 +196,25 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         text = tok.text
         runs = tok.runs
         if not text and runs is None and x is not None:
-            # a separator (or another empty line): nothing to style or wrap. The Line is made in place,
-            # as new_line does it (a call per printed line was a tenth of make_lines)
-            ln = _new(Line)
-            ln.type = kind
-            ln.text = text
-            ln.x = x
-            ln.row = 0
-            ln.scene_number = tok.scene_number
-            ln.source_line = tok.line
-            ln.revised = tok.revised
-            ln.runs = []
-            ln.align = "left"
-            ln.column = column
-            ln.scene_index = tok.scene
-            ln.right_column = None
-            ln.part = 0
-            ln.parts = 1
-            ln._token = tok
-            append(ln)
-            continue
-        if runs is not None:
-            text = runs_text(runs)
-        elif "*" in text or "_" in text or "[[" in text or "/*" in text:
-            runs = emphasis_runs(strip_hidden(text))
-            text = runs_text(runs)
+            runs = []                                    # a separator (or another empty line): one line as is
+            long = False
         else:
-            runs = [(text, "")]                          # plain text: emphasis_runs' answer
-        if tok.lyric:
-            runs = [(t, "".join(c for c in "biu" if c in s + "i")) for t, s in runs]
-        if text.isascii():
-            long = len(text) > width
-        else:
-            long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
+            if runs is not None:
+                text = runs_text(runs)
+            elif "*" in text or "_" in text or "[[" in text or "/*" in text:
+                runs = emphasis_runs(strip_hidden(text))
+                text = runs_text(runs)
+            else:
+                runs = [(text, "")]                      # plain text: emphasis_runs' answer
+            if tok.lyric:
+                runs = [(t, "".join(c for c in "biu" if c in s + "i")) for t, s in runs]
+            if text.isascii():
+                long = len(text) > width
+            else:
+                long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
         if not long:
-            ln = _new(Line)                              # new_line(...), in place (see above)
+            # new_line(...), made in place: a call per printed line was a tenth of make_lines
+            ln = _new(Line)
             ln.type = kind
             ln.text = text
             if x is None:
