@@ -291,7 +291,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         try:
             bible = self._new_bible()
         except StudioError as exc:
-            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+            self.failed(exc)
             return
         before, typed = dict(self.cast.options), self.new_name.value
         self.create_button.disabled = True
@@ -314,11 +314,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             finally:
                 self._selecting = False
             self.new_name.value = typed
-            if isinstance(exc, StudioError):
-                self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
-            else:  # a bug must not take the session down; the log keeps the traceback
-                log.exception("%s action failed", self.action_owner)
-                self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+            self.failed(exc)
         else:
             self.character_id = bible.character_id
             self.sheet_image.object = None
@@ -422,11 +418,8 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                 return result, self._read(bible.character_id)
 
             result, snap = await asyncio.to_thread(work)
-        except StudioError as exc:
-            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
-        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
-            log.exception("%s action failed", self.action_owner)
-            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        except Exception as exc:
+            self.failed(exc)
         else:
             if self.character_id == bible.character_id:       # still the one on screen
                 self._apply(snap)

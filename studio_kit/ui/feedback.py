@@ -33,17 +33,23 @@ class ActionFeedback:
             busy.loading = True
         try:
             message = action()
-        except StudioError as exc:
-            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
-        except Exception as exc:  # a bug must not take the session down; the log keeps the traceback
-            log.exception("%s action failed", self.action_owner)
-            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+        except Exception as exc:
+            self.failed(exc)
         else:
             if message:
                 self.notify(message, "success")
         finally:
             if busy is not None:
                 busy.loading = False
+
+    def failed(self, exc: Exception) -> None:
+        """Show why an action failed: a :class:`StudioError`'s message and fix, or, for a bug, its type and
+        text (the log keeps the traceback; a bug must not take the session down)."""
+        if isinstance(exc, StudioError):
+            self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
+        else:
+            log.exception("%s action failed", self.action_owner, exc_info=exc)
+            self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
 
     def notify(self, message: str, kind: AlertKind = "info") -> None:
         """Show ``message`` in the component's alert (and as a toast when the app has notifications on)."""

@@ -148,11 +148,8 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
             try:
                 plan = await asyncio.to_thread(self._nudged_plan, step)
                 message = self._after(plan)
-            except StudioError as exc:
-                self.notify(exc.message + (f"\n\n**Fix:** {exc.hint}" if exc.hint else ""), "danger")
-            except Exception as exc:  # a bug must not take the session down
-                log.exception("%s action failed", self.action_owner)
-                self.notify(f"Something went wrong: {type(exc).__name__}: {exc}", "danger")
+            except Exception as exc:
+                self.failed(exc)
             else:
                 self.notify(message, "success")
             finally:
