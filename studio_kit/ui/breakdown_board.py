@@ -45,6 +45,7 @@ from studio_kit.templating import render_macro
 from studio_kit.ui import board_views as views
 from studio_kit.ui.board_state import SAMPLE_SCRIPT as _SAMPLE
 from studio_kit.ui.board_state import BoardError, BoardState, download_name, latest_script
+from studio_kit.ui.feedback import one_update
 from studio_kit.ui.project_picker import current_context
 from studio_kit.ui.stripboard_widget import StripboardBoard, board_rows
 
@@ -67,24 +68,26 @@ def _view(name: str, *args) -> str:
 
 
 def guarded(method):
-    """Run a UI callback; a StudioError becomes the red banner instead of a traceback."""
+    """Run a UI callback as one update of the page (``one_update``); a StudioError becomes the red banner
+    instead of a traceback."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        try:
-            result = method(self, *args, **kwargs)
-        except StudioError as exc:
-            hint = f" — {exc.hint}" if getattr(exc, "hint", None) else ""
-            stale = self.state is not None and self.state.stale is not None
-            if stale:                        # the producer's change stays on screen, unsaved, until they reload
-                self.refresh()
-            self._alert.object = f"**{'Not saved' if stale else type(exc).__name__}:** " \
-                                 f"{getattr(exc, 'message', str(exc))}{hint}"
-            self._alert.visible = True
-            self.reload_button.visible = stale
-            return None
-        self._alert.visible = False
-        self.reload_button.visible = False
-        return result
+        with one_update():
+            try:
+                result = method(self, *args, **kwargs)
+            except StudioError as exc:
+                hint = f" — {exc.hint}" if getattr(exc, "hint", None) else ""
+                stale = self.state is not None and self.state.stale is not None
+                if stale:                    # the producer's change stays on screen, unsaved, until they reload
+                    self.refresh()
+                self._alert.object = f"**{'Not saved' if stale else type(exc).__name__}:** " \
+                                     f"{getattr(exc, 'message', str(exc))}{hint}"
+                self._alert.visible = True
+                self.reload_button.visible = stale
+                return None
+            self._alert.visible = False
+            self.reload_button.visible = False
+            return result
     return wrapper
 
 

@@ -31,7 +31,7 @@ from studio_kit.exceptions import CharacterError, StudioError
 from studio_kit.registry import resolve_name
 from studio_kit.ui import character_views as views
 from studio_kit.ui.character_bible_editor import BibleEditor
-from studio_kit.ui.feedback import ActionFeedback
+from studio_kit.ui.feedback import ActionFeedback, one_update
 from studio_kit.ui.previz_nudges import PrevizNudges
 from studio_kit.ui.project_picker import shared_thumb
 
@@ -293,34 +293,37 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         except StudioError as exc:
             self.failed(exc)
             return
-        before, typed = dict(self.cast.options), self.new_name.value
-        self.create_button.disabled = True
-        self._selecting = True                   # the list follows; the form waits for the stored bible
-        try:
-            if bible.character_id not in before.values():
-                self.cast.options = {**before, f"{_cast_label(bible)}  · saving…": bible.character_id}
-                self.cast.value = bible.character_id
-        finally:
-            self._selecting = False
-        self.new_name.value = ""
-        self.notify(f"Creating {bible.name}…", "info")
+        with one_update():                       # listed at once, in one update of the page
+            before, typed = dict(self.cast.options), self.new_name.value
+            self.create_button.disabled = True
+            self._selecting = True               # the list follows; the form waits for the stored bible
+            try:
+                if bible.character_id not in before.values():
+                    self.cast.options = {**before, f"{_cast_label(bible)}  · saving…": bible.character_id}
+                    self.cast.value = bible.character_id
+            finally:
+                self._selecting = False
+            self.new_name.value = ""
+            self.notify(f"Creating {bible.name}…", "info")
         try:
             snap = await asyncio.to_thread(self._store_new, bible)
         except Exception as exc:
-            self._selecting = True
-            try:
-                self.cast.options = before
-                self.cast.value = self.character_id or None
-            finally:
-                self._selecting = False
-            self.new_name.value = typed
-            self.failed(exc)
+            with one_update():
+                self._selecting = True
+                try:
+                    self.cast.options = before
+                    self.cast.value = self.character_id or None
+                finally:
+                    self._selecting = False
+                self.new_name.value = typed
+                self.failed(exc)
         else:
-            self.character_id = bible.character_id
-            self.sheet_image.object = None
-            self._apply(snap)
-            self._show_in_cast(bible.character_id)
-            self.notify(self._created(bible), "success")
+            with one_update():                   # the stored character drawn, in one update
+                self.character_id = bible.character_id
+                self.sheet_image.object = None
+                self._apply(snap)
+                self._show_in_cast(bible.character_id)
+                self.notify(self._created(bible), "success")
         finally:
             self.create_button.disabled = False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, Literal
 
 from studio_kit.exceptions import StudioError
@@ -20,6 +21,19 @@ def data_url(data: bytes, mime: str = "image/png") -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def one_update() -> AbstractContextManager[Any]:
+    """Everything a user's action changes on the page, sent as one update when it is done.
+
+    Panel holds a widget's *value* changes this way, but not a button click (a Bokeh event): there every
+    pane, option and flag the action sets went out as its own message, each re-walking the page's models
+    (Bokeh recomputes its references per change), and every open browser applied them one by one. With
+    ``hold(freeze=True)`` the changes are combined and the references recomputed once. A sync action
+    blocks the server's loop anyway, so nothing shown midway (a spinner) reached the browser before."""
+    import panel as pn
+
+    return pn.io.hold(freeze=True)
+
+
 class ActionFeedback:
     """Mixin for a dashboard component with an ``alert`` pane (``pn.pane.Alert``)."""
 
@@ -28,19 +42,21 @@ class ActionFeedback:
     alert: Any
 
     def _act(self, action: Callable[[], str | None], busy: Any = None) -> None:
-        """Run a button's action; show its result, or its error (message + fix) instead of a traceback."""
-        if busy is not None:
-            busy.loading = True
-        try:
-            message = action()
-        except Exception as exc:
-            self.failed(exc)
-        else:
-            if message:
-                self.notify(message, "success")
-        finally:
+        """Run a button's action; show its result, or its error (message + fix) instead of a traceback. What it
+        changes on the page goes to the browser as one update (:func:`one_update`)."""
+        with one_update():
             if busy is not None:
-                busy.loading = False
+                busy.loading = True
+            try:
+                message = action()
+            except Exception as exc:
+                self.failed(exc)
+            else:
+                if message:
+                    self.notify(message, "success")
+            finally:
+                if busy is not None:
+                    busy.loading = False
 
     def failed(self, exc: Exception) -> None:
         """Show why an action failed: a :class:`StudioError`'s message and fix, or, for a bug, its type and

@@ -301,6 +301,8 @@ def test_the_production_shot_list_renders_through_the_3d_backend(studio_home, tm
 def test_a_render_never_blocks_the_event_loop(backend):
     import asyncio
 
+    from own_loop import run_in_own_loop
+
     async def main():
         ticks = 0
 
@@ -319,7 +321,7 @@ def test_a_render_never_blocks_the_event_loop(backend):
         beat.cancel()
         return frame, ticks, elapsed
 
-    frame, ticks, elapsed = asyncio.run(main())
+    frame, ticks, elapsed = run_in_own_loop(main())   # not asyncio.run: see own_loop
     # A blocking render would starve the heartbeat completely; a loaded machine may still slow it, so the test asks
     # for a tenth of the ticks a free loop would manage over the render's own time (a warm render can take 30 ms).
     assert frame.picture.size == (128, 192)

@@ -1,16 +1,9 @@
 """Character Lab without a browser: the form, the actions and the HTML they produce."""
 import asyncio
-import concurrent.futures
 import re
 
 import pytest
-
-
-def _run(coro):
-    """``asyncio.run`` in a thread of its own: a UI test earlier in the same process may leave an event loop
-    running in this thread, where ``asyncio.run`` refuses to start."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from own_loop import run_in_own_loop as _run
 
 
 @pytest.fixture
