@@ -187,7 +187,17 @@ class TokenStream:
                 separated = hidden_gap or not (in_dialogue and kind in _SPEECH)
             if separated:
                 if tokens and tokens[-1].type != "separator":
-                    append(new_token("separator", "", line - 1 if line else 0, scene_at))
+                    tok = _new(PrintToken)       # new_token("separator", ...) in place: one per paragraph
+                    tok.type = "separator"
+                    tok.text = ""
+                    tok.dual = None
+                    tok.line = line - 1 if line else 0
+                    tok.scene = scene_at
+                    tok.scene_number = None
+                    tok.revised = False
+                    tok.lyric = False
+                    tok.runs = None
+                    append(tok)
                 in_dialogue = False
             hidden_gap = False
             text = el.text
@@ -218,7 +228,32 @@ class TokenStream:
                 kind = "dialogue" if in_dialogue else "action"
             dual = block_dual if kind in DIALOGUE_KINDS else None
             number = scene_number if kind == "scene_heading" else None
-            parts = (_clean(el) if kind in _CLEANED else text).split("\n")
+            printed = _clean(el) if kind in _CLEANED else text
+            if "\n" not in printed:
+                # one printed line (headings, cues, most speeches): the loop below, without the lists
+                part = printed
+                if kind == "character" and resumes and not _CONTD_RE.search(part):
+                    part = f"{part} (CONT'D)"
+                if kind != "action":
+                    part = part.strip()
+                if is_lyric:
+                    part = part.lstrip("~").strip()
+                if kind == "action" and not is_lyric and not part.strip():
+                    _prose_gap(tokens, part, line, scene_at)
+                    continue
+                tok = _new(PrintToken)
+                tok.type = kind
+                tok.text = part
+                tok.dual = dual
+                tok.line = line
+                tok.scene = scene_at
+                tok.scene_number = number
+                tok.revised = line in revised_lines
+                tok.lyric = is_lyric
+                tok.runs = None
+                append(tok)
+                continue
+            parts = printed.split("\n")
             if kind == "character" and resumes and not _CONTD_RE.search(parts[0]):
                 parts[0] = f"{parts[0]} (CONT'D)"
             if kind != "action":
