@@ -308,8 +308,7 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
                 if in_dialogue and raw == "  " and not next_reads_blank(lines, i):
                     b.extend(_DIALOGUE, "", lineno, dual=dual)   # two spaces keep the dialogue going
                     continue
-                if b.cur_type is not None:
-                    b.close()
+                b.close()
                 in_dialogue = False
                 prev_blank = fresh = True
                 if title_state == 1:
@@ -327,13 +326,7 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
                 continue
 
         if in_dialogue:
-            c0 = cls[0]
-            if c0 == "(" or c0 == "（" or c0 == "~":
-                _speech_line(b, s, cls, lineno, dual)
-            elif b.cur_type is _DIALOGUE:            # more of the speech (_speech_line's last cases)
-                b.cur_lines.append(s)
-            else:
-                b.open(_DIALOGUE, s, lineno, False, dual)
+            _speech_line(b, s, cls, lineno, dual)
             continue
 
         was_blank = prev_blank
@@ -353,12 +346,7 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
             b.add(_HEADING, heading, lineno, False, number)
             continue
         if was_blank and c0 not in "!@=#>~":
-            # next_reads_blank(lines, i), its common answers inline (a line of text, a blank line)
-            if i >= n:
-                next_blank = True
-            else:
-                nl = lines[i]
-                next_blank = not nl.strip() or (("[[" in nl or "/*" in nl) and is_comment_only(nl))
+            next_blank = next_reads_blank(lines, i)
             if next_blank and is_transition(cls):
                 b.add(ET.TRANSITION, s, lineno)
                 continue
