@@ -250,7 +250,7 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
         scene = tok.scene
         for part, (start, end) in enumerate(spans):
             piece = text if parts == 1 else text[start:end]
-            if aligned:
+            if aligned or x is None:     # the same test: x is None exactly when each piece is aligned
                 x, align = _line_x(kind, piece, profile, dual)
             # new_line(...), made in place (a long paragraph wraps into several lines)
             ln = _new(Line)
