@@ -64,10 +64,12 @@ from studio_kit.domain.script import Element, ElementType, Script, fast_element
 from studio_kit.engines.writing.fountain_markup import (
     comment_spans,
     comment_state,
+    comment_texts,
     is_comment_only,
     plain_text,
     split_comments,
     strip_notes,
+    text_outside,
 )
 from studio_kit.engines.writing.layout import paused_gc
 from studio_kit.engines.writing.scenes import build_scenes
@@ -288,14 +290,14 @@ def run_parser(lines: list[str], i: int, b: ElementBuilder, st: ParseState, last
         raw = lines[i]
         lineno = i + 1
         if "/*" in raw or "[[" in raw:
-            raw, i, s, cls = _comment_line(lines, i, raw, lineno, warnings)
+            raw, i, s, cls, spans = _comment_line(lines, i, raw, lineno, warnings)
             i += 1
             if not cls:
                 # a line of notes / boneyard only reads as a blank line: it ends the paragraph (a
                 # heading or cue may follow) and keeps its notes as NOTE / BONEYARD elements
                 if title_state == 1:
                     title_state = 2
-                _add_comments(b, s, lineno)
+                _add_comments(b, s, lineno, spans)
                 in_dialogue = False
                 prev_blank = fresh = True
                 continue
@@ -379,13 +381,14 @@ def _speech_line(b: ElementBuilder, s: str, cls: str, lineno: int, dual: bool) -
         b.open(_DIALOGUE, s, lineno, False, dual)
 
 
-def _comment_line(lines: list[str], i: int, raw: str, lineno: int,
-                  warnings: list[tuple[int, str]]) -> tuple[str, int, str, str]:
+def _comment_line(lines: list[str], i: int, raw: str, lineno: int, warnings: list[tuple[int, str]]
+                  ) -> tuple[str, int, str, str, list[tuple[int, int, ElementType, str]] | None]:
     """A line holding a note ``[[`` or boneyard ``/*``: joined with the lines it runs over.
 
-    Returns the joined source, the index of its last line, the stripped text and the text with the
-    notes taken out (empty: the line is only notes/boneyard and reads as a blank line). An unclosed
-    boneyard or note is warned about."""
+    Returns the joined source, the index of its last line, the stripped text, the text with the
+    notes taken out (empty: the line is only notes/boneyard and reads as a blank line) and, when
+    every note and boneyard closes, their :func:`comment_spans` in the stripped text (else None).
+    An unclosed boneyard or note is warned about."""
     n = len(lines)
     depth, in_note = comment_state(raw, 0, False)
     note_unclosed = False
@@ -407,21 +410,30 @@ def _comment_line(lines: list[str], i: int, raw: str, lineno: int,
             raw = "\n".join(lines[i:j + 1])
             i = j
     s = raw.strip()
-    cls = strip_notes(s).strip()
-    if cls and is_comment_only(s):
-        cls = ""
+    spans = None
+    if depth or in_note:
+        cls = strip_notes(s).strip()
+        if cls and is_comment_only(s):
+            cls = ""
+    else:
+        # everything closes: the spans are the same whether an unclosed note would hide the rest or
+        # not, so one scan gives the printed text (strip_notes), and is_comment_only is "it is empty"
+        spans = comment_spans(s)
+        cls = text_outside(s, spans).strip()
     if note_unclosed:
         warnings.append((lineno, "note '[[' is never closed with ']]'; it ends at the blank line"
                          if not cls else
                          "note '[[' is not closed with ']]' before a blank line, so it "
                          "prints as text (a note cannot span a blank line: put two spaces on it)"))
-    return raw, i, s, cls
+    return raw, i, s, cls, spans
 
 
-def _add_comments(b: ElementBuilder, s: str, lineno: int) -> None:
-    """A line of notes / boneyard only: each becomes a NOTE / BONEYARD element."""
+def _add_comments(b: ElementBuilder, s: str, lineno: int,
+                  spans: list[tuple[int, int, ElementType, str]] | None = None) -> None:
+    """A line of notes / boneyard only: each becomes a NOTE / BONEYARD element (``spans``: its
+    :func:`comment_spans` when the caller has them)."""
     b.close()
-    for etype, inner in split_comments(s):
+    for etype, inner in split_comments(s) if spans is None else comment_texts(spans):
         b.add(etype, inner, lineno)
 
 

@@ -24,9 +24,14 @@ def strip_notes(text: str) -> str:
     """
     if "[[" not in text and "/*" not in text:
         return text
+    return text_outside(text, comment_spans(text))
+
+
+def text_outside(text: str, spans: list[tuple[int, int, ElementType, str]]) -> str:
+    """``text`` with the :func:`comment_spans` ``spans`` of it taken out."""
     out: list[str] = []
     pos = 0
-    for start, end, _kind, _inner in comment_spans(text):
+    for start, end, _kind, _inner in spans:
         out.append(text[pos:start])
         pos = end
     out.append(text[pos:])
@@ -113,8 +118,13 @@ def comment_spans(text: str, *, unclosed_notes_hide: bool = False) -> list[tuple
 def split_comments(text: str) -> list[tuple[ElementType, str]]:
     """Top-level notes/boneyard in a comment-only line, in order, inner text stripped (an unclosed
     note runs to the end). A two-space line inside a note reads as an empty line of the note."""
+    return comment_texts(comment_spans(text, unclosed_notes_hide=True))
+
+
+def comment_texts(spans: list[tuple[int, int, ElementType, str]]) -> list[tuple[ElementType, str]]:
+    """:func:`split_comments` of a comment-only line whose :func:`comment_spans` are ``spans``."""
     out = []
-    for _start, _end, kind, inner in comment_spans(text, unclosed_notes_hide=True):
+    for _start, _end, kind, inner in spans:
         inner = inner.strip()
         if kind == ET.NOTE and "\n  \n" in inner:
             inner = "\n".join("" if ln == "  " else ln for ln in inner.split("\n"))

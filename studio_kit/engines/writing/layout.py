@@ -111,6 +111,7 @@ def paper_profile(paper: str | PaperProfile) -> PaperProfile:
 Run = tuple[str, str]
 
 _MARKERS = re.compile(r"\\[*_]|\*\*\*|\*\*|\*|_")
+_MARKERS_SPLIT = re.compile(f"({_MARKERS.pattern})")
 _MARK_STYLE = {"***": "bi", "**": "b", "*": "i", "_": "u"}
 
 
@@ -170,58 +171,70 @@ def emphasis_runs(text: str) -> list[Run]:
     """
     if "*" not in text and "_" not in text:       # no marks, and so no escaped marks either
         return [(text, "")] if text else []
-    marks = list(_MARKERS.finditer(text))
+    # text, mark, text, mark, ..., text: the marks as finditer finds them, cut in C (no Match objects)
+    parts = _MARKERS_SPLIT.split(text)
     n = len(text)
     last_close: dict[str, int] = {}
-    for m in marks:
-        mark = m.group()
-        if mark[0] != "\\" and m.start() > 0 and not text[m.start() - 1].isspace():
-            last_close[mark] = m.start()
+    pos = 0
+    for k in range(1, len(parts), 2):
+        pos += len(parts[k - 1])
+        mark = parts[k]
+        if mark[0] != "\\" and pos > 0 and not text[pos - 1].isspace():
+            last_close[mark] = pos
+        pos += len(mark)
     runs: list[Run] = []
     open_marks: list[str] = []
-    buf: list[str] = []
+    style = ""                   # _style_of(open_marks), kept up to date as marks open and close
+    last_style: str | None = None   # style of runs[-1]
+    buf: list[str] = []          # the text since the last mark that opened or closed (never empty at a flush)
     merged: list[str] = []       # chunks to append to runs[-1] (same style)
-
-    def close_merged() -> None:
-        if merged:
-            runs[-1] = (runs[-1][0] + "".join(merged), runs[-1][1])
-            merged.clear()
-
-    def flush() -> None:
-        if buf:
-            chunk = "".join(buf)
-            st = _style_of(tuple(open_marks))
-            if runs and runs[-1][1] == st:
-                merged.append(chunk)            # joined once below (repeated "+" was quadratic)
-            else:
-                close_merged()
-                runs.append((chunk, st))
-            buf.clear()
-
     pos = 0
-    for m in marks:
-        start = m.start()
-        buf.append(text[pos:start])
-        mark = m.group()
-        pos = m.end()
+    for k in range(1, len(parts), 2):
+        before = parts[k - 1]
+        buf.append(before)
+        start = pos + len(before)
+        mark = parts[k]
+        pos = start + len(mark)
         if mark[0] == "\\":
             buf.append(mark[1])
             continue
         hugs_before = start > 0 and not text[start - 1].isspace()
-        hugs_after = pos < n and not text[pos].isspace()
-        if mark in open_marks and hugs_before:
-            flush()
+        if mark in open_marks:
+            if not hugs_before:
+                buf.append(mark)
+                continue
+        elif (pos >= n or text[pos].isspace() or last_close.get(mark, -1) < pos
+              or (mark == "_" and hugs_before and text[start - 1].isalnum() and text[pos].isalnum())):
+            buf.append(mark)
+            continue
+        # the mark opens or closes: the text so far is one chunk in the style until now
+        chunk = "".join(buf)
+        buf.clear()
+        if last_style == style:
+            merged.append(chunk)            # joined once below (repeated "+" was quadratic)
+        else:
+            if merged:
+                runs[-1] = (runs[-1][0] + "".join(merged), runs[-1][1])
+                merged.clear()
+            runs.append((chunk, style))
+            last_style = style
+        if mark in open_marks:
             # close this mark (and any opened inside it that never closed)
             del open_marks[open_marks.index(mark):]
-        elif (mark not in open_marks and hugs_after and last_close.get(mark, -1) >= pos
-              and not (mark == "_" and hugs_before and text[start - 1].isalnum() and text[pos].isalnum())):
-            flush()
-            open_marks.append(mark)
         else:
-            buf.append(mark)
-    buf.append(text[pos:])
-    flush()
-    close_merged()
+            open_marks.append(mark)
+        style = _style_of(tuple(open_marks))
+    buf.append(parts[-1])
+    chunk = "".join(buf)
+    if last_style == style:
+        merged.append(chunk)
+    else:
+        if merged:
+            runs[-1] = (runs[-1][0] + "".join(merged), runs[-1][1])
+            merged.clear()
+        runs.append((chunk, style))
+    if merged:
+        runs[-1] = (runs[-1][0] + "".join(merged), runs[-1][1])
     return [r for r in runs if r[0]]
 
 

@@ -235,17 +235,41 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             ln._token = tok
             append(ln)
             continue
-        align = "left"
         spans = wrap(text, width)
         parts = len(spans)
-        pieces = [runs] if parts == 1 else split_runs(runs, spans)
+        one_style = len(runs) == 1
+        if one_style:
+            style_of_runs = runs[0][1]               # one style: each piece's runs are its slice of the text
+        else:
+            pieces = [runs] if parts == 1 else split_runs(runs, spans)
         aligned = x is None
+        align = "left"
+        scene_number = tok.scene_number
+        src = tok.line
+        revised = tok.revised
+        scene = tok.scene
         for part, (start, end) in enumerate(spans):
             piece = text if parts == 1 else text[start:end]
             if aligned or x is None:     # the same test: x is None exactly when each piece is aligned
-                x, align = _line_x(kind, piece, profile, tok.dual)
-            append(new_line(kind, piece, x, 0, None if part else tok.scene_number, tok.line, tok.revised,
-                        pieces[part], align, column, tok.scene, None, part, parts, tok))
+                x, align = _line_x(kind, piece, profile, dual)
+            # new_line(...), made in place (a long paragraph wraps into several lines)
+            ln = _new(Line)
+            ln.type = kind
+            ln.text = piece
+            ln.x = x
+            ln.align = align
+            ln.row = 0
+            ln.scene_number = None if part else scene_number
+            ln.source_line = src
+            ln.revised = revised
+            ln.runs = ([(piece, style_of_runs)] if piece else []) if one_style else pieces[part]
+            ln.column = column
+            ln.scene_index = scene
+            ln.right_column = None
+            ln.part = part
+            ln.parts = parts
+            ln._token = tok
+            append(ln)
     return lines
 
 

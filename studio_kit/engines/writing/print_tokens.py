@@ -218,39 +218,69 @@ class TokenStream:
                 kind = "dialogue" if in_dialogue else "action"
             dual = block_dual if kind in DIALOGUE_KINDS else None
             number = scene_number if kind == "scene_heading" else None
-            parts = (_clean(el) if kind in _CLEANED else text).split("\n")
-            if kind == "character" and resumes and not _CONTD_RE.search(parts[0]):
-                parts[0] = f"{parts[0]} (CONT'D)"
-            if kind != "action":
-                parts = list(map(str.strip, parts))
-            if is_lyric:
-                parts = [p.lstrip("~").strip() for p in parts]
-            line_runs = None
-            if len(parts) > 1 and ("*" in text or "_" in text):
-                # emphasis may open on one line and close on a later one of the same element
-                line_runs = emphasis_runs_lines([strip_hidden(p) for p in parts])
-            prose = kind == "action" and not is_lyric     # its blank lines are paragraph breaks
-            for offset, part in enumerate(parts):
-                src = line + offset if line else 0
-                if prose and not part.strip():
-                    _prose_gap(tokens, part, src, scene_at)
-                    continue
-                # new_token(...) in place: a call per printed source line was a tenth of feed
-                tok = _new(PrintToken)
-                tok.type = kind
-                tok.text = part
-                tok.dual = dual
-                tok.line = src
-                tok.scene = scene_at
-                tok.scene_number = number
-                tok.revised = src in revised_lines
-                tok.lyric = is_lyric
-                tok.runs = None if line_runs is None else line_runs[offset]
-                append(tok)
+            printed = _clean(el) if kind in _CLEANED else text
+            if "\n" in printed or is_lyric or (resumes and kind == "character"):
+                _add_parts(tokens, printed, text, kind, resumes, is_lyric, line, scene_at, dual, number, revised_lines)
+                continue
+            # one printed line, nothing added to it (headings, cues, most speeches): _add_parts' one-part
+            # case made here, without its lists and loop
+            part = printed if kind == "action" else printed.strip()
+            if kind == "action" and not part.strip():
+                _prose_gap(tokens, part, line, scene_at)
+                continue
+            tok = _new(PrintToken)
+            tok.type = kind
+            tok.text = part
+            tok.dual = dual
+            tok.line = line
+            tok.scene = scene_at
+            tok.scene_number = number
+            tok.revised = line in revised_lines
+            tok.lyric = False
+            tok.runs = None
+            append(tok)
         self.scene, self.scene_at, self.scene_number = scene, scene_at, scene_number
         self.prev_end, self.hidden_gap, self.in_dialogue = prev_end, hidden_gap, in_dialogue
         self.left_start, self.block_dual = left_start, block_dual
         self.last_speaker, self.spoke_last = last_speaker, spoke_last
+
+
+def _add_parts(tokens: list[PrintToken], printed: str, text: str, kind: str, resumes: bool, is_lyric: bool,
+               line: int, scene_at: int | None, dual: str | None, number: str | None, revised_lines: set[int]) -> None:
+    """The tokens of an element's printed text ``printed`` (its source text: ``text``), one per source
+    line: ``NAME (CONT'D)`` on a
+    cue that ``resumes``, lines stripped (but action's), lyrics without their ``~``, blank action lines
+    as paragraph breaks, emphasis paired across the lines."""
+    parts = printed.split("\n")
+    if kind == "character" and resumes and not _CONTD_RE.search(parts[0]):
+        parts[0] = f"{parts[0]} (CONT'D)"
+    if kind != "action":
+        parts = list(map(str.strip, parts))
+    if is_lyric:
+        parts = [p.lstrip("~").strip() for p in parts]
+    line_runs = None
+    if len(parts) > 1 and ("*" in text or "_" in text):
+        # emphasis may open on one line and close on a later one of the same element
+        line_runs = emphasis_runs_lines([strip_hidden(p) for p in parts])
+    prose = kind == "action" and not is_lyric     # its blank lines are paragraph breaks
+    append = tokens.append
+    for offset, part in enumerate(parts):
+        src = line + offset if line else 0
+        if prose and not part.strip():
+            _prose_gap(tokens, part, src, scene_at)
+            continue
+        # new_token(...) in place: a call per printed source line was a tenth of feed
+        tok = _new(PrintToken)
+        tok.type = kind
+        tok.text = part
+        tok.dual = dual
+        tok.line = src
+        tok.scene = scene_at
+        tok.scene_number = number
+        tok.revised = src in revised_lines
+        tok.lyric = is_lyric
+        tok.runs = None if line_runs is None else line_runs[offset]
+        append(tok)
 
 
 def _learn_name(names: dict[str, str], cue: str) -> str:

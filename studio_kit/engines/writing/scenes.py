@@ -185,10 +185,10 @@ def build_scenes(elements: list[Element], *, first_index: int = 0,
     if speakers is None:
         speakers = speaker_map(scenes)
     longest = max((len(k.split()) for k in speakers), default=1)
-    for scene, texts in zip(scenes, actions):
+    for scene, found in zip(scenes, groups_mentions(actions, speakers, longest)):
         # straight into the field's slot: every field was set by fast_model, so this is what
         # pydantic's __setattr__ would do (no validation on assignment), without its Python-level path
-        scene.__dict__["mentioned_characters"] = text_mentions(texts, speakers, longest)
+        scene.__dict__["mentioned_characters"] = found
     return scenes
 
 
@@ -206,19 +206,38 @@ def scene_mentions(scene: Scene, speakers: dict[str, str], longest: int | None =
 
 def text_mentions(texts: list[str], speakers: dict[str, str], longest: int | None = None) -> list[str]:
     """:func:`scene_mentions` of a scene whose action elements hold ``texts``."""
+    return groups_mentions([texts], speakers, longest)[0]
+
+
+def groups_mentions(groups: list[list[str]], speakers: dict[str, str], longest: int | None = None) -> list[list[str]]:
+    """:func:`text_mentions` of each group of texts (a scene's action), all in one regex scan: a
+    script has hundreds of scenes, and a scan per scene cost as much again in set-up."""
     if longest is None:
         longest = max((len(k.split()) for k in speakers), default=1)
-    found: list[str] = []
-    if not texts:
-        return found
-    # one regex scan of the scene, not one per element: the texts as printed (markup off only where
-    # there is some), joined with NUL. At a NUL every rule reads as at the end or start of a text: a
-    # run of caps words is joined over spaces only, a name must not run on into an alphanumeric, the
+    out: list[list[str]] = [[] for _ in groups]
+    # the texts as printed (markup off only where there is some), joined with NUL, and the groups
+    # joined with NUL too. At a NUL every rule reads as at the end or start of a text: a run of caps
+    # words is joined over spaces only, a name must not run on into an alphanumeric, the
     # introduction after a run (", 40") does not skip it (not whitespace) and the "no word character
     # before" look-behind passes, so the runs found are those of each text in turn
-    plain = [plain_text(t) if ("*" in t or "_" in t or "[[" in t or "/*" in t) else t for t in texts]
-    text = plain[0] if len(plain) == 1 else "\x00".join(plain)
+    plain: list[str] = []
+    ends: list[int] = []          # per group: offset just past its last text in the joined text
+    at = -1
+    for texts in groups:
+        for t in texts:
+            if "*" in t or "_" in t or "[[" in t or "/*" in t:
+                t = plain_text(t)
+            plain.append(t)
+            at += len(t) + 1
+        ends.append(at)
+    if not plain:
+        return out
+    text = "\x00".join(plain)
+    g = 0
     for run, end in _caps_runs(text):
+        while end > ends[g]:      # a run never crosses a NUL: it lies inside one group's text
+            g += 1
+        found = out[g]
         words = run.split()
         hits = _known_names(words, speakers, longest)
         if hits:
@@ -226,7 +245,7 @@ def text_mentions(texts: list[str], speakers: dict[str, str], longest: int | Non
         elif (len(words) <= 4 and run not in _NOT_NAMES and _INTRO_AFTER_RE.match(text, end)
               and run not in found):
             found.append(run)
-    return found
+    return out
 
 
 def _caps_runs(text: str):

@@ -12,7 +12,7 @@ import pytest
 from studio_kit.domain.script import ElementType as ET
 from studio_kit.engines.writing.fountain import parse_fountain, plain_text, strip_notes
 from studio_kit.engines.writing.fountain_writer import write_fountain
-from studio_kit.engines.writing.scenes import normalise_character, split_heading
+from studio_kit.engines.writing.scenes import groups_mentions, normalise_character, speaker_map, split_heading
 
 REPO = Path(__file__).resolve().parents[3]
 AW_TOOL = REPO / "tools" / "afterwriting_pages.js"
@@ -132,6 +132,18 @@ def test_every_fountain_element_is_parsed_with_its_line():
     assert (ET.ACTION, "THEY STARE AT EACH OTHER.\nThe water laps.") in forced
     assert (ET.CHARACTER, "McGRATH") in forced and (ET.TRANSITION, "BLACKOUT") in forced
     assert s.warnings == []
+
+
+def test_mentions_found_in_one_scan_equal_a_scan_per_scene():
+    """build_scenes scans every scene's action at once (texts joined with NUL): no caps run or
+    introduction may reach across into the next scene's text, and each run lands in its own scene."""
+    speakers = speaker_map(parse_fountain(EDGE_SCRIPT).scenes) | {"BOB": "BOB", "CYBER BOB": "CYBER BOB"}
+    groups = [["NADIA waits by the", "FERRYMAN"], [], ["BOB"], ["CYBER", "BOB, 40, a *robot*"], ["", "MAYA (30s) runs."],
+              ["**DEX**", "[[a note]] OTTO, 50, a man. CYBER BOB"], ["Nobody here."]]
+    one_scan = groups_mentions(groups, speakers)
+    assert one_scan == [groups_mentions([g], speakers)[0] for g in groups]
+    assert one_scan[3] == ["BOB"] and one_scan[4] == ["MAYA"] and one_scan[5] == ["OTTO", "CYBER BOB"]
+    assert one_scan[1] == [] and one_scan[6] == []
 
 
 def test_title_page_keeps_order_and_multi_line_values():
