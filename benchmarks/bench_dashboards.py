@@ -57,6 +57,53 @@ READY = {"breakdown_board": "input[placeholder='e.g. FILM REEL']",
 ACTIONS = ("studio_home", "script_room", "breakdown_board", "character_lab")
 
 
+#: in the page: the time of every key press and click (the event's own time stamp), and of the first moment
+#: after each server update is applied and drawn (Bokeh's document patch, then a frame, then a task); with
+#: ``__sk.want`` set (a pattern), also the first such moment at which the page's text matches it (the text of
+#: every shadow root: Panel draws each component in one)
+_PROBE = """() => {
+  if (window.__sk) return;
+  const sk = window.__sk = {inputs: [], drawn: [], want: null, hit: null};
+  const roots = () => {
+    const out = [document], todo = [document.documentElement];
+    while (todo.length) {
+      const el = todo.pop();
+      if (el.shadowRoot) { out.push(el.shadowRoot); todo.push(...el.shadowRoot.children); }
+      todo.push(...el.children);
+    }
+    return out;
+  };
+  const shows = (re) => roots().some((r) => re.test(r.textContent || ""));
+  for (const type of ["keydown", "click"]) document.addEventListener(type, (e) => sk.inputs.push(e.timeStamp), true);
+  const doc = Bokeh.documents[0], apply = doc.apply_json_patch.bind(doc);
+  doc.apply_json_patch = (...args) => {
+    const out = apply(...args);
+    requestAnimationFrame(() => setTimeout(() => {
+      const t = performance.now();
+      sk.drawn.push(t);
+      if (sk.want !== null && sk.hit === null && sk.inputs.length && shows(new RegExp(sk.want))) sk.hit = t;
+    }, 0));
+    return out;
+  };
+}"""
+#: ms from the action's first key press or click to the server's answer drawn: the first update after which
+#: the page shows ``want``, or without one the last update drawn since (null: none seen)
+_IN_PAGE = """() => {
+  const sk = window.__sk, t0 = sk.inputs[0], drawn = sk.drawn.filter((t) => t >= t0);
+  if (t0 === undefined) return null;
+  if (sk.want !== null) return sk.hit === null ? null : sk.hit - t0;
+  return drawn.length ? drawn[drawn.length - 1] - t0 : null;
+}"""
+
+
+def _answer(dashboard: str, i: int, k: int) -> str | None:
+    """The text (a JavaScript pattern) that shows the server has answered the action, if there is one (the
+    Script Room's answer is the preview's patch, whatever its text)."""
+    if dashboard == "studio_home":
+        return r"· [1-9][0-9]* asset\(s\)" if k % 2 else r"· 0 asset\(s\)"
+    return {"breakdown_board": f"PROP {i}", "character_lab": f"Extra {i}"}.get(dashboard)
+
+
 async def _prepare(dashboard: str, page, i: int, k: int = 0) -> None:
     """What the user does before the timed action (their ``k``-th): type the search (one that finds
     nothing, then clear it), the tag or the character name (a field sends nothing to the server until
@@ -79,8 +126,7 @@ async def _interact(dashboard: str, page, i: int, k: int = 0) -> None:
     screen."""
     if dashboard == "studio_home":
         await page.get_by_placeholder("name contains…").press("Enter")
-        found = re.compile(r"· [1-9][0-9]* asset\(s\)") if k % 2 else "0 asset(s)"
-        await page.get_by_text(found).first.wait_for()
+        await page.get_by_text(re.compile(_answer(dashboard, i, k))).first.wait_for()
     elif dashboard == "script_room":                        # the last key → the preview's patch applied
         seq = await page.locator(".sr-scroll").first.get_attribute("data-seq")
         await page.keyboard.type("T")
@@ -118,7 +164,9 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
             render = time.perf_counter() - t0
             if dashboard in READY:        # drawn after the page (onload): the action waits for it, untimed
                 await p.locator(READY[dashboard]).first.wait_for()
-            return render, time.perf_counter() - t0
+            took = time.perf_counter() - t0
+            await p.evaluate(_PROBE)
+            return render, took
 
         opened = await asyncio.gather(*(open_one(p) for p in pages))
         renders, ready = [r for r, _ in opened], [r for _, r in opened]
@@ -131,14 +179,18 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
                 if len(filled) == n:
                     ready_all.set()
                 await ready_all.wait()
+            await p.evaluate("(want) => { Object.assign(__sk, {inputs: [], drawn: [], want, hit: null}); }",
+                             _answer(dashboard, i, k))
             t0 = time.perf_counter()
             await _interact(dashboard, p, i, k)
-            return time.perf_counter() - t0
+            driver = time.perf_counter() - t0
+            in_page = await p.evaluate(_IN_PAGE)
+            return driver, float("nan") if in_page is None else in_page / 1000
 
         filled: list[int] = []
         ready_all = asyncio.Event()
         if dashboard not in ACTIONS:
-            actions = [float("nan")]
+            actions = [(float("nan"), float("nan"))]
         elif pattern == "burst":
             actions = list(await asyncio.gather(*(act(p, i) for i, p in enumerate(pages))))
         else:                                        # users: each acts `rounds` times after a think time
@@ -153,7 +205,8 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
 
             actions = [t for ts in await asyncio.gather(*(user(p, i) for i, p in enumerate(pages))) for t in ts]
         await asyncio.sleep(2)
-        result = {"renders": renders, "ready": ready, "actions": actions, "errors": errors, "pages": pages, "contexts": contexts,
+        result = {"renders": renders, "ready": ready, "driver": [d for d, _ in actions],
+                  "actions": [a for _, a in actions], "errors": errors, "pages": pages, "contexts": contexts,
                   "browser": browser}
         result["idle"] = await _idle_cpu(result)
         for c in contexts:
@@ -293,6 +346,12 @@ def _in_process_action(dashboard: str, doc, profile: str | None = None) -> float
         return took
 
 
+def _med_max(values: list[float]) -> tuple[float, float]:
+    """Median and worst of the figures that were taken (NaN: none, or none for that dashboard)."""
+    taken = [v for v in values if v == v]
+    return (statistics.median(taken), max(taken)) if taken else (float("nan"), float("nan"))
+
+
 def _s(seconds: float) -> str:
     return "—" if seconds != seconds else f"{seconds:.2f}"      # NaN: no action on that dashboard
 
@@ -341,16 +400,18 @@ def main() -> None:
                     proc.terminate()
                     proc.wait(20)
                 tracebacks = log.read_text().count("Traceback")
-                rows.append((dashboard, n, statistics.median(r["renders"]), max(r["renders"]),
-                             statistics.median(r["ready"]), max(r["ready"]), statistics.median(r["actions"]), max(r["actions"]), r["idle"] / n, r["idle"],
-                             len(r["errors"]) + tracebacks))
+                rows.append((dashboard, n, *_med_max(r["renders"]), *_med_max(r["ready"]), *_med_max(r["actions"]),
+                             *_med_max(r["driver"]), r["idle"] / n, r["idle"], len(r["errors"]) + tracebacks))
                 kinds = sorted({e[:120] for e in r["errors"]})[:3]
                 print(f"  {dashboard} × {n}: done" + (f"; errors e.g. {kinds}" if kinds else ""), flush=True)
     print(f"\n{'dashboard':<16} {'N':>3} {'render med':>10} {'render max':>10} {'ready med':>9} {'ready max':>9} "
-          f"{'act med':>8} {'act max':>8} {'idle %/sess':>11} {'idle % all':>10} {'errors':>6}")
-    for d, n, rm, rx, ym, yx, am, ax, idle, idle_all, err in rows:
-        print(f"{d:<16} {n:>3} {rm:>10.2f} {rx:>10.2f} {ym:>9.2f} {yx:>9.2f} {_s(am):>8} {_s(ax):>8} {idle:>11.2f} "
-              f"{idle_all:>10.2f} {err:>6}")
+          f"{'act med':>8} {'act max':>8} {'drv med':>8} {'drv max':>8} {'idle %/sess':>11} {'idle % all':>10} "
+          f"{'errors':>6}")
+    for d, n, rm, rx, ym, yx, am, ax, dm, dx, idle, idle_all, err in rows:
+        print(f"{d:<16} {n:>3} {rm:>10.2f} {rx:>10.2f} {ym:>9.2f} {yx:>9.2f} {_s(am):>8} {_s(ax):>8} {_s(dm):>8} "
+              f"{_s(dx):>8} {idle:>11.2f} {idle_all:>10.2f} {err:>6}")
+    print("act: in the page, from the key press or click to the server's answer drawn; drv: the same action as "
+          "the test driver (Playwright) saw it, its own round trips and polling included")
     print(f"\ncpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other work on the machine slows every "
           "figure)")
 
