@@ -50,7 +50,7 @@ WAVE_POINTS = 1500
 
 def envelope(x: np.ndarray, points: int = WAVE_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(times, peak) of ``x`` in ``points`` buckets: what a waveform overview draws."""
-    mono = np.abs(x if x.ndim == 1 else x.max(axis=1))
+    mono = np.abs(x) if x.ndim == 1 else np.abs(x).max(axis=1)      # a peak is the loudest channel, either sign
     n = max(1, len(mono) // points)
     usable = (len(mono) // n) * n
     peaks = mono[:usable].reshape(-1, n).max(axis=1) if usable else np.zeros(1)
@@ -245,7 +245,6 @@ class AudioMixer(pn.viewable.Viewer):
         qc = r.qc
         self.figures.object = _view("figures", r, r.settings.duck.depth_db, _target(r.settings.spec),
                                     _ceiling(r.settings.spec))
-        self.status.object = _view("status", "Mixed ", timeline.title or self.source_name, f": {qc.line()}")
         self.players["mix"].object = io.BytesIO(preview_audio(r.mix))
         for s in STEMS:
             self.players[s].object = io.BytesIO(preview_audio(r.stems[s]))
@@ -256,6 +255,8 @@ class AudioMixer(pn.viewable.Viewer):
             {"number": sc.scene_number, "heading": sc.heading, "tc": timeline.timecode(sc.start_frame),
              "seconds": timeline.seconds(sc.duration_frames), "lines": sum(e.kind == "dialogue" for e in sc.events())}
             for sc in timeline.scenes])
+        # last: "Mixed" means the players, the waveforms and the scene list are all on the page
+        self.status.object = _view("status", "Mixed ", timeline.title or self.source_name, f": {qc.line()}")
 
     @staticmethod
     def _plot(result: MixResult, timeline: Timeline) -> Any:

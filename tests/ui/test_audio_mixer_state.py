@@ -46,3 +46,21 @@ def test_a_project_without_a_script_offers_the_sample_instead_of_mixing_it_silen
     mixer.start()                                          # nothing to mix: no worker is started
     assert mixer._worker is None
     assert AudioMixer().source == SAMPLE_SCRIPT            # a notebook without a project mixes the sample
+
+
+def test_the_waveform_overview_keeps_a_negative_peak_of_either_channel():
+    """A stereo mix's overview draws each bucket's loudest sample of either channel and sign: a kick that swings
+    to -0.9 on the right channel is a 0.9 peak, not the left channel's +0.1."""
+    import numpy as np
+
+    from studio_kit.ui.audio_mixer import SR, envelope
+
+    x = np.zeros((SR, 2), dtype=np.float32)
+    x[100, 0], x[100, 1] = 0.1, -0.9
+    x[SR // 2, 0] = -0.4
+    times, peaks = envelope(x, points=10)
+    assert len(times) == len(peaks) == 10
+    assert peaks[0] == np.float32(0.9) and peaks[5] == np.float32(0.4)
+    assert peaks[1:5].max() == 0 and times[5] == 0.5
+    mono_times, mono_peaks = envelope(x[:, 1], points=10)
+    assert mono_peaks[0] == np.float32(0.9) and (mono_times == times).all()
