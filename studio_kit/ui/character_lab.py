@@ -12,11 +12,9 @@ lock) show their message and fix in an alert; nothing is half-stored.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,17 +44,6 @@ FRAME_LIMIT = 8               # stored storyboard frames listed under the newest
 FRAME_WIDTH = 960             # px, the newest frame on screen (rendered 1280 × 720, stored full size)
 SHOT_SIZES = ["wide", "medium", "close-up", "over-the-shoulder", "insert"]   # previz.SHOT_SIZES, without importing it
 SAMPLE_SCRIPT = sample_path("the_last_reel.fountain")
-
-
-#: the one thread a server's Character Lab sessions store and read characters in. The store serializes writes
-#: anyway, and each extra Python thread doing this work takes the interpreter lock from the server's loop: with
-#: eight producers creating at once the loop would get a seventh of it, and every page's answer would wait
-_STORE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="character-lab-store")
-
-
-async def _in_store_thread(fn: Any, *args: Any) -> Any:
-    """``fn(*args)`` in :data:`_STORE_THREAD`, awaited on the server's loop."""
-    return await asyncio.get_running_loop().run_in_executor(_STORE_THREAD, functools.partial(fn, *args))
 
 
 @dataclass
@@ -319,7 +306,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             self.new_name.value = ""
             self.notify(f"Creating {bible.name}…", "info")
         try:
-            snap = await _in_store_thread(self._store_new, bible)
+            snap = await asyncio.to_thread(self._store_new, bible)
         except Exception as exc:
             with one_update():
                 self._selecting = True
@@ -592,7 +579,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         moved on to another character meanwhile, whose pictures select() drew)."""
         character_id = self.character_id
         try:
-            snap = await _in_store_thread(self._read, character_id)
+            snap = await asyncio.to_thread(self._read, character_id)
         except Exception:  # a bug must not take the session down; the page keeps its placeholders
             log.exception("%s: pictures failed", self.action_owner)
             return
