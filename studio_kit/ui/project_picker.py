@@ -170,7 +170,11 @@ def configure() -> None:
     - quiet servers: bokeh/tornado's per-connection INFO lines ("WebSocket connection closed") and the
       tracebacks of a browser that went away mid-write are not logged as errors;
     - nothing loaded from the internet: Panel serves its own bundled JS/CSS/fonts (``pn.config`` defaults
-      to the server's static routes); browser tests assert zero failed requests on every dashboard.
+      to the server's static routes); browser tests assert zero failed requests on every dashboard;
+    - no header spinner: a template's busy indicator shows ``pn.state.busy``, one flag for the whole server, so
+      every user's click turned every open page's spinner twice (two extra messages to every browser per
+      action: with 8 sessions acting at once, 16 for each page to apply). Each action shows its own progress
+      (its alert, a pane's loading state) in its own page.
     """
     for name in ("bokeh.server.views.ws", "bokeh.server.protocol_handler", "bokeh.server.session",
                  "bokeh.server.tornado", "tornado.access"):
@@ -178,6 +182,9 @@ def configure() -> None:
     logging.getLogger("tornado.websocket").setLevel(logging.ERROR)   # "stream closed" when a tab goes away
 
     use_packaged_assets()
+    from panel.template.base import BasicTemplate
+
+    BasicTemplate.param.busy_indicator.default = None       # every template, before the dashboard makes its own
 
 
 def shared_thumb(record: Any, variant: str, make: Any) -> Any:

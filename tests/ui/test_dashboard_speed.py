@@ -85,3 +85,25 @@ def test_board_tabs_not_open_yet_are_drawn_when_opened_with_the_edits_made_meanw
     assert "PROJECTIONIST" in board.callsheet_pane.object and not board._calls_stale
     board.tabs.active = 3                                                               # Day out of days
     assert board._tab_slots[3].objects and board.dood_pane.object.count('<th class="who"') == cast_rows + 1
+
+
+def test_one_users_action_does_not_turn_every_pages_spinner(monkeypatch):
+    """A template's busy indicator follows ``pn.state.busy``, one flag for the whole server: with it, a click in
+    one session updated the header spinner of every open session (two messages to every browser per action).
+    The dashboards' templates have none: what a session's event marks busy reaches no other page."""
+    from bokeh.document import Document
+    from panel.template.base import BasicTemplate
+
+    from studio_kit.ui.project_picker import configure
+
+    # process-wide in a server; put back after this test
+    monkeypatch.setattr(BasicTemplate.param.busy_indicator, "default", BasicTemplate.param.busy_indicator.default)
+    for name in ("global_css", "js_files", "raw_css"):
+        monkeypatch.setattr(pn.config, name, getattr(pn.config, name))
+    indicators = list(pn.state._indicators)
+    configure()
+    pages = [pn.template.FastListTemplate(title=f"session {i}", main=[pn.pane.Markdown("x")]) for i in range(2)]
+    assert [p.busy_indicator for p in pages] == [None, None]
+    for page in pages:
+        page.server_doc(Document())                             # as a served session renders it
+    assert pn.state._indicators == indicators                   # nothing a busy flag would turn
