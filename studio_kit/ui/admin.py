@@ -108,7 +108,7 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         self.who = pn.pane.HTML(sizing_mode="stretch_width")
         self.alert = pn.pane.Alert("", alert_type="light", visible=False, sizing_mode="stretch_width")
         self.refresh_button = w.Button(label="Refresh", width=100)
-        self.refresh_button.on_click(lambda _e: self._act(self._refresh_action, busy=self.refresh_button))
+        self.refresh_button.on_click(lambda _e: self._act(self._refresh_action))
         table = {"disabled": True, "show_index": False, "sizing_mode": "stretch_width"}
         # organization
         self.orgs_table = w.Tabulator(height=160, **table)
@@ -125,12 +125,12 @@ class AdminDashboard(ActionFeedback, pn.viewable.Viewer):
         self.key_user = w.TextInput(label="Acts as user", value=self.user, width=160)
         self.key_days = w.IntInput(label="Expires in days (0 = never)", value=0, start=0, end=3650, width=200)
         self.create_button = w.Button(label="Create key", color="primary", width=130, align="end")
-        self.create_button.on_click(lambda _e: self._act(self.create_key, busy=self.create_button))
+        self.create_button.on_click(lambda _e: self._act(self.create_key))
         self.secret = pn.pane.HTML("", visible=False, sizing_mode="stretch_width", stylesheets=[CSS])
         self.hide_secret_button = w.Button(label="I stored it: hide the key", width=220, visible=False)
         self.hide_secret_button.on_click(lambda _e: self._hide_secret())
         self.revoke_button = w.Button(label="Revoke selected key", color="danger", width=180, disabled=True)
-        self.revoke_button.on_click(lambda _e: self._act(self.revoke_selected, busy=self.revoke_button))
+        self.revoke_button.on_click(lambda _e: self._act(self.revoke_selected))
         # usage
         self.period = w.Select(label="Period", options=list(PERIODS), value="Last 30 days", width=160)
         self.period.param.watch(lambda _e: self._draw_usage(), "value")

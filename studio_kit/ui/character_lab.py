@@ -155,13 +155,13 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.gallery = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=200)
 
         self.sheet_button = w.Button(label="Build turnaround sheet", color="primary", width=220)
-        self.sheet_button.on_click(lambda _e: self._act(self.build_sheet, busy=self.sheet_image))
+        self.sheet_button.on_click(lambda _e: self._act(self.build_sheet))
         self.sheet_image = pn.pane.PNG(None, sizing_mode="stretch_width", max_width=1100)
         self.sheet_caption = pn.pane.HTML("<p class='cl-muted'>Front, three-quarter and profile, plus five "
                                           "expressions, from the current identity.</p>", stylesheets=[views.LAB_CSS])
         self.continuity_script = w.Select(label="Screenplay", options=self._script_options(), width=280)
         self.continuity_button = w.Button(label="Check continuity", color="primary", width=160, margin=(22, 5, 5, 5))
-        self.continuity_button.on_click(lambda _e: self._act(self.check_continuity, busy=self.continuity))
+        self.continuity_button.on_click(lambda _e: self._act(self.check_continuity))
         self.continuity = pn.pane.HTML("<p class='cl-muted'>Which look each character wears in each scene, and "
                                        "where it changes without a wardrobe change in the script.</p>",
                                        sizing_mode="stretch_width", stylesheets=[views.LAB_CSS])
@@ -174,7 +174,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
         self.frame_caption = w.TextInput(label="Caption", placeholder="What happens in the shot",
                                          sizing_mode="stretch_width")
         self.frame_button = w.Button(label="Render frame", color="primary", width=130, margin=(22, 5, 5, 5))
-        self.frame_button.on_click(lambda _e: self._act(self.render_frame, busy=self.frame_view))
+        self.frame_button.on_click(lambda _e: self._act(self.render_frame))
         self.frame_view = pn.pane.HTML("<p class='cl-muted'>Pick the characters in the shot (locked ones are drawn "
                                        "from their identity and scored), a shot size and a scene heading.</p>",
                                        sizing_mode="stretch_width", stylesheets=[views.LAB_CSS], min_height=120)
@@ -404,7 +404,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
     def _on_render(self, _event: Any = None) -> None:
         """The Render button: as :meth:`_on_create`, the picture is drawn (and scored) off the server's loop."""
         if not self._under_loop():
-            self._act(self.render, busy=self.gallery)
+            self._act(self.render)
             return
         pn.state.execute(self.render_async)
 

@@ -41,12 +41,11 @@ class ActionFeedback:
     action_owner = "Dashboard"
     alert: Any
 
-    def _act(self, action: Callable[[], str | None], busy: Any = None) -> None:
+    def _act(self, action: Callable[[], str | None]) -> None:
         """Run a button's action; show its result, or its error (message + fix) instead of a traceback. What it
-        changes on the page goes to the browser as one update (:func:`one_update`)."""
+        changes on the page goes to the browser as one update (:func:`one_update`), so a sync action shows no
+        spinner midway (it would never be drawn): a slow action runs off the loop and shows its own."""
         with one_update():
-            if busy is not None:
-                busy.loading = True
             try:
                 message = action()
             except Exception as exc:
@@ -54,9 +53,6 @@ class ActionFeedback:
             else:
                 if message:
                     self.notify(message, "success")
-            finally:
-                if busy is not None:
-                    busy.loading = False
 
     def failed(self, exc: Exception) -> None:
         """Show why an action failed: a :class:`StudioError`'s message and fix, or, for a bug, its type and

@@ -140,7 +140,7 @@ class PrevizNudges(ActionFeedback, pn.viewable.Viewer):
         process) is waited for in a thread, so the server's loop keeps serving, and the view updates after."""
         doc = pn.state.curdoc
         if doc is None or doc.session_context is None:
-            self._act(lambda: self.nudge(**step), busy)
+            self._act(lambda: self.nudge(**step))
             return
 
         async def go() -> None:

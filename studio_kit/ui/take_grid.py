@@ -54,7 +54,7 @@ class TakeGrid(ActionFeedback, pn.viewable.Viewer):
         self._by_name: dict[str, Any] = {}
         self.alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self.save_button = pn.widgets.Button(name="Save choices", button_type="primary", width=160)
-        self.save_button.on_click(lambda _e: self._act(self.save, self.save_button))
+        self.save_button.on_click(lambda _e: self._act(self.save))
         self.summary = pn.pane.HTML("", sizing_mode="stretch_width")
         self.body = pn.Column(pn.pane.Markdown("No shots yet: render the shots first."), sizing_mode="stretch_width")
 

@@ -57,7 +57,7 @@ def test_choosing_a_take_stores_it_through_the_service_and_bad_input_shows_the_s
     gen.cut_source.value = TAKE
     assert "sg-take-thumb" in gen.cut_info.object and "data:image/jpeg" in gen.cut_info.object
     gen.in_frame.value, gen.cut_note.value = 12, "the wave"
-    gen._act(gen.choose_from_widgets, gen.cut_button)
+    gen.cut_button.clicks += 1
     assert gen.alert.alert_type == "success" and "take S1_SH2_T1 from frame 12" in gen.alert.object
     choice = _stored(footage, plan)["1.2"]
     assert (choice.source, choice.take, choice.in_frame, choice.note) == ("take", TAKE, 12, "the wave")
@@ -69,17 +69,17 @@ def test_choosing_a_take_stores_it_through_the_service_and_bad_input_shows_the_s
     assert "data-source='take'" in again.cut_info.object
 
     gen.in_frame.value = 500                                       # past the take's 144 frames
-    gen._act(gen.choose_from_widgets, gen.cut_button)
+    gen.cut_button.clicks += 1
     assert gen.alert.alert_type == "danger"
     assert "In-frame 500 is outside take S1_SH2_T1 (144 frames)" in gen.alert.object
     assert "between 0 and 143" in gen.alert.object
-    gen._act(lambda: gen.choose_cut("take", take="S9_T9"), gen.cut_button)
+    gen._act(lambda: gen.choose_cut("take", take="S9_T9"))
     assert gen.alert.alert_type == "danger" and "No ingested take 'S9_T9'" in gen.alert.object
     assert "S1_SH2_T1" in gen.alert.object                          # the fix lists the takes there are
     assert _stored(footage, plan)["1.2"].in_frame == 12               # refused choices stored nothing
 
     gen.cut_source.value = AI
-    gen._act(gen.choose_from_widgets, gen.cut_button)
+    gen.cut_button.clicks += 1
     assert _stored(footage, plan)["1.2"].source == "ai"
     assert service.cut_choice("1.1", source="ai", ctx=footage)["1.2"].source == "ai"
 

@@ -72,7 +72,7 @@ def test_picks_for_several_slots_are_stored_at_once_and_survive_a_reload(footage
     assert grid.changed() == ["1.2", scene2] and "2 unsaved" in grid.summary.object
     assert "data-chosen='1'" in grid.rows["1.2"].pictures.object
     assert _stored(footage, plan) == {}                                    # nothing stored before Save
-    grid._act(grid.save, grid.save_button)
+    grid.save_button.clicks += 1
     assert grid.alert.alert_type == "success" and f"Saved 2 slots: 1.2, {scene2}" in grid.alert.object
     stored = _stored(footage, plan)
     assert (stored["1.2"].source, stored["1.2"].take, stored["1.2"].in_frame) == ("take", "S1_SH2_T2", 30)
@@ -86,7 +86,7 @@ def test_picks_for_several_slots_are_stored_at_once_and_survive_a_reload(footage
     assert again.rows[scene2].pick.value == "S2_T1" and again.changed() == []
 
     again.pick("1.2", AI)                                                  # back to the AI shot
-    again._act(again.save, again.save_button)
+    again.save_button.clicks += 1
     assert _stored(footage, plan)["1.2"].source == "ai" and _stored(footage, plan)[scene2].take == "S2_T1"
 
 
@@ -97,7 +97,7 @@ def test_a_refused_pick_names_its_slot_and_keeps_the_rows_saved_before_it(footag
     grid.pick("1.2", "S1_SH2_T1", in_frame=10)
     scene2 = next(s.number for s in plan.active if s.scene_label == "2")
     grid.pick(scene2, "S2_T1", in_frame=400)                               # past the take's 144 frames
-    grid._act(grid.save, grid.save_button)
+    grid.save_button.clicks += 1
     assert grid.alert.alert_type == "danger"
     assert f"Shot {scene2}: In-frame 400 is outside take S2_T1" in grid.alert.object and "(1.2 saved)" in grid.alert.object
     assert "between 0 and 143" in grid.alert.object
