@@ -107,3 +107,41 @@ def test_one_users_action_does_not_turn_every_pages_spinner(monkeypatch):
     for page in pages:
         page.server_doc(Document())                             # as a served session renders it
     assert pn.state._indicators == indicators                   # nothing a busy flag would turn
+
+
+def test_one_update_rewalks_the_page_only_when_models_came_or_went(monkeypatch):
+    """An action's changes go out as one update; the page's model graph is recomputed once when the action
+    put a model in or took one out, and not at all when it only changed text and options."""
+    from bokeh.document import Document
+    from bokeh.document.models import DocumentModelManager
+    from panel.io.state import set_curdoc
+
+    from studio_kit.ui.feedback import one_update
+
+    html, select = pn.pane.HTML("old"), pn.widgets.Select(options=["a"])
+    column = pn.Column(html, select)
+    doc = Document()
+    column.server_doc(doc)
+    root = doc.roots[0]
+    walks: list[int] = []
+    recompute = DocumentModelManager.recompute
+    monkeypatch.setattr(DocumentModelManager, "recompute", lambda self: walks.append(1) or recompute(self))
+    with set_curdoc(doc):
+        with one_update():
+            html.object, select.options = "new", ["a", "b"]
+            html.object = "newer"
+            held = [(type(e.model).__name__, e.attr) for e in doc.callbacks._held_events]
+            assert sorted(held) == [("CustomSelect", "options"), ("HTML", "text")]   # one message, combined
+        assert walks == [] and doc.models._freeze_count == 0     # no model came or went: no re-walk
+        assert root.children[0].text.endswith("newer") and root.children[1].options == ["a", "b"]
+
+        extra = pn.pane.Markdown("**added**")
+        with one_update():
+            with one_update():                                   # nested: the outer one decides
+                column.objects = [html, select, extra]
+            column.objects = [html, extra]                      # and again: still one walk
+        assert walks == [1] and doc.models._freeze_count == 0
+        added = root.children[1]
+        assert doc.get_model_by_id(added.id) is added            # the new model is part of the page
+        assert len(root.children) == 2 and "_push_freeze" not in vars(doc.models)
+        assert "invalidate" not in vars(doc.models)
