@@ -14,7 +14,9 @@ Chromium pages open the dashboard at once:
   (the default): every session acts at the same moment, once — the worst case; ``--pattern users``: each
   session acts ``--rounds`` times, each after a random think time (exponential, mean ``--think`` s, seeded),
   as a team at work does, so actions overlap now and then. Either way the N browsers run on this
-  machine's cores beside the server, so their drawing is part of every figure;
+  machine's cores beside the server, so their drawing is part of every figure. Nobody acts before the
+  pages have settled (the machine under 15 % busy, at least 2 s after the last page was ready: "settle"),
+  so the actions are not timed against N pages still finishing their first draw;
 * idle CPU: the server's CPU use over 10 s with all N sessions open and nobody typing, per session
   (goal: ~0 — no periodic callbacks while idle);
 * errors: failed requests + console errors + server tracebacks (goal: 0).
@@ -170,7 +172,7 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
 
         opened = await asyncio.gather(*(open_one(p) for p in pages))
         renders, ready = [r for r, _ in opened], [r for _, r in opened]
-        await asyncio.sleep(2)
+        settled = await _settle()
 
         async def act(p, i, k=0):
             await _prepare(dashboard, p, i, k)
@@ -205,7 +207,7 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
 
             actions = [t for ts in await asyncio.gather(*(user(p, i) for i, p in enumerate(pages))) for t in ts]
         await asyncio.sleep(2)
-        result = {"renders": renders, "ready": ready, "driver": [d for d, _ in actions],
+        result = {"renders": renders, "ready": ready, "settled": settled, "driver": [d for d, _ in actions],
                   "actions": [a for _, a in actions], "errors": errors, "pages": pages, "contexts": contexts,
                   "browser": browser}
         result["idle"] = await _idle_cpu(result)
@@ -213,6 +215,23 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
             await c.close()
         await browser.close()
     return result
+
+
+async def _settle(at_least: float = 2.0, at_most: float = 20.0, quiet: float = 0.15) -> float:
+    """Seconds waited after the pages were drawn until the machine is quiet: the pages' own after-load work
+    (pictures drawn on load, the browsers' layout and garbage collection) finished, so the actions are
+    timed on idle pages, not on 8 pages still settling. Quiet: below ``quiet`` of all cores busy over half
+    a second, after at least ``at_least`` s and at most ``at_most`` s."""
+    import psutil
+
+    t0 = time.perf_counter()
+    await asyncio.sleep(at_least)
+    psutil.cpu_percent()
+    while time.perf_counter() - t0 < at_most:
+        await asyncio.sleep(0.5)
+        if psutil.cpu_percent() < quiet * 100:
+            break
+    return time.perf_counter() - t0
 
 
 async def _idle_cpu(result: dict, seconds: float = 10.0) -> float:
@@ -400,16 +419,18 @@ def main() -> None:
                     proc.terminate()
                     proc.wait(20)
                 tracebacks = log.read_text().count("Traceback")
-                rows.append((dashboard, n, *_med_max(r["renders"]), *_med_max(r["ready"]), *_med_max(r["actions"]),
-                             *_med_max(r["driver"]), r["idle"] / n, r["idle"], len(r["errors"]) + tracebacks))
+                rows.append((dashboard, n, *_med_max(r["renders"]), *_med_max(r["ready"]), r["settled"],
+                             *_med_max(r["actions"]), *_med_max(r["driver"]), r["idle"] / n, r["idle"], len(r["errors"]) + tracebacks))
                 kinds = sorted({e[:120] for e in r["errors"]})[:3]
                 print(f"  {dashboard} × {n}: done" + (f"; errors e.g. {kinds}" if kinds else ""), flush=True)
     print(f"\n{'dashboard':<16} {'N':>3} {'render med':>10} {'render max':>10} {'ready med':>9} {'ready max':>9} "
-          f"{'act med':>8} {'act max':>8} {'drv med':>8} {'drv max':>8} {'idle %/sess':>11} {'idle % all':>10} "
+          f"{'settle s':>8} {'act med':>8} {'act max':>8} {'drv med':>8} {'drv max':>8} {'idle %/sess':>11} {'idle % all':>10} "
           f"{'errors':>6}")
-    for d, n, rm, rx, ym, yx, am, ax, dm, dx, idle, idle_all, err in rows:
-        print(f"{d:<16} {n:>3} {rm:>10.2f} {rx:>10.2f} {ym:>9.2f} {yx:>9.2f} {_s(am):>8} {_s(ax):>8} {_s(dm):>8} "
+    for d, n, rm, rx, ym, yx, st, am, ax, dm, dx, idle, idle_all, err in rows:
+        print(f"{d:<16} {n:>3} {rm:>10.2f} {rx:>10.2f} {ym:>9.2f} {yx:>9.2f} {st:>8.1f} {_s(am):>8} {_s(ax):>8} {_s(dm):>8} "
               f"{_s(dx):>8} {idle:>11.2f} {idle_all:>10.2f} {err:>6}")
+    print("settle: seconds after the last page was ready until the machine was quiet (< 15 % busy), before "
+          "anyone acts")
     print("act: in the page, from the key press or click to the server's answer drawn; drv: the same action as "
           "the test driver (Playwright) saw it, its own round trips and polling included")
     print(f"\ncpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other work on the machine slows every "
