@@ -85,6 +85,8 @@ class ActionFeedback:
 
     #: named in the log when an action fails with a bug
     action_owner = "Dashboard"
+    #: the kinds of message that also pop up as a toast (when the app has notifications on)
+    toast_kinds: frozenset[str] = frozenset({"danger", "success", "info", "warning"})
     alert: Any
 
     def _act(self, action: Callable[[], str | None]) -> None:
@@ -115,7 +117,7 @@ class ActionFeedback:
 
         self.alert.object, self.alert.alert_type, self.alert.visible = message, kind, True
         toasts = getattr(pn.state, "notifications", None)
-        if toasts is not None:
+        if toasts is not None and kind in self.toast_kinds:
             first_line = message.split("\n")[0]
             (toasts.error if kind == "danger" else toasts.success if kind == "success" else toasts.info)(
                 first_line, duration=6000 if kind == "danger" else 3000)

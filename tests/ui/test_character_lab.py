@@ -12,7 +12,7 @@ def _open(serve_dashboard, page, studio_home):
 
 
 def _said(page, text: str) -> None:
-    """Wait for the lab's alert to report ``text`` (the same words also pop up as a toast)."""
+    """Wait for the lab's alert to report ``text`` (a failure also pops up as a toast)."""
     page.locator(".alert", has_text=text).wait_for()
 
 

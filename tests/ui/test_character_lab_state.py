@@ -351,3 +351,20 @@ def test_under_a_server_loop_a_render_runs_off_the_loop_then_draws_its_card_and_
     assert lab.alert.alert_type == "danger" and "not locked" in lab.alert.object and "**Fix:**" in lab.alert.object
     assert len(service.project_context().list_assets(kind="character_render")) == 1
     assert not lab.gallery.loading and not lab.render_button.disabled
+
+
+def test_only_a_failure_pops_up_as_a_toast(lab, monkeypatch):
+    """Every message is in the lab's alert; a toast (its animation costs each browser more than the rest of
+    the update) only for a failure, which must be seen wherever the page is scrolled."""
+    import panel as pn
+    from panel.io.notifications import NotificationArea
+
+    area = NotificationArea()
+    monkeypatch.setattr(pn.state, "_notification", area)
+    _create(lab, "Nova Reyes")
+    assert "Created Nova Reyes" in lab.alert.object and area.notifications == []
+    lab.new_name.value = "Nova Reyes"
+    lab.create_button.clicks += 1                                   # refused: already in the project
+    assert lab.alert.alert_type == "danger" and "already exists" in lab.alert.object
+    assert [n.notification_type for n in area.notifications] == ["error"]
+    assert "already exists" in area.notifications[0].message
