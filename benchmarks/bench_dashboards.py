@@ -29,6 +29,9 @@ it, plus the document serialized as the websocket sends it), the first one (impo
 access) apart from the next ones, and the seconds of one user action on an already built page.
 ``--profile FILE`` writes a cProfile of the warm sessions (and of the action to ``FILE.action``).
 
+``--cpu REPS`` shows where an action's time goes with one session: the CPU the server process, all Chromium
+processes and the page's renderer (its task time) spend on each of REPS actions and the second after it.
+
 The Board draws itself after its page (``pn.state.onload``): its first render is the page (project picker)
 as for every dashboard, "ready" the board drawn, and its action (add a tag) is timed once every session's
 board is there.
@@ -365,6 +368,57 @@ def _in_process_action(dashboard: str, doc, profile: str | None = None) -> float
         return took
 
 
+async def _cpu_per_action(url: str, dashboard: str, reps: int) -> list[dict]:
+    """CPU seconds each part spends on one action, one session: the server process, every Chromium process
+    (renderer, browser, compositing) and the renderer's own task time (``Performance.getMetrics``), over the
+    action and the second after it (what it set in motion: drawing, animations)."""
+    import psutil
+    from playwright.async_api import async_playwright
+
+    def chromium_cpu() -> float:
+        total = 0.0
+        for proc in psutil.process_iter(["name"]):
+            try:
+                if "chrom" in (proc.info["name"] or ""):
+                    t = proc.cpu_times()
+                    total += t.user + t.system
+            except psutil.Error:
+                continue
+        return total
+
+    server, rows = psutil.Process(_SERVER["pid"]), []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        context = await browser.new_context(viewport={"width": 1366, "height": 768})
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Performance.enable")
+        await page.goto(url)
+        await page.locator(READY.get(dashboard, ".sk-where")).first.wait_for()
+        await page.evaluate(_PROBE)
+        await _settle()
+
+        async def task_s() -> float:
+            return next(m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]
+                        if m["name"] == "TaskDuration")
+
+        for k in range(reps):
+            await _prepare(dashboard, page, k, k)
+            await page.evaluate("(want) => { Object.assign(__sk, {inputs: [], drawn: [], want, hit: null}); }",
+                                _answer(dashboard, k, k))
+            await asyncio.sleep(1.0)
+            s0, c0, r0 = sum(server.cpu_times()[:2]), chromium_cpu(), await task_s()
+            await _interact(dashboard, page, k, k)
+            in_page = await page.evaluate(_IN_PAGE)
+            await asyncio.sleep(1.0)
+            rows.append({"act": float("nan") if in_page is None else in_page / 1000,
+                         "server": sum(server.cpu_times()[:2]) - s0, "chromium": chromium_cpu() - c0,
+                         "renderer": await task_s() - r0})
+        await browser.close()
+    return rows
+
+
 def _med_max(values: list[float]) -> tuple[float, float]:
     """Median and worst of the figures that were taken (NaN: none, or none for that dashboard)."""
     taken = [v for v in values if v == v]
@@ -387,6 +441,8 @@ def main() -> None:
                          "times, each after a random think time (exponential, mean --think s), as people do")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--think", type=float, default=2.0)
+    ap.add_argument("--cpu", type=int, metavar="REPS", help="CPU per action, 1 session: server, Chromium and "
+                                                             "renderer CPU of REPS actions (see _cpu_per_action)")
     ap.add_argument("--in-process", action="store_true", help="server side only, no browser (see above)")
     ap.add_argument("--profile", help="with --in-process: cProfile of the warm sessions to this file "
                                       "(<dashboard> in the name is replaced)")
@@ -403,6 +459,23 @@ def main() -> None:
                 from studio_kit.store import dispose_engines
 
                 dispose_engines()
+        print(f"load average: {os.getloadavg()[0]:.1f}")
+        return
+    if args.cpu:
+        print(f"{'dashboard':<16} {'action':>6} {'act s':>6} {'server ms':>9} {'Chromium ms':>11} {'renderer ms':>11}")
+        for dashboard in [d for d in args.dashboards if d in ACTIONS]:
+            with tempfile.TemporaryDirectory(prefix="bench-dash-") as tmp:
+                _project(Path(tmp))
+                proc, url, _log = _serve(dashboard, Path(tmp))
+                _SERVER["pid"] = proc.pid
+                try:
+                    cpu = asyncio.run(_cpu_per_action(url, dashboard, args.cpu))
+                finally:
+                    proc.terminate()
+                    proc.wait(20)
+            for k, r in enumerate(cpu):
+                print(f"{dashboard:<16} {k + 1:>6} {_s(r['act']):>6} {r['server'] * 1000:>9.0f} "
+                      f"{r['chromium'] * 1000:>11.0f} {r['renderer'] * 1000:>11.0f}", flush=True)
         print(f"load average: {os.getloadavg()[0]:.1f}")
         return
     rows = []
