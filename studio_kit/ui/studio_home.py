@@ -23,10 +23,15 @@ from studio_kit.engines.preproduction.budget import format_money
 from studio_kit.exceptions import StudioError
 from studio_kit.templating import render_html
 from studio_kit.ui.character_views import png_data_url
-from studio_kit.ui.feedback import data_url
+from studio_kit.ui.feedback import data_url, one_update, table_frame
 from studio_kit.ui.project_picker import current_context, dashboard_url, latest_asset, shared_thumb
 
 PAGE_SIZE = 20
+#: the tables' columns and their dtypes (the same with no rows: see ``table_frame``)
+ASSET_COLUMNS = {"kind": "object", "name": "object", "version": "int64", "size": "object", "by": "object",
+                 "created": "object"}
+RUN_COLUMNS = {"id": "int64", "template": "object", "status": "object", "started": "object", "seconds": "float64",
+               "parameters": "object", "notebook": "object", "error": "object"}
 PREVIEW_MAX_BYTES = 25_000_000          # bigger media are offered for download, not inlined
 IMAGE_KINDS_HINT = ("image/",)
 HOME_CSS = """
@@ -212,8 +217,6 @@ class StudioHome(pn.viewable.Viewer):
 
     @param.depends("page", watch=True)
     def _draw_assets(self) -> None:
-        import pandas as pd
-
         records = self.filtered()
         pages = max(1, -(-len(records) // PAGE_SIZE))
         if self.page > pages:
@@ -221,14 +224,15 @@ class StudioHome(pn.viewable.Viewer):
             return
         start = (self.page - 1) * PAGE_SIZE
         self._page_records = records[start:start + PAGE_SIZE]
-        self.assets.selection = []            # a new page: nothing selected, the preview says so
-        self.assets.value = pd.DataFrame(
-            [{"kind": a.kind, "name": a.name, "version": a.version, "size": _size(a.size),
-              "by": a.created_by or "", "created": _when(a.created_at)} for a in self._page_records],
-            columns=["kind", "name", "version", "size", "by", "created"])
-        self.page_info.object = f"Page {self.page} of {pages} · {len(records)} asset(s)"
-        self.prev_button.disabled = self.page <= 1
-        self.next_button.disabled = self.page >= pages
+        with one_update():                    # rows, page figures and buttons in one message
+            self.assets.selection = []        # a new page: nothing selected, the preview says so
+            self.assets.value = table_frame(
+                [{"kind": a.kind, "name": a.name, "version": a.version, "size": _size(a.size),
+                  "by": a.created_by or "", "created": _when(a.created_at)} for a in self._page_records],
+                ASSET_COLUMNS)
+            self.page_info.object = f"Page {self.page} of {pages} · {len(records)} asset(s)"
+            self.prev_button.disabled = self.page <= 1
+            self.next_button.disabled = self.page >= pages
 
     def _on_select(self, event) -> None:
         rows = event.new or []
@@ -269,15 +273,13 @@ class StudioHome(pn.viewable.Viewer):
 
     # -- runs ----------------------------------------------------------------------------------
     def _draw_runs(self) -> None:
-        import pandas as pd
-
         self._run_records = self.ctx.list_runs(limit=100)
-        self.runs.value = pd.DataFrame(
+        self.runs.value = table_frame(
             [{"id": r.id, "template": r.template, "status": r.status, "started": _when(r.started_at),
               "seconds": round(r.duration_s or 0, 1), "parameters": _params(r.parameters),
               "notebook": "yes" if r.output_asset_id else "", "error": (r.error or "")[:80]}
              for r in self._run_records],
-            columns=["id", "template", "status", "started", "seconds", "parameters", "notebook", "error"])
+            RUN_COLUMNS)
 
     def _on_run(self, event) -> None:
         rows = event.new or []

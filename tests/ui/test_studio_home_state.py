@@ -97,3 +97,29 @@ def test_runs_show_start_parameters_and_the_executed_notebook(studio_home):
     home.runs.selection = [0]
     assert not home.run_notebook.disabled and home.run_notebook.filename == f"run-{run}-hello_project.ipynb"
     assert home._download_notebook().getvalue() == b'{"cells": []}'
+
+
+def test_a_search_finding_nothing_keeps_the_tables_columns(studio_home):
+    """The asset and run tables keep their column dtypes with no rows, so a search that finds nothing and the
+    next one that finds something swap the rows, not the table's setup (which makes the browser rebuild the
+    whole table)."""
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from studio_kit.ui.studio_home import StudioHome
+
+    ctx = _ctx()
+    ctx.put_asset("note", kind="note", name="note-01.txt", meta={})
+    home = StudioHome(ctx=ctx)
+    doc = Document()
+    with set_curdoc(doc):
+        model = home.assets.get_root(doc)
+        setups = []
+        model.on_change("configuration", lambda attr, old, new: setups.append(new))
+        found = home.assets.value.dtypes.to_dict()
+        home.search = "zzz"
+        assert len(home.assets.value) == 0 and setups == []     # sorters and formatters not resent
+        assert home.assets.value.dtypes.to_dict() == found and str(found["version"]) == "int64"
+        home.search = "note"
+        assert list(home.assets.value["name"]) == ["note-01.txt"] and setups == []
+    assert home.runs.value.dtypes.to_dict()["seconds"] == "float64" and len(home.runs.value) == 0
