@@ -145,3 +145,17 @@ def test_one_update_rewalks_the_page_only_when_models_came_or_went(monkeypatch):
         assert doc.get_model_by_id(added.id) is added            # the new model is part of the page
         assert len(root.children) == 2 and "_push_freeze" not in vars(doc.models)
         assert "invalidate" not in vars(doc.models)
+
+
+def test_the_servers_preload_freezes_what_it_imported_out_of_the_collector():
+    """``panel serve --plugins studio_kit.ui.preload``: the modules every session needs are imported at the
+    server's start and then frozen out of the garbage collector, so a full collection no longer walks them
+    (120-580 ms with no session answered)."""
+    import subprocess
+    import sys
+
+    code = ("import gc, sys; import studio_kit.ui.preload as p; "
+            "print(gc.get_freeze_count(), all(m in sys.modules for m in p.MODULES), len(p.ROUTES))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    frozen, imported, routes = int(out[0]), out[1], int(out[2])
+    assert frozen > 100_000 and imported == "True" and routes == 0
