@@ -10,7 +10,7 @@ dashboard that needs it reports the error as before). Panel's plugin contract as
 this plugin serves none.
 
 What was imported then stays for the server's life, so it is frozen out of the garbage collector
-(``gc.freeze``): a full collection walked those millions of objects every time, 120–580 ms during
+(``gc.freeze``): a full collection walked those ~250,000 objects every time, 120–580 ms during
 which no session was answered (the worst clicks of an 8-session burst). Objects are still freed when
 nothing refers to them; the sessions' own objects are collected as before.
 """
