@@ -151,12 +151,10 @@ def fast_model(cls: type[_M], data: dict[str, Any]) -> _M:
     obj = _new(cls)
     set_dict(obj, data)
     every = _EVERY_FIELD.get(cls)
-    if every is None or len(data) != len(every):
-        every = set(data)
-        if len(every) == len(cls.model_fields):
-            _EVERY_FIELD[cls] = every
+    if every is None:
+        every = _EVERY_FIELD[cls] = set(cls.model_fields)
     # with every field given, one set shared by all instances of ``cls`` (as fast_element does)
-    set_fields_set(obj, every)
+    set_fields_set(obj, every if len(data) == len(every) else set(data))
     set_extra(obj, None)
     set_private(obj, None)
     return obj
