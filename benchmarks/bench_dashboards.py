@@ -91,6 +91,8 @@ _PROBE = """() => {
     return out;
   };
 }"""
+#: in the page, before an action: forget earlier inputs and updates, and look for ``want`` in the answer
+_ARM = "(want) => { Object.assign(__sk, {inputs: [], drawn: [], want, hit: null}); }"
 #: ms from the action's first key press or click to the server's answer drawn: the first update after which
 #: the page shows ``want``, or without one the last update drawn since (null: none seen)
 _IN_PAGE = """() => {
@@ -153,8 +155,7 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
 
     errors: list[str] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = await _launch(pw)
         contexts = [await browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(n)]
         pages = [await c.new_page() for c in contexts]
         for p in pages:
@@ -184,8 +185,7 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
                 if len(filled) == n:
                     ready_all.set()
                 await ready_all.wait()
-            await p.evaluate("(want) => { Object.assign(__sk, {inputs: [], drawn: [], want, hit: null}); }",
-                             _answer(dashboard, i, k))
+            await p.evaluate(_ARM, _answer(dashboard, i, k))
             t0 = time.perf_counter()
             await _interact(dashboard, p, i, k)
             driver = time.perf_counter() - t0
@@ -218,6 +218,12 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
             await c.close()
         await browser.close()
     return result
+
+
+async def _launch(pw):
+    """Headless Chromium as every session of this benchmark runs it."""
+    return await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
 
 
 async def _settle(at_least: float = 2.0, at_most: float = 20.0, quiet: float = 0.15) -> float:
@@ -388,8 +394,7 @@ async def _cpu_per_action(url: str, dashboard: str, reps: int) -> list[dict]:
 
     server, rows = psutil.Process(_SERVER["pid"]), []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                           args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = await _launch(pw)
         context = await browser.new_context(viewport={"width": 1366, "height": 768})
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
@@ -405,8 +410,7 @@ async def _cpu_per_action(url: str, dashboard: str, reps: int) -> list[dict]:
 
         for k in range(reps):
             await _prepare(dashboard, page, k, k)
-            await page.evaluate("(want) => { Object.assign(__sk, {inputs: [], drawn: [], want, hit: null}); }",
-                                _answer(dashboard, k, k))
+            await page.evaluate(_ARM, _answer(dashboard, k, k))
             await asyncio.sleep(1.0)
             s0, c0, r0 = sum(server.cpu_times()[:2]), chromium_cpu(), await task_s()
             await _interact(dashboard, page, k, k)
