@@ -322,15 +322,17 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                     self._selecting = False
                 self.new_name.value = typed
                 self.failed(exc)
+                self.create_button.disabled = False
         else:
-            with one_update():                   # the stored character drawn, in one update
+            with one_update():                   # the stored character drawn, the button back: one update
                 self.character_id = bible.character_id
                 self.sheet_image.object = None
                 self._apply(snap)
                 self._show_in_cast(bible.character_id)
                 self.notify(self._created(bible), "success")
+                self.create_button.disabled = False
         finally:
-            self.create_button.disabled = False
+            self.create_button.disabled = False  # (set already, unless drawing failed)
 
     def _store_new(self, bible: CharacterBible) -> _Snapshot:
         """Store a new bible and read back what the page shows of it (in a worker thread: no widgets)."""

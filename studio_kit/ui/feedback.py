@@ -91,6 +91,44 @@ def _frozen_graph(models: Any) -> Iterator[None]:
             models._freeze_count -= 1                        # nothing reachable changed: no re-walk
 
 
+def keep_pane_stylesheets() -> None:
+    """Text panes (Panel's HTML, Markdown, Alert …) keep the style sheets they were drawn with when their
+    text changes, unless their ``stylesheets`` changed.
+
+    Panel re-sends a pane's whole list of style sheets with every new text, built afresh: the first time, it
+    adds the base theme's sheet (``default.css``) the page was drawn without, as a new model. So every
+    pane's first change made the page look again (the document re-walked on the server, a new sheet in the
+    pane's shadow root, its styles recomputed) and came to each browser with the sheet's model: in a burst
+    of 8 Character Lab creates, each browser received three panes' sheets with the first answer. A pane's
+    changed ``stylesheets`` still goes out with its next text, as Panel sends it."""
+    from panel.pane.markup import HTMLBasePane
+
+    update, properties = HTMLBasePane._update, HTMLBasePane._get_properties
+    if getattr(update, "keeps_stylesheets", False):
+        return
+
+    def sheets_as_drawn(self: Any, doc: Any) -> dict[str, Any]:
+        props = properties(self, doc)
+        sheets = list(self.stylesheets)
+        if vars(self).get("_text_update") and sheets == vars(self).get("_sheets_drawn"):
+            props.pop("stylesheets", None)
+        self._sheets_drawn = sheets                      # what the page's model was last given
+        return props
+
+    def text_update(self: Any, ref: str, model: Any) -> None:
+        self._text_update = True
+        try:
+            update(self, ref, model)
+        finally:
+            self._text_update = False
+
+    text_update.keeps_stylesheets = True                 # type: ignore[attr-defined]
+    text_update.__wrapped__ = update                     # type: ignore[attr-defined]
+    sheets_as_drawn.__wrapped__ = properties             # type: ignore[attr-defined]
+    HTMLBasePane._update = text_update                   # type: ignore[method-assign]
+    HTMLBasePane._get_properties = sheets_as_drawn       # type: ignore[method-assign]
+
+
 class ActionFeedback:
     """Mixin for a dashboard component with an ``alert`` pane (``pn.pane.Alert``)."""
 

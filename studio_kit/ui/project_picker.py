@@ -27,6 +27,7 @@ from studio_kit.exceptions import StudioError, TenantAccessError
 from studio_kit.store import open_store
 from studio_kit.store.store import SLUG
 from studio_kit.templating import render_html
+from studio_kit.ui.feedback import keep_pane_stylesheets
 from studio_kit.ui.offline import use_packaged_assets
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,7 +175,8 @@ def configure() -> None:
     - no header spinner: a template's busy indicator shows ``pn.state.busy``, one flag for the whole server, so
       every user's click turned every open page's spinner twice (two extra messages to every browser per
       action: with 8 sessions acting at once, 16 for each page to apply). Each action shows its own progress
-      (its alert, a pane's loading state) in its own page.
+      (its alert, a pane's loading state) in its own page;
+    - a text pane's change sends its text, not its style sheets again (:func:`feedback.keep_pane_stylesheets`).
     """
     for name in ("bokeh.server.views.ws", "bokeh.server.protocol_handler", "bokeh.server.session",
                  "bokeh.server.tornado", "tornado.access"):
@@ -185,6 +187,7 @@ def configure() -> None:
     from panel.template.base import BasicTemplate
 
     BasicTemplate.param.busy_indicator.default = None       # every template, before the dashboard makes its own
+    keep_pane_stylesheets()
 
 
 def shared_thumb(record: Any, variant: str, make: Any) -> Any:

@@ -159,3 +159,48 @@ def test_the_servers_preload_freezes_what_it_imported_out_of_the_collector():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     frozen, imported, routes = int(out[0]), out[1], int(out[2])
     assert frozen > 100_000 and imported == "True" and routes == 0
+
+
+def _text_change_events(html: pn.pane.HTML, md: pn.pane.Markdown) -> tuple[list[tuple[str, str]], bool]:
+    """The document events of a first change of two text panes in a served template, and whether the HTML
+    pane's model kept the style sheets it was drawn with."""
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    doc = Document()
+    with set_curdoc(doc):
+        pn.template.FastListTemplate(title="t", main=[pn.Column(html, md)]).server_doc(doc)
+        model = next(iter(html._models.values()))[0]
+        drawn_with = list(model.stylesheets)
+        events: list[tuple[str, str]] = []
+        trigger = doc.callbacks.trigger_on_change
+        doc.callbacks.trigger_on_change = lambda ev: (events.append((type(ev.model).__name__, ev.attr)), trigger(ev))
+        html.object, md.object = "<b>new</b>", "**new**"
+        assert model.text.endswith("new&lt;/b&gt;")
+        kept = model.stylesheets == drawn_with
+        html.stylesheets = [".mine { color: red; }"]          # a pane's own new sheets go out with its next text
+        html.object = "<b>newer</b>"
+        assert ".mine { color: red; }" in model.stylesheets and model.text.endswith("newer&lt;/b&gt;")
+    return events, kept
+
+
+def test_a_text_panes_change_sends_its_text_not_its_style_sheets_again(monkeypatch):
+    """Panel re-sent a text pane's style sheets with its first new text, with a theme sheet the page was drawn
+    without as a new model (the page re-walked, the pane's styles recomputed in every browser);
+    ``keep_pane_stylesheets`` (every dashboard's ``configure``) sends the text alone."""
+    from panel.pane.markup import HTMLBasePane
+
+    from studio_kit.ui.feedback import keep_pane_stylesheets
+
+    panel_update = getattr(HTMLBasePane._update, "__wrapped__", HTMLBasePane._update)
+    monkeypatch.setattr(HTMLBasePane, "_update", panel_update)           # as Panel ships it
+    monkeypatch.setattr(HTMLBasePane, "_get_properties",
+                        getattr(HTMLBasePane._get_properties, "__wrapped__", HTMLBasePane._get_properties))
+    events, kept = _text_change_events(pn.pane.HTML("<b>old</b>"), pn.pane.Markdown("old"))
+    assert ("HTML", "stylesheets") in events[:4] and not kept            # what the fix is for
+    keep_pane_stylesheets()
+    keep_pane_stylesheets()                                              # once only
+    assert HTMLBasePane._update.__wrapped__ is panel_update
+    events, kept = _text_change_events(pn.pane.HTML("<b>old</b>"), pn.pane.Markdown("old"))
+    assert events[:2] == [("HTML", "text"), ("HTML", "text")] and kept
+    assert events[2:] == [("HTML", "stylesheets"), ("HTML", "text")]     # the pane's own new sheets
