@@ -335,9 +335,10 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
             self.create_button.disabled = False  # (set already, unless drawing failed)
 
     def _store_new(self, bible: CharacterBible) -> _Snapshot:
-        """Store a new bible and read back what the page shows of it (in a worker thread: no widgets)."""
+        """Store a new bible and read back what the page shows of it (in a worker thread: no widgets); the
+        stored bible is read with the cast, not once more on its own."""
         self._service.create_character(bible, self.ctx)
-        return self._read(bible.character_id, load_sheet=True)
+        return self._read(bible.character_id, load_sheet=True, bibles=self._service.list_characters(self.ctx))
 
     def cast_from_script(self, path: str | Path) -> str:
         created, skipped = self._service.create_from_script(path, None, self.ctx)
