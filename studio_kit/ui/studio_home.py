@@ -136,11 +136,14 @@ class StudioHome(pn.viewable.Viewer):
 
     # -- reading the project -------------------------------------------------------------------
     def refresh(self) -> None:
+        """Read the project again: the kinds, the latest-work cards, the asset page and the runs reach the page
+        as one update (the Refresh button)."""
         kinds = sorted({a.kind for a in self.ctx.list_assets()})
-        self.kind_select.options = {"every kind": ""} | {k: k for k in kinds}
-        self.latest.object = self.latest_html()
-        self._draw_assets()
-        self._draw_runs()
+        with one_update():
+            self.kind_select.options = {"every kind": ""} | {k: k for k in kinds}
+            self.latest.object = self.latest_html()
+            self._draw_assets()
+            self._draw_runs()
 
     def _latest(self, kind: str):
         return latest_asset(self.ctx, kind)

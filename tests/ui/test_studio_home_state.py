@@ -123,3 +123,32 @@ def test_a_search_finding_nothing_keeps_the_tables_columns(studio_home):
         home.search = "note"
         assert list(home.assets.value["name"]) == ["note-01.txt"] and setups == []
     assert home.runs.value.dtypes.to_dict()["seconds"] == "float64" and len(home.runs.value) == 0
+
+
+def test_refresh_reaches_the_page_as_one_update(studio_home):
+    """The Refresh button's new kinds, cards, asset page and runs are held and sent together: no change of it
+    goes to the browser on its own."""
+    import panel as pn
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    from studio_kit.ui.studio_home import StudioHome
+
+    ctx = _ctx()
+    home = StudioHome(ctx=ctx)
+    doc = Document()
+    with set_curdoc(doc):
+        pn.Column(home).server_doc(doc)
+        ctx.put_asset("note", kind="note", name="note-01.txt", meta={})     # a new kind and a new row
+        loose, held = [], []
+        trigger = doc.callbacks.trigger_on_change
+
+        def spy(event):
+            (held if doc.callbacks.hold_value else loose).append((type(event.model).__name__, event.attr))
+            trigger(event)
+
+        doc.callbacks.trigger_on_change = spy
+        home.refresh_button.clicks += 1
+    assert ("CustomSelect", "options") in held and ("ColumnDataSource", "data") in held
+    assert loose == []
+    assert list(home.assets.value["name"]) == ["note-01.txt"] and "note" in home.kind_select.options
