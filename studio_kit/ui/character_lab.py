@@ -322,7 +322,6 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                     self._selecting = False
                 self.new_name.value = typed
                 self.failed(exc)
-                self.create_button.disabled = False
         else:
             with one_update():                   # the stored character drawn, the button back: one update
                 self.character_id = bible.character_id
@@ -332,7 +331,7 @@ class CharacterLab(ActionFeedback, pn.viewable.Viewer):
                 self.notify(self._created(bible), "success")
                 self.create_button.disabled = False
         finally:
-            self.create_button.disabled = False  # (set already, unless drawing failed)
+            self.create_button.disabled = False  # a refusal, or drawing failed (a no-op after the draw)
 
     def _store_new(self, bible: CharacterBible) -> _Snapshot:
         """Store a new bible and read back what the page shows of it (in a worker thread: no widgets); the
