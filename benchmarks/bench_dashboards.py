@@ -59,6 +59,10 @@ READY = {"breakdown_board": "input[placeholder='e.g. FILM REEL']",
          "audio_mixer": "text=/^Mixed /"}         # the mixer voices, scores and mixes the script on opening
 #: the dashboards with a timed user action (see ``_interact``)
 ACTIONS = ("studio_home", "script_room", "breakdown_board", "character_lab")
+#: the renderer's task time and the parts of it Chromium counts apart (``Performance.getMetrics``): the page's
+#: JavaScript (BokehJS applying the update), style recalculation and layout (``--cpu``)
+RENDERER_PARTS = {"renderer": "TaskDuration", "script": "ScriptDuration", "style": "RecalcStyleDuration",
+                  "layout": "LayoutDuration"}
 
 
 #: in the page: the time of every key press and click (the event's own time stamp), and of the first moment
@@ -443,12 +447,6 @@ async def _cpu_per_action(url: str, dashboard: str, reps: int) -> list[dict]:
                          **{part: r1[part] - r0[part] for part in RENDERER_PARTS}})
         await browser.close()
     return rows
-
-
-# the renderer's task time and the parts of it Chromium counts apart (``Performance.getMetrics``): the page's
-# JavaScript (BokehJS applying the update), style recalculation and layout
-RENDERER_PARTS = {"renderer": "TaskDuration", "script": "ScriptDuration", "style": "RecalcStyleDuration",
-                  "layout": "LayoutDuration"}
 
 
 def _med_max(values: list[float]) -> tuple[float, float]:
