@@ -29,6 +29,7 @@ from studio_kit.store.store import SLUG
 from studio_kit.templating import render_html
 from studio_kit.ui.feedback import keep_pane_stylesheets
 from studio_kit.ui.offline import use_packaged_assets
+from studio_kit.ui.server_speed import cache_stable_bokeh_defaults
 
 if TYPE_CHECKING:  # pragma: no cover
     from studio_kit.store import ProjectContext
@@ -176,7 +177,9 @@ def configure() -> None:
       every user's click turned every open page's spinner twice (two extra messages to every browser per
       action: with 8 sessions acting at once, 16 for each page to apply). Each action shows its own progress
       (its alert, a pane's loading state) in its own page;
-    - a text pane's change sends its text, not its style sheets again (:func:`feedback.keep_pane_stylesheets`).
+    - a text pane's change sends its text, not its style sheets again (:func:`feedback.keep_pane_stylesheets`);
+    - Bokeh's immutable property defaults are looked up once per model class
+      (:func:`server_speed.cache_stable_bokeh_defaults`; the preload plugin does it at the server's start).
     """
     for name in ("bokeh.server.views.ws", "bokeh.server.protocol_handler", "bokeh.server.session",
                  "bokeh.server.tornado", "tornado.access"):
@@ -188,6 +191,7 @@ def configure() -> None:
 
     BasicTemplate.param.busy_indicator.default = None       # every template, before the dashboard makes its own
     keep_pane_stylesheets()
+    cache_stable_bokeh_defaults()
 
 
 def shared_thumb(record: Any, variant: str, make: Any) -> Any:
