@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from studio_kit.templating import environment
+
 _MISSING = object()
 _IMMUTABLE = (type(None), bool, int, float, str, bytes)
 
@@ -67,8 +69,6 @@ def cache_stable_bokeh_defaults() -> None:
 
 def compile_templates() -> int:
     """Compile every studio template once (the shared environment keeps them); returns how many."""
-    from studio_kit.templating import environment
-
     env = environment()
     names = env.list_templates(extensions=["j2"])
     for name in names:
