@@ -77,20 +77,24 @@ def compile_templates() -> int:
 
 
 def _warm_page(doc: Any) -> None:
-    """A page made of what the dashboards are made of, in ``doc``: the FAST list template, a sidebar, tabs,
-    the usual widgets, text panes and a table."""
+    """A page made of what the dashboards are made of, in ``doc``: a first ``pn.extension()`` (its one-time
+    set-up; with no arguments it changes no setting of the server's), the FAST list template, a sidebar,
+    tabs, a card, the usual widgets, text panes and a table."""
     import pandas as pd
     import panel as pn
 
+    pn.extension()
     widgets = [pn.widgets.Button(name="Go", button_type="primary"), pn.widgets.Select(options=["a", "b"]),
                pn.widgets.TextInput(placeholder="name"), pn.widgets.TextAreaInput(), pn.widgets.IntInput(),
-               pn.widgets.FloatInput(), pn.widgets.Checkbox(), pn.widgets.MultiChoice(options=["a", "b"]),
-               pn.widgets.RadioButtonGroup(options=["a", "b"]), pn.widgets.FileInput()]
-    panes = [pn.pane.HTML("<b>warm</b>"), pn.pane.Markdown("**warm**"), pn.pane.Alert("warm"),
+               pn.widgets.FloatInput(), pn.widgets.FloatSlider(), pn.widgets.Checkbox(),
+               pn.widgets.MultiChoice(options=["a", "b"]), pn.widgets.RadioButtonGroup(options=["a", "b"]),
+               pn.widgets.ColorPicker(), pn.widgets.FileInput(), pn.widgets.FileDownload(file=None, filename="x")]
+    panes = [pn.pane.HTML("<b>warm</b>"), pn.pane.Markdown("**warm**"), pn.pane.Alert("warm"), pn.layout.Divider(),
              pn.widgets.Tabulator(pd.DataFrame({"a": [1], "b": ["x"]}), disabled=True)]
     template = pn.template.FastListTemplate(
         title="warm-up", sidebar=[pn.Column(*widgets[:4])],
-        main=[pn.FlexBox(*widgets[4:]), pn.Tabs(("One", pn.Column(*panes)), ("Two", pn.Row()), dynamic=True)],
+        main=[pn.FlexBox(*widgets[4:]), pn.Row(pn.HSpacer(), pn.Card(pn.GridBox(ncols=2), title="card")),
+              pn.Tabs(("One", pn.Column(*panes)), ("Two", pn.Row()), dynamic=True)],
         main_layout=None)
     template.server_doc(doc)
 

@@ -75,12 +75,15 @@ def test_the_templates_compile_and_the_warm_up_reads_no_project(tmp_path):
     assert compile_templates() == len(environment().list_templates(extensions=["j2"])) >= 20
     home = tmp_path / "home"
     home.mkdir()
-    code = ("import time, studio_kit.ui.preload as p; "
+    code = ("import panel as pn; before = dict(pn.config.param.values()); import studio_kit.ui.preload; "
             "from bokeh.core.property.descriptors import PropertyDescriptor as D; "
-            "print(getattr(D._get_default, 'caches_stable_defaults', False), len(D._get_default.cache))")
+            "after = dict(pn.config.param.values()); "
+            "print(getattr(D._get_default, 'caches_stable_defaults', False), len(D._get_default.cache), "
+            "[k for k in after if after[k] != before.get(k)] == [])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "STUDIO_HOME": str(home)})
-    flag, kept = run.stdout.split()
+    flag, kept, same_config = run.stdout.split()
     assert flag == "True" and int(kept) > 200                        # the throwaway page filled the cache
+    assert same_config == "True"                                     # no setting of the server's changed
     assert "warm-up skipped" not in run.stderr
     assert list(home.iterdir()) == []                                # no store, no settings written
