@@ -130,6 +130,17 @@ BUTTONS = {"breakdown_board": "Add tag", "character_lab": "Create character"}
 #: and Playwright's checks before a click (visible, stable over two frames, not covered) run in the page,
 #: and in a burst they would run in the other pages while this one is timed
 _AT: dict[int, tuple[float, float]] = {}
+#: in the page: is the button named ``name`` still at (x, y)? (one look through the shadow roots at that point)
+_ON_BUTTON = """([x, y, name]) => {
+  let el = document.elementFromPoint(x, y);
+  while (el && el.shadowRoot) {
+    const inner = el.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === el) break;
+    el = inner;
+  }
+  const button = el && el.closest("button");
+  return !!button && button.textContent.includes(name);
+}"""
 
 
 async def _prepare(dashboard: str, page, i: int, k: int = 0) -> None:
@@ -148,10 +159,17 @@ async def _prepare(dashboard: str, page, i: int, k: int = 0) -> None:
     elif dashboard == "character_lab":
         await page.get_by_placeholder("e.g. Nova Reyes").fill(f"Extra {i}")
     if dashboard in BUTTONS:
-        button = page.get_by_role("button", name=BUTTONS[dashboard])
+        await _find_button(dashboard, page)
+
+
+async def _find_button(dashboard: str, page) -> None:
+    """Where the page's action button is now (``_AT``), scrolled into view."""
+    button = page.get_by_role("button", name=BUTTONS[dashboard])
+    box = None
+    while box is None:           # another session's edit may be redrawing this part of the page: look again
         await button.scroll_into_view_if_needed()
         box = await button.bounding_box()
-        _AT[id(page)] = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _AT[id(page)] = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 async def _interact(dashboard: str, page, i: int, k: int = 0) -> None:
@@ -163,6 +181,10 @@ async def _interact(dashboard: str, page, i: int, k: int = 0) -> None:
         await page.get_by_placeholder("name contains…").press("Enter")
         await page.evaluate(_AWAIT, 300_000)
     elif dashboard in BUTTONS:                              # the button where _prepare found it
+        if not await page.evaluate(_ON_BUTTON, [*_AT[id(page)], BUTTONS[dashboard]]):
+            # the page moved since (with --pattern users another session's edit may grow a list above the
+            # button): find it again, before the click that starts the page's clock
+            await _find_button(dashboard, page)
         await page.mouse.click(*_AT[id(page)])
         await page.evaluate(_AWAIT, 300_000)
     elif dashboard == "script_room":                        # the last key → the preview's patch applied
