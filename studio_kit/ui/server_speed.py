@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio_kit.templating import environment
+from studio_kit.templating import compile_all
 
 _MISSING = object()
 _IMMUTABLE = (type(None), bool, int, float, str, bytes)
@@ -67,15 +67,6 @@ def cache_stable_bokeh_defaults() -> None:
     PropertyDescriptor._get_default = get_default        # type: ignore[method-assign]
 
 
-def compile_templates() -> int:
-    """Compile every studio template once (the shared environment keeps them); returns how many."""
-    env = environment()
-    names = env.list_templates(extensions=["j2"])
-    for name in names:
-        env.get_template(name)
-    return len(names)
-
-
 def _warm_page(doc: Any) -> None:
     """A page made of what the dashboards are made of, in ``doc``: a first ``pn.extension()`` (its one-time
     set-up; with no arguments it changes no setting of the server's), the FAST list template, a sidebar,
@@ -106,6 +97,6 @@ def warm_up() -> None:
     from panel.io.document import _cleanup_doc
     from panel.io.session import generate_session
 
-    compile_templates()
+    compile_all()
     session = generate_session(Application(FunctionHandler(_warm_page)))
     _cleanup_doc(session.document, destroy=True)

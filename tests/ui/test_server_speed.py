@@ -3,6 +3,7 @@ model class, with the same values Bokeh gives, mutable defaults still made per i
 applied; the templates compiled and a throwaway page built at the server's start, reading no project."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -13,7 +14,8 @@ from bokeh.model import Model
 from bokeh.models import Button, Column, DataTable, Div, Select, Tabs, TextInput
 from bokeh.themes import Theme
 
-from studio_kit.ui.server_speed import cache_stable_bokeh_defaults, compile_templates
+from studio_kit.templating import compile_all, environment
+from studio_kit.ui.server_speed import cache_stable_bokeh_defaults
 
 MODELS = (Button, Column, DataTable, Div, Select, Tabs, TextInput)
 
@@ -70,9 +72,7 @@ def test_a_themed_property_comes_from_the_theme_not_the_cache(cached):
 
 
 def test_the_templates_compile_and_the_warm_up_reads_no_project(tmp_path):
-    from studio_kit.templating import environment
-
-    assert compile_templates() == len(environment().list_templates(extensions=["j2"])) >= 20
+    assert compile_all() == len(environment().list_templates(extensions=["j2"])) >= 20
     home = tmp_path / "home"
     home.mkdir()
     code = ("import panel as pn; before = dict(pn.config.param.values()); import studio_kit.ui.preload; "
@@ -81,7 +81,7 @@ def test_the_templates_compile_and_the_warm_up_reads_no_project(tmp_path):
             "print(getattr(D._get_default, 'caches_stable_defaults', False), len(D._get_default.cache), "
             "[k for k in after if after[k] != before.get(k)] == [])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**__import__("os").environ, "STUDIO_HOME": str(home)})
+                         env={**os.environ, "STUDIO_HOME": str(home)})
     flag, kept, same_config = run.stdout.split()
     assert flag == "True" and int(kept) > 200                        # the throwaway page filled the cache
     assert same_config == "True"                                     # no setting of the server's changed
