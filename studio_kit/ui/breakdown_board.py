@@ -207,6 +207,15 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.merge_into = w.TextInput(label="Keep as", placeholder="FILM REEL", width=150)
         self.merge_button = w.Button(label="Merge", width=90, align="end")
         self.merge_button.on_click(self._on_merge)
+        # Merging duplicates is an occasional clean-up, in its own card, closed at first. Its list follows
+        # the breakdown only while the card is open: a MultiChoice rebuilds its whole drop-down in the
+        # browser when its options change, and that was ~40 % of the browser's work for every tag added
+        self.merge_card = pn.Card(
+            pn.FlexBox(self.merge_category, self.merge_sources, self.merge_into, self.merge_button,
+                       align_items="flex-end"),
+            title="Merge duplicate elements (FILM REEL and REEL OF FILM become one)", collapsed=True,
+            sizing_mode="stretch_width", margin=(10, 5))
+        self.merge_card.param.watch(lambda e: self._merge_options(), "collapsed")
         self.lock_button = w.Button(label="Lock cast numbers", icon="lock", width=190, align="end")
         self.lock_button.on_click(self._on_lock_cast)
         self.cast_info = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[views.SHEET_CSS])
@@ -334,6 +343,10 @@ class BreakdownBoard(pn.viewable.Viewer):
         self.tag_pick.value = next(iter(picks.values()), None)
 
     def _merge_options(self) -> None:
+        """The duplicates list of the merge card: the chosen category's elements (while the card is open;
+        opening it fills the list)."""
+        if self.merge_card.collapsed:
+            return
         names = sorted(self.state.breakdown.elements(BreakdownCategory(self.merge_category.value)))
         self.merge_sources.options = names
         self.merge_sources.value = [v for v in self.merge_sources.value if v in names]
@@ -602,6 +615,7 @@ class BreakdownBoard(pn.viewable.Viewer):
     def _on_merge(self, event) -> None:
         self.state.merge_tags(self.merge_category.value, list(self.merge_sources.value), self.merge_into.value)
         self.merge_into.value = ""
+        self.merge_sources.value = []          # merged: the next merge starts from an empty pick
         self.refresh()
 
     @guarded
@@ -663,15 +677,14 @@ class BreakdownBoard(pn.viewable.Viewer):
         edit_card = pn.Card(
             pn.FlexBox(self.tag_category, self.tag_name, self.add_button, align_items="flex-end"),
             pn.FlexBox(self.tag_pick, self.new_category, self.recat_button, self.remove_button, align_items="flex-end"),
-            pn.FlexBox(self.merge_category, self.merge_sources, self.merge_into, self.merge_button,
-                       align_items="flex-end"),
             title="Edit tags (kept in the edit log, re-applied to every new draft)", sizing_mode="stretch_width",
             margin=(10, 5))
         cast_card = pn.Card(self.cast_info, pn.Row(self.lock_button),
                             title="Cast list (lock the numbers once the board is out)", sizing_mode="stretch_width",
                             margin=(10, 5))
         breakdown = pn.Row(pn.Column(self.scene_select, width=330),
-                           pn.Column(self.sheet_pane, edit_card, cast_card, sizing_mode="stretch_width"),
+                           pn.Column(self.sheet_pane, edit_card, self.merge_card, cast_card,
+                                     sizing_mode="stretch_width"),
                            sizing_mode="stretch_width")
         legend = pn.pane.HTML(_view("strip_legend", (
             ("#FFFFFF", "", "day int"), ("#FFF176", "", "day ext"), ("#64B5F6", "", "night int"),

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from studio_kit.domain.preproduction import ScheduleLimits, format_eighths
+from studio_kit.domain.preproduction import BreakdownCategory, ScheduleLimits, format_eighths
 from studio_kit.ui.board_state import (
     SAMPLE_SCRIPT,
     BoardError,
@@ -213,6 +213,40 @@ def test_board_viewer_shows_engine_errors_in_the_banner_and_loads_pasted_scripts
     board.lat.value = 95.0
     board.apply_location.clicks += 1
     assert board._alert.visible
+
+
+def test_merge_card_merges_duplicates_and_fills_its_list_only_while_open(studio_home):
+    from studio_kit.ui.breakdown_board import BreakdownBoard
+
+    board = BreakdownBoard()
+    board.paste.value = ("INT. DINER - NIGHT\n\nANA pours coffee.\n\n"
+                         "EXT. PARKING LOT - NIGHT\n\nBO kicks the tyre of a TRUCK.\n")
+    board.paste_button.clicks += 1
+    diner = board.state.breakdown.sheets[0].scene_index
+    for name in ("FILM REEL", "REEL OF FILM"):
+        board.scene_select.value = diner
+        board.tag_category.value, board.tag_name.value = "props", name
+        board.add_button.clicks += 1
+    assert board.merge_card.collapsed and board.merge_sources.options == []   # closed: the list is not sent
+    board.merge_card.collapsed = False                                          # opening fills it
+    assert {"FILM REEL", "REEL OF FILM"} <= set(board.merge_sources.options)
+    board.merge_sources.value = ["REEL OF FILM"]
+    board.merge_into.value = ""
+    board.merge_button.clicks += 1                                      # no name to keep: said, nothing merged
+    assert board._alert.visible and "name to keep" in board._alert.object
+    assert "REEL OF FILM" in board.state.breakdown.elements(BreakdownCategory.PROPS)
+    board.merge_sources.value = ["FILM REEL", "REEL OF FILM"]
+    board.merge_into.value = "FILM REEL"
+    board.merge_button.clicks += 1
+    assert not board._alert.visible
+    props = board.state.breakdown.elements(BreakdownCategory.PROPS)
+    assert "FILM REEL" in props and "REEL OF FILM" not in props
+    assert "REEL OF FILM" not in board.merge_sources.options and board.merge_sources.value == []
+    board.merge_category.value = "vehicles"                             # the list follows the category
+    assert "TRUCK" in board.merge_sources.options
+    # a new session of the project reads the merge back from the edit log
+    again = BreakdownBoard()
+    assert "REEL OF FILM" not in again.state.breakdown.elements(BreakdownCategory.PROPS)
 
 
 def test_board_says_so_when_the_configured_script_is_missing_and_offers_the_projects_script(studio_home,
