@@ -142,8 +142,11 @@ def append(ctx: ProjectContext, stream: str, entry: dict[str, Any]) -> Entry:
     """Add one entry at the end of ``stream``; concurrent appends all survive, each with its own number."""
     if not isinstance(entry, dict):
         raise StoreError(f"A stream entry must be a dict, got {type(entry).__name__}.")
-    record = ctx.put_asset(_encode(entry), kind=STREAM_KIND, name=stream, mime="application/json")
-    return Entry(json.loads(ctx.read_text(record.id)), record.version, record.created_by, record.created_at)
+    data = _encode(entry)
+    record = ctx.put_asset(data, kind=STREAM_KIND, name=stream, mime="application/json")
+    # the entry as stored (JSON types), from the bytes just written: reading the file back cost a query,
+    # a read and a checksum on every edit (put_asset raised if the write failed)
+    return Entry(json.loads(data), record.version, record.created_by, record.created_at)
 
 
 def read_stream(ctx: ProjectContext, stream: str, after: int = 0) -> list[Entry]:
