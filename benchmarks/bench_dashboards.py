@@ -16,7 +16,9 @@ Chromium pages open the dashboard at once:
   as a team at work does, so actions overlap now and then. Either way the N browsers run on this
   machine's cores beside the server, so their drawing is part of every figure. Nobody acts before the
   pages have settled (the machine under 15 % busy, at least 2 s after the last page was ready: "settle"),
-  so the actions are not timed against N pages still finishing their first draw;
+  so the actions are not timed against N pages still finishing their first draw; in a burst the machine
+  settles again after every session got ready (typed its field), so the Script Room's N sessions typing
+  the scene heading up to its last letter are not still being laid out and drawn when the last key goes;
 * idle CPU: the server's CPU use over 10 s with all N sessions open and nobody typing, per session
   (goal: ~0 — no periodic callbacks while idle);
 * errors: failed requests + console errors + server tracebacks (goal: 0).
@@ -230,6 +232,9 @@ async def _sessions(url: str, dashboard: str, n: int, pattern: str = "burst", ro
             if pattern == "burst":                   # every session's field filled before anyone acts
                 filled.append(i)
                 if len(filled) == n:
+                    # what the sessions did to get ready (the Script Room's typing: N previews and scene
+                    # lists to lay out and draw) finished too, as after opening: only the action is timed
+                    await _settle(at_least=0.5)
                     ready_all.set()
                 await ready_all.wait()
             await p.evaluate(_ARM, _answer(dashboard, i, k))
