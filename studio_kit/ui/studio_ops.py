@@ -22,9 +22,19 @@ from studio_kit.exceptions import StudioError
 from studio_kit.platform import audit, members, milestones, permissions, reviews
 from studio_kit.store import open_store
 from studio_kit.templating import render_macro
-from studio_kit.ui.feedback import AlertKind
+from studio_kit.ui.feedback import AlertKind, table_frame
 from studio_kit.ui.project_picker import current_user
 
+#: each table's columns and their dtypes, the same whether it has rows or not (``table_frame``): an empty
+#: table keeps its header, and a line above it says why it is empty
+MILESTONE_COLUMNS = {"milestone": "object", "phase": "object", "start": "object", "due": "object",
+                     "planned": "object", "slip (days)": "int64", "status": "object", "completed on": "object",
+                     "waiting on": "object"}
+QUEUE_COLUMNS = {"subject": "object", "state": "object", "reviewers": "object", "due": "object",
+                 "requested by": "object", "version": "int64"}
+TEAM_COLUMNS = {"member": "object", "role": "object", "may": "object"}
+AUDIT_COLUMNS = {"#": "int64", "when (UTC)": "object", "who": "object", "what": "object", "target": "object",
+                 "hash": "object"}
 STATUS_COLORS = {"done": "#2e7d32", "overdue": "#c62828", "at risk": "#ef6c00", "slipped": "#f9a825",
                  "in progress": "#1565c0", "planned": "#78909c"}
 
@@ -112,6 +122,9 @@ class StudioOps(pn.viewable.Viewer):
         self.verify_button = w.Button(name="Verify audit chain", button_type="primary", width=180)
         self.verify_button.on_click(lambda _e: self.verify())
         self.verify_result = pn.pane.HTML(sizing_mode="stretch_width")
+        # per table: the line that says why it is empty (hidden while it has rows)
+        self.notes = {name: pn.pane.Markdown("", visible=False, sizing_mode="stretch_width", margin=(4, 10))
+                      for name in ("milestones", "queue", "team", "audit")}
         self.refresh()
 
     # -- data -----------------------------------------------------------------------------------------
@@ -126,32 +139,37 @@ class StudioOps(pn.viewable.Viewer):
         self._draw_audit()
 
     def _draw_timeline(self) -> None:
-        import pandas as pd
-
-
         if "view" not in self.perms:
             self.timeline.objects = [pn.pane.Markdown("You are not a member of this project.")]
+            self._fill("milestones", self.milestone_table, [], MILESTONE_COLUMNS,
+                       "Only the project's members see its milestones.")
             return
         views = milestones.list_milestones(self.ctx)
         today = self.today or dt.date.today()
         self.timeline.objects = [pn.pane.HoloViews(gantt(views, today), sizing_mode="stretch_width",
                                                    name="gantt") if views else gantt(views, today)]
-        self.milestone_table.value = pd.DataFrame(
-            [{"milestone": v.name, "phase": v.phase, "start": str(v.start), "due": str(v.due),
-              "planned": str(v.baseline_due), "slip (days)": v.slip_days, "status": v.status,
-              "completed on": str(v.done_on or ""), "waiting on": ", ".join(v.open_subjects)} for v in views]
-            or [{"milestone": "(none yet)"}])
+        self._fill("milestones", self.milestone_table, [
+            {"milestone": v.name, "phase": v.phase, "start": str(v.start), "due": str(v.due),
+             "planned": str(v.baseline_due), "slip (days)": v.slip_days, "status": v.status,
+             "completed on": str(v.done_on or ""), "waiting on": ", ".join(v.open_subjects)} for v in views],
+            MILESTONE_COLUMNS, "No milestones yet.")
+
+    def _fill(self, name: str, table: Any, rows: list[dict[str, Any]], columns: dict[str, str], empty: str) -> None:
+        """A table's rows (its columns the same with none), and its note saying ``empty`` when there are none."""
+        table.value = table_frame(rows, columns)
+        note = self.notes[name]
+        note.object = "" if rows else empty
+        note.visible = not rows
 
     def _draw_queue(self) -> None:
-        import pandas as pd
-
-
-        items = reviews.items(self.ctx, ("draft", "in_review", "changes_requested")) if "view" in self.perms else []
+        member = "view" in self.perms
+        items = reviews.items(self.ctx, ("draft", "in_review", "changes_requested")) if member else []
         self._items = items
-        self.queue.value = pd.DataFrame(
-            [{"subject": i.subject, "state": i.state.replace("_", " "), "reviewers": ", ".join(i.reviewers),
-              "due": str(i.due_date or ""), "requested by": i.requested_by or "", "version": i.version}
-             for i in items] or [{"subject": "(nothing waiting for review)"}])
+        self._fill("queue", self.queue, [
+            {"subject": i.subject, "state": i.state.replace("_", " "), "reviewers": ", ".join(i.reviewers),
+             "due": str(i.due_date or ""), "requested by": i.requested_by or "", "version": i.version}
+            for i in items], QUEUE_COLUMNS,
+            "Nothing is waiting for review." if member else "Only the project's members see its reviews.")
         self.queue.selection = [0] if items else []
         self._show_item()
 
@@ -173,13 +191,12 @@ class StudioOps(pn.viewable.Viewer):
         self.comments.object = _view("comments", item.subject, comments)
 
     def _draw_team(self) -> None:
-        import pandas as pd
-
-
         matrix = permissions.matrix(self.ctx)
-        self.team.value = pd.DataFrame(
-            [{"member": m.user, "role": m.role, "may": ", ".join(sorted(matrix.get(m.role, set())))}
-             for m in members.list_members(self.ctx)] if "view" in self.perms else [{"member": "(members only)"}])
+        member = "view" in self.perms
+        self._fill("team", self.team, [
+            {"member": m.user, "role": m.role, "may": ", ".join(sorted(matrix.get(m.role, set())))}
+            for m in members.list_members(self.ctx)] if member else [], TEAM_COLUMNS,
+            "No members yet." if member else "Only the project's members see its team.")
 
     def _draw_budget(self) -> None:
         """The top sheet of the newest stored budget — only for roles with see_budget."""
@@ -198,17 +215,14 @@ class StudioOps(pn.viewable.Viewer):
                                    format_money(top.grand_total, top.currency))
 
     def _draw_audit(self) -> None:
-        import pandas as pd
-
-
         self.verify_button.disabled = "view_audit" not in self.perms
         if "view_audit" not in self.perms:
-            self.audit_table.value = pd.DataFrame([{"entry": "(the audit trail is for owners and producers)"}])
+            self._fill("audit", self.audit_table, [], AUDIT_COLUMNS, "The audit trail is for owners and producers.")
             return
         rows = audit.entries(self.ctx)[-200:][::-1]
-        self.audit_table.value = pd.DataFrame(
-            [{"#": e.seq, "when (UTC)": str(e.at)[:19], "who": e.actor, "what": e.action, "target": e.target or "",
-              "hash": e.entry_hash[:12]} for e in rows] or [{"#": "", "what": "(empty)"}])
+        self._fill("audit", self.audit_table, [
+            {"#": e.seq, "when (UTC)": str(e.at)[:19], "who": e.actor, "what": e.action, "target": e.target or "",
+             "hash": e.entry_hash[:12]} for e in rows], AUDIT_COLUMNS, "No audit entries yet.")
 
     # -- actions --------------------------------------------------------------------------------------
     def _say(self, text: str, kind: AlertKind = "success") -> None:
@@ -245,16 +259,18 @@ class StudioOps(pn.viewable.Viewer):
         return result
 
     def __panel__(self):
-        review = pn.Column(self.queue, pn.Row(self.anchor, self.comment_button), self.comment_text,
+        review = pn.Column(self.notes["queue"], self.queue, pn.Row(self.anchor, self.comment_button), self.comment_text,
                            pn.Row(self.approve_button, self.changes_button), self.comments,
                            sizing_mode="stretch_width")
         return pn.Column(
             self.who, self.status,
-            pn.Tabs(("Timeline", pn.Column(self.timeline, self.milestone_table, sizing_mode="stretch_width")),
+            pn.Tabs(("Timeline", pn.Column(self.timeline, self.notes["milestones"], self.milestone_table,
+                                           sizing_mode="stretch_width")),
                     ("Reviews", review),
-                    ("Team", self.team),
+                    ("Team", pn.Column(self.notes["team"], self.team, sizing_mode="stretch_width")),
                     ("Budget", self.budget),
-                    ("Audit", pn.Column(pn.Row(self.verify_button), self.verify_result, self.audit_table,
+                    ("Audit", pn.Column(pn.Row(self.verify_button), self.verify_result, self.notes["audit"],
+                                        self.audit_table,
                                         sizing_mode="stretch_width")),
                     dynamic=False, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
