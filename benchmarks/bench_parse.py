@@ -48,7 +48,7 @@ const NM = process.env.AW_NODE_MODULES;
 const aw = require(path.join(NM, 'aw-parser'));
 let Liner; global.define = (f) => { Liner = f(); };
 require(path.join(NM, 'afterwriting', 'js/utils/liner.js')); delete global.define;
-const [file, reps, warm] = [process.argv[1], parseInt(process.argv[2] || '3'), parseInt(process.argv[3] || '1')];
+const [file, reps, warmMs] = [process.argv[1], parseInt(process.argv[2] || '3'), parseInt(process.argv[3] || '0')];
 const text = fs.readFileSync(file, 'utf8');
 const cfg = {print_headers:true, print_actions:true, print_dialogues:true, print_notes:false,
   print_sections:false, print_synopsis:false, each_scene_on_new_page:false,
@@ -58,7 +58,10 @@ const print = {lines_per_page:55, dual_max_factor:0.75, scene_heading:m, action:
   centered:m, synopsis:m, section:m, character:{max:33}, parenthetical:{max:26}, dialogue:{max:36}};
 const liner = new Liner(aw.helpers);
 let best = {parse: Infinity, line: Infinity, total: Infinity}, pages = 0;
-for (let i = 0; i < warm + reps; i++) {      // the first `warm` runs let V8 optimise the code
+// V8 optimises the parser and liner only after several runs: the first runs, until warmMs of CPU (at least
+// one run, at most 10), are not timed
+let warmRuns = 0, warmSpent = 0;
+for (let timed = 0; timed < reps;) {
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };  // CPU ms
   const t0 = cpu();
   const parsed = aw.parser.parse(text, cfg);
@@ -66,8 +69,9 @@ for (let i = 0; i < warm + reps; i++) {      // the first `warm` runs let V8 opt
   const lines = liner.line(parsed.tokens, {print, text_more:'(MORE)', text_contd:"(CONT'D)", split_dialogue:true});
   const t2 = cpu();
   pages = lines.filter(l => l.type === 'page_break').length + 1;
-  if (i < warm) continue;
   const p = t1 - t0, l = t2 - t1;
+  if (warmRuns < 1 || (warmRuns < 10 && warmSpent < warmMs)) { warmRuns++; warmSpent += p + l; continue; }
+  timed++;
   best = {parse: Math.min(best.parse, p), line: Math.min(best.line, l), total: Math.min(best.total, p + l)};
 }
 console.log(JSON.stringify({...best, pages}));
@@ -151,15 +155,13 @@ def time_screenplain(text: str, reps: int) -> float | None:
     return best_ms(lambda: sp.parse(io.StringIO(text)), reps)
 
 
-def time_afterwriting(path: Path, reps: int, size: int = 1) -> dict | None:
+def time_afterwriting(path: Path, reps: int) -> dict | None:
     node = shutil.which("node")
     if node is None or not (AW_MODULES / "aw-parser").exists():
         return None
-    # V8 needs several runs before its optimising compiler has the parser and liner: one warm-up run
-    # left afterwriting ~1.5x slower than it runs warm (18 ms against 21-28 ms at 1x), which flattered
-    # us. Warm it up for about a second of its time (at least one run), as best_ms warms ours
-    warm = max(1, min(10, 1000 // max(1, 25 * size)))
-    run = subprocess.run([node, "-e", AW_TIMER_JS, str(path), str(reps), str(warm)], check=False,
+    # untimed runs first, up to a second of CPU or ten runs: after one run V8 had not yet optimised the parser
+    # and liner, and afterwriting read ~1.5x slower than it runs warm (21-28 ms against 18 ms at 1x)
+    run = subprocess.run([node, "-e", AW_TIMER_JS, str(path), str(reps), "1000"], check=False,
                          capture_output=True, text=True,
                          env={**os.environ, "AW_NODE_MODULES": str(AW_MODULES)}, timeout=600)
     if run.returncode != 0:
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             reps = max(2, args.reps // k)
             ours = time_studio(text, reps)
             rows.append({"size": k, "lines": text.count("\n") + 1, "ours": ours,
-                         "screenplain": time_screenplain(text, reps), "aw": time_afterwriting(path, reps, k)})
+                         "screenplain": time_screenplain(text, reps), "aw": time_afterwriting(path, reps)})
 
     table = [["size", "lines", "pages", "parse ms", "paginate ms", "parse+pag ms", "µs/line",
               "screenplain ms", "×", "afterwriting ms", "×"]]

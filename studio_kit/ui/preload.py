@@ -5,8 +5,8 @@ studio_kit.ui.preload``, which `studio serve` and ``benchmarks/bench_dashboards.
 loaded, but the *first* visitor waited for all of them (pandas, the store and SQLAlchemy, Markdown,
 Pillow, the studio's UI modules: several seconds on a busy machine) before seeing anything. Importing
 them here moves that wait to the server's start. Nothing is opened or read (no store, no settings),
-so the plugin changes nothing a session sees but how soon it sees it; a module that cannot be imported is skipped (the
-dashboard that needs it reports the error as before). Panel's plugin contract asks for ``ROUTES``:
+so the plugin changes nothing a session sees but how soon it sees it; a module that cannot be imported
+is skipped (the dashboard that needs it reports the error as before). Panel's plugin contract asks for ``ROUTES``:
 this plugin serves none.
 
 Then it builds one throwaway page (:func:`~studio_kit.ui.server_speed.warm_up`: the Jinja templates
