@@ -11,7 +11,9 @@ after a warm-up) for:
   node process, timed inside node so node's start-up is not counted.
 
 Times are CPU time of the measuring process (best of N after a warm-up): the
-machine is shared, and time spent waiting for a core is not the parser's.
+machine is shared, and time spent waiting for a core is not the parser's. Ours runs as
+``make install`` leaves it, compiled with mypyc (``studio_kit.engines.writing.speedups``; the
+table's caption says so); ``STUDIO_PURE_PYTHON=1`` times the plain Python source instead.
 
 Target: parse + paginate of the 120-page feature under 50 ms (issue 8) and no slower than
 afterwriting in the same run (issue 19: ratio ≤ 1.0; also printed per stage: parse against aw-parser,
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             text = feature * k
             path = Path(tmp) / f"feature_{k}x.fountain"
             path.write_text(text, encoding="utf-8")
-            reps = max(2, args.reps // k)
+            reps = max(3, args.reps // k)
             ours = time_studio(text, reps)
             rows.append({"size": k, "lines": text.count("\n") + 1, "ours": ours,
                          "screenplain": time_screenplain(text, reps), "aw": time_afterwriting(path, reps)})
@@ -241,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             "—" if aw is None else _fmt(aw["total"]), "—" if aw is None else f"{aw['total'] / o['total']:.1f}",
         ])
     _print_table(table, f"Fountain parse speed (feature of {pages or 0:.1f} pages; × = their time / ours)")
+    from studio_kit.engines.writing import speedups
+
+    print(speedups.describe() + ("" if speedups.active() else " — not the default install: run `make speedups`"))
     first = rows[0]["ours"]
     verdict = "PASS" if first["total"] < TARGET_MS else "FAIL"
     print(f"{verdict}: parse+paginate of the {rows[0]['size']}× feature took {first['total']:.1f} ms "

@@ -51,6 +51,9 @@ def config() -> None:
     for row in get_settings().describe():
         table.add_row(row["env"], row["value"], row["source"], row["description"])
     _console().print(table)
+    from studio_kit.engines.writing import speedups
+
+    _console().print(speedups.describe())
 
 
 def backends() -> None:

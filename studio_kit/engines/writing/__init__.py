@@ -5,7 +5,11 @@ Exports are lazy so that ``import studio_kit.engines.writing`` stays cheap
 """
 from __future__ import annotations
 
+from studio_kit.engines.writing import speedups
 from studio_kit.lazy import lazy_exports
+
+# compiled layout modules run only when they were built from the current source (see speedups)
+speedups.guard()
 
 _LAZY = {
     "parse_fountain": "studio_kit.engines.writing.fountain",

@@ -34,7 +34,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter
 
 from studio_kit.domain.eighths import format_eighths, parse_eighths  # noqa: F401 - re-exported
@@ -59,32 +59,46 @@ MORE = "(MORE)"
 CONTD = "(CONT'D)"
 
 
-@dataclass(eq=False, slots=True)
 class Line:
     """One printed line on a page.
 
     ``x`` is the left edge in inches from the paper's left edge; ``row`` the
     0-based line slot from the top margin (dual dialogue's two columns share
     rows). ``runs`` holds the text split by emphasis style ("b", "i", "u").
+
+    A plain class with its ``__init__`` written out (not a dataclass): compiled with mypyc
+    (:mod:`speedups`) that is a direct C constructor, where a dataclass's generated ``__init__``
+    is called through a tuple and a dict of arguments. Compared by identity.
     """
 
-    type: str                         # scene_heading, action, character, parenthetical, dialogue,
-                                      # transition, centered, more, separator, page_break
-    text: str
-    x: float = 1.5
-    row: int = 0
-    scene_number: str | None = None   # printed left and right of a scene heading
-    source_line: int = 0
-    revised: bool = False             # changed in this revision: asterisk in the right margin
-    runs: list[Run] = field(default_factory=list)
-    align: str = "left"               # left, right (transitions), center (centered text)
-    column: str = ""                  # "", "left" or "right" for dual dialogue
-    scene_index: int | None = None
-    right_column: list[Line] | None = None
-    part: int = 0                     # which wrapped line of its source line (0-based) ...
-    parts: int = 1                    # ... out of how many (break rules for action blocks)
-    # afterwriting's token type: break rules look at the source token, not the printed kind
-    _token: PrintToken | None = field(default=None, repr=False)
+    __slots__ = ("_token", "align", "column", "part", "parts", "revised", "right_column", "row", "runs",
+                 "scene_index", "scene_number", "source_line", "text", "type", "x")
+
+    def __init__(self, type: str, text: str, x: float = 1.5, row: int = 0, scene_number: str | None = None,
+                 source_line: int = 0, revised: bool = False, runs: list[Run] | None = None, align: str = "left",
+                 column: str = "", scene_index: int | None = None, right_column: list[Line] | None = None,
+                 part: int = 0, parts: int = 1, _token: PrintToken | None = None) -> None:
+        self.type = type                  # scene_heading, action, character, parenthetical, dialogue,
+                                          # transition, centered, more, separator, page_break
+        self.text = text
+        self.x = x
+        self.row = row
+        self.scene_number = scene_number  # printed left and right of a scene heading
+        self.source_line = source_line
+        self.revised = revised            # changed in this revision: asterisk in the right margin
+        self.runs: list[Run] = [] if runs is None else runs
+        self.align = align                # left, right (transitions), center (centered text)
+        self.column = column              # "", "left" or "right" for dual dialogue
+        self.scene_index = scene_index
+        self.right_column = right_column
+        self.part = part                  # which wrapped line of its source line (0-based) ...
+        self.parts = parts                # ... out of how many (break rules for action blocks)
+        # afterwriting's token type: break rules look at the source token, not the printed kind
+        self._token = _token
+
+    def __repr__(self) -> str:
+        return (f"Line(type={self.type!r}, text={self.text!r}, x={self.x!r}, row={self.row!r}, "
+                f"source_line={self.source_line!r}, column={self.column!r}, scene_index={self.scene_index!r})")
 
     @property
     def token_type(self) -> str:
@@ -126,34 +140,6 @@ class Pagination:
                 "more_splits": self.more_splits, "scene_eighths": list(self.scene_eighths),
                 "scene_lengths": [format_eighths(e) for e in self.scene_eighths],
                 "scene_pages": list(self.scene_pages)}
-
-
-_new = object.__new__
-
-
-def new_line(kind: str, text: str, x: float, row: int, scene_number: str | None, source_line: int, revised: bool,
-             runs: list[Run], align: str, column: str, scene_index: int | None, right_column: list[Line] | None,
-             part: int, parts: int, token: PrintToken | None) -> Line:
-    """``Line(...)`` with every field given, in field order, made without calling the class: on
-    Python 3.11 a class call runs ``__init__`` through a slow generic path, about three times the
-    cost of these slot stores, and pagination makes one Line per printed line."""
-    ln = _new(Line)
-    ln.type = kind
-    ln.text = text
-    ln.x = x
-    ln.row = row
-    ln.scene_number = scene_number
-    ln.source_line = source_line
-    ln.revised = revised
-    ln.runs = runs
-    ln.align = align
-    ln.column = column
-    ln.scene_index = scene_index
-    ln.right_column = right_column
-    ln.part = part
-    ln.parts = parts
-    ln._token = token
-    return ln
 
 
 # ---------------------------------------------------------------- lines
@@ -213,27 +199,12 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             else:
                 long = len(text) > width or columns(text) > width   # CJK: 2 cells a character
         if not long:
-            # new_line(...), made in place: a call per printed line was a tenth of make_lines
-            ln = _new(Line)
-            ln.type = kind
-            ln.text = text
             if x is None:
-                ln.x, ln.align = _line_x(kind, text, profile, dual)
+                lx, align = _line_x(kind, text, profile, dual)
             else:
-                ln.x = x
-                ln.align = "left"
-            ln.row = 0
-            ln.scene_number = tok.scene_number
-            ln.source_line = tok.line
-            ln.revised = tok.revised
-            ln.runs = runs
-            ln.column = column
-            ln.scene_index = tok.scene
-            ln.right_column = None
-            ln.part = 0
-            ln.parts = 1
-            ln._token = tok
-            append(ln)
+                lx, align = x, "left"
+            append(Line(kind, text, lx, 0, tok.scene_number, tok.line, tok.revised, runs, align, column, tok.scene,
+                        None, 0, 1, tok))
             continue
         spans = wrap(text, width)
         parts = len(spans)
@@ -252,24 +223,9 @@ def make_lines(tokens: list[PrintToken], profile: PaperProfile) -> list[Line]:
             piece = text if parts == 1 else text[start:end]
             if aligned or x is None:     # the same test: x is None exactly when each piece is aligned
                 x, align = _line_x(kind, piece, profile, dual)
-            # new_line(...), made in place (a long paragraph wraps into several lines)
-            ln = _new(Line)
-            ln.type = kind
-            ln.text = piece
-            ln.x = x
-            ln.align = align
-            ln.row = 0
-            ln.scene_number = None if part else scene_number
-            ln.source_line = src
-            ln.revised = revised
-            ln.runs = ([(piece, style_of_runs)] if piece else []) if one_style else pieces[part]
-            ln.column = column
-            ln.scene_index = scene
-            ln.right_column = None
-            ln.part = part
-            ln.parts = parts
-            ln._token = tok
-            append(ln)
+            append(Line(kind, piece, x, 0, None if part else scene_number, src, revised,
+                        ([(piece, style_of_runs)] if piece else []) if one_style else pieces[part], align, column,
+                        scene, None, part, parts, tok))
     return lines
 
 
@@ -511,7 +467,7 @@ def clone_line(ln: Line) -> Line:
     """A copy of a laid-out line that page breaking may change (rows, split right columns)
     without touching the original, which an incremental layout keeps to break again."""
     right = ln.right_column
-    return new_line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
+    return Line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
                     ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
                     ln.part, ln.parts, ln._token)
 

@@ -42,28 +42,6 @@ class PrintToken:
         self.runs = runs
 
 
-_new = object.__new__
-
-
-def new_token(type_: str, text: str, line: int, scene: int | None, dual: str | None = None,
-              scene_number: str | None = None, revised: bool = False, lyric: bool = False,
-              runs: list | None = None) -> PrintToken:
-    """``PrintToken(...)`` made without calling the class: on Python 3.11 a class call runs
-    ``__init__`` through a slow generic path, more than twice the cost of these slot stores, and
-    there is a token per printed source line and per blank line."""
-    tok = _new(PrintToken)
-    tok.type = type_
-    tok.text = text
-    tok.dual = dual
-    tok.line = line
-    tok.scene = scene
-    tok.scene_number = scene_number
-    tok.revised = revised
-    tok.lyric = lyric
-    tok.runs = runs
-    return tok
-
-
 def _clean(el: Element) -> str:
     """The element's printed text (markup kept), without forcing marks the parser may have left."""
     text = el.text
@@ -187,7 +165,7 @@ class TokenStream:
                 separated = hidden_gap or not (in_dialogue and kind in _SPEECH)
             if separated:
                 if tokens and tokens[-1].type != "separator":
-                    append(new_token("separator", "", line - 1 if line else 0, scene_at))
+                    append(PrintToken("separator", "", line - 1 if line else 0, scene_at))
                 in_dialogue = False
             hidden_gap = False
             text = el.text
@@ -198,7 +176,7 @@ class TokenStream:
                 scene_number = el.scene_number
                 last_speaker = None
             elif kind == "page_break":
-                append(new_token("page_break", "", line, scene_at))
+                append(PrintToken("page_break", "", line, scene_at))
                 continue
             elif kind == "character":
                 in_dialogue = True
@@ -228,17 +206,7 @@ class TokenStream:
             if kind == "action" and not part.strip():
                 _prose_gap(tokens, part, line, scene_at)
                 continue
-            tok = _new(PrintToken)
-            tok.type = kind
-            tok.text = part
-            tok.dual = dual
-            tok.line = line
-            tok.scene = scene_at
-            tok.scene_number = number
-            tok.revised = line in revised_lines
-            tok.lyric = False
-            tok.runs = None
-            append(tok)
+            append(PrintToken(kind, part, line, scene_at, dual, number, line in revised_lines))
         self.scene, self.scene_at, self.scene_number = scene, scene_at, scene_number
         self.prev_end, self.hidden_gap, self.in_dialogue = prev_end, hidden_gap, in_dialogue
         self.left_start, self.block_dual = left_start, block_dual
@@ -269,18 +237,8 @@ def _add_parts(tokens: list[PrintToken], printed: str, text: str, kind: str, res
         if prose and not part.strip():
             _prose_gap(tokens, part, src, scene_at)
             continue
-        # new_token(...) in place: a call per printed source line was a tenth of feed
-        tok = _new(PrintToken)
-        tok.type = kind
-        tok.text = part
-        tok.dual = dual
-        tok.line = src
-        tok.scene = scene_at
-        tok.scene_number = number
-        tok.revised = src in revised_lines
-        tok.lyric = is_lyric
-        tok.runs = None if line_runs is None else line_runs[offset]
-        append(tok)
+        append(PrintToken(kind, part, src, scene_at, dual, number, src in revised_lines, is_lyric,
+                            None if line_runs is None else line_runs[offset]))
 
 
 def _learn_name(names: dict[str, str], cue: str) -> str:
@@ -300,7 +258,7 @@ def _prose_gap(tokens: list[PrintToken], part: str, src: int, scene_at: int | No
     """A blank line inside action: "  " keeps the paragraph together and prints nothing; other blank
     lines print blank (one separator)."""
     if part != "  " and tokens and tokens[-1].type != "separator":
-        tokens.append(new_token("separator", "", src, scene_at))
+        tokens.append(PrintToken("separator", "", src, scene_at))
 
 
 def dual_roles(elements: list[Element]) -> dict[int, str]:
