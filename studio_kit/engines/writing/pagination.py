@@ -468,8 +468,8 @@ def clone_line(ln: Line) -> Line:
     without touching the original, which an incremental layout keeps to break again."""
     right = ln.right_column
     return Line(ln.type, ln.text, ln.x, ln.row, ln.scene_number, ln.source_line, ln.revised, ln.runs,
-                    ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
-                    ln.part, ln.parts, ln._token)
+                ln.align, ln.column, ln.scene_index, None if right is None else [clone_line(r) for r in right],
+                ln.part, ln.parts, ln._token)
 
 
 def break_run(lines: list[Line], first: int, profile: PaperProfile, sentences: bool = False, *,

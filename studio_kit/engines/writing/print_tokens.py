@@ -238,7 +238,7 @@ def _add_parts(tokens: list[PrintToken], printed: str, text: str, kind: str, res
             _prose_gap(tokens, part, src, scene_at)
             continue
         append(PrintToken(kind, part, src, scene_at, dual, number, src in revised_lines, is_lyric,
-                            None if line_runs is None else line_runs[offset]))
+                          None if line_runs is None else line_runs[offset]))
 
 
 def _learn_name(names: dict[str, str], cue: str) -> str:

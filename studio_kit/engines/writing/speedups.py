@@ -14,8 +14,8 @@ checks it, and when anything differs (or ``STUDIO_PURE_PYTHON=1`` is set) every 
 group loads from its ``.py`` instead (all or none: compiled modules reach into each other's
 classes directly, so they cannot mix with source-loaded ones).
 
-    make speedups                    # compile (``make install`` does it when the source changed)
-    studio doctor                    # says whether the layout runs compiled
+    make speedups       # compile (``make install`` runs it; a no-op while the build matches the source)
+    studio config       # its last line says whether the layout runs compiled
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ import importlib.machinery
 import importlib.util
 import json
 import os
-import shutil
 import sys
 import sysconfig
 from pathlib import Path
@@ -53,33 +52,46 @@ def _built_files(here: Path = HERE) -> list[Path]:
     return sorted(p for p in here.iterdir() if p.name.endswith(suffixes) and p.name.split(".")[0] in names)
 
 
+def _matches(manifest: dict, here: Path) -> bool:
+    """Whether a build manifest was made from the sources in ``here`` for this Python."""
+    return manifest.get("abi") == _abi() and manifest.get("sources") == {m: _digest(m, here) for m in MODULES}
+
+
+def _manifest(here: Path) -> dict | None:
+    try:
+        return json.loads((here / MANIFEST.name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def state(here: Path = HERE) -> str:
     """``"compiled"`` (built from the current source for this Python), ``"stale"`` (built, but from
     other source or for another Python: the source runs), ``"off"`` (built, but ``STUDIO_PURE_PYTHON``
     is set) or ``"pure"`` (nothing built, or the build failed)."""
     if not _built_files(here):
         return "pure"
-    try:
-        manifest = json.loads((here / MANIFEST.name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "stale"
-    if not manifest.get("compiled"):
+    manifest = _manifest(here)
+    if manifest is not None and not manifest.get("compiled"):
         return "pure"
-    if manifest.get("abi") != _abi() or manifest.get("sources") != {m: _digest(m, here) for m in MODULES}:
+    if manifest is None or not _matches(manifest, here):
         return "stale"
     if os.environ.get(PURE_ENV, "").strip() not in ("", "0"):
         return "off"
     return "compiled"
 
 
+#: what :func:`guard` found when this process imported the package (what runs here)
+RUNNING: str | None = None
+
+
 def describe() -> str:
-    """One line for ``studio config``: how the script layout runs here."""
+    """One line for ``studio config``: how the script layout runs in this process."""
     return {
         "compiled": "script layout: compiled with mypyc (make speedups)",
         "stale": "script layout: Python source (the compiled modules are out of date: run `make speedups`)",
         "off": f"script layout: Python source ({PURE_ENV} is set)",
         "pure": "script layout: Python source (not compiled: `make speedups` needs mypy and a C compiler)",
-    }[state()]
+    }[RUNNING or state()]
 
 
 def active() -> bool:
@@ -100,15 +112,15 @@ class _SourceFirst(importlib.abc.MetaPathFinder):
         return None
 
 
-def guard() -> str:
+def guard() -> None:
     """Run the source instead of compiled modules that do not match it (called on package import)."""
-    st = state()
-    if st in ("stale", "off") and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
+    global RUNNING
+    RUNNING = state()
+    if RUNNING in ("stale", "off") and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
         sys.meta_path.insert(0, _SourceFirst())
-        if st == "stale":
+        if RUNNING == "stale":
             print("studio_kit: the compiled writing modules do not match their source; the source runs "
                   "(rebuild them with `make speedups`)", file=sys.stderr)
-    return st
 
 
 def clean() -> None:
@@ -117,9 +129,22 @@ def clean() -> None:
     MANIFEST.unlink(missing_ok=True)
 
 
-def build(*, quiet: bool = True) -> bool:
-    """Compile :data:`MODULES` in place (``mypyc`` from the ``test`` extra, a C compiler). On failure the
-    modules are left as source and the manifest says so (``make`` does not retry until they change)."""
+def build() -> bool:
+    """Compile :data:`MODULES` in place (``mypyc`` from the ``test`` extra, a C compiler), unless the last
+    build was made from the same sources for this Python (``make install`` calls this every time). On
+    failure the modules are left as source and the manifest says so: no retry until the sources change."""
+    manifest = _manifest(HERE)
+    if manifest is not None and _matches(manifest, HERE) and (_built_files() or not manifest.get("compiled")):
+        ok = bool(manifest.get("compiled"))          # up to date
+    else:
+        ok = _compile()
+    print(f"writing layout modules: {'compiled' if ok else 'Python source (compiling failed)'}")
+    return ok
+
+
+def _compile() -> bool:
+    import shutil
+
     root = HERE.parents[2]
     clean()
     sources = {m: _digest(m) for m in MODULES}
@@ -133,8 +158,7 @@ def build(*, quiet: bool = True) -> bool:
         os.chdir(root)
         paths = [str((HERE / f"{m}.py").relative_to(root)) for m in MODULES]
         modules = mypycify(paths, group_name=GROUP, target_dir=str(work / "c"), opt_level="3")
-        args = ["-q"] if quiet else []
-        args += ["build_ext", "--inplace", "--build-temp", str(work / "o"), "--build-lib", str(work / "lib")]
+        args = ["-q", "build_ext", "--inplace", "--build-temp", str(work / "o"), "--build-lib", str(work / "lib")]
         setup(name="studio_kit_speedups", ext_modules=modules, script_args=args)
         ok = len(_built_files()) == len(MODULES) + 1
     except (Exception, SystemExit) as exc:  # no compiler, no mypyc: the source runs
@@ -146,20 +170,3 @@ def build(*, quiet: bool = True) -> bool:
     MANIFEST.write_text(json.dumps({"compiled": ok, "abi": _abi(), "sources": sources}, indent=1) + "\n",
                         encoding="utf-8")
     return ok
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    cmd = args[0] if args else "status"
-    if cmd == "build":
-        ok = build(quiet="-v" not in args)
-        print(f"writing layout modules: {'compiled' if ok else 'pure Python (compile failed)'}")
-        return 0
-    if cmd == "clean":
-        clean()
-        return 0
-    if cmd == "status":
-        print(state())
-        return 0
-    print("usage: speedups.main([build|clean|status])", file=sys.stderr)
-    return 2

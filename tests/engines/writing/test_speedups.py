@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,11 @@ def test_this_process_runs_what_state_says():
 
 def _fake_build(tmp: Path, *, compiled: bool = True) -> Path:
     """A folder shaped like a built package: the sources, a file per extension module, the manifest."""
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
     for name in speedups.MODULES:
         shutil.copy(speedups.HERE / f"{name}.py", tmp / f"{name}.py")
-        (tmp / f"{name}{speedups.sysconfig.get_config_var('EXT_SUFFIX')}").write_bytes(b"")
-    (tmp / f"_native__mypyc{speedups.sysconfig.get_config_var('EXT_SUFFIX')}").write_bytes(b"")
+        (tmp / f"{name}{suffix}").write_bytes(b"")
+    (tmp / f"_native__mypyc{suffix}").write_bytes(b"")
     sources = {m: speedups._digest(m, tmp) for m in speedups.MODULES}
     (tmp / speedups.MANIFEST.name).write_text(json.dumps({"compiled": compiled, "abi": speedups._abi(),
                                                           "sources": sources}), encoding="utf-8")
@@ -111,3 +113,13 @@ def test_the_switch_loads_every_module_of_the_group_from_source(env):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
                          env={**os.environ, speedups.PURE_ENV: env})
     assert run.stdout.strip() == "True"
+
+
+def test_a_build_that_matches_its_source_is_not_redone(capsys):
+    if speedups.state() != "compiled":
+        pytest.skip("the layout is not compiled here (make speedups)")
+    built = {p: p.stat().st_mtime_ns for p in speedups._built_files()}
+    assert speedups.build() is True
+    assert {p: p.stat().st_mtime_ns for p in speedups._built_files()} == built
+    assert "compiled" in capsys.readouterr().out
+    assert speedups.describe() == "script layout: compiled with mypyc (make speedups)"
