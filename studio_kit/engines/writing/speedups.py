@@ -25,6 +25,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import sysconfig
 from pathlib import Path
@@ -143,8 +144,6 @@ def build() -> bool:
 
 
 def _compile() -> bool:
-    import shutil
-
     root = HERE.parents[2]
     clean()
     sources = {m: _digest(m) for m in MODULES}
